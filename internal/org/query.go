@@ -269,7 +269,9 @@ func (o *Organization) Depth(target string) int {
 }
 
 // IsManagementAccount reports whether id is the management account.
-func (o *Organization) IsManagementAccount(id string) bool { return id != "" && id == o.MasterAccountId }
+func (o *Organization) IsManagementAccount(id string) bool {
+	return id != "" && id == o.MasterAccountId
+}
 
 // DelegatedAdminFor returns the account id that is delegated administrator
 // for the service principal, or "".
