@@ -1,0 +1,149 @@
+// Package config loads and validates the landing-zone configuration: the
+// desired state of an AWS organization written as a directory of YAML
+// files. Every value keeps the file, line and column it came from, so
+// that validation and later planning can point at the exact place.
+//
+// OUs are written by path from the root ("Workloads/Prod"); accounts,
+// policy targets and the security section refer to OUs by that path and
+// to accounts by name (or, where noted, by account id).
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Config is a loaded landing-zone configuration: every *.yaml file of a
+// directory merged. Lists are concatenated in file-name order; mapping
+// sections are merged key by key.
+type Config struct {
+	// Dir is the directory the configuration was loaded from.
+	Dir string `json:"-"`
+	// Files lists the YAML files read, in order.
+	Files []string `json:"-"`
+
+	Organization  Organization `yaml:"organization" json:"organization" doc:"How orgrail reaches the accounts: through AWS Organizations or, in standalone mode, through a jump account and a role chain."`
+	OUs           []OU         `yaml:"ous" json:"ous" doc:"Organizational units, each named by its path from the root."`
+	Accounts      []Account    `yaml:"accounts" json:"accounts" doc:"Member accounts and where they live."`
+	Policies      []Policy     `yaml:"policies" json:"policies" doc:"Organization policies (SCP, RCP, declarative, tag, backup, ...) and where they attach."`
+	Standards     Standards    `yaml:"standards" json:"standards" doc:"Company-wide standards that detective guardrails check."`
+	Security      Security     `yaml:"security" json:"security" doc:"The security baseline: Log Archive and Audit accounts and the services that must be on."`
+	Notifications Section      `yaml:"notifications" json:"-" doc:"Notification routing. Owned by the notification feature; see docs/notify.md." shape:"mapping"`
+	Exceptions    Section      `yaml:"exceptions" json:"-" doc:"Exceptions (mutes) to findings and guardrails. Owned by the audit feature; see docs/audit.md." shape:"sequence"`
+}
+
+// Mode values of organization.mode.
+const (
+	ModeOrganizations = "organizations"
+	ModeStandalone    = "standalone"
+)
+
+// Organization says how the accounts are governed.
+type Organization struct {
+	Mode              string    `yaml:"mode" json:"mode,omitempty" enum:"organizations|standalone" doc:"organizations (default): accounts belong to one AWS Organization. standalone: no Organizations; orgrail reaches each listed account from a jump account through roleChain."`
+	ID                string    `yaml:"id" json:"id,omitempty" pattern:"^o-[a-z0-9]{10,32}$" doc:"AWS Organizations id (o-...), when known."`
+	ManagementAccount string    `yaml:"managementAccount" json:"managementAccount,omitempty" doc:"Name of the management account (an entry of accounts)."`
+	HomeRegion        string    `yaml:"homeRegion" json:"homeRegion,omitempty" enum:"@regions" doc:"Region where the landing zone's regional resources live."`
+	JumpAccount       string    `yaml:"jumpAccount" json:"jumpAccount,omitempty" doc:"standalone mode: name of the account people and orgrail sign in to first."`
+	RoleChain         []RoleHop `yaml:"roleChain" json:"roleChain,omitempty" doc:"standalone mode: roles assumed in order from the jump account. The last hop may omit account: it is then assumed in every target account."`
+	Pos               Positions `yaml:"-" json:"-"`
+}
+
+// Standalone reports whether the configuration runs without AWS Organizations.
+func (o Organization) Standalone() bool { return o.Mode == ModeStandalone }
+
+// RoleHop is one AssumeRole step of a role chain.
+type RoleHop struct {
+	Account    string    `yaml:"account" json:"account,omitempty" doc:"Account name or id in which the role is assumed; empty on the last hop means every target account."`
+	Role       string    `yaml:"role" json:"role" required:"true" pattern:"^[\\w+=,.@-]{1,64}$" doc:"IAM role name."`
+	ExternalID string    `yaml:"externalId" json:"externalId,omitempty" doc:"ExternalId passed to AssumeRole, if the trust policy requires one."`
+	Pos        Positions `yaml:"-" json:"-"`
+}
+
+// OU is an organizational unit named by its path from the root.
+type OU struct {
+	Path        string            `yaml:"path" json:"path" required:"true" doc:"Path from the root, segments separated by '/', e.g. Workloads/Prod. Every parent must be declared too. At most 5 levels."`
+	Description string            `yaml:"description" json:"description,omitempty" doc:"Free text."`
+	Tags        map[string]string `yaml:"tags" json:"tags,omitempty" doc:"Tags on the OU."`
+	Pos         Positions         `yaml:"-" json:"-"`
+}
+
+// RootPath is the name that stands for the organization root wherever an
+// OU path is expected.
+const RootPath = "Root"
+
+// Name returns the last segment of the path.
+func (o OU) Name() string { return o.Path[strings.LastIndexByte(o.Path, '/')+1:] }
+
+// Parent returns the parent path, RootPath for a top-level OU.
+func (o OU) Parent() string { return ParentPath(o.Path) }
+
+// Depth returns the nesting level: 1 for a child of the root.
+func (o OU) Depth() int { return strings.Count(o.Path, "/") + 1 }
+
+// ParentPath returns the path of p's parent, RootPath for a top-level OU.
+func ParentPath(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 {
+		return RootPath
+	}
+	return p[:i]
+}
+
+// Account is a member account.
+type Account struct {
+	Name        string            `yaml:"name" json:"name" required:"true" doc:"Account name, unique, 1-50 characters. Other sections refer to accounts by it."`
+	ID          string            `yaml:"id" json:"id,omitempty" pattern:"^[0-9]{12}$" doc:"12-digit account id, once the account exists. Required in standalone mode."`
+	Email       string            `yaml:"email" json:"email,omitempty" doc:"Root user email, unique across the organization. Required in organizations mode."`
+	OU          string            `yaml:"ou" json:"ou,omitempty" doc:"Path of the OU the account belongs to, or Root. Required in organizations mode."`
+	Owner       string            `yaml:"owner" json:"owner,omitempty" doc:"Team or person accountable for the account."`
+	Environment string            `yaml:"environment" json:"environment,omitempty" doc:"Environment, e.g. prod, staging, dev, sandbox."`
+	System      string            `yaml:"system" json:"system,omitempty" doc:"The system or product the account runs."`
+	Tags        map[string]string `yaml:"tags" json:"tags,omitempty" doc:"Tags on the account."`
+	Pos         Positions         `yaml:"-" json:"-"`
+}
+
+// Policy is an organization policy and its attachments.
+type Policy struct {
+	Name        string   `yaml:"name" json:"name" required:"true" doc:"Policy name, unique per type, 1-128 characters."`
+	Type        string   `yaml:"type" json:"type" required:"true" enum:"@policyTypes" doc:"Policy type exactly as AWS Organizations spells it, e.g. SERVICE_CONTROL_POLICY."`
+	Description string   `yaml:"description" json:"description,omitempty" doc:"Free text, up to 512 characters."`
+	File        string   `yaml:"file" json:"file,omitempty" doc:"Policy document (JSON), by path relative to the configuration directory. Required unless awsManaged."`
+	AWSManaged  bool     `yaml:"awsManaged" json:"awsManaged,omitempty" doc:"The policy is AWS managed (FullAWSAccess, RCPFullAWSAccess): no file; it still counts toward the per-target limit."`
+	Targets     []string `yaml:"targets" json:"targets,omitempty" doc:"Where the policy attaches: Root, an OU path, an account name or an account id."`
+	// Content is the policy document read from File, compacted.
+	Content json.RawMessage `yaml:"-" json:"content,omitempty"`
+	Pos     Positions       `yaml:"-" json:"-"`
+}
+
+// Standards are company-wide settings that detective guardrails check.
+type Standards struct {
+	AllowedRegions   []string  `yaml:"allowedRegions" json:"allowedRegions,omitempty" enum:"@regions" doc:"Regions workloads may use (aws, aws-cn, aws-us-gov ... region names)."`
+	RequiredTags     []string  `yaml:"requiredTags" json:"requiredTags,omitempty" doc:"Tag keys every taggable resource must carry."`
+	LogRetentionDays int       `yaml:"logRetentionDays" json:"logRetentionDays,omitempty" min:"1" doc:"Minimum log retention in days (CloudWatch Logs and the log archive)."`
+	AZCount          int       `yaml:"azCount" json:"azCount,omitempty" min:"1" max:"6" doc:"Availability Zones a standard VPC spans."`
+	Pos              Positions `yaml:"-" json:"-"`
+}
+
+// Security names the security accounts and the services that must be on.
+type Security struct {
+	LogArchiveAccount string    `yaml:"logArchiveAccount" json:"logArchiveAccount,omitempty" doc:"Name (or id) of the account holding the organization's logs."`
+	AuditAccount      string    `yaml:"auditAccount" json:"auditAccount,omitempty" doc:"Name (or id) of the security tooling account, delegated administrator of the security services."`
+	Services          []string  `yaml:"services" json:"services,omitempty" enum:"@services" doc:"Security services that must be enabled in every account and allowed region."`
+	Pos               Positions `yaml:"-" json:"-"`
+}
+
+// Services lists the security service names security.services accepts.
+var Services = []string{
+	"accessanalyzer", "cloudtrail", "config", "detective", "guardduty",
+	"inspector", "macie", "securityhub",
+}
+
+// String renders a hop as role@account for messages.
+func (h RoleHop) String() string {
+	if h.Account == "" {
+		return fmt.Sprintf("%s@<target>", h.Role)
+	}
+	return h.Role + "@" + h.Account
+}
