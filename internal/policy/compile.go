@@ -1,0 +1,218 @@
+package policy
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+// Policy is a compiled policy document. It is immutable and safe for
+// concurrent use.
+type Policy struct {
+	// ID names the policy in results (a file name, a policy ARN or name).
+	ID  string
+	Doc *Document
+	// Warnings holds the document's warnings and the condition values
+	// that cannot match (see Document.Warnings).
+	Warnings Errors
+
+	stmts []stmt
+	// byService maps a lower-case service prefix to the statements that
+	// can apply to its actions; other services use generic.
+	byService map[string][]int32
+	generic   []int32
+	hasDeny   bool
+	hasAllow  bool
+}
+
+// stmt is a compiled statement.
+type stmt struct {
+	index  int
+	sid    string
+	effect Effect
+
+	actions   []actionPattern
+	notAction bool
+
+	resources   []pattern
+	notResource bool
+	hasResource bool
+
+	principal    *principalSet
+	notPrincipal bool
+
+	conds []cond
+}
+
+// actionPattern matches lower-case "service:name" actions.
+type actionPattern struct {
+	service string  // literal service prefix; empty when it has wildcards
+	name    pattern // glob over the action name
+	full    pattern // glob over the whole action when service is empty
+}
+
+// Compile parses and compiles a policy document in one step.
+func Compile(id string, src []byte) (*Policy, error) {
+	doc, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return CompileDocument(id, doc)
+}
+
+// CompileDocument turns a parsed document into its evaluation form.
+func CompileDocument(id string, doc *Document) (*Policy, error) {
+	vars := doc.Version == "2012-10-17"
+	p := &Policy{ID: id, Doc: doc, byService: map[string][]int32{}}
+	var errs Errors
+	warns := append(Errors(nil), doc.Warnings...)
+	for i := range doc.Statements {
+		s, err := compileStatement(&doc.Statements[i], vars, &warns)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				errs = append(errs, e)
+				continue
+			}
+			return nil, err
+		}
+		p.stmts = append(p.stmts, s)
+		p.hasDeny = p.hasDeny || s.effect == Deny
+		p.hasAllow = p.hasAllow || s.effect == Allow
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	p.Warnings = warns
+	p.index()
+	return p, nil
+}
+
+// MustCompile is Compile for policies known to be valid (tests, tables).
+func MustCompile(id, src string) *Policy {
+	p, err := Compile(id, []byte(src))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func compileStatement(st *Statement, vars bool, warns *Errors) (stmt, error) {
+	s := stmt{index: st.Index, sid: st.Sid, effect: st.Effect, notAction: st.NotAction,
+		notResource: st.NotResource, hasResource: st.HasResource, notPrincipal: st.NotPrincipal}
+	for _, a := range st.Action {
+		s.actions = append(s.actions, compileAction(a.S))
+	}
+	for _, r := range st.Resource {
+		p, err := compilePattern(r.S, vars)
+		if err != nil {
+			return s, &Error{Pos: r.Pos, Code: "policy.variable", Msg: err.Error()}
+		}
+		s.resources = append(s.resources, p)
+	}
+	if st.Principal != nil {
+		s.principal = compilePrincipals(st.Principal)
+	}
+	for i := range st.Conditions {
+		s.conds = append(s.conds, compileCondition(&st.Conditions[i], vars, warns))
+	}
+	return s, nil
+}
+
+// compileAction compiles one Action value. AWS ignores the case of
+// actions, and surrounding white space does not make a new action.
+func compileAction(a string) actionPattern {
+	l := strings.ToLower(strings.TrimSpace(a))
+	i := strings.IndexByte(l, ':')
+	if l == "*" || i < 0 || hasWildcard(l[:i]) {
+		return actionPattern{full: compileGlob(l, false)}
+	}
+	return actionPattern{service: l[:i], name: compileGlob(l[i+1:], false)}
+}
+
+// index groups statements by the services their actions name.
+func (p *Policy) index() {
+	var generic []int32
+	services := map[string][]int32{}
+	for i, s := range p.stmts {
+		literal := !s.notAction
+		for _, a := range s.actions {
+			if a.service == "" {
+				literal = false
+			}
+		}
+		if !literal {
+			generic = append(generic, int32(i))
+			continue
+		}
+		seen := map[string]bool{}
+		for _, a := range s.actions {
+			if !seen[a.service] {
+				seen[a.service] = true
+				services[a.service] = append(services[a.service], int32(i))
+			}
+		}
+	}
+	p.generic = generic
+	for svc, list := range services {
+		merged := append(append([]int32(nil), list...), generic...)
+		sort.Slice(merged, func(a, b int) bool { return merged[a] < merged[b] })
+		p.byService[svc] = merged
+	}
+}
+
+// candidates returns the statements that can apply to a service.
+func (p *Policy) candidates(service string) []int32 {
+	if l, ok := p.byService[service]; ok {
+		return l
+	}
+	return p.generic
+}
+
+// Statements returns how many statements the policy has.
+func (p *Policy) Statements() int { return len(p.stmts) }
+
+// HasEffect reports whether any statement has the effect.
+func (p *Policy) HasEffect(e Effect) bool {
+	if e == Allow {
+		return p.hasAllow
+	}
+	return p.hasDeny
+}
+
+func (a *actionPattern) match(r *Request) bool {
+	if a.service == "" {
+		return a.full.match(r.actionLower, nil)
+	}
+	return a.service == r.service && a.name.match(r.actionName, nil)
+}
+
+func (s *stmt) matchAction(r *Request) bool {
+	for i := range s.actions {
+		if s.actions[i].match(r) {
+			return !s.notAction
+		}
+	}
+	return s.notAction
+}
+
+func (s *stmt) matchResource(r *Request) bool {
+	if !s.hasResource {
+		return true
+	}
+	for i := range s.resources {
+		if s.resources[i].match(r.Resource, r.Context) {
+			return !s.notResource
+		}
+	}
+	return s.notResource
+}
+
+func (s *stmt) matchConditions(r *Request) bool {
+	for i := range s.conds {
+		if !s.conds[i].eval(r.Context) {
+			return false
+		}
+	}
+	return true
+}

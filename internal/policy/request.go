@@ -1,0 +1,114 @@
+package policy
+
+import "strings"
+
+// PrincipalKind is the kind of caller making a request.
+type PrincipalKind uint8
+
+// The kinds of principal the engine knows.
+const (
+	KindUnknown PrincipalKind = iota
+	KindUser
+	KindRole        // a role named by its role ARN (treated as one of its sessions)
+	KindRoleSession // arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION
+	KindRoot
+	KindServiceLinkedRole
+	KindFederatedUser
+	KindService
+	KindAnonymous
+)
+
+var kindNames = [...]string{"unknown", "user", "role", "roleSession", "root", "serviceLinkedRole", "federatedUser", "service", "anonymous"}
+
+// String returns the kind's name as used in request files.
+func (k PrincipalKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// ParseKind reads a kind name, case-insensitively.
+func ParseKind(s string) (PrincipalKind, bool) {
+	for i, n := range kindNames {
+		if strings.EqualFold(n, s) {
+			return PrincipalKind(i), true
+		}
+	}
+	return 0, false
+}
+
+// IsIAM reports whether the kind is an IAM principal of an account.
+func (k PrincipalKind) IsIAM() bool {
+	switch k {
+	case KindUser, KindRole, KindRoleSession, KindRoot, KindServiceLinkedRole, KindFederatedUser:
+		return true
+	}
+	return false
+}
+
+// Subject is the caller of a request, as resource policies see it.
+type Subject struct {
+	Kind      PrincipalKind
+	ARN       string // the principal as given (an ARN, a service name, or "*")
+	Partition string
+	Account   string
+	// RoleARN is the role behind a role or role session, without its
+	// path (a session ARN does not carry it): arn:P:iam::A:role/NAME.
+	RoleName string
+	UserName string
+}
+
+// Request is one prepared question: who does what to which resource, in
+// which context. Build it with NewRequest; it is read-only afterwards.
+type Request struct {
+	Subject Subject
+	// Action as given, and its lower-case service prefix and name.
+	Action       string
+	actionLower  string
+	service      string
+	actionName   string
+	Resource     string
+	Context      Lookup
+	wildcardOnly bool
+}
+
+// NewRequest prepares a request: the action is lowered once here, so
+// statements compare without folding.
+func NewRequest(sub Subject, action, resource string, ctx Lookup) *Request {
+	r := &Request{}
+	r.Reset(sub, action, resource, ctx)
+	return r
+}
+
+// Reset fills r in place, for callers that reuse requests.
+func (r *Request) Reset(sub Subject, action, resource string, ctx Lookup) {
+	r.Subject, r.Action, r.Resource, r.Context = sub, action, resource, ctx
+	r.actionLower = lowerASCII(strings.TrimSpace(action))
+	r.service, r.actionName = r.actionLower, ""
+	if i := strings.IndexByte(r.actionLower, ':'); i >= 0 {
+		r.service, r.actionName = r.actionLower[:i], r.actionLower[i+1:]
+	}
+}
+
+// Service returns the request's lower-case service prefix.
+func (r *Request) Service() string { return r.service }
+
+// lowerASCII lowers s without allocating when it is already lower case.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// MapContext is a Lookup over a map whose keys are already lower case.
+type MapContext map[string][]string
+
+// Values implements Lookup.
+func (m MapContext) Values(k string) ([]string, bool) {
+	v, ok := m[k]
+	return v, ok
+}
