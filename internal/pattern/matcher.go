@@ -1,0 +1,265 @@
+// Package pattern implements the Amazon EventBridge event pattern language
+// (exact values, arrays as OR, null and empty string, prefix, suffix,
+// equals-ignore-case, wildcard, anything-but, numeric, cidr, exists and
+// $or) and matches many compiled patterns against an event in one pass.
+//
+// Patterns are compiled into one automaton keyed on field paths: a tree of
+// the paths the patterns read drives a scanner that decodes only those
+// fields straight from the JSON bytes; each field's tests are indexed
+// (hash tables for exact values, prefixes and suffixes; short lists for
+// the rest) and lead to shared conditions; a pattern matches when all the
+// conditions of one of its alternatives hold. The cost of an event grows
+// with the fields it has on the patterns' paths, not with the number of
+// patterns.
+package pattern
+
+import (
+	"sync"
+)
+
+// Builder collects patterns and compiles them into a Matcher.
+type Builder struct {
+	paths    *Paths
+	alts     [][]alternative // per pattern
+	patterns int
+}
+
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder { return &Builder{paths: NewPaths()} }
+
+// Add compiles one pattern (a JSON object) and returns its index, counted
+// from 0 in the order of Add calls. A bad pattern returns an *Error that
+// names the offending field path, and is not added.
+func (b *Builder) Add(pattern []byte) (int, error) {
+	alts, err := parsePattern(pattern)
+	if err != nil {
+		return -1, err
+	}
+	b.alts = append(b.alts, alts)
+	id := b.patterns
+	b.patterns++
+	for _, a := range alts {
+		for _, fc := range a {
+			b.paths.Add(fc.path)
+		}
+	}
+	return id, nil
+}
+
+// Paths returns the paths the patterns read. Callers may add more (to
+// extract fields for their own use from the same scan) before Build.
+func (b *Builder) Paths() *Paths { return b.paths }
+
+// Build compiles the patterns added so far into an immutable Matcher,
+// safe for concurrent use.
+func (b *Builder) Build() *Matcher {
+	m := &Matcher{paths: b.paths, patterns: b.patterns}
+	m.fields = make([]*fieldMatcher, b.paths.Len())
+	condIndex := map[string]int32{}
+	for p, alts := range b.alts {
+		for _, a := range alts {
+			ai := int32(len(m.alts))
+			seen := map[int32]bool{}
+			for _, fc := range a {
+				c, ok := condIndex[fc.key()]
+				if !ok {
+					c = m.addCond(fc)
+					condIndex[fc.key()] = c
+				}
+				if !seen[c] {
+					seen[c] = true
+					m.conds[c].alts = append(m.conds[c].alts, ai)
+				}
+			}
+			m.alts = append(m.alts, alt{pattern: int32(p), need: int32(len(seen))})
+			if len(seen) == 0 {
+				m.always = append(m.always, ai)
+			}
+		}
+	}
+	m.pool.New = func() any { return m.newState() }
+	return m
+}
+
+// addCond registers a new condition and its tests.
+func (m *Matcher) addCond(fc fieldCond) int32 {
+	c := int32(len(m.conds))
+	m.conds = append(m.conds, cond{})
+	p := m.paths.Index(fc.path)
+	f := m.fields[p]
+	if f == nil {
+		f = &fieldMatcher{}
+		m.fields[p] = f
+	}
+	for _, t := range fc.tests {
+		if t.op == opNotExists {
+			m.absent = append(m.absent, absentCond{path: p, cond: c})
+			continue
+		}
+		f.add(t, c)
+	}
+	return c
+}
+
+// Compile is a shortcut that builds a Matcher from patterns given in order.
+func Compile(patterns ...[]byte) (*Matcher, error) {
+	b := NewBuilder()
+	for _, p := range patterns {
+		if _, err := b.Add(p); err != nil {
+			return nil, err
+		}
+	}
+	return b.Build(), nil
+}
+
+// Matcher is a compiled set of patterns. It is immutable and safe for
+// concurrent use.
+type Matcher struct {
+	paths    *Paths
+	fields   []*fieldMatcher // per path index; nil for paths no pattern tests
+	conds    []cond
+	alts     []alt
+	always   []int32 // alternatives without conditions ({} matches everything)
+	absent   []absentCond
+	patterns int
+	pool     sync.Pool
+}
+
+type cond struct{ alts []int32 }
+
+type alt struct {
+	pattern int32
+	need    int32
+}
+
+// absentCond is a condition that holds when its path has no value.
+type absentCond struct {
+	path int
+	cond int32
+}
+
+// Len returns the number of patterns.
+func (m *Matcher) Len() int { return m.patterns }
+
+// Paths returns the field paths the Matcher extracts.
+func (m *Matcher) Paths() *Paths { return m.paths }
+
+// Match extracts the fields the patterns need from event (one JSON
+// document) and appends the indexes of the matching patterns to dst, each
+// once, in no particular order.
+func (m *Matcher) Match(event []byte, dst []int) ([]int, error) {
+	st := m.pool.Get().(*state)
+	defer m.pool.Put(st)
+	if err := m.paths.Extract(event, st.vals); err != nil {
+		return dst, err
+	}
+	return m.matchValues(st.vals, st, dst), nil
+}
+
+// MatchValues is Match over fields already extracted with m.Paths(),
+// for callers that extract once and run several engines.
+func (m *Matcher) MatchValues(v *Values, dst []int) []int {
+	st := m.pool.Get().(*state)
+	defer m.pool.Put(st)
+	return m.matchValues(v, st, dst)
+}
+
+func (m *Matcher) matchValues(v *Values, st *state, dst []int) []int {
+	st.begin(dst)
+	for _, a := range m.always {
+		st.altDone(a)
+	}
+	for i := range v.entries {
+		e := &v.entries[i]
+		if int(e.path) >= len(m.fields) {
+			continue
+		}
+		if f := m.fields[e.path]; f != nil {
+			f.match(e.Value, st)
+		}
+	}
+	for _, a := range m.absent {
+		if !hasLeaf(v, a.path) {
+			st.hit(a.cond)
+		}
+	}
+	dst = st.dst
+	st.dst = nil
+	return dst
+}
+
+// hasLeaf reports whether path p holds a value other than an object.
+func hasLeaf(v *Values, p int) bool {
+	if p >= len(v.head) {
+		return false
+	}
+	for i := v.head[p]; i >= 0; i = v.entries[i].next {
+		if v.entries[i].Kind != Object {
+			return true
+		}
+	}
+	return false
+}
+
+// state is the scratch space of one Match call, pooled. Generation
+// stamps make resetting it O(1).
+type state struct {
+	m        *Matcher
+	gen      uint32
+	condGen  []uint32
+	altGen   []uint32
+	altCount []int32
+	patGen   []uint32
+	lower    []byte
+	dst      []int
+	vals     *Values
+}
+
+func (m *Matcher) newState() *state {
+	return &state{
+		m:        m,
+		condGen:  make([]uint32, len(m.conds)),
+		altGen:   make([]uint32, len(m.alts)),
+		altCount: make([]int32, len(m.alts)),
+		patGen:   make([]uint32, m.patterns),
+		vals:     m.paths.NewValues(),
+	}
+}
+
+func (st *state) begin(dst []int) {
+	st.gen++
+	if st.gen == 0 { // wrapped: clear the stamps once every 2^32 events
+		clear(st.condGen)
+		clear(st.altGen)
+		clear(st.patGen)
+		st.gen = 1
+	}
+	st.dst = dst
+}
+
+// hit records that condition c holds for this event.
+func (st *state) hit(c int32) {
+	if st.condGen[c] == st.gen {
+		return
+	}
+	st.condGen[c] = st.gen
+	for _, a := range st.m.conds[c].alts {
+		if st.altGen[a] != st.gen {
+			st.altGen[a] = st.gen
+			st.altCount[a] = 0
+		}
+		st.altCount[a]++
+		if st.altCount[a] == st.m.alts[a].need {
+			st.altDone(a)
+		}
+	}
+}
+
+// altDone records that alternative a holds, and so its pattern matches.
+func (st *state) altDone(a int32) {
+	p := st.m.alts[a].pattern
+	if st.patGen[p] != st.gen {
+		st.patGen[p] = st.gen
+		st.dst = append(st.dst, int(p))
+	}
+}
