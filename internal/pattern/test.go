@@ -14,22 +14,22 @@ import (
 type op uint8
 
 const (
-	opString    op = iota + 1 // exact string
-	opNumber                  // exact number, compared numerically
-	opTrue                    // true
-	opFalse                   // false
-	opNull                    // null
-	opPrefix                  // {"prefix": s}
-	opSuffix                  // {"suffix": s}
-	opPrefixIC                // {"prefix": {"equals-ignore-case": s}}
-	opSuffixIC                // {"suffix": {"equals-ignore-case": s}}
-	opEqualsIC                // {"equals-ignore-case": s}
-	opWildcard                // {"wildcard": s}
-	opAnythingBut             // {"anything-but": ...}
-	opNumeric                 // {"numeric": [...]}
-	opCIDR                    // {"cidr": s}
-	opExists                  // {"exists": true}
-	opNotExists               // {"exists": false}
+	opString      op = iota + 1 // exact string
+	opNumber                    // exact number, compared numerically
+	opTrue                      // true
+	opFalse                     // false
+	opNull                      // null
+	opPrefix                    // {"prefix": s}
+	opSuffix                    // {"suffix": s}
+	opPrefixIC                  // {"prefix": {"equals-ignore-case": s}}
+	opSuffixIC                  // {"suffix": {"equals-ignore-case": s}}
+	opEqualsIC                  // {"equals-ignore-case": s}
+	opWildcard                  // {"wildcard": s}
+	opAnythingBut               // {"anything-but": ...}
+	opNumeric                   // {"numeric": [...]}
+	opCIDR                      // {"cidr": s}
+	opExists                    // {"exists": true}
+	opNotExists                 // {"exists": false}
 )
 
 // test is one element of a field's list of acceptable values.
