@@ -48,7 +48,9 @@ func PartitionOf(region string) string {
 }
 
 // ValidRegion reports whether region is a real AWS region name.
-func ValidRegion(region string) bool { return PartitionOf(strings.TrimSpace(region)) != "" && region == strings.TrimSpace(region) }
+func ValidRegion(region string) bool {
+	return PartitionOf(strings.TrimSpace(region)) != "" && region == strings.TrimSpace(region)
+}
 
 // PolicyTypes lists the policy types AWS Organizations has, as AWS
 // spells them. A type missing here is still accepted (with a warning) if

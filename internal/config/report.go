@@ -14,6 +14,13 @@ type reporter struct {
 }
 
 func (r *reporter) add(p Pos, code Code, hint, format string, a ...any) {
+	// A value that could not be decoded is reported once: later checks
+	// on the zero value it left behind would only add noise.
+	for _, d := range r.list {
+		if d.Code == string(CodeTypeMismatch) && d.File == p.File && d.Line == p.Line && d.Column == p.Column && p.Line > 0 {
+			return
+		}
+	}
 	sev := SevError
 	if ci, ok := Info(code); ok {
 		sev = ci.Severity
