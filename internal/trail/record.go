@@ -1,0 +1,410 @@
+package trail
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// maxDepth bounds nesting inside one record.
+const maxDepth = 512
+
+// Record is one CloudTrail record: its raw JSON bytes, unchanged, and the
+// envelope fields picked out of them. Field values are the JSON string
+// contents as written (escapes kept), sub-slices of Raw; use Text to read
+// one as a Go string. A field that is absent, null or not a string is
+// empty.
+type Record struct {
+	Raw []byte
+	// Index is the record's position in its file, from 0.
+	Index int
+
+	EventID, EventTime, EventSource, EventName  []byte
+	AWSRegion, RecipientAccountID, SourceIPAddr []byte
+	ErrorCode, EventType                        []byte
+	// UserARN, UserType, PrincipalID, UserAccount and InvokedBy come from
+	// userIdentity.
+	UserARN, UserType, PrincipalID, UserAccount, InvokedBy []byte
+	// Resources is the raw "resources" array, if any.
+	Resources []byte
+
+	errAt int
+}
+
+func (r *Record) reset(raw []byte, idx int) {
+	*r = Record{Raw: raw, Index: idx}
+}
+
+// Text returns a field's value as a Go string, decoding JSON escapes.
+func Text(b []byte) string {
+	for _, c := range b {
+		if c == '\\' {
+			var s string
+			q := make([]byte, 0, len(b)+2)
+			q = append(append(append(q, '"'), b...), '"')
+			if json.Unmarshal(q, &s) == nil {
+				return s
+			}
+			return string(b)
+		}
+	}
+	return string(b)
+}
+
+// Principal returns who acted: the identity's ARN, else the service that
+// acted on its behalf, else the identity type.
+func (r *Record) Principal() string {
+	switch {
+	case len(r.UserARN) > 0:
+		return Text(r.UserARN)
+	case len(r.InvokedBy) > 0:
+		return Text(r.InvokedBy)
+	case len(r.PrincipalID) > 0:
+		return Text(r.PrincipalID)
+	}
+	return Text(r.UserType)
+}
+
+// Account returns the account the record belongs to: recipientAccountId,
+// else the identity's account.
+func (r *Record) Account() []byte {
+	if len(r.RecipientAccountID) > 0 {
+		return r.RecipientAccountID
+	}
+	return r.UserAccount
+}
+
+// ResourceARNs returns the ARNs of the record's "resources" array.
+func (r *Record) ResourceARNs() []string {
+	if len(r.Resources) == 0 {
+		return nil
+	}
+	var rs []struct {
+		ARN string `json:"ARN"`
+	}
+	if json.Unmarshal(r.Resources, &rs) != nil {
+		return nil
+	}
+	out := make([]string, 0, len(rs))
+	for _, x := range rs {
+		if x.ARN != "" {
+			out = append(out, x.ARN)
+		}
+	}
+	return out
+}
+
+// parse validates Raw as one JSON object and picks out the fields.
+func (r *Record) parse() error {
+	p := parser{b: r.Raw}
+	err := p.object(func(key []byte) error {
+		var dst *[]byte
+		switch string(key) {
+		case "eventID":
+			dst = &r.EventID
+		case "eventTime":
+			dst = &r.EventTime
+		case "eventSource":
+			dst = &r.EventSource
+		case "eventName":
+			dst = &r.EventName
+		case "awsRegion":
+			dst = &r.AWSRegion
+		case "recipientAccountId":
+			dst = &r.RecipientAccountID
+		case "sourceIPAddress":
+			dst = &r.SourceIPAddr
+		case "errorCode":
+			dst = &r.ErrorCode
+		case "eventType":
+			dst = &r.EventType
+		case "userIdentity":
+			return p.identity(r)
+		case "resources":
+			start := p.skipWS()
+			if err := p.value(1); err != nil {
+				return err
+			}
+			r.Resources = p.b[start:p.i]
+			return nil
+		default:
+			return p.value(1)
+		}
+		return p.stringOrValue(dst)
+	})
+	if err == nil {
+		if p.skipWS(); p.i != len(p.b) {
+			err = p.errorf("data after the record")
+		}
+	}
+	r.errAt = p.i
+	return err
+}
+
+// identity reads the userIdentity object.
+func (p *parser) identity(r *Record) error {
+	if p.skipWS(); p.i < len(p.b) && p.b[p.i] != '{' {
+		return p.value(1)
+	}
+	return p.objectAt(1, func(key []byte) error {
+		var dst *[]byte
+		switch string(key) {
+		case "arn":
+			dst = &r.UserARN
+		case "type":
+			dst = &r.UserType
+		case "principalId":
+			dst = &r.PrincipalID
+		case "accountId":
+			dst = &r.UserAccount
+		case "invokedBy":
+			dst = &r.InvokedBy
+		default:
+			return p.value(2)
+		}
+		return p.stringOrValue(dst)
+	})
+}
+
+// parser validates JSON held in memory, RFC 8259 grammar, without
+// building values.
+type parser struct {
+	b []byte
+	i int
+}
+
+var errSyntax = errors.New("syntax error")
+
+func (p *parser) errorf(format string, a ...any) error {
+	return fmt.Errorf("%w at offset %d: %s", errSyntax, p.i, fmt.Sprintf(format, a...))
+}
+
+func (p *parser) skipWS() int {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\n', '\r', '\t':
+			p.i++
+		default:
+			return p.i
+		}
+	}
+	return p.i
+}
+
+// stringOrValue stores a string value's contents in dst; other values are
+// validated and leave dst empty.
+func (p *parser) stringOrValue(dst *[]byte) error {
+	if p.skipWS(); p.i < len(p.b) && p.b[p.i] == '"' {
+		s, e, err := p.str()
+		if err != nil {
+			return err
+		}
+		*dst = p.b[s:e:e]
+		return nil
+	}
+	return p.value(1)
+}
+
+func (p *parser) object(member func(key []byte) error) error {
+	p.skipWS()
+	return p.objectAt(0, member)
+}
+
+// objectAt reads {"k": v, ...} calling member after each key and colon;
+// member must consume the value.
+func (p *parser) objectAt(depth int, member func(key []byte) error) error {
+	if p.i >= len(p.b) || p.b[p.i] != '{' {
+		return p.errorf("want an object")
+	}
+	p.i++
+	if p.skipWS(); p.i < len(p.b) && p.b[p.i] == '}' {
+		p.i++
+		return nil
+	}
+	for {
+		p.skipWS()
+		if p.i >= len(p.b) || p.b[p.i] != '"' {
+			return p.errorf("want a member name")
+		}
+		s, e, err := p.str()
+		if err != nil {
+			return err
+		}
+		if p.skipWS(); p.i >= len(p.b) || p.b[p.i] != ':' {
+			return p.errorf("want : after member name %q", truncate(p.b[s:e]))
+		}
+		p.i++
+		if err := member(p.b[s:e]); err != nil {
+			return err
+		}
+		p.skipWS()
+		if p.i >= len(p.b) {
+			return p.errorf("unterminated object")
+		}
+		switch p.b[p.i] {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return nil
+		default:
+			return p.errorf("want , or } in object, found %q", p.b[p.i])
+		}
+	}
+}
+
+// value validates any JSON value.
+func (p *parser) value(depth int) error {
+	if depth > maxDepth {
+		return p.errorf("nesting deeper than %d", maxDepth)
+	}
+	p.skipWS()
+	if p.i >= len(p.b) {
+		return p.errorf("want a value")
+	}
+	switch c := p.b[p.i]; {
+	case c == '{':
+		return p.objectAt(depth, func([]byte) error { return p.value(depth + 1) })
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		_, _, err := p.str()
+		return err
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case c == 't':
+		return p.literal("true")
+	case c == 'f':
+		return p.literal("false")
+	case c == 'n':
+		return p.literal("null")
+	default:
+		return p.errorf("unexpected %q", c)
+	}
+}
+
+func (p *parser) array(depth int) error {
+	p.i++
+	if p.skipWS(); p.i < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		return nil
+	}
+	for {
+		if err := p.value(depth + 1); err != nil {
+			return err
+		}
+		p.skipWS()
+		if p.i >= len(p.b) {
+			return p.errorf("unterminated array")
+		}
+		switch p.b[p.i] {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return nil
+		default:
+			return p.errorf("want , or ] in array, found %q", p.b[p.i])
+		}
+	}
+}
+
+// str reads a string token at p.i and returns the span of its contents.
+func (p *parser) str() (int, int, error) {
+	p.i++
+	start := p.i
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return start, p.i - 1, nil
+		case c == '\\':
+			if p.i+1 >= len(p.b) {
+				return 0, 0, p.errorf("unterminated string")
+			}
+			switch p.b[p.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.i += 2
+			case 'u':
+				if p.i+6 > len(p.b) || !isHex4(p.b[p.i+2:p.i+6]) {
+					return 0, 0, p.errorf("bad \\u escape")
+				}
+				p.i += 6
+			default:
+				return 0, 0, p.errorf("bad escape \\%c", p.b[p.i+1])
+			}
+		case c < 0x20:
+			return 0, 0, p.errorf("control character in string")
+		default:
+			p.i++
+		}
+	}
+	return 0, 0, p.errorf("unterminated string")
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) number() error {
+	b := p.b
+	if p.i < len(b) && b[p.i] == '-' {
+		p.i++
+	}
+	switch {
+	case p.i < len(b) && b[p.i] == '0':
+		p.i++
+	case p.i < len(b) && b[p.i] >= '1' && b[p.i] <= '9':
+		p.digits()
+	default:
+		return p.errorf("bad number")
+	}
+	if p.i < len(b) && b[p.i] == '.' {
+		p.i++
+		if p.digits() == 0 {
+			return p.errorf("bad number")
+		}
+	}
+	if p.i < len(b) && (b[p.i] == 'e' || b[p.i] == 'E') {
+		p.i++
+		if p.i < len(b) && (b[p.i] == '+' || b[p.i] == '-') {
+			p.i++
+		}
+		if p.digits() == 0 {
+			return p.errorf("bad number")
+		}
+	}
+	return nil
+}
+
+func (p *parser) digits() int {
+	n := 0
+	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+		p.i++
+		n++
+	}
+	return n
+}
+
+func (p *parser) literal(word string) error {
+	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
+		return p.errorf("unexpected %q", p.b[p.i])
+	}
+	p.i += len(word)
+	return nil
+}
+
+func truncate(b []byte) string {
+	s := string(b)
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}

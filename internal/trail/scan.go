@@ -1,0 +1,211 @@
+package trail
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/orgrail/orgrail/internal/detect"
+	"github.com/orgrail/orgrail/internal/org"
+	"github.com/orgrail/orgrail/internal/severity"
+)
+
+// Matcher runs compiled detections over one EventBridge event. It must be
+// safe for concurrent use; *detect.Engine is one.
+type Matcher interface {
+	Match(event []byte, dst []detect.Hit) ([]detect.Hit, error)
+}
+
+// Detection is one detection firing on one CloudTrail record, with the
+// contract's fields.
+type Detection struct {
+	DetectionID string            `json:"detectionId"`
+	Title       string            `json:"title"`
+	Severity    severity.Level    `json:"severity"`
+	NistCSF     string            `json:"nistCsf"`
+	EventID     string            `json:"eventId"`
+	EventTime   string            `json:"eventTime"`
+	Account     string            `json:"account"`
+	AccountName string            `json:"accountName"`
+	OU          string            `json:"ou"`
+	Region      string            `json:"region"`
+	Principal   string            `json:"principal"`
+	EventName   string            `json:"eventName"`
+	EventSource string            `json:"eventSource"`
+	SourceIP    string            `json:"sourceIp"`
+	Source      string            `json:"source"`
+	Author      string            `json:"author"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	File        string            `json:"file"`
+
+	hit detect.Hit
+}
+
+// ScanOptions configures Scan.
+type ScanOptions struct {
+	IngestOptions
+	// Matcher runs the detections.
+	Matcher Matcher
+	// Org, when set, names accounts and their OUs in detections.
+	Org *org.Organization
+}
+
+// ScanResult is what Scan found.
+type ScanResult struct {
+	Source     string      `json:"source"`
+	Stats      Stats       `json:"stats"`
+	Detections []Detection `json:"detections"`
+	// Suppressed counts hits collapsed by the rules' suppression.
+	Suppressed int         `json:"suppressed"`
+	Errors     []FileError `json:"errors"`
+	// Partial is true when some files (or records) could not be read.
+	Partial bool `json:"partial"`
+}
+
+// Max returns the highest severity among the detections, or -1.
+func (r *ScanResult) Max() severity.Level {
+	m := severity.Level(-1)
+	for _, d := range r.Detections {
+		if d.Severity > m {
+			m = d.Severity
+		}
+	}
+	return m
+}
+
+// Scan lists src with the filter, decodes every file on a worker pool,
+// wraps each record in its EventBridge envelope and runs the matcher.
+// Detections are sorted by eventTime, eventId and detectionId, then the
+// rules' suppression is applied in that order, so the output does not
+// depend on the number of workers.
+func Scan(ctx context.Context, src Source, opts ScanOptions) (*ScanResult, error) {
+	if opts.Matcher == nil {
+		return nil, fmt.Errorf("scan: no matcher")
+	}
+	objs, err := ListAll(ctx, src, &opts.Filter, KindLog)
+	if err != nil {
+		return nil, err
+	}
+	var handlers []*scanHandler
+	newHandler := func() Handler {
+		h := &scanHandler{m: opts.Matcher, src: src}
+		handlers = append(handlers, h)
+		return h
+	}
+	st, ferrs, err := Ingest(ctx, src, objs, opts.IngestOptions, newHandler)
+	if err != nil {
+		return nil, err
+	}
+	res := &ScanResult{Source: src.String(), Stats: st, Errors: ferrs, Partial: len(ferrs) > 0}
+	var all []Detection
+	for _, h := range handlers {
+		all = append(all, h.found...)
+		res.Errors = append(res.Errors, h.errs...)
+	}
+	res.Partial = len(res.Errors) > 0
+	sortDetections(all)
+	sup := detect.NewSuppressor()
+	res.Detections = make([]Detection, 0, len(all))
+	for _, d := range all {
+		t, _ := time.Parse(time.RFC3339, d.EventTime)
+		if !sup.Allow(d.hit, t) {
+			res.Suppressed++
+			continue
+		}
+		if opts.Org != nil {
+			d.AccountName, d.OU = accountNames(opts.Org, d.Account)
+		}
+		res.Detections = append(res.Detections, d)
+	}
+	return res, nil
+}
+
+func sortDetections(ds []Detection) {
+	sort.Slice(ds, func(i, j int) bool {
+		a, b := &ds[i], &ds[j]
+		if a.EventTime != b.EventTime {
+			return a.EventTime < b.EventTime
+		}
+		if a.EventID != b.EventID {
+			return a.EventID < b.EventID
+		}
+		if a.DetectionID != b.DetectionID {
+			return a.DetectionID < b.DetectionID
+		}
+		return a.File < b.File
+	})
+}
+
+// accountNames returns an account's name and OU path, empty when the
+// organization does not know it.
+func accountNames(o *org.Organization, account string) (string, string) {
+	if account == "" || o.Account(account) == nil {
+		return "", ""
+	}
+	return o.Account(account).Name, o.OUPath(account)
+}
+
+// scanHandler matches the records of one worker.
+type scanHandler struct {
+	m     Matcher
+	src   Source
+	env   []byte
+	hits  []detect.Hit
+	found []Detection
+	errs  []FileError
+}
+
+func (h *scanHandler) Record(obj *Object, rec *Record) error {
+	h.env = AppendEnvelope(h.env[:0], rec)
+	var err error
+	h.hits, err = h.m.Match(h.env, h.hits[:0])
+	if err != nil {
+		h.errs = append(h.errs, FileError{File: fileName(h.src, obj), Record: rec.Index, Err: fmt.Errorf("record %d: match: %w", rec.Index, err)})
+		return nil
+	}
+	for _, hit := range h.hits {
+		h.found = append(h.found, newDetection(obj, rec, hit, fileName(h.src, obj)))
+	}
+	return nil
+}
+
+func (h *scanHandler) EndFile(*Object, int, error) {}
+
+func newDetection(obj *Object, rec *Record, hit detect.Hit, file string) Detection {
+	r := hit.Rule
+	d := Detection{
+		DetectionID: r.ID, Title: r.Title, Severity: r.Severity, NistCSF: r.NistCSF,
+		Source: r.Source, Author: r.Author,
+		EventID: Text(rec.EventID), EventTime: Text(rec.EventTime),
+		Account: Text(rec.Account()), Region: Text(rec.AWSRegion),
+		Principal: rec.Principal(), EventName: Text(rec.EventName),
+		EventSource: Text(rec.EventSource), SourceIP: Text(rec.SourceIPAddr),
+		File: file, hit: hit,
+	}
+	if d.Account == "" {
+		d.Account = obj.Loc.Account
+	}
+	if len(r.Fields) > 0 && len(hit.Values) == len(r.Fields) {
+		d.Fields = make(map[string]string, len(r.Fields))
+		for i, f := range r.Fields {
+			if hit.Values[i] != "" {
+				d.Fields[f] = hit.Values[i]
+			}
+		}
+	}
+	// The hit's values alias the matcher's buffers; keep a copy.
+	hit.Values = append([]string(nil), hit.Values...)
+	d.hit = hit
+	return d
+}
+
+// fileName names an object for messages: the source joined with its key.
+func fileName(src Source, obj *Object) string {
+	s := src.String()
+	if l, ok := src.(*Local); ok && l.file != "" {
+		return s
+	}
+	return strings.TrimSuffix(s, "/") + "/" + obj.Key
+}
