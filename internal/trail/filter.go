@@ -33,10 +33,14 @@ func (f *Filter) prepare() {
 }
 
 // WantAccount reports whether the account is selected.
-func (f *Filter) WantAccount(a string) bool { return a == "" || len(f.Accounts) == 0 || has(f.Accounts, a) }
+func (f *Filter) WantAccount(a string) bool {
+	return a == "" || len(f.Accounts) == 0 || has(f.Accounts, a)
+}
 
 // WantRegion reports whether the region is selected.
-func (f *Filter) WantRegion(r string) bool { return r == "" || len(f.Regions) == 0 || has(f.Regions, r) }
+func (f *Filter) WantRegion(r string) bool {
+	return r == "" || len(f.Regions) == 0 || has(f.Regions, r)
+}
 
 // wantSpan reports whether [from, to) may hold records in range, allowing
 // for delivery after the event.
