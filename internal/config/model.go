@@ -29,8 +29,8 @@ type Config struct {
 	Policies      []Policy     `yaml:"policies" json:"policies" doc:"Organization policies (SCP, RCP, declarative, tag, backup, ...) and where they attach."`
 	Standards     Standards    `yaml:"standards" json:"standards" doc:"Company-wide standards that detective guardrails check."`
 	Security      Security     `yaml:"security" json:"security" doc:"The security baseline: Log Archive and Audit accounts and the services that must be on."`
-	Notifications Section      `yaml:"notifications" json:"-" doc:"Notification routing. Owned by the notification feature; see docs/notify.md." shape:"mapping"`
-	Exceptions    Section      `yaml:"exceptions" json:"-" doc:"Exceptions (mutes) to findings and guardrails. Owned by the audit feature; see docs/audit.md." shape:"sequence"`
+	Notifications Section      `yaml:"notifications" json:"-" doc:"Notification routing (channels, routes, quiet hours). Owned and validated by the notification feature." shape:"mapping"`
+	Exceptions    Section      `yaml:"exceptions" json:"-" doc:"Exceptions (mutes) of audit findings, each with a reason and an expiry. Owned and validated by the audit feature." shape:"sequence"`
 }
 
 // Mode values of organization.mode.
