@@ -165,7 +165,9 @@ func (w *ingestWorker) file(ctx context.Context, obj *Object) ([]FileError, erro
 			break
 		}
 		w.st.Records++
-		if !f.WantTime(rec.EventTime) || !f.WantRegion(string(rec.AWSRegion)) || !f.WantAccount(string(rec.Account())) {
+		if !f.WantTime(rec.EventTime) ||
+			(len(f.Regions) > 0 && !f.WantRegion(string(rec.AWSRegion))) ||
+			(len(f.Accounts) > 0 && !f.WantAccount(string(rec.Account()))) {
 			continue
 		}
 		n++

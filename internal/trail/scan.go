@@ -7,15 +7,39 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orgrail/orgrail/internal/detect"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/severity"
 )
 
-// Matcher runs compiled detections over one EventBridge event. It must be
-// safe for concurrent use; *detect.Engine is one.
+// Matcher runs compiled detections over one EventBridge event and
+// appends a Hit per firing rule to dst. It must be safe for concurrent
+// use. The CLI adapts the detect package's Engine to it; benchmarks and
+// tests plug in their own.
 type Matcher interface {
-	Match(event []byte, dst []detect.Hit) ([]detect.Hit, error)
+	Match(event []byte, dst []Hit) ([]Hit, error)
+}
+
+// Rule is what a detection shows about the rule that fired.
+type Rule struct {
+	ID       string
+	Title    string
+	Severity severity.Level
+	NistCSF  string
+	Source   string
+	Author   string
+	// Fields are the envelope paths worth showing beside a hit.
+	Fields []string
+	// SuppressWindow, when positive, collapses hits of this rule with the
+	// same Key less than this far apart.
+	SuppressWindow time.Duration
+}
+
+// Hit is one rule firing on one event. Values are the event's values of
+// Rule.Fields; Key is the suppression key.
+type Hit struct {
+	Rule   *Rule
+	Values []string
+	Key    string
 }
 
 // Detection is one detection firing on one CloudTrail record, with the
@@ -40,7 +64,7 @@ type Detection struct {
 	Fields      map[string]string `json:"fields,omitempty"`
 	File        string            `json:"file"`
 
-	hit detect.Hit
+	hit Hit
 }
 
 // ScanOptions configures Scan.
@@ -106,11 +130,11 @@ func Scan(ctx context.Context, src Source, opts ScanOptions) (*ScanResult, error
 	}
 	res.Partial = len(res.Errors) > 0
 	sortDetections(all)
-	sup := detect.NewSuppressor()
+	sup := suppressor{}
 	res.Detections = make([]Detection, 0, len(all))
 	for _, d := range all {
 		t, _ := time.Parse(time.RFC3339, d.EventTime)
-		if !sup.Allow(d.hit, t) {
+		if !sup.allow(d.hit, t) {
 			res.Suppressed++
 			continue
 		}
@@ -152,7 +176,7 @@ type scanHandler struct {
 	m     Matcher
 	src   Source
 	env   []byte
-	hits  []detect.Hit
+	hits  []Hit
 	found []Detection
 	errs  []FileError
 }
@@ -173,7 +197,7 @@ func (h *scanHandler) Record(obj *Object, rec *Record) error {
 
 func (h *scanHandler) EndFile(*Object, int, error) {}
 
-func newDetection(obj *Object, rec *Record, hit detect.Hit, file string) Detection {
+func newDetection(obj *Object, rec *Record, hit Hit, file string) Detection {
 	r := hit.Rule
 	d := Detection{
 		DetectionID: r.ID, Title: r.Title, Severity: r.Severity, NistCSF: r.NistCSF,
@@ -208,4 +232,21 @@ func fileName(src Source, obj *Object) string {
 		return s
 	}
 	return strings.TrimSuffix(s, "/") + "/" + obj.Key
+}
+
+// suppressor collapses repeated hits of a rule with a suppression window,
+// in the order detections are sorted.
+type suppressor map[string]time.Time
+
+func (s suppressor) allow(h Hit, t time.Time) bool {
+	w := h.Rule.SuppressWindow
+	if w <= 0 {
+		return true
+	}
+	k := h.Rule.ID + "\x00" + h.Key
+	if prev, ok := s[k]; ok && t.Sub(prev) < w && prev.Sub(t) < w {
+		return false
+	}
+	s[k] = t
+	return true
 }
