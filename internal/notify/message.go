@@ -1,0 +1,135 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/orgrail/orgrail/internal/severity"
+)
+
+// Message is what a channel renders: one detection, or the first of a
+// group of alike detections with their count.
+type Message struct {
+	// ID is the outbox id; receivers may use it to drop repeats.
+	ID    string `json:"id"`
+	Event Event  `json:"event"`
+	// Count is how many alike detections the message stands for (>= 1).
+	Count int `json:"count"`
+	// Window is how long the group collected (grouped messages only).
+	Window time.Duration `json:"-"`
+	// Lane is automatic or triage.
+	Lane string `json:"lane"`
+}
+
+// Field is one labelled line of a message. Values are untrusted text.
+type Field struct {
+	Label string
+	Value string
+}
+
+// Headline returns the message's one-line summary: severity, title and,
+// for a group, the count. The title comes from the rule, not the record,
+// but is still treated as untrusted text by every renderer.
+func (m *Message) Headline() string {
+	s := fmt.Sprintf("[%s] %s", strings.ToUpper(m.Event.Severity.String()), m.Event.Title)
+	if m.Count > 1 {
+		s += fmt.Sprintf(" (×%d", m.Count)
+		if m.Window > 0 {
+			s += " in " + m.Window.String()
+		}
+		s += ")"
+	}
+	if m.Lane == LaneTriage {
+		s += " — triage"
+	}
+	return s
+}
+
+// Fields returns the labelled lines every channel shows: account name and
+// id, OU, region, who, what, when, and what else the record says.
+func (m *Message) Fields() []Field {
+	e := &m.Event
+	acct := e.Account
+	if e.AccountName != "" {
+		acct = fmt.Sprintf("%s (%s)", e.AccountName, e.Account)
+	}
+	what := e.EventName
+	if e.EventSource != "" {
+		what += " on " + e.EventSource
+	}
+	when := ""
+	if !e.EventTime.IsZero() {
+		when = e.EventTime.UTC().Format(time.RFC3339)
+	}
+	fs := []Field{
+		{"Account", acct}, {"OU", e.OU}, {"Region", e.Region},
+		{"Who", e.Principal}, {"What", what}, {"When", when},
+		{"Source IP", e.SourceIP}, {"User agent", e.UserAgent},
+	}
+	if e.ErrorCode != "" || e.Error != "" {
+		fs = append(fs, Field{"Error", strings.TrimSpace(e.ErrorCode + " " + e.Error)})
+	}
+	if len(e.Resources) > 0 {
+		fs = append(fs, Field{"Resources", strings.Join(e.Resources, ", ")})
+	}
+	det := e.DetectionID
+	if e.Author != "" {
+		det += " by " + e.Author
+	}
+	if e.NistCSF != "" {
+		det += " · NIST CSF " + e.NistCSF
+	}
+	fs = append(fs, Field{"Detection", det}, Field{"Event ID", e.EventID})
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// SeverityColor returns a colour for the severity, as #rrggbb.
+func SeverityColor(l severity.Level) string {
+	switch l {
+	case severity.Critical:
+		return "#8b0000"
+	case severity.High:
+		return "#d9534f"
+	case severity.Medium:
+		return "#f0ad4e"
+	case severity.Low:
+		return "#5bc0de"
+	}
+	return "#999999"
+}
+
+// oneLine flattens s to a single line of printable text at most max
+// runes long: control characters (CR, LF, tabs, escapes), bidirectional
+// overrides and zero-width characters become spaces or vanish, so a
+// value can neither start a new line (a fake header or a fake message)
+// nor reorder what the reader sees.
+func oneLine(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			r = '?'
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			r = ' '
+		case unicode.Is(unicode.Cf, r): // format: bidi overrides, zero-width joiners
+			continue
+		}
+		if n >= max {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
