@@ -120,9 +120,9 @@ func compileStatement(st *Statement, vars bool, warns *Errors) (stmt, error) {
 }
 
 // compileAction compiles one Action value. AWS ignores the case of
-// actions, and surrounding white space does not make a new action.
+// actions; white space is kept, so "s3:GetObject " matches nothing.
 func compileAction(a string) actionPattern {
-	l := strings.ToLower(strings.TrimSpace(a))
+	l := strings.ToLower(a)
 	i := strings.IndexByte(l, ':')
 	if l == "*" || i < 0 || hasWildcard(l[:i]) {
 		return actionPattern{full: compileGlob(l, false)}

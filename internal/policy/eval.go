@@ -18,6 +18,9 @@ type ScanOptions struct {
 	HasBoundary bool
 	// IgnorePrincipal skips Principal elements (identity policies, SCPs).
 	IgnorePrincipal bool
+	// RequirePrincipal skips statements without Principal or
+	// NotPrincipal: in a resource policy they apply to nobody.
+	RequirePrincipal bool
 }
 
 // Scan looks for statements with effect e that apply to r. It appends
@@ -35,6 +38,9 @@ func (p *Policy) Scan(r *Request, e Effect, opt ScanOptions, out *[]Match) (bool
 			continue
 		}
 		via := ViaNone
+		if s.principal == nil && opt.RequirePrincipal {
+			continue
+		}
 		if s.principal != nil && !opt.IgnorePrincipal {
 			v, named := s.principal.match(&r.Subject)
 			if s.notPrincipal {

@@ -36,6 +36,7 @@ func Parse(src []byte) (*Document, error) {
 	if len(ps.errs) > 0 {
 		return nil, ps.errs
 	}
+	doc.Warnings = append(doc.Warnings, ps.warns...)
 	for _, c := range comments {
 		doc.Warnings = append(doc.Warnings, &Error{Pos: c, Code: CodeComment, Msg: "comments are not valid in IAM policies", Hint: "AWS rejects the policy until the comment is removed"})
 	}
@@ -46,7 +47,8 @@ func Parse(src []byte) (*Document, error) {
 func ParseString(src string) (*Document, error) { return Parse([]byte(src)) }
 
 type docParser struct {
-	errs Errors
+	errs  Errors
+	warns Errors
 }
 
 func (p *docParser) errf(pos Pos, code, hint, format string, a ...any) {
@@ -224,7 +226,10 @@ func (p *docParser) principal(v *node, what string) *PrincipalElement {
 	switch v.kind {
 	case kindString:
 		if v.text != "*" {
-			p.errf(v.pos, CodePrincipal, `use "*" or an object such as {"AWS": "arn:..."}`, "%s as a string must be \"*\"", what)
+			// AWS rejects this; read it as {"AWS": ...} and warn.
+			p.warns = append(p.warns, &Error{Pos: v.pos, Code: CodePrincipal, Msg: fmt.Sprintf("%s as a string must be \"*\"", what), Hint: `write {"AWS": "` + v.text + `"}`})
+			el.Entries = append(el.Entries, PrincipalEntry{Kind: "AWS", Value: Value{S: v.text, Pos: v.pos}})
+			return el
 		}
 		el.Wildcard = true
 	case kindObject:

@@ -84,12 +84,15 @@ func NewRequest(sub Subject, action, resource string, ctx Lookup) *Request {
 // Reset fills r in place, for callers that reuse requests.
 func (r *Request) Reset(sub Subject, action, resource string, ctx Lookup) {
 	r.Subject, r.Action, r.Resource, r.Context = sub, action, resource, ctx
-	r.actionLower = lowerASCII(strings.TrimSpace(action))
+	r.actionLower = lowerASCII(action)
 	r.service, r.actionName = r.actionLower, ""
 	if i := strings.IndexByte(r.actionLower, ':'); i >= 0 {
 		r.service, r.actionName = r.actionLower[:i], r.actionLower[i+1:]
 	}
 }
+
+// ActionName returns the lower-case action name without its service.
+func (r *Request) ActionName() string { return r.actionName }
 
 // Service returns the request's lower-case service prefix.
 func (r *Request) Service() string { return r.service }

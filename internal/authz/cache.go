@@ -1,0 +1,61 @@
+package authz
+
+import (
+	"crypto/sha256"
+	"sync"
+
+	"github.com/orgrail/orgrail/internal/policy"
+)
+
+// Cache shares compiled policies between requests: a policy document
+// with the same id and the same bytes is compiled once. It is safe for
+// concurrent use.
+type Cache struct {
+	mu     sync.RWMutex
+	m      map[[32]byte]cacheEntry
+	hits   int64
+	misses int64
+}
+
+type cacheEntry struct {
+	p   *policy.Policy
+	err error
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{m: map[[32]byte]cacheEntry{}} }
+
+// Compile returns the compiled form of src, compiling it on first use.
+// Errors are cached too, so a bad policy repeated a million times is
+// parsed once.
+func (c *Cache) Compile(id string, src []byte) (*policy.Policy, error) {
+	h := sha256.New()
+	h.Write([]byte(id))
+	h.Write([]byte{0})
+	h.Write(src)
+	var k [32]byte
+	h.Sum(k[:0])
+	c.mu.RLock()
+	e, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		c.mu.Lock()
+		c.hits++
+		c.mu.Unlock()
+		return e.p, e.err
+	}
+	p, err := policy.Compile(id, src)
+	c.mu.Lock()
+	c.m[k] = cacheEntry{p: p, err: err}
+	c.misses++
+	c.mu.Unlock()
+	return p, err
+}
+
+// Stats returns how many lookups hit and missed, and how many policies
+// the cache holds.
+func (c *Cache) Stats() (hits, misses int64, size int) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.hits, c.misses, len(c.m)
+}

@@ -1,0 +1,101 @@
+package authz
+
+import (
+	"strings"
+
+	"github.com/orgrail/orgrail/internal/policy"
+)
+
+// Context holds a request's condition keys. Keys are matched without
+// regard to case, as AWS does; a key with several values is multi-valued.
+type Context struct {
+	m policy.MapContext
+}
+
+// NewContext builds a Context from keys and values.
+func NewContext(kv map[string][]string) Context {
+	m := make(policy.MapContext, len(kv))
+	for k, v := range kv {
+		lk := strings.ToLower(k)
+		m[lk] = append(m[lk], v...)
+	}
+	return Context{m: m}
+}
+
+// Set adds values to a key.
+func (c *Context) Set(key string, vals ...string) {
+	if c.m == nil {
+		c.m = policy.MapContext{}
+	}
+	lk := strings.ToLower(key)
+	c.m[lk] = append(c.m[lk], vals...)
+}
+
+// Len returns how many keys the context has.
+func (c Context) Len() int { return len(c.m) }
+
+// requestContext answers condition key lookups for one evaluation: the
+// caller's keys first, then the keys AWS always sets from the principal
+// and the resource (aws:PrincipalArn, aws:PrincipalAccount,
+// aws:username, aws:PrincipalType, aws:ResourceAccount,
+// aws:PrincipalIsAWSService, aws:PrincipalServiceName).
+type requestContext struct {
+	given   policy.MapContext
+	derived [7][1]string
+	has     [7]bool
+}
+
+const (
+	dPrincipalArn = iota
+	dPrincipalAccount
+	dUsername
+	dPrincipalType
+	dResourceAccount
+	dIsService
+	dServiceName
+)
+
+var derivedKeys = map[string]int{
+	"aws:principalarn":         dPrincipalArn,
+	"aws:principalaccount":     dPrincipalAccount,
+	"aws:username":             dUsername,
+	"aws:principaltype":        dPrincipalType,
+	"aws:resourceaccount":      dResourceAccount,
+	"aws:principalisawsservice": dIsService,
+	"aws:principalservicename": dServiceName,
+}
+
+func (rc *requestContext) fill(in *Input) {
+	rc.given = in.Context.m
+	sub := &in.Principal
+	set := func(i int, v string) {
+		if v != "" {
+			rc.derived[i][0], rc.has[i] = v, true
+		}
+	}
+	rc.has = [7]bool{}
+	if sub.Kind == policy.KindService {
+		set(dIsService, "true")
+		set(dServiceName, sub.ARN)
+	} else if sub.Kind != policy.KindAnonymous {
+		set(dIsService, "false")
+		set(dPrincipalArn, principalArn(sub))
+		set(dPrincipalAccount, sub.Account)
+		if sub.Kind == policy.KindUser {
+			set(dUsername, sub.UserName)
+		}
+	}
+	set(dPrincipalType, principalType(sub.Kind))
+	set(dResourceAccount, in.ResourceAccount)
+}
+
+// Values implements policy.Lookup.
+func (rc *requestContext) Values(k string) ([]string, bool) {
+	if v, ok := rc.given[k]; ok {
+		return v, true
+	}
+	if i, ok := derivedKeys[k]; ok && rc.has[i] {
+		return rc.derived[i][:], true
+	}
+	return nil, false
+}

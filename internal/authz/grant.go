@@ -1,0 +1,99 @@
+package authz
+
+import "github.com/orgrail/orgrail/internal/policy"
+
+// grant runs the allow steps after the guardrails: the resource policy,
+// the identity policies, the permissions boundary and session policies,
+// with the same-account and cross-account rules.
+func (st *evalState) grant(f *flow) Decision {
+	in := st.in
+	resAllowed, via := false, policy.ViaNone
+	if in.ResourcePolicy != nil {
+		opt := policy.ScanOptions{RequirePrincipal: true, All: true}
+		resAllowed, via = st.scan(f.resLayer, in.ResourcePolicy, policy.Allow, opt)
+		if resAllowed {
+			st.say("the %s allows the caller (named as %s)", f.resLayer, via)
+		}
+	}
+	if !f.iam {
+		// Anonymous callers and service principals have no identity
+		// policies: only the resource policy can grant.
+		if resAllowed {
+			return st.allowed(f.resLayer)
+		}
+		st.missing(f.resLayer, "")
+		st.say("the caller is not an IAM principal and no resource policy statement allows it")
+		return ImplicitlyDenied
+	}
+	if f.mandatory && !resAllowed {
+		st.missing(f.resLayer, "")
+		st.say("a %s must allow the request even within one account, and none does", f.resLayer)
+		return ImplicitlyDenied
+	}
+	if f.same && resAllowed {
+		switch via {
+		case policy.ViaPrincipal, policy.ViaWildcard, policy.ViaFederated, policy.ViaCanonical:
+			// Granted to the user or the session itself: an implicit deny
+			// in identity, boundary or session policies does not limit it.
+			st.say("within one account, a %s grant to the caller itself needs nothing more", f.resLayer)
+			return st.allowed(f.resLayer)
+		case policy.ViaRole:
+			st.say("the grant names the role, so the boundary and session policies still apply")
+			return st.limits(f, f.resLayer)
+		}
+		// Naming the account delegates to the account's IAM policies.
+		st.say("the grant names the account, so the identity policies must allow too")
+	}
+	idAllowed := f.identityImplied
+	for i := range in.Identity {
+		if ok, _ := st.scan(LayerIdentity, &in.Identity[i], policy.Allow, policy.ScanOptions{IgnorePrincipal: true}); ok {
+			idAllowed = true
+			if st.res == nil {
+				break
+			}
+		}
+	}
+	if !idAllowed {
+		st.missing(LayerIdentity, "")
+		st.say("no identity-based policy allows the request")
+		return ImplicitlyDenied
+	}
+	st.say("an identity-based policy allows the request")
+	if !f.same && !resAllowed {
+		layer := f.resLayer
+		st.missing(layer, "")
+		st.say("the resource is in account %s, another account than the caller's: its %s must allow the caller too", in.ResourceAccount, layer)
+		return ImplicitlyDenied
+	}
+	return st.limits(f, LayerIdentity)
+}
+
+// limits applies the permissions boundary and session policies, which
+// cap what identity policies (and grants naming the role) allow.
+func (st *evalState) limits(f *flow, by Layer) Decision {
+	in := st.in
+	opt := policy.ScanOptions{IgnorePrincipal: true}
+	for i := range in.Boundaries {
+		if ok, _ := st.scan(LayerBoundary, &in.Boundaries[i], policy.Allow, opt); !ok {
+			st.missing(LayerBoundary, "")
+			st.say("the permissions boundary %s does not allow the request", in.Boundaries[i].ID)
+			return ImplicitlyDenied
+		}
+	}
+	for i := range in.Session {
+		if ok, _ := st.scan(LayerSession, &in.Session[i], policy.Allow, opt); !ok {
+			st.missing(LayerSession, "")
+			st.say("the session policy %s does not allow the request", in.Session[i].ID)
+			return ImplicitlyDenied
+		}
+	}
+	return st.allowed(by)
+}
+
+func (st *evalState) allowed(by Layer) Decision {
+	if st.res != nil {
+		st.res.DecidedBy, st.res.MissingAllow, st.res.Level = by, "", ""
+	}
+	st.say("allowed")
+	return Allowed
+}

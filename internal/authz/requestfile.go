@@ -1,0 +1,334 @@
+package authz
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// fileRequest is one entry of a request file (see docs/authz.md). Some
+// names have aliases so that files written for other simulators load.
+type fileRequest struct {
+	Request struct {
+		Principal     json.RawMessage            `json:"principal"`
+		PrincipalKind string                     `json:"principalKind"`
+		Action        string                     `json:"action"`
+		Resource      json.RawMessage            `json:"resource"`
+		Context       map[string]json.RawMessage `json:"context"`
+	} `json:"request"`
+	IdentityPolicies        []json.RawMessage `json:"identityPolicies"`
+	PermissionBoundaries    []json.RawMessage `json:"permissionBoundaries"`
+	SessionPolicy           json.RawMessage   `json:"sessionPolicy"`
+	ResourcePolicy          json.RawMessage   `json:"resourcePolicy"`
+	ServiceControlPolicies  []fileLevel       `json:"serviceControlPolicies"`
+	ResourceControlPolicies []fileLevel       `json:"resourceControlPolicies"`
+	EndpointPolicies        []json.RawMessage `json:"endpointPolicies"`
+
+	PrincipalIsManagementAccount bool `json:"principalIsManagementAccount"`
+	PrincipalIsServiceLinkedRole bool `json:"principalIsServiceLinkedRole"`
+	ResourceIsManagementAccount  bool `json:"resourceIsManagementAccount"`
+}
+
+type fileLevel struct {
+	ID            string            `json:"id"`
+	OrgIdentifier string            `json:"orgIdentifier"`
+	Policies      []json.RawMessage `json:"policies"`
+}
+
+type filePrincipal struct {
+	ARN  string `json:"arn"`
+	Type string `json:"type"`
+	Kind string `json:"kind"`
+}
+
+type fileResource struct {
+	ARN       string `json:"arn"`
+	Resource  string `json:"resource"`
+	Account   string `json:"account"`
+	AccountID string `json:"accountId"`
+}
+
+// namedPolicy is the wrapped form {"id": ..., "policy": {...}}.
+type namedPolicy struct {
+	ID       string          `json:"id"`
+	Name     string          `json:"name"`
+	Policy   json.RawMessage `json:"policy"`
+	Document json.RawMessage `json:"document"`
+}
+
+// Loader turns request-file entries into Inputs, sharing compiled
+// policies through its Cache.
+type Loader struct {
+	Cache *Cache
+}
+
+// NewLoader returns a Loader with a fresh cache.
+func NewLoader() *Loader { return &Loader{Cache: NewCache()} }
+
+// Decode reads one request-file entry.
+func (l *Loader) Decode(raw []byte) (*Input, error) {
+	var fr fileRequest
+	if err := json.Unmarshal(raw, &fr); err != nil {
+		return nil, fmt.Errorf("not a request object: %w", err)
+	}
+	in := &Input{
+		PrincipalIsManagementAccount: fr.PrincipalIsManagementAccount,
+		PrincipalIsServiceLinkedRole: fr.PrincipalIsServiceLinkedRole,
+		ResourceIsManagementAccount:  fr.ResourceIsManagementAccount,
+	}
+	if err := l.request(&fr, in); err != nil {
+		return nil, err
+	}
+	var err error
+	if in.Identity, err = l.list("identityPolicies", fr.IdentityPolicies); err != nil {
+		return nil, err
+	}
+	if in.Boundaries, err = l.list("permissionBoundaries", fr.PermissionBoundaries); err != nil {
+		return nil, err
+	}
+	if in.Endpoints, err = l.list("endpointPolicies", fr.EndpointPolicies); err != nil {
+		return nil, err
+	}
+	if n, err := l.one("sessionPolicy", fr.SessionPolicy); err != nil {
+		return nil, err
+	} else if n != nil {
+		in.Session = []Named{*n}
+	}
+	if in.ResourcePolicy, err = l.one("resourcePolicy", fr.ResourcePolicy); err != nil {
+		return nil, err
+	}
+	if in.SCPs, err = l.levels("serviceControlPolicies", fr.ServiceControlPolicies); err != nil {
+		return nil, err
+	}
+	if in.RCPs, err = l.levels("resourceControlPolicies", fr.ResourceControlPolicies); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+func (l *Loader) request(fr *fileRequest, in *Input) error {
+	r := &fr.Request
+	if strings.TrimSpace(r.Action) == "" {
+		return errors.New("request.action is missing")
+	}
+	in.Action = r.Action
+	var p filePrincipal
+	if len(r.Principal) > 0 && r.Principal[0] == '{' {
+		if err := json.Unmarshal(r.Principal, &p); err != nil {
+			return fmt.Errorf("request.principal: %w", err)
+		}
+	} else if len(r.Principal) > 0 && string(r.Principal) != "null" {
+		if err := json.Unmarshal(r.Principal, &p.ARN); err != nil {
+			return fmt.Errorf("request.principal must be a string or an object: %w", err)
+		}
+	}
+	kind := firstNonEmpty(r.PrincipalKind, p.Kind, p.Type)
+	sub, ok := ParsePrincipal(p.ARN, kind)
+	if !ok {
+		return fmt.Errorf("request.principal %q (kind %q) is not a principal ARN, account, service or anonymous", p.ARN, kind)
+	}
+	in.Principal = sub
+	var res fileResource
+	if len(r.Resource) > 0 && r.Resource[0] == '{' {
+		if err := json.Unmarshal(r.Resource, &res); err != nil {
+			return fmt.Errorf("request.resource: %w", err)
+		}
+	} else if len(r.Resource) > 0 && string(r.Resource) != "null" {
+		if err := json.Unmarshal(r.Resource, &res.ARN); err != nil {
+			return fmt.Errorf("request.resource must be a string or an object: %w", err)
+		}
+	}
+	in.Resource = firstNonEmpty(res.ARN, res.Resource, "*")
+	in.ResourceAccount = firstNonEmpty(res.Account, res.AccountID, arnAccount(in.Resource))
+	ctx, err := contextValues(r.Context)
+	if err != nil {
+		return err
+	}
+	in.Context = ctx
+	return nil
+}
+
+func contextValues(raw map[string]json.RawMessage) (Context, error) {
+	c := Context{}
+	for k, v := range raw {
+		var list []any
+		if len(v) > 0 && v[0] == '[' {
+			if err := json.Unmarshal(v, &list); err != nil {
+				return c, fmt.Errorf("request.context[%q]: %w", k, err)
+			}
+		} else {
+			var one any
+			if err := json.Unmarshal(v, &one); err != nil {
+				return c, fmt.Errorf("request.context[%q]: %w", k, err)
+			}
+			list = []any{one}
+		}
+		vals := make([]string, 0, len(list))
+		for _, x := range list {
+			switch t := x.(type) {
+			case string:
+				vals = append(vals, t)
+			case bool:
+				vals = append(vals, strconv.FormatBool(t))
+			case float64:
+				vals = append(vals, strconv.FormatFloat(t, 'f', -1, 64))
+			default:
+				return c, fmt.Errorf("request.context[%q]: values must be strings, numbers or booleans", k)
+			}
+		}
+		c.Set(k, vals...)
+	}
+	return c, nil
+}
+
+// arnAccount returns the 12-digit account of an ARN, or "".
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && isDigits(parts[4]) && len(parts[4]) == 12 {
+		return parts[4]
+	}
+	return ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func isNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null"
+}
+
+// one compiles a policy given as a document or as {id, policy}.
+func (l *Loader) one(where string, raw json.RawMessage) (*Named, error) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	id, doc := where, []byte(raw)
+	var np namedPolicy
+	if json.Unmarshal(raw, &np) == nil && (!isNull(np.Policy) || !isNull(np.Document)) {
+		doc = np.Policy
+		if isNull(doc) {
+			doc = np.Document
+		}
+		id = firstNonEmpty(np.ID, np.Name, where)
+		if bytes.HasPrefix(bytes.TrimSpace(doc), []byte(`"`)) {
+			// A policy given as a JSON string, as AWS APIs return it.
+			var s string
+			if err := json.Unmarshal(doc, &s); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			doc = []byte(s)
+		}
+	} else {
+		var withID struct{ Id string }
+		if json.Unmarshal(raw, &withID) == nil && withID.Id != "" {
+			id = withID.Id
+		}
+	}
+	p, err := l.Cache.Compile(id, doc)
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", where, id, err)
+	}
+	return &Named{ID: id, Policy: p}, nil
+}
+
+func (l *Loader) list(where string, raws []json.RawMessage) ([]Named, error) {
+	var out []Named
+	for i, r := range raws {
+		n, err := l.one(fmt.Sprintf("%s[%d]", where, i), r)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			out = append(out, *n)
+		}
+	}
+	return out, nil
+}
+
+func (l *Loader) levels(where string, lv []fileLevel) ([]Level, error) {
+	var out []Level
+	for i, x := range lv {
+		id := firstNonEmpty(x.ID, x.OrgIdentifier, fmt.Sprintf("%s[%d]", where, i))
+		ps, err := l.list(id+".policies", x.Policies)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d]: %w", where, i, err)
+		}
+		out = append(out, Level{ID: id, Policies: ps})
+	}
+	return out, nil
+}
+
+// ReadEntries calls fn with each entry of a request file: a JSON array
+// of objects, or JSON Lines (any sequence of JSON objects). n counts
+// entries from 1.
+func ReadEntries(r io.Reader, fn func(n int, raw []byte) error) error {
+	br := bufio.NewReaderSize(r, 1<<16)
+	first, err := peekNonSpace(br)
+	if err == io.EOF {
+		return errors.New("the request file is empty")
+	}
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(br)
+	if first == '[' {
+		if _, err := dec.Token(); err != nil {
+			return fmt.Errorf("reading the request array: %w", err)
+		}
+		for n := 1; dec.More(); n++ {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return fmt.Errorf("request %d: %w", n, err)
+			}
+			if err := fn(n, raw); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return fmt.Errorf("reading the end of the request array: %w", err)
+		}
+		return nil
+	}
+	for n := 1; ; n++ {
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("request %d: %w", n, err)
+		}
+		if err := fn(n, raw); err != nil {
+			return err
+		}
+	}
+}
+
+func peekNonSpace(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		switch b {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case 0xEF: // UTF-8 byte order mark
+			_, _ = br.Discard(2)
+			continue
+		}
+		return b, br.UnreadByte()
+	}
+}
