@@ -56,13 +56,13 @@ const (
 )
 
 var derivedKeys = map[string]int{
-	"aws:principalarn":         dPrincipalArn,
-	"aws:principalaccount":     dPrincipalAccount,
-	"aws:username":             dUsername,
-	"aws:principaltype":        dPrincipalType,
-	"aws:resourceaccount":      dResourceAccount,
+	"aws:principalarn":          dPrincipalArn,
+	"aws:principalaccount":      dPrincipalAccount,
+	"aws:username":              dUsername,
+	"aws:principaltype":         dPrincipalType,
+	"aws:resourceaccount":       dResourceAccount,
 	"aws:principalisawsservice": dIsService,
-	"aws:principalservicename": dServiceName,
+	"aws:principalservicename":  dServiceName,
 }
 
 func (rc *requestContext) fill(in *Input) {

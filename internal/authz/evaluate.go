@@ -75,12 +75,12 @@ func (st *evalState) scan(layer Layer, n *Named, eff policy.Effect, opt policy.S
 
 // flow is what applies to this request, worked out once.
 type flow struct {
-	scp, rcp       bool
-	iam            bool  // the caller is an IAM principal with identity policies
-	same           bool  // principal and resource in the same account
-	resLayer       Layer // resourcePolicy, trustPolicy or keyPolicy
-	mandatory      bool  // trust and key policies must allow even in the same account
-	hasBoundary    bool
+	scp, rcp        bool
+	iam             bool  // the caller is an IAM principal with identity policies
+	same            bool  // principal and resource in the same account
+	resLayer        Layer // resourcePolicy, trustPolicy or keyPolicy
+	mandatory       bool  // trust and key policies must allow even in the same account
+	hasBoundary     bool
 	identityImplied bool // the root user needs no identity policy in its account
 }
 

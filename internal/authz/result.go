@@ -41,17 +41,17 @@ type Layer string
 
 // The layers, named as in the contract.
 const (
-	LayerIdentity   Layer = "identity"
-	LayerBoundary   Layer = "permissionBoundary"
-	LayerSession    Layer = "sessionPolicy"
-	LayerResource   Layer = "resourcePolicy"
-	LayerSCP        Layer = "scp"
-	LayerRCP        Layer = "rcp"
-	LayerEndpoint   Layer = "endpointPolicy"
-	LayerTrust      Layer = "trustPolicy"
-	LayerKey        Layer = "keyPolicy"
-	LayerNone       Layer = ""
-	layerRootImplied      = "root"
+	LayerIdentity    Layer = "identity"
+	LayerBoundary    Layer = "permissionBoundary"
+	LayerSession     Layer = "sessionPolicy"
+	LayerResource    Layer = "resourcePolicy"
+	LayerSCP         Layer = "scp"
+	LayerRCP         Layer = "rcp"
+	LayerEndpoint    Layer = "endpointPolicy"
+	LayerTrust       Layer = "trustPolicy"
+	LayerKey         Layer = "keyPolicy"
+	LayerNone        Layer = ""
+	layerRootImplied       = "root"
 )
 
 // StatementRef names a statement that matched.
