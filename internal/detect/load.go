@@ -30,10 +30,10 @@ const OrgAccountsPlaceholder = "${orgAccounts}"
 
 // Diagnostic codes of rule loading.
 const (
-	CodeInvalid     = "detection-invalid"    // a detection file or entry is malformed
-	CodePattern     = "detection-pattern"    // an event pattern does not compile
-	CodeDuplicate   = "detection-duplicate"  // two detections share an id
-	CodeUnsupported = "sigma-unsupported"    // a Sigma rule uses what orgrail cannot run
+	CodeInvalid     = "detection-invalid"     // a detection file or entry is malformed
+	CodePattern     = "detection-pattern"     // an event pattern does not compile
+	CodeDuplicate   = "detection-duplicate"   // two detections share an id
+	CodeUnsupported = "sigma-unsupported"     // a Sigma rule uses what orgrail cannot run
 	CodeNotSigma    = "sigma-wrong-logsource" // a Sigma rule for another log source
 )
 
