@@ -30,6 +30,8 @@ var (
 	// ErrTruncated: the input ended inside the document (a cut file or a
 	// truncated gzip stream).
 	ErrTruncated = errors.New("unexpected end of input")
+	// ErrCorrupt: the gzip stream is damaged (bad header or checksum).
+	ErrCorrupt = errors.New("corrupt gzip stream")
 )
 
 // DecodeError locates a decoding problem: the byte offset in the
@@ -43,6 +45,9 @@ type DecodeError struct {
 
 func (e *DecodeError) Error() string {
 	s := fmt.Sprintf("record %d (byte %d): %v", e.Record, e.Offset, e.Err)
+	if e.Record < 0 {
+		s = fmt.Sprintf("byte %d: %v", e.Offset, e.Err)
+	}
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
@@ -120,7 +125,7 @@ func (d *Decoder) open() error {
 			err = d.gz.Reset(d.br)
 		}
 		if err != nil {
-			return fmt.Errorf("gzip: %w", err)
+			return err
 		}
 		d.src = d.gz
 		return nil
@@ -181,19 +186,26 @@ func (d *Decoder) peek() (byte, bool) {
 }
 
 func (d *Decoder) fail(err error, detail string) error {
-	d.state = stFailed
-	if errors.Is(err, ErrTruncated) && d.rerr != nil && !errors.Is(d.rerr, io.EOF) {
-		detail = d.rerr.Error()
+	rec := d.index
+	if d.state != stFirst && d.state != stNext {
+		rec = -1 // outside the records array
 	}
-	return &DecodeError{Offset: d.off + int64(d.r), Record: d.index, Detail: detail, Err: err}
+	d.state = stFailed
+	return &DecodeError{Offset: d.off + int64(d.r), Record: rec, Detail: detail, Err: err}
 }
 
-// endErr reports the end of input inside the document.
+// endErr reports the end of input inside the document, or the read error
+// that ended it.
 func (d *Decoder) endErr() error {
-	if d.rerr != nil && !errors.Is(d.rerr, io.EOF) {
-		return d.fail(ErrTruncated, d.rerr.Error())
+	switch {
+	case d.rerr == nil || errors.Is(d.rerr, io.EOF):
+		return d.fail(ErrTruncated, "")
+	case errors.Is(d.rerr, io.ErrUnexpectedEOF):
+		return d.fail(ErrTruncated, "the gzip stream ends early")
+	case d.src == d.gz && d.gz != nil:
+		return d.fail(ErrCorrupt, d.rerr.Error())
 	}
-	return d.fail(ErrTruncated, "")
+	return d.fail(d.rerr, "")
 }
 
 // Next returns the next record, or io.EOF after the last. The record and
@@ -328,7 +340,11 @@ func (d *Decoder) capture(dst []byte, max int) ([]byte, int64, error) {
 func (d *Decoder) start() error {
 	if err := d.open(); err != nil {
 		d.state = stFailed
-		return &DecodeError{Err: ErrTruncated, Detail: err.Error()}
+		kind := ErrCorrupt
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			kind = ErrTruncated
+		}
+		return &DecodeError{Record: -1, Err: kind, Detail: err.Error()}
 	}
 	c, ok := d.peek()
 	if !ok {

@@ -55,6 +55,8 @@ type Stats struct {
 	Files   int64 `json:"files"`
 	Records int64 `json:"records"`
 	Bytes   int64 `json:"bytes"`
+	// Failed counts files abandoned on a fatal error.
+	Failed int64 `json:"failed"`
 }
 
 // Ingest decodes objs from src on a pool of workers, calling each
@@ -106,6 +108,7 @@ func Ingest(ctx context.Context, src Source, objs []Object, opts IngestOptions, 
 			atomic.AddInt64(&st.Files, iw.st.Files)
 			atomic.AddInt64(&st.Records, iw.st.Records)
 			atomic.AddInt64(&st.Bytes, iw.st.Bytes)
+			atomic.AddInt64(&st.Failed, iw.st.Failed)
 		}()
 	}
 	wg.Wait()
@@ -136,6 +139,8 @@ func (w *ingestWorker) file(ctx context.Context, obj *Object) ([]FileError, erro
 	rc, err := w.src.Open(ctx, obj.Key)
 	if err != nil {
 		ferr := FileError{File: w.name(obj), Record: -1, Err: err}
+		w.st.Files++
+		w.st.Failed++
 		w.h.EndFile(obj, 0, err)
 		return []FileError{ferr}, nil
 	}
@@ -177,6 +182,9 @@ func (w *ingestWorker) file(ctx context.Context, obj *Object) ([]FileError, erro
 	}
 	w.st.Files++
 	w.st.Bytes += w.cr.n
+	if fatal != nil {
+		w.st.Failed++
+	}
 	w.h.EndFile(obj, n, fatal)
 	return errs, nil
 }

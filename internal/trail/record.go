@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -28,6 +29,8 @@ type Record struct {
 	UserARN, UserType, PrincipalID, UserAccount, InvokedBy []byte
 	// Resources is the raw "resources" array, if any.
 	Resources []byte
+	// RequestParameters is the raw "requestParameters" value, if any.
+	RequestParameters []byte
 
 	errAt int
 }
@@ -95,6 +98,35 @@ func (r *Record) ResourceARNs() []string {
 	return out
 }
 
+// ResourceNames returns what the record names as its resources: the ARNs
+// of "resources" and the top-level string values of "requestParameters"
+// whose names end in Arn, Name, Id or Ids (bucketName, groupId, roleName,
+// policyArn, keyId, ...). It decodes JSON and is meant for indexing, not
+// for the matching path.
+func (r *Record) ResourceNames() []string {
+	out := r.ResourceARNs()
+	n := len(out)
+	if len(r.RequestParameters) == 0 || r.RequestParameters[0] != '{' {
+		return out
+	}
+	var params map[string]json.RawMessage
+	if json.Unmarshal(r.RequestParameters, &params) != nil {
+		return out
+	}
+	for k, v := range params {
+		lk := strings.ToLower(k)
+		if !(strings.HasSuffix(lk, "arn") || strings.HasSuffix(lk, "name") || strings.HasSuffix(lk, "id") || strings.HasSuffix(lk, "ids")) {
+			continue
+		}
+		var s string
+		if json.Unmarshal(v, &s) == nil && s != "" {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out[n:])
+	return out
+}
+
 // parse validates Raw as one JSON object and picks out the fields.
 func (r *Record) parse() error {
 	p := parser{b: r.Raw}
@@ -122,12 +154,9 @@ func (r *Record) parse() error {
 		case "userIdentity":
 			return p.identity(r)
 		case "resources":
-			start := p.skipWS()
-			if err := p.value(1); err != nil {
-				return err
-			}
-			r.Resources = p.b[start:p.i]
-			return nil
+			return p.span(&r.Resources)
+		case "requestParameters":
+			return p.span(&r.RequestParameters)
 		default:
 			return p.value(1)
 		}
@@ -140,6 +169,16 @@ func (r *Record) parse() error {
 	}
 	r.errAt = p.i
 	return err
+}
+
+// span validates a value and stores its bytes in dst.
+func (p *parser) span(dst *[]byte) error {
+	start := p.skipWS()
+	if err := p.value(1); err != nil {
+		return err
+	}
+	*dst = p.b[start:p.i:p.i]
+	return nil
 }
 
 // identity reads the userIdentity object.

@@ -72,6 +72,11 @@ func walk(ctx context.Context, l dirLister, dir string, f *Filter, kinds Kind, f
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Key < files[j].Key })
 	sort.Strings(dirs)
+	// Beside an AWSLogs directory only the archive counts: public keys,
+	// manifests and the like are not logs.
+	if indexOf(dirs, dirRoot) >= 0 {
+		files = nil
+	}
 	for _, o := range files {
 		name := path.Base(o.Key)
 		if !isRecordFile(name) {
