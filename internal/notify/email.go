@@ -220,4 +220,3 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("%x", b)
 }
-
