@@ -1,0 +1,314 @@
+// Package collect turns AWS into a snapshot: it discovers the
+// organization, reaches every account through assumed roles (role chains
+// included), finds each account's enabled regions and calls, per account,
+// region and service, exactly the operations that snapshot.Catalog lists.
+//
+// Collection is honest about gaps: an account whose role cannot be
+// assumed, a region that times out, an API that answers AccessDenied are
+// recorded in the manifest and the run goes on. Service files are written
+// only when whole, so an interrupted run leaves a consistent snapshot
+// that Resume completes.
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/orgrail/orgrail/internal/org"
+	"github.com/orgrail/orgrail/internal/snapshot"
+)
+
+// Options configure a collection. The zero value collects every account,
+// every enabled region and every catalog service with the
+// OrganizationAccountAccessRole.
+type Options struct {
+	Out             string   // snapshot directory (DIR/snapshot is used when Out is a parent)
+	Accounts        []string // account ids to collect; empty means all
+	OUs             []string // OU ids or name paths ("Workloads/Prod"); accounts below them
+	Regions         []string // regions to collect; empty means every enabled region
+	Services        []string // catalog service names; empty means all
+	RoleName        string
+	RoleARNTemplate string // e.g. arn:aws:iam::{account}:role/Audit
+	RoleChain       []string
+	ExternalID      string
+	SessionName     string
+	Duration        time.Duration
+	Concurrency     int  // API calls in flight; default 64
+	Resume          bool // collect only what the snapshot in Out lacks
+	HomeRegion      string
+	Version         string // orgrail version for the manifest
+
+	// Standalone lists accounts to collect without AWS Organizations
+	// (reached through RoleChain from a jump account). When set, the
+	// organization is not read.
+	Standalone []org.Account
+
+	// Progress, when set, receives progress after every task.
+	Progress func(Progress)
+}
+
+// Progress is a running count, reported as the collection goes.
+type Progress struct {
+	AccountsTotal int   `json:"accountsTotal"`
+	AccountsDone  int   `json:"accountsDone"`
+	Tasks         int   `json:"tasks"`
+	TasksDone     int   `json:"tasksDone"`
+	Calls         int64 `json:"calls"`
+	Throttles     int64 `json:"throttles"`
+	Errors        int64 `json:"errors"`
+	Elapsed       time.Duration
+}
+
+// Result is what a collection produced.
+type Result struct {
+	Dir      string
+	Manifest *snapshot.Manifest
+	Calls    int64
+}
+
+// Partial reports whether the snapshot has gaps.
+func (r *Result) Partial() bool { return r.Manifest.Partial() }
+
+// run is the state of one collection.
+type run struct {
+	opts      *Options
+	creds     *Credentials
+	org       *org.Organization
+	w         *snapshot.Writer
+	services  []snapshot.Service
+	sem       chan struct{}
+	start     time.Time
+	calls     atomic.Int64
+	throttles atomic.Int64
+	errs      atomic.Int64
+
+	mu       sync.Mutex
+	gaps     []snapshot.Gap
+	coverage map[string]*snapshot.Coverage
+	managed  map[string]bool // AWS-managed policy ARNs attached somewhere
+	prog     Progress
+}
+
+// Run collects into opts.Out using base (the starting identity from the
+// standard credential chain). It returns a result even when the context
+// is cancelled: the snapshot is then committed with "interrupted" gaps.
+func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 64
+	}
+	if opts.HomeRegion == "" {
+		opts.HomeRegion = base.Region
+	}
+	if opts.HomeRegion == "" {
+		opts.HomeRegion = "us-east-1"
+	}
+	base.Region = opts.HomeRegion
+	services, err := selectServices(opts.Services)
+	if err != nil {
+		return nil, err
+	}
+	dir := opts.Out
+	if filepath.Base(dir) != "snapshot" {
+		dir = filepath.Join(dir, "snapshot")
+	}
+	r := &run{opts: &opts, services: services, sem: make(chan struct{}, opts.Concurrency), start: time.Now(),
+		coverage: map[string]*snapshot.Coverage{}, managed: map[string]bool{}}
+	var prev *snapshot.Manifest
+	if opts.Resume {
+		prev = readPrevious(dir)
+	}
+	r.creds, err = newCredentials(ctx, base, &opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.Standalone) > 0 {
+		r.org = standaloneOrg(opts.Standalone)
+	} else {
+		r.org, err = Discover(ctx, r.creds.For("aws", r.creds.Caller()))
+		if err != nil {
+			return nil, err
+		}
+	}
+	accounts, err := r.selectAccounts()
+	if err != nil {
+		return nil, err
+	}
+	if r.w, err = snapshot.Create(dir, r.org); err != nil {
+		return nil, err
+	}
+	if prev != nil {
+		r.keepPrevious(prev)
+	}
+	r.prog.AccountsTotal = len(accounts)
+	var wg sync.WaitGroup
+	for _, a := range accounts {
+		wg.Add(1)
+		go func(a *org.Account) {
+			defer wg.Done()
+			r.account(ctx, a)
+			r.mu.Lock()
+			r.prog.AccountsDone++
+			r.mu.Unlock()
+			r.report()
+		}(a)
+	}
+	wg.Wait()
+	r.collectManaged(ctx)
+	m := &snapshot.Manifest{
+		OrgID: r.org.Id, CollectedAt: time.Now().UTC(), OrgrailVersion: opts.Version,
+		Source: "collect", Partition: r.org.Partition(), Gaps: r.gaps,
+	}
+	for _, c := range r.coverage {
+		sort.Strings(c.Regions)
+		sort.Strings(c.Services)
+		m.Coverage = append(m.Coverage, *c)
+	}
+	if err := r.w.Commit(m); err != nil {
+		return nil, err
+	}
+	return &Result{Dir: dir, Manifest: m, Calls: r.calls.Load()}, nil
+}
+
+func selectServices(names []string) ([]snapshot.Service, error) {
+	if len(names) == 0 {
+		return snapshot.Catalog, nil
+	}
+	var out []snapshot.Service
+	for _, n := range names {
+		s, ok := snapshot.LookupService(strings.TrimSpace(n))
+		if !ok {
+			return nil, fmt.Errorf("unknown service %q (known: %s)", n, strings.Join(snapshot.ServiceNames(), ", "))
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func standaloneOrg(accts []org.Account) *org.Organization {
+	o := &org.Organization{Id: "standalone", Accounts: accts}
+	_ = o.Index()
+	return o
+}
+
+// selectAccounts applies --accounts and --ous, and leaves out accounts
+// that cannot be entered (suspended or closing).
+func (r *run) selectAccounts() ([]*org.Account, error) {
+	want := map[string]bool{}
+	for _, id := range r.opts.Accounts {
+		if r.org.Account(id) == nil {
+			return nil, fmt.Errorf("account %s is not in organization %s", id, r.org.Id)
+		}
+		want[id] = true
+	}
+	for _, ou := range r.opts.OUs {
+		id := r.resolveOU(ou)
+		if id == "" {
+			return nil, fmt.Errorf("OU %q is not in organization %s", ou, r.org.Id)
+		}
+		for _, a := range r.org.AccountsUnder(id) {
+			want[a.Id] = true
+		}
+	}
+	var out []*org.Account
+	for i := range r.org.Accounts {
+		a := &r.org.Accounts[i]
+		if len(want) > 0 && !want[a.Id] {
+			continue
+		}
+		if a.Status == org.StatusSuspended || a.Status == org.StatusPendingClosure {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// resolveOU accepts an OU id or a name path below the root.
+func (r *run) resolveOU(s string) string {
+	if r.org.OU(s) != nil {
+		return s
+	}
+	for _, ou := range r.org.OrganizationalUnits {
+		p := r.org.PathNames(ou.Id)
+		if i := strings.IndexByte(p, '/'); i >= 0 && p[i+1:] == strings.Trim(s, "/") {
+			return ou.Id
+		}
+	}
+	return ""
+}
+
+func readPrevious(dir string) *snapshot.Manifest {
+	s, err := snapshot.Open(dir)
+	if err != nil {
+		return nil
+	}
+	return &s.Manifest
+}
+
+// keepPrevious carries forward the coverage of a resumed snapshot; its
+// gaps are dropped because what they name is collected again.
+func (r *run) keepPrevious(m *snapshot.Manifest) {
+	for _, c := range m.Coverage {
+		c := c
+		r.coverage[c.Account] = &c
+	}
+}
+
+func (r *run) addGap(g snapshot.Gap) {
+	r.errs.Add(1)
+	r.mu.Lock()
+	r.gaps = append(r.gaps, g)
+	r.mu.Unlock()
+}
+
+func (r *run) cover(account, region, service string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.coverage[account]
+	if c == nil {
+		c = &snapshot.Coverage{Account: account}
+		r.coverage[account] = c
+	}
+	if region != "" && region != snapshot.Global && !contains(c.Regions, region) {
+		c.Regions = append(c.Regions, region)
+	}
+	if service != "" && !contains(c.Services, service) {
+		c.Services = append(c.Services, service)
+	}
+}
+
+func (r *run) report() {
+	if r.opts.Progress == nil {
+		return
+	}
+	r.mu.Lock()
+	p := r.prog
+	r.mu.Unlock()
+	p.Calls, p.Throttles, p.Errors, p.Elapsed = r.calls.Load(), r.throttles.Load(), r.errs.Load(), time.Since(r.start)
+	r.opts.Progress(p)
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// exists reports whether a path exists (for resume).
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return !errors.Is(err, os.ErrNotExist)
+}

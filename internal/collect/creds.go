@@ -1,0 +1,109 @@
+package collect
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// Credentials hands out an aws.Config per account: the starting identity
+// for its own account, an assumed role (optionally through a chain of
+// roles) for the others. Credentials live in memory only; the SDK's
+// CredentialsCache refreshes them before they expire, which keeps
+// chained sessions (limited to one hour by AWS) alive through long runs.
+type Credentials struct {
+	base     aws.Config
+	opts     *Options
+	caller   string // account of the starting identity
+	mu       sync.Mutex
+	chain    aws.CredentialsProvider // end of --role-chain, shared by all accounts
+	accounts map[string]aws.Config
+}
+
+func newCredentials(ctx context.Context, base aws.Config, opts *Options) (*Credentials, error) {
+	c := &Credentials{base: base, opts: opts, accounts: map[string]aws.Config{}}
+	id, err := sts.NewFromConfig(base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("sts GetCallerIdentity with the starting credentials: %w", err)
+	}
+	c.caller = aws.ToString(id.Account)
+	if len(opts.RoleChain) > 0 {
+		prov := base.Credentials
+		for _, arn := range opts.RoleChain {
+			prov = c.assume(base, prov, arn)
+		}
+		c.chain = prov
+	}
+	return c, nil
+}
+
+// Caller returns the account id of the starting identity.
+func (c *Credentials) Caller() string { return c.caller }
+
+func (c *Credentials) assume(base aws.Config, from aws.CredentialsProvider, roleARN string) aws.CredentialsProvider {
+	cfg := base.Copy()
+	cfg.Credentials = from
+	client := sts.NewFromConfig(cfg)
+	p := stscreds.NewAssumeRoleProvider(client, roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = c.opts.sessionName()
+		if c.opts.ExternalID != "" {
+			o.ExternalID = aws.String(c.opts.ExternalID)
+		}
+		if c.opts.Duration > 0 {
+			o.Duration = c.opts.Duration
+		}
+	})
+	return aws.NewCredentialsCache(p, func(o *aws.CredentialsCacheOptions) {
+		o.ExpiryWindow = 5 * time.Minute
+	})
+}
+
+// RoleARN returns the role assumed in account, from --role-arn-template
+// or --role-name.
+func (o *Options) RoleARN(partition, account string) string {
+	if o.RoleARNTemplate != "" {
+		return strings.ReplaceAll(o.RoleARNTemplate, "{account}", account)
+	}
+	name := o.RoleName
+	if name == "" {
+		name = "OrganizationAccountAccessRole"
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, name)
+}
+
+func (o *Options) sessionName() string {
+	if o.SessionName != "" {
+		return o.SessionName
+	}
+	return "orgrail-collect"
+}
+
+// For returns the aws.Config to use in account. The starting identity
+// serves its own account when no role chain is given; every other
+// account is reached by assuming the role, from the end of the chain.
+func (c *Credentials) For(partition, account string) aws.Config {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cfg, ok := c.accounts[account]; ok {
+		return cfg
+	}
+	cfg := c.base.Copy()
+	switch {
+	case account == c.caller && c.chain == nil && c.opts.RoleARNTemplate == "":
+		// The starting identity in its own account.
+	default:
+		from := c.base.Credentials
+		if c.chain != nil {
+			from = c.chain
+		}
+		cfg.Credentials = c.assume(c.base, from, c.opts.RoleARN(partition, account))
+	}
+	c.accounts[account] = cfg
+	return cfg
+}

@@ -1,0 +1,204 @@
+package collect
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+)
+
+func init() {
+	collectors["kms"] = collectKMS
+	collectors["rds"] = collectRDS
+	collectors["lambda"] = collectLambda
+	collectors["sqs"] = collectSQS
+	collectors["sns"] = collectSNS
+	collectors["secretsmanager"] = collectSecrets
+}
+
+func collectKMS(j *job) {
+	c := kms.NewFromConfig(j.cfg)
+	keys := once(j, "ListKeys", func(ctx context.Context) (*kms.ListKeysOutput, error) {
+		out := &kms.ListKeysOutput{}
+		p := kms.NewListKeysPaginator(c, &kms.ListKeysInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.Keys = append(out.Keys, pg.Keys...)
+		}
+		return out, nil
+	})
+	once(j, "ListAliases", func(ctx context.Context) (*kms.ListAliasesOutput, error) {
+		out := &kms.ListAliasesOutput{}
+		p := kms.NewListAliasesPaginator(c, &kms.ListAliasesInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.Aliases = append(out.Aliases, pg.Aliases...)
+		}
+		return out, nil
+	})
+	if keys == nil {
+		return
+	}
+	for _, k := range keys.Keys {
+		id := aws.ToString(k.KeyId)
+		d := each(j, "DescribeKey", id, func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
+			return c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
+		})
+		each(j, "GetKeyPolicy", id, func(ctx context.Context) (*kms.GetKeyPolicyOutput, error) {
+			return c.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: k.KeyId, PolicyName: aws.String("default")})
+		})
+		if d != nil && d.KeyMetadata != nil && d.KeyMetadata.KeyManager == kmstypes.KeyManagerTypeCustomer {
+			each(j, "GetKeyRotationStatus", id, func(ctx context.Context) (*kms.GetKeyRotationStatusOutput, error) {
+				return c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: k.KeyId})
+			})
+		}
+	}
+}
+
+func collectRDS(j *job) {
+	c := rds.NewFromConfig(j.cfg)
+	once(j, "DescribeDBInstances", func(ctx context.Context) (*rds.DescribeDBInstancesOutput, error) {
+		out := &rds.DescribeDBInstancesOutput{}
+		p := rds.NewDescribeDBInstancesPaginator(c, &rds.DescribeDBInstancesInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.DBInstances = append(out.DBInstances, pg.DBInstances...)
+		}
+		return out, nil
+	})
+	snaps := once(j, "DescribeDBSnapshots", func(ctx context.Context) (*rds.DescribeDBSnapshotsOutput, error) {
+		out := &rds.DescribeDBSnapshotsOutput{}
+		p := rds.NewDescribeDBSnapshotsPaginator(c, &rds.DescribeDBSnapshotsInput{SnapshotType: aws.String("manual")})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.DBSnapshots = append(out.DBSnapshots, pg.DBSnapshots...)
+		}
+		return out, nil
+	})
+	if snaps == nil {
+		return
+	}
+	for _, s := range snaps.DBSnapshots {
+		each(j, "DescribeDBSnapshotAttributes", aws.ToString(s.DBSnapshotIdentifier), func(ctx context.Context) (*rds.DescribeDBSnapshotAttributesOutput, error) {
+			return c.DescribeDBSnapshotAttributes(ctx, &rds.DescribeDBSnapshotAttributesInput{DBSnapshotIdentifier: s.DBSnapshotIdentifier})
+		})
+	}
+}
+
+func collectLambda(j *job) {
+	c := lambda.NewFromConfig(j.cfg)
+	fns := once(j, "ListFunctions", func(ctx context.Context) (*lambda.ListFunctionsOutput, error) {
+		out := &lambda.ListFunctionsOutput{}
+		p := lambda.NewListFunctionsPaginator(c, &lambda.ListFunctionsInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.Functions = append(out.Functions, pg.Functions...)
+		}
+		return out, nil
+	})
+	if fns == nil {
+		return
+	}
+	for _, f := range fns.Functions {
+		each(j, "GetPolicy", aws.ToString(f.FunctionName), func(ctx context.Context) (*lambda.GetPolicyOutput, error) {
+			return c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: f.FunctionName})
+		})
+	}
+}
+
+func collectSQS(j *job) {
+	c := sqs.NewFromConfig(j.cfg)
+	qs := once(j, "ListQueues", func(ctx context.Context) (*sqs.ListQueuesOutput, error) {
+		out := &sqs.ListQueuesOutput{}
+		p := sqs.NewListQueuesPaginator(c, &sqs.ListQueuesInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.QueueUrls = append(out.QueueUrls, pg.QueueUrls...)
+		}
+		return out, nil
+	})
+	if qs == nil {
+		return
+	}
+	for _, u := range qs.QueueUrls {
+		u := u
+		each(j, "GetQueueAttributes", u, func(ctx context.Context) (*sqs.GetQueueAttributesOutput, error) {
+			return c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &u, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll}})
+		})
+	}
+}
+
+func collectSNS(j *job) {
+	c := sns.NewFromConfig(j.cfg)
+	ts := once(j, "ListTopics", func(ctx context.Context) (*sns.ListTopicsOutput, error) {
+		out := &sns.ListTopicsOutput{}
+		p := sns.NewListTopicsPaginator(c, &sns.ListTopicsInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.Topics = append(out.Topics, pg.Topics...)
+		}
+		return out, nil
+	})
+	if ts == nil {
+		return
+	}
+	for _, t := range ts.Topics {
+		each(j, "GetTopicAttributes", aws.ToString(t.TopicArn), func(ctx context.Context) (*sns.GetTopicAttributesOutput, error) {
+			return c.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: t.TopicArn})
+		})
+	}
+}
+
+// collectSecrets reads secrets' metadata and resource policies. It never
+// calls GetSecretValue: secret values are not collected.
+func collectSecrets(j *job) {
+	c := secretsmanager.NewFromConfig(j.cfg)
+	ss := once(j, "ListSecrets", func(ctx context.Context) (*secretsmanager.ListSecretsOutput, error) {
+		out := &secretsmanager.ListSecretsOutput{}
+		p := secretsmanager.NewListSecretsPaginator(c, &secretsmanager.ListSecretsInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.SecretList = append(out.SecretList, pg.SecretList...)
+		}
+		return out, nil
+	})
+	if ss == nil {
+		return
+	}
+	for _, s := range ss.SecretList {
+		each(j, "GetResourcePolicy", aws.ToString(s.ARN), func(ctx context.Context) (*secretsmanager.GetResourcePolicyOutput, error) {
+			return c.GetResourcePolicy(ctx, &secretsmanager.GetResourcePolicyInput{SecretId: s.ARN})
+		})
+	}
+}

@@ -1,0 +1,229 @@
+package collect
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+)
+
+func init() {
+	collectors["iam"] = collectIAM
+	collectors["account"] = collectAccount
+	collectors["s3"] = collectS3
+	collectors["s3control"] = collectS3Control
+}
+
+func collectIAM(j *job) {
+	c := iam.NewFromConfig(j.cfg)
+	once(j, "GetAccountSummary", func(ctx context.Context) (*iam.GetAccountSummaryOutput, error) {
+		return c.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+	})
+	once(j, "GetAccountPasswordPolicy", func(ctx context.Context) (*iam.GetAccountPasswordPolicyOutput, error) {
+		return c.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
+	})
+	once(j, "GetCredentialReport", func(ctx context.Context) (*iam.GetCredentialReportOutput, error) {
+		return credentialReport(ctx, c)
+	})
+	details := once(j, "GetAccountAuthorizationDetails", func(ctx context.Context) (*iam.GetAccountAuthorizationDetailsOutput, error) {
+		return authorizationDetails(ctx, c)
+	})
+	once(j, "ListVirtualMFADevices", func(ctx context.Context) (*iam.ListVirtualMFADevicesOutput, error) {
+		out := &iam.ListVirtualMFADevicesOutput{}
+		p := iam.NewListVirtualMFADevicesPaginator(c, &iam.ListVirtualMFADevicesInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.VirtualMFADevices = append(out.VirtualMFADevices, pg.VirtualMFADevices...)
+		}
+		return out, nil
+	})
+	once(j, "ListSAMLProviders", func(ctx context.Context) (*iam.ListSAMLProvidersOutput, error) {
+		return c.ListSAMLProviders(ctx, &iam.ListSAMLProvidersInput{})
+	})
+	once(j, "ListOpenIDConnectProviders", func(ctx context.Context) (*iam.ListOpenIDConnectProvidersOutput, error) {
+		return c.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+	})
+	if details == nil {
+		return
+	}
+	for _, u := range details.UserDetailList {
+		name := aws.ToString(u.UserName)
+		each(j, "ListMFADevices", name, func(ctx context.Context) (*iam.ListMFADevicesOutput, error) {
+			return c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: u.UserName})
+		})
+		keys := each(j, "ListAccessKeys", name, func(ctx context.Context) (*iam.ListAccessKeysOutput, error) {
+			return c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: u.UserName})
+		})
+		if keys == nil {
+			continue
+		}
+		for _, k := range keys.AccessKeyMetadata {
+			each(j, "GetAccessKeyLastUsed", aws.ToString(k.AccessKeyId), func(ctx context.Context) (*iam.GetAccessKeyLastUsedOutput, error) {
+				return c.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
+			})
+		}
+	}
+	j.run.noteManaged(details)
+}
+
+// credentialReport asks IAM to generate the report and waits for it.
+func credentialReport(ctx context.Context, c *iam.Client) (*iam.GetCredentialReportOutput, error) {
+	for i := 0; i < 30; i++ {
+		g, err := c.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
+		if err != nil {
+			return nil, err
+		}
+		if g.State == iamtypes.ReportStateTypeComplete {
+			return c.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(200*(i+1)) * time.Millisecond):
+		}
+	}
+	return c.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
+}
+
+func authorizationDetails(ctx context.Context, c *iam.Client) (*iam.GetAccountAuthorizationDetailsOutput, error) {
+	out := &iam.GetAccountAuthorizationDetailsOutput{}
+	in := &iam.GetAccountAuthorizationDetailsInput{Filter: []iamtypes.EntityType{
+		iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeGroup, iamtypes.EntityTypeLocalManagedPolicy,
+	}}
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(c, in)
+	for p.HasMorePages() {
+		pg, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out.UserDetailList = append(out.UserDetailList, pg.UserDetailList...)
+		out.GroupDetailList = append(out.GroupDetailList, pg.GroupDetailList...)
+		out.RoleDetailList = append(out.RoleDetailList, pg.RoleDetailList...)
+		out.Policies = append(out.Policies, pg.Policies...)
+	}
+	return out, nil
+}
+
+// noteManaged remembers the AWS-managed policies attached in an account,
+// so their documents are collected once for the whole organization.
+func (r *run) noteManaged(d *iam.GetAccountAuthorizationDetailsOutput) {
+	add := func(ps []iamtypes.AttachedPolicy) {
+		for _, p := range ps {
+			arn := aws.ToString(p.PolicyArn)
+			if strings.Contains(arn, ":iam::aws:policy/") {
+				r.mu.Lock()
+				r.managed[arn] = true
+				r.mu.Unlock()
+			}
+		}
+	}
+	for _, u := range d.UserDetailList {
+		add(u.AttachedManagedPolicies)
+	}
+	for _, g := range d.GroupDetailList {
+		add(g.AttachedManagedPolicies)
+	}
+	for _, ro := range d.RoleDetailList {
+		add(ro.AttachedManagedPolicies)
+	}
+}
+
+func collectAccount(j *job) {
+	c := account.NewFromConfig(j.cfg)
+	for _, t := range []accounttypes.AlternateContactType{
+		accounttypes.AlternateContactTypeSecurity, accounttypes.AlternateContactTypeBilling, accounttypes.AlternateContactTypeOperations,
+	} {
+		each(j, "GetAlternateContact", string(t), func(ctx context.Context) (*account.GetAlternateContactOutput, error) {
+			return c.GetAlternateContact(ctx, &account.GetAlternateContactInput{AlternateContactType: t})
+		})
+	}
+}
+
+func collectS3(j *job) {
+	c := s3.NewFromConfig(j.cfg)
+	list := once(j, "ListBuckets", func(ctx context.Context) (*s3.ListBucketsOutput, error) {
+		out := &s3.ListBucketsOutput{}
+		p := s3.NewListBucketsPaginator(c, &s3.ListBucketsInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.Buckets = append(out.Buckets, pg.Buckets...)
+			if pg.Owner != nil {
+				out.Owner = pg.Owner
+			}
+		}
+		return out, nil
+	})
+	if list == nil {
+		return
+	}
+	for _, b := range list.Buckets {
+		collectBucket(j, c, aws.ToString(b.Name))
+	}
+}
+
+// collectBucket reads one bucket's configuration, in the bucket's region.
+func collectBucket(j *job, c *s3.Client, name string) {
+	b := aws.String(name)
+	loc := each(j, "GetBucketLocation", name, func(ctx context.Context) (*s3.GetBucketLocationOutput, error) {
+		return c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: b})
+	})
+	rc := c
+	if loc != nil {
+		region := string(loc.LocationConstraint)
+		if region == "" {
+			region = "us-east-1"
+		}
+		if region != j.cfg.Region {
+			cfg := j.cfg.Copy()
+			cfg.Region = region
+			rc = s3.NewFromConfig(cfg)
+		}
+	}
+	each(j, "GetBucketPolicy", name, func(ctx context.Context) (*s3.GetBucketPolicyOutput, error) {
+		return rc.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
+	})
+	each(j, "GetBucketPolicyStatus", name, func(ctx context.Context) (*s3.GetBucketPolicyStatusOutput, error) {
+		return rc.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: b})
+	})
+	each(j, "GetBucketAcl", name, func(ctx context.Context) (*s3.GetBucketAclOutput, error) {
+		return rc.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
+	})
+	each(j, "GetBucketEncryption", name, func(ctx context.Context) (*s3.GetBucketEncryptionOutput, error) {
+		return rc.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
+	})
+	each(j, "GetBucketVersioning", name, func(ctx context.Context) (*s3.GetBucketVersioningOutput, error) {
+		return rc.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b})
+	})
+	each(j, "GetBucketLogging", name, func(ctx context.Context) (*s3.GetBucketLoggingOutput, error) {
+		return rc.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
+	})
+	each(j, "GetBucketOwnershipControls", name, func(ctx context.Context) (*s3.GetBucketOwnershipControlsOutput, error) {
+		return rc.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
+	})
+	each(j, "GetPublicAccessBlock", name, func(ctx context.Context) (*s3.GetPublicAccessBlockOutput, error) {
+		return rc.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+	})
+	each(j, "GetBucketTagging", name, func(ctx context.Context) (*s3.GetBucketTaggingOutput, error) {
+		return rc.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
+	})
+}
+
+func collectS3Control(j *job) {
+	c := s3control.NewFromConfig(j.cfg)
+	once(j, "GetPublicAccessBlock", func(ctx context.Context) (*s3control.GetPublicAccessBlockOutput, error) {
+		return c.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(j.account)})
+	})
+}

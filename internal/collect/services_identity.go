@@ -1,0 +1,146 @@
+package collect
+
+import (
+	"context"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+
+	"github.com/orgrail/orgrail/internal/snapshot"
+)
+
+func init() { collectors["ssoadmin"] = collectSSOAdmin }
+
+// collectSSOAdmin reads IAM Identity Center. Only the management account
+// and a delegated administrator have an instance to read; elsewhere
+// ListInstances answers an empty list.
+func collectSSOAdmin(j *job) {
+	c := ssoadmin.NewFromConfig(j.cfg)
+	inst := once(j, "ListInstances", func(ctx context.Context) (*ssoadmin.ListInstancesOutput, error) {
+		out := &ssoadmin.ListInstancesOutput{}
+		p := ssoadmin.NewListInstancesPaginator(c, &ssoadmin.ListInstancesInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.Instances = append(out.Instances, pg.Instances...)
+		}
+		return out, nil
+	})
+	if inst == nil {
+		return
+	}
+	for _, in := range inst.Instances {
+		iarn := aws.ToString(in.InstanceArn)
+		sets := each(j, "ListPermissionSets", iarn, func(ctx context.Context) (*ssoadmin.ListPermissionSetsOutput, error) {
+			out := &ssoadmin.ListPermissionSetsOutput{}
+			p := ssoadmin.NewListPermissionSetsPaginator(c, &ssoadmin.ListPermissionSetsInput{InstanceArn: in.InstanceArn})
+			for p.HasMorePages() {
+				pg, err := p.NextPage(ctx)
+				if err != nil {
+					return nil, err
+				}
+				out.PermissionSets = append(out.PermissionSets, pg.PermissionSets...)
+			}
+			return out, nil
+		})
+		if sets == nil {
+			continue
+		}
+		for _, ps := range sets.PermissionSets {
+			permissionSet(j, c, in.InstanceArn, ps)
+		}
+	}
+}
+
+func permissionSet(j *job, c *ssoadmin.Client, instance *string, ps string) {
+	psArn := aws.String(ps)
+	each(j, "DescribePermissionSet", ps, func(ctx context.Context) (*ssoadmin.DescribePermissionSetOutput, error) {
+		return c.DescribePermissionSet(ctx, &ssoadmin.DescribePermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
+	})
+	each(j, "GetInlinePolicyForPermissionSet", ps, func(ctx context.Context) (*ssoadmin.GetInlinePolicyForPermissionSetOutput, error) {
+		return c.GetInlinePolicyForPermissionSet(ctx, &ssoadmin.GetInlinePolicyForPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
+	})
+	each(j, "ListManagedPoliciesInPermissionSet", ps, func(ctx context.Context) (*ssoadmin.ListManagedPoliciesInPermissionSetOutput, error) {
+		out := &ssoadmin.ListManagedPoliciesInPermissionSetOutput{}
+		p := ssoadmin.NewListManagedPoliciesInPermissionSetPaginator(c, &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.AttachedManagedPolicies = append(out.AttachedManagedPolicies, pg.AttachedManagedPolicies...)
+		}
+		return out, nil
+	})
+	accts := each(j, "ListAccountsForProvisionedPermissionSet", ps, func(ctx context.Context) (*ssoadmin.ListAccountsForProvisionedPermissionSetOutput, error) {
+		out := &ssoadmin.ListAccountsForProvisionedPermissionSetOutput{}
+		p := ssoadmin.NewListAccountsForProvisionedPermissionSetPaginator(c, &ssoadmin.ListAccountsForProvisionedPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.AccountIds = append(out.AccountIds, pg.AccountIds...)
+		}
+		return out, nil
+	})
+	if accts == nil {
+		return
+	}
+	for _, a := range accts.AccountIds {
+		a := a
+		each(j, "ListAccountAssignments", ps+"|"+a, func(ctx context.Context) (*ssoadmin.ListAccountAssignmentsOutput, error) {
+			out := &ssoadmin.ListAccountAssignmentsOutput{}
+			p := ssoadmin.NewListAccountAssignmentsPaginator(c, &ssoadmin.ListAccountAssignmentsInput{InstanceArn: instance, PermissionSetArn: psArn, AccountId: &a})
+			for p.HasMorePages() {
+				pg, err := p.NextPage(ctx)
+				if err != nil {
+					return nil, err
+				}
+				out.AccountAssignments = append(out.AccountAssignments, pg.AccountAssignments...)
+			}
+			return out, nil
+		})
+	}
+}
+
+// collectManaged reads the documents of the AWS-managed policies attached
+// anywhere in the organization, once, into the pseudo-account "aws".
+func (r *run) collectManaged(ctx context.Context) {
+	if len(r.managed) == 0 {
+		return
+	}
+	if r.opts.Resume && r.w.Has(snapshot.AWSAccount, snapshot.Global, "iam") {
+		return
+	}
+	arns := make([]string, 0, len(r.managed))
+	for a := range r.managed {
+		arns = append(arns, a)
+	}
+	sort.Strings(arns)
+	svc, _ := snapshot.LookupService("iam")
+	j := &job{run: r, ctx: ctx, cfg: r.creds.For(r.org.Partition(), r.creds.Caller()), account: snapshot.AWSAccount,
+		region: snapshot.Global, svc: svc, file: snapshot.NewServiceFile(snapshot.AWSAccount, snapshot.Global, "iam")}
+	c := iam.NewFromConfig(j.cfg)
+	for _, arn := range arns {
+		arn := arn
+		p := each(j, "GetPolicy", arn, func(ctx context.Context) (*iam.GetPolicyOutput, error) {
+			return c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: &arn})
+		})
+		if p == nil || p.Policy == nil {
+			continue
+		}
+		each(j, "GetPolicyVersion", arn, func(ctx context.Context) (*iam.GetPolicyVersionOutput, error) {
+			return c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: &arn, VersionId: p.Policy.DefaultVersionId})
+		})
+	}
+	if !j.failed {
+		if err := r.w.WriteService(j.file); err != nil {
+			r.addGap(snapshot.Gap{Account: snapshot.AWSAccount, Region: snapshot.Global, Service: "iam", Error: err.Error()})
+		}
+	}
+}

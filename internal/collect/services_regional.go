@@ -1,0 +1,158 @@
+package collect
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+)
+
+func init() {
+	collectors["cloudtrail"] = collectCloudTrail
+	collectors["config"] = collectConfig
+	collectors["guardduty"] = collectGuardDuty
+	collectors["securityhub"] = collectSecurityHub
+	collectors["accessanalyzer"] = collectAccessAnalyzer
+}
+
+func collectCloudTrail(j *job) {
+	c := cloudtrail.NewFromConfig(j.cfg)
+	trails := once(j, "DescribeTrails", func(ctx context.Context) (*cloudtrail.DescribeTrailsOutput, error) {
+		return c.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
+	})
+	if trails == nil {
+		return
+	}
+	for _, t := range trails.TrailList {
+		arn := aws.ToString(t.TrailARN)
+		// Status and selectors are read in the trail's home region only:
+		// a shadow trail's are its home region's.
+		if aws.ToString(t.HomeRegion) != "" && aws.ToString(t.HomeRegion) != j.region {
+			continue
+		}
+		each(j, "GetTrailStatus", arn, func(ctx context.Context) (*cloudtrail.GetTrailStatusOutput, error) {
+			return c.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
+		})
+		each(j, "GetEventSelectors", arn, func(ctx context.Context) (*cloudtrail.GetEventSelectorsOutput, error) {
+			return c.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
+		})
+	}
+}
+
+func collectConfig(j *job) {
+	c := configservice.NewFromConfig(j.cfg)
+	once(j, "DescribeConfigurationRecorders", func(ctx context.Context) (*configservice.DescribeConfigurationRecordersOutput, error) {
+		return c.DescribeConfigurationRecorders(ctx, &configservice.DescribeConfigurationRecordersInput{})
+	})
+	once(j, "DescribeConfigurationRecorderStatus", func(ctx context.Context) (*configservice.DescribeConfigurationRecorderStatusOutput, error) {
+		return c.DescribeConfigurationRecorderStatus(ctx, &configservice.DescribeConfigurationRecorderStatusInput{})
+	})
+	once(j, "DescribeDeliveryChannels", func(ctx context.Context) (*configservice.DescribeDeliveryChannelsOutput, error) {
+		return c.DescribeDeliveryChannels(ctx, &configservice.DescribeDeliveryChannelsInput{})
+	})
+	once(j, "DescribeConfigRules", func(ctx context.Context) (*configservice.DescribeConfigRulesOutput, error) {
+		out := &configservice.DescribeConfigRulesOutput{}
+		p := configservice.NewDescribeConfigRulesPaginator(c, &configservice.DescribeConfigRulesInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.ConfigRules = append(out.ConfigRules, pg.ConfigRules...)
+		}
+		return out, nil
+	})
+	once(j, "DescribeConfigurationAggregators", func(ctx context.Context) (*configservice.DescribeConfigurationAggregatorsOutput, error) {
+		out := &configservice.DescribeConfigurationAggregatorsOutput{}
+		p := configservice.NewDescribeConfigurationAggregatorsPaginator(c, &configservice.DescribeConfigurationAggregatorsInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.ConfigurationAggregators = append(out.ConfigurationAggregators, pg.ConfigurationAggregators...)
+		}
+		return out, nil
+	})
+}
+
+func collectGuardDuty(j *job) {
+	c := guardduty.NewFromConfig(j.cfg)
+	dets := once(j, "ListDetectors", func(ctx context.Context) (*guardduty.ListDetectorsOutput, error) {
+		out := &guardduty.ListDetectorsOutput{}
+		p := guardduty.NewListDetectorsPaginator(c, &guardduty.ListDetectorsInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.DetectorIds = append(out.DetectorIds, pg.DetectorIds...)
+		}
+		return out, nil
+	})
+	if dets != nil {
+		for _, id := range dets.DetectorIds {
+			id := id
+			each(j, "GetDetector", id, func(ctx context.Context) (*guardduty.GetDetectorOutput, error) {
+				return c.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: &id})
+			})
+			each(j, "GetAdministratorAccount", id, func(ctx context.Context) (*guardduty.GetAdministratorAccountOutput, error) {
+				return c.GetAdministratorAccount(ctx, &guardduty.GetAdministratorAccountInput{DetectorId: &id})
+			})
+		}
+	}
+	if j.run.org.IsManagementAccount(j.account) {
+		once(j, "ListOrganizationAdminAccounts", func(ctx context.Context) (*guardduty.ListOrganizationAdminAccountsOutput, error) {
+			return c.ListOrganizationAdminAccounts(ctx, &guardduty.ListOrganizationAdminAccountsInput{})
+		})
+	}
+}
+
+func collectSecurityHub(j *job) {
+	c := securityhub.NewFromConfig(j.cfg)
+	hub := once(j, "DescribeHub", func(ctx context.Context) (*securityhub.DescribeHubOutput, error) {
+		return c.DescribeHub(ctx, &securityhub.DescribeHubInput{})
+	})
+	if hub != nil {
+		once(j, "GetEnabledStandards", func(ctx context.Context) (*securityhub.GetEnabledStandardsOutput, error) {
+			out := &securityhub.GetEnabledStandardsOutput{}
+			p := securityhub.NewGetEnabledStandardsPaginator(c, &securityhub.GetEnabledStandardsInput{})
+			for p.HasMorePages() {
+				pg, err := p.NextPage(ctx)
+				if err != nil {
+					return nil, err
+				}
+				out.StandardsSubscriptions = append(out.StandardsSubscriptions, pg.StandardsSubscriptions...)
+			}
+			return out, nil
+		})
+		once(j, "GetAdministratorAccount", func(ctx context.Context) (*securityhub.GetAdministratorAccountOutput, error) {
+			return c.GetAdministratorAccount(ctx, &securityhub.GetAdministratorAccountInput{})
+		})
+	}
+	if j.run.org.IsManagementAccount(j.account) {
+		once(j, "ListOrganizationAdminAccounts", func(ctx context.Context) (*securityhub.ListOrganizationAdminAccountsOutput, error) {
+			return c.ListOrganizationAdminAccounts(ctx, &securityhub.ListOrganizationAdminAccountsInput{})
+		})
+	}
+}
+
+func collectAccessAnalyzer(j *job) {
+	c := accessanalyzer.NewFromConfig(j.cfg)
+	once(j, "ListAnalyzers", func(ctx context.Context) (*accessanalyzer.ListAnalyzersOutput, error) {
+		out := &accessanalyzer.ListAnalyzersOutput{}
+		p := accessanalyzer.NewListAnalyzersPaginator(c, &accessanalyzer.ListAnalyzersInput{})
+		for p.HasMorePages() {
+			pg, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out.Analyzers = append(out.Analyzers, pg.Analyzers...)
+		}
+		return out, nil
+	})
+}
