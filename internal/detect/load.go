@@ -214,10 +214,11 @@ func parseRule(n *yaml.Node, file, source string) (*Rule, error) {
 	r := &Rule{ID: d.ID, Title: d.Title, Description: strings.TrimSpace(d.Description), Severity: sev,
 		NistCSF: d.NistCSF, Source: source, Author: d.Author, Fields: d.Fields,
 		References: d.References, Tags: d.Tags, File: file}
-	if source == SourceCustom {
-		r.File = file
-	} else {
+	if source == SourceBuiltin {
 		r.File = ""
+		if r.Author == "" {
+			r.Author = "orgrail"
+		}
 	}
 	if d.Suppression != nil {
 		w, err := time.ParseDuration(d.Suppression.Window)
