@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"bytes"
 	"net/netip"
 	"sort"
 )
@@ -181,8 +182,7 @@ func (f *fieldMatcher) matchString(v Value, st *state) {
 		}
 	}
 	if len(f.cidr) > 0 {
-		if a, err := netip.ParseAddr(string(s)); err == nil {
-			a = a.Unmap()
+		if a, ok := parseAddr(s); ok {
 			for _, l := range f.cidr {
 				if l.t.cidr.Contains(a) {
 					st.hit(l.cond)
@@ -218,4 +218,34 @@ func (f *fieldMatcher) matchNumber(v Value, st *state) {
 			st.hit(l.cond)
 		}
 	}
+}
+
+// parseAddr parses an IPv4 or IPv6 address, without allocating for IPv4.
+func parseAddr(b []byte) (netip.Addr, bool) {
+	if bytes.IndexByte(b, ':') >= 0 {
+		a, err := netip.ParseAddr(string(b))
+		return a.Unmap(), err == nil
+	}
+	var v4 [4]byte
+	n, part, digits := 0, 0, 0
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			part = part*10 + int(c-'0')
+			digits++
+			if part > 255 || digits > 3 {
+				return netip.Addr{}, false
+			}
+		case c == '.' && digits > 0 && n < 3:
+			v4[n] = byte(part)
+			n, part, digits = n+1, 0, 0
+		default:
+			return netip.Addr{}, false
+		}
+	}
+	if n != 3 || digits == 0 {
+		return netip.Addr{}, false
+	}
+	v4[3] = byte(part)
+	return netip.AddrFrom4(v4), true
 }

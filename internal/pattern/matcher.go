@@ -52,30 +52,56 @@ func (b *Builder) Paths() *Paths { return b.paths }
 
 // Build compiles the patterns added so far into an immutable Matcher,
 // safe for concurrent use.
+//
+// Identical conditions are shared between patterns. Each alternative is
+// anchored on its most selective condition (the one fewest alternatives
+// share, such as an exact event name): only the alternatives anchored on
+// a condition an event satisfies are ever examined, so the cost of an
+// event does not grow with patterns that cannot match it.
 func (b *Builder) Build() *Matcher {
 	m := &Matcher{paths: b.paths, patterns: b.patterns}
 	m.fields = make([]*fieldMatcher, b.paths.Len())
 	condIndex := map[string]int32{}
+	var shared []int
 	for p, alts := range b.alts {
 		for _, a := range alts {
-			ai := int32(len(m.alts))
+			var cs []int32
 			seen := map[int32]bool{}
 			for _, fc := range a {
 				c, ok := condIndex[fc.key()]
 				if !ok {
 					c = m.addCond(fc)
 					condIndex[fc.key()] = c
+					shared = append(shared, 0)
 				}
 				if !seen[c] {
 					seen[c] = true
-					m.conds[c].alts = append(m.conds[c].alts, ai)
+					cs = append(cs, c)
+					shared[c]++
 				}
 			}
-			m.alts = append(m.alts, alt{pattern: int32(p), need: int32(len(seen))})
-			if len(seen) == 0 {
-				m.always = append(m.always, ai)
+			m.alts = append(m.alts, alt{pattern: int32(p), conds: cs})
+		}
+	}
+	for i := range m.alts {
+		a := &m.alts[i]
+		if len(a.conds) == 0 {
+			m.always = append(m.always, int32(i))
+			continue
+		}
+		best := a.conds[0]
+		for _, c := range a.conds[1:] {
+			if m.conds[c].weak != m.conds[best].weak {
+				if m.conds[best].weak {
+					best = c
+				}
+				continue
+			}
+			if shared[c] < shared[best] {
+				best = c
 			}
 		}
+		m.conds[best].anchored = append(m.conds[best].anchored, int32(i))
 	}
 	m.pool.New = func() any { return m.newState() }
 	return m
@@ -92,6 +118,10 @@ func (m *Matcher) addCond(fc fieldCond) int32 {
 		m.fields[p] = f
 	}
 	for _, t := range fc.tests {
+		if t.op == opNotExists || t.op == opAnythingBut {
+			// Satisfied by most events: a poor anchor.
+			m.conds[c].weak = true
+		}
 		if t.op == opNotExists {
 			m.absent = append(m.absent, absentCond{path: p, cond: c})
 			continue
@@ -125,11 +155,14 @@ type Matcher struct {
 	pool     sync.Pool
 }
 
-type cond struct{ alts []int32 }
+type cond struct {
+	anchored []int32 // alternatives anchored on this condition
+	weak     bool    // holds for most events (exists:false, anything-but)
+}
 
 type alt struct {
 	pattern int32
-	need    int32
+	conds   []int32
 }
 
 // absentCond is a condition that holds when its path has no value.
@@ -183,6 +216,13 @@ func (m *Matcher) matchValues(v *Values, st *state, dst []int) []int {
 			st.hit(a.cond)
 		}
 	}
+	for _, c := range st.sat {
+		for _, a := range m.conds[c].anchored {
+			if st.holds(a) {
+				st.altDone(a)
+			}
+		}
+	}
 	dst = st.dst
 	st.dst = nil
 	return dst
@@ -204,25 +244,22 @@ func hasLeaf(v *Values, p int) bool {
 // state is the scratch space of one Match call, pooled. Generation
 // stamps make resetting it O(1).
 type state struct {
-	m        *Matcher
-	gen      uint32
-	condGen  []uint32
-	altGen   []uint32
-	altCount []int32
-	patGen   []uint32
-	lower    []byte
-	dst      []int
-	vals     *Values
+	m       *Matcher
+	gen     uint32
+	condGen []uint32
+	sat     []int32 // conditions satisfied, in order
+	patGen  []uint32
+	lower   []byte
+	dst     []int
+	vals    *Values
 }
 
 func (m *Matcher) newState() *state {
 	return &state{
-		m:        m,
-		condGen:  make([]uint32, len(m.conds)),
-		altGen:   make([]uint32, len(m.alts)),
-		altCount: make([]int32, len(m.alts)),
-		patGen:   make([]uint32, m.patterns),
-		vals:     m.paths.NewValues(),
+		m:       m,
+		condGen: make([]uint32, len(m.conds)),
+		patGen:  make([]uint32, m.patterns),
+		vals:    m.paths.NewValues(),
 	}
 }
 
@@ -230,29 +267,29 @@ func (st *state) begin(dst []int) {
 	st.gen++
 	if st.gen == 0 { // wrapped: clear the stamps once every 2^32 events
 		clear(st.condGen)
-		clear(st.altGen)
 		clear(st.patGen)
 		st.gen = 1
 	}
+	st.sat = st.sat[:0]
 	st.dst = dst
 }
 
 // hit records that condition c holds for this event.
 func (st *state) hit(c int32) {
-	if st.condGen[c] == st.gen {
-		return
+	if st.condGen[c] != st.gen {
+		st.condGen[c] = st.gen
+		st.sat = append(st.sat, c)
 	}
-	st.condGen[c] = st.gen
-	for _, a := range st.m.conds[c].alts {
-		if st.altGen[a] != st.gen {
-			st.altGen[a] = st.gen
-			st.altCount[a] = 0
-		}
-		st.altCount[a]++
-		if st.altCount[a] == st.m.alts[a].need {
-			st.altDone(a)
+}
+
+// holds reports whether every condition of alternative a holds.
+func (st *state) holds(a int32) bool {
+	for _, c := range st.m.alts[a].conds {
+		if st.condGen[c] != st.gen {
+			return false
 		}
 	}
+	return true
 }
 
 // altDone records that alternative a holds, and so its pattern matches.

@@ -260,3 +260,23 @@ func TestWildcardEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAddr(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+	}{
+		{"10.0.0.1", "10.0.0.1"}, {"255.255.255.255", "255.255.255.255"}, {"2001:db8::1", "2001:db8::1"},
+		{"::ffff:10.0.0.1", "10.0.0.1"}, {"256.0.0.1", ""}, {"1.2.3", ""}, {"1.2.3.4.5", ""}, {"1..2.3", ""},
+		{"AWS Internal", ""}, {"", ""}, {"0001.2.3.4", ""},
+	} {
+		a, ok := parseAddr([]byte(c.in))
+		got := ""
+		if ok {
+			got = a.String()
+		}
+		if got != c.want {
+			t.Errorf("parseAddr(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
