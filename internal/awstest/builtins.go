@@ -1,0 +1,10 @@
+package awstest
+
+// registerBuiltins installs the handlers the server ships with: STS,
+// Organizations and the writes. Catalog reads need no handler: the
+// server answers them from the snapshot.
+func (s *Server) registerBuiltins() {
+	s.registerSTS()
+	s.registerOrganizations()
+	s.registerWrites()
+}

@@ -1,0 +1,3 @@
+package awstest
+
+//go:generate go run ./gen

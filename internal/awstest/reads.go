@@ -1,0 +1,355 @@
+package awstest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/orgrail/orgrail/internal/snapshot"
+)
+
+// state overlays the snapshot with what writes changed: per account,
+// region, service file, operation and resource key, a new stored output
+// or an error code (for example NoSuchPublicAccessBlockConfiguration
+// after DeletePublicAccessBlock).
+type state struct {
+	mu      sync.RWMutex
+	outputs map[stateKey]stateVal
+}
+
+type stateKey struct{ account, region, service, op, resource string }
+
+type stateVal struct {
+	raw  json.RawMessage
+	code string
+}
+
+func newState() *state { return &state{outputs: map[stateKey]stateVal{}} }
+
+// SetOutput replaces what a read operation answers for an account and
+// region (snapshot.Global for global services), in the stored form of
+// snapshot service files. resource is the per-resource key or "".
+func (s *Server) SetOutput(account, region, service, op, resource string, out any) error {
+	raw, ok := out.(json.RawMessage)
+	if !ok {
+		b, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		raw = b
+	}
+	s.state.mu.Lock()
+	s.state.outputs[stateKey{account, region, service, op, resource}] = stateVal{raw: raw}
+	s.state.mu.Unlock()
+	return nil
+}
+
+// SetError makes a read operation answer with an AWS error code.
+func (s *Server) SetError(account, region, service, op, resource, code string) {
+	s.state.mu.Lock()
+	s.state.outputs[stateKey{account, region, service, op, resource}] = stateVal{code: code}
+	s.state.mu.Unlock()
+}
+
+// lookup returns the current stored output of a read: the overlay
+// first, then the snapshot.
+func (s *Server) lookup(account, region, service, op, resource string) (raw json.RawMessage, code string, found bool, err error) {
+	s.state.mu.RLock()
+	v, ok := s.state.outputs[stateKey{account, region, service, op, resource}]
+	s.state.mu.RUnlock()
+	if ok {
+		return v.raw, v.code, true, nil
+	}
+	f, err := s.snap.Service(account, region, service)
+	if errors.Is(err, snapshot.ErrNotCollected) {
+		return nil, "", false, nil
+	}
+	if err != nil {
+		return nil, "", false, err
+	}
+	if resource == "" {
+		if c := f.Error(op); c != "" {
+			return nil, c, true, nil
+		}
+		raw, ok = f.Operations[op]
+		return raw, "", ok, nil
+	}
+	if c := f.ResourceError(op, resource); c != "" {
+		return nil, c, true, nil
+	}
+	raw, ok = f.PerResource[op][resource]
+	return raw, "", ok, nil
+}
+
+// catalogOp finds an operation in the snapshot catalog.
+func catalogOp(file, op string) (snapshot.Service, snapshot.Operation, bool) {
+	cat, ok := snapshot.LookupService(file)
+	if !ok {
+		return cat, snapshot.Operation{}, false
+	}
+	for _, o := range cat.Operations {
+		if o.Name == op {
+			return cat, o, true
+		}
+	}
+	return cat, snapshot.Operation{}, false
+}
+
+func (s *Server) servesFromSnapshot(service, op string) bool {
+	_, _, ok := catalogOp(snapshotServiceName(service, op), op)
+	return ok
+}
+
+// snapshotRead answers a catalog operation from the snapshot (and the
+// write overlay), in the caller's account and the request's region.
+func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
+	file := snapshotServiceName(req.Service, req.Operation)
+	cat, op, _ := catalogOp(file, req.Operation)
+	region := req.Region
+	if cat.Global {
+		region = snapshot.Global
+	}
+	account := req.Account()
+	key := ""
+	if op.PerResource != "" {
+		key, account = s.resourceKey(req, account, region, file)
+		if key == "" {
+			return nil, Errorf(validationCode(req), "missing the resource parameter of %s", req.Operation)
+		}
+	}
+	raw, code, found, err := s.lookup(account, region, file, req.Operation, key)
+	var gap *snapshot.GapError
+	if errors.As(err, &gap) {
+		c := gap.Gap.Code
+		if c == "" {
+			c = "AccessDenied"
+		}
+		return nil, Errorf(c, "%s", gap.Gap.Error)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if code != "" {
+		return nil, Errorf(code, "%s %s: %s", req.Operation, key, code)
+	}
+	if !found {
+		if key != "" && !s.resourceExists(req, account, region, file, key) {
+			return nil, notFound(req, key)
+		}
+		raw = json.RawMessage("{}")
+	}
+	return s.paginate(req, raw)
+}
+
+func validationCode(req *Request) string {
+	switch req.Protocol {
+	case Query:
+		return "ValidationError"
+	case EC2Query:
+		return "MissingParameter"
+	}
+	return "ValidationException"
+}
+
+// notFound is the service's error for an unknown resource.
+func notFound(req *Request, key string) *APIError {
+	code := servicesByName[req.Service].NotFound
+	switch req.Service + "." + req.Operation {
+	case "lambda.GetPolicy":
+		code = "ResourceNotFoundException"
+	case "account.GetAlternateContact":
+		code = "ResourceNotFoundException"
+	}
+	return Errorf(code, "resource %s not found", key)
+}
+
+// resourceKey extracts the per-resource key of a read and the account
+// whose data answers it.
+func (s *Server) resourceKey(req *Request, account, region, file string) (string, string) {
+	p := req.Param
+	switch file + "." + req.Operation {
+	case "iam.ListMFADevices", "iam.ListAccessKeys":
+		return p("UserName"), account
+	case "iam.GetAccessKeyLastUsed":
+		return p("AccessKeyId"), account
+	case "iam.GetPolicy", "iam.GetPolicyVersion":
+		arn := p("PolicyArn")
+		if parts := strings.Split(arn, ":"); len(parts) > 4 && parts[4] == snapshot.AWSAccount {
+			return arn, snapshot.AWSAccount
+		}
+		return arn, account
+	case "account.GetAlternateContact":
+		if a := p("AccountId"); a != "" {
+			account = a
+		}
+		return p("AlternateContactType"), account
+	case "cloudtrail.GetTrailStatus", "cloudtrail.GetEventSelectors":
+		name := p("Name")
+		if name == "" {
+			name = p("TrailName")
+		}
+		return s.trailARN(account, region, name), account
+	case "guardduty.GetDetector", "guardduty.GetAdministratorAccount":
+		return p("DetectorId"), account
+	case "kms.DescribeKey", "kms.GetKeyPolicy", "kms.GetKeyRotationStatus":
+		k := p("KeyId")
+		if i := strings.LastIndex(k, "key/"); i >= 0 {
+			k = k[i+4:]
+		}
+		return k, account
+	case "rds.DescribeDBSnapshotAttributes":
+		return p("DBSnapshotIdentifier"), account
+	case "lambda.GetPolicy":
+		fn := p("FunctionName")
+		if i := strings.LastIndex(fn, ":function:"); i >= 0 {
+			fn = fn[i+len(":function:"):]
+		}
+		return fn, account
+	case "sqs.GetQueueAttributes":
+		return p("QueueUrl"), account
+	case "sns.GetTopicAttributes":
+		return p("TopicArn"), account
+	case "secretsmanager.GetResourcePolicy":
+		return p("SecretId"), account
+	case "ssoadmin.ListPermissionSets":
+		return p("InstanceArn"), account
+	case "ssoadmin.ListAccountAssignments":
+		return p("PermissionSetArn") + "|" + p("AccountId"), account
+	case "ssoadmin.DescribePermissionSet", "ssoadmin.GetInlinePolicyForPermissionSet",
+		"ssoadmin.ListManagedPoliciesInPermissionSet", "ssoadmin.ListAccountsForProvisionedPermissionSet":
+		return p("PermissionSetArn"), account
+	}
+	if file == "s3" {
+		return req.Bucket, account
+	}
+	return "", account
+}
+
+// trailARN resolves a trail name or ARN to the ARN the snapshot keys by.
+func (s *Server) trailARN(account, region, name string) string {
+	if strings.HasPrefix(name, "arn:") {
+		return name
+	}
+	raw, _, _, _ := s.lookup(account, region, "cloudtrail", "DescribeTrails", "")
+	var out struct{ TrailList []struct{ Name, TrailARN *string } }
+	_ = json.Unmarshal(raw, &out)
+	for _, t := range out.TrailList {
+		if t.Name != nil && t.TrailARN != nil && *t.Name == name {
+			return *t.TrailARN
+		}
+	}
+	return name
+}
+
+// resourceExists tells an unknown resource from one with nothing stored
+// for this operation (an S3 bucket whose tagging was not collected).
+func (s *Server) resourceExists(req *Request, account, region, file, key string) bool {
+	if file != "s3" {
+		return false
+	}
+	for _, b := range s.bucketNames(account) {
+		if b == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) bucketNames(account string) []string {
+	raw, _, _, _ := s.lookup(account, snapshot.Global, "s3", "ListBuckets", "")
+	var out struct{ Buckets []struct{ Name *string } }
+	_ = json.Unmarshal(raw, &out)
+	var names []string
+	for _, b := range out.Buckets {
+		if b.Name != nil {
+			names = append(names, *b.Name)
+		}
+	}
+	return names
+}
+
+// paginate cuts a merged stored output into the page the request asks
+// for, across all its list members in name order, and sets the
+// operation's own token members (NextToken, Marker, IsTruncated, ...).
+func (s *Server) paginate(req *Request, raw json.RawMessage) (any, error) {
+	sp := s.spec(req.Service, req.Operation)
+	if sp == nil || sp.OutToken == "" {
+		return raw, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return raw, nil
+	}
+	var names []string
+	lists := map[string][]json.RawMessage{}
+	total := 0
+	for k, v := range m {
+		var l []json.RawMessage
+		if len(v) > 0 && v[0] == '[' && json.Unmarshal(v, &l) == nil {
+			names = append(names, k)
+			lists[k] = l
+			total += len(l)
+		}
+	}
+	sort.Strings(names)
+	offset := 0
+	if tok := req.Param(sp.InToken); tok != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(tok, "awstest-"))
+		if err != nil || n < 0 || !strings.HasPrefix(tok, "awstest-") {
+			return nil, Errorf(invalidTokenCode(req), "invalid pagination token %q", tok)
+		}
+		offset = n
+	}
+	limit := 1000
+	if sp.Limit != "" {
+		limit = req.IntParam(sp.Limit, 100)
+	}
+	if s.opts.PageSize > 0 && (limit <= 0 || limit > s.opts.PageSize) {
+		limit = s.opts.PageSize
+	}
+	if limit <= 0 {
+		limit = 100
+	}
+	pos := 0
+	for _, k := range names {
+		l := lists[k]
+		lo, hi := clamp(offset-pos, len(l)), clamp(offset+limit-pos, len(l))
+		b, _ := json.Marshal(l[lo:hi])
+		m[k] = b
+		pos += len(l)
+	}
+	delete(m, sp.OutToken)
+	if sp.Trunc != "" {
+		m[sp.Trunc] = json.RawMessage("false")
+	}
+	if offset+limit < total {
+		m[sp.OutToken], _ = json.Marshal("awstest-" + strconv.Itoa(offset+limit))
+		if sp.Trunc != "" {
+			m[sp.Trunc] = json.RawMessage("true")
+		}
+	}
+	out, err := json.Marshal(m)
+	return json.RawMessage(out), err
+}
+
+func clamp(v, n int) int {
+	if v < 0 {
+		return 0
+	}
+	if v > n {
+		return n
+	}
+	return v
+}
+
+func invalidTokenCode(req *Request) string {
+	switch req.Protocol {
+	case Query, EC2Query:
+		return "InvalidParameterValue"
+	}
+	return "InvalidNextTokenException"
+}

@@ -1,0 +1,113 @@
+package awstest
+
+import "strings"
+
+// Protocol is an AWS wire protocol family.
+type Protocol int
+
+// The protocols the server speaks.
+const (
+	AWSJSON10 Protocol = iota + 1
+	AWSJSON11
+	Query
+	EC2Query
+	RESTJSON
+	RESTXML
+)
+
+// String names the protocol as Smithy does.
+func (p Protocol) String() string {
+	switch p {
+	case AWSJSON10:
+		return "awsJson1_0"
+	case AWSJSON11:
+		return "awsJson1_1"
+	case Query:
+		return "awsQuery"
+	case EC2Query:
+		return "ec2Query"
+	case RESTJSON:
+		return "restJson1"
+	case RESTXML:
+		return "restXml"
+	}
+	return "unknown"
+}
+
+// serviceDef describes one AWS service the server answers.
+type serviceDef struct {
+	// Name is the server's name for the service (the SDK package name).
+	Name string
+	// SigningName is the SigV4 credential scope service.
+	SigningName string
+	Protocol    Protocol
+	// Global services answer from the snapshot's "global" region.
+	Global bool
+	// XMLNS is the namespace of Query and EC2 responses.
+	XMLNS string
+	// Throttle is the service's throttling error code.
+	Throttle string
+	// NotFound is the service's generic not-found error code.
+	NotFound string
+}
+
+// services lists every service the server can answer. The signing
+// names and protocols are the SDK clients' own.
+var services = []*serviceDef{
+	{Name: "organizations", SigningName: "organizations", Protocol: AWSJSON11, Global: true, Throttle: "TooManyRequestsException", NotFound: "TargetNotFoundException"},
+	{Name: "sts", SigningName: "sts", Protocol: Query, Global: true, XMLNS: "https://sts.amazonaws.com/doc/2011-06-15/", Throttle: "Throttling"},
+	{Name: "iam", SigningName: "iam", Protocol: Query, Global: true, XMLNS: "https://iam.amazonaws.com/doc/2010-05-08/", Throttle: "Throttling", NotFound: "NoSuchEntity"},
+	{Name: "ec2", SigningName: "ec2", Protocol: EC2Query, XMLNS: "http://ec2.amazonaws.com/doc/2016-11-15/", Throttle: "RequestLimitExceeded", NotFound: "InvalidParameterValue"},
+	{Name: "rds", SigningName: "rds", Protocol: Query, XMLNS: "http://rds.amazonaws.com/doc/2014-10-31/", Throttle: "Throttling", NotFound: "DBSnapshotNotFound"},
+	{Name: "sns", SigningName: "sns", Protocol: Query, XMLNS: "http://sns.amazonaws.com/doc/2010-03-31/", Throttle: "Throttling", NotFound: "NotFound"},
+	{Name: "s3", SigningName: "s3", Protocol: RESTXML, Global: true, Throttle: "SlowDown", NotFound: "NoSuchBucket"},
+	{Name: "s3control", SigningName: "s3", Protocol: RESTXML, Global: true, Throttle: "SlowDown", NotFound: "NoSuchPublicAccessBlockConfiguration"},
+	{Name: "cloudtrail", SigningName: "cloudtrail", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "TrailNotFoundException"},
+	{Name: "configservice", SigningName: "config", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "NoSuchConfigurationRecorderException"},
+	{Name: "kms", SigningName: "kms", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "NotFoundException"},
+	{Name: "ssoadmin", SigningName: "sso", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "secretsmanager", SigningName: "secretsmanager", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "identitystore", SigningName: "identitystore", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "dynamodb", SigningName: "dynamodb", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "sqs", SigningName: "sqs", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "QueueDoesNotExist"},
+	{Name: "guardduty", SigningName: "guardduty", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "BadRequestException"},
+	{Name: "securityhub", SigningName: "securityhub", Protocol: RESTJSON, Throttle: "TooManyRequestsException", NotFound: "ResourceNotFoundException"},
+	{Name: "accessanalyzer", SigningName: "access-analyzer", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "lambda", SigningName: "lambda", Protocol: RESTJSON, Throttle: "TooManyRequestsException", NotFound: "ResourceNotFoundException"},
+	{Name: "account", SigningName: "account", Protocol: RESTJSON, Global: true, Throttle: "TooManyRequestsException", NotFound: "ResourceNotFoundException"},
+}
+
+var (
+	servicesByName    = map[string]*serviceDef{}
+	servicesBySigning = map[string]*serviceDef{}
+)
+
+func init() {
+	for _, s := range services {
+		servicesByName[s.Name] = s
+		if _, dup := servicesBySigning[s.SigningName]; !dup {
+			servicesBySigning[s.SigningName] = s
+		}
+	}
+}
+
+// snapshotServiceName maps a server service and operation to the
+// snapshot's service file name (the catalog's naming).
+func snapshotServiceName(svc, op string) string {
+	switch {
+	case svc == "ec2" && op == "DescribeRegions":
+		return "ec2regions"
+	case svc == "configservice":
+		return "config"
+	}
+	return svc
+}
+
+// lookupService finds the service of a request from its SigV4 scope,
+// telling S3 Control from S3 by its path.
+func lookupService(signingName, path string) *serviceDef {
+	if signingName == "s3" && strings.HasPrefix(path, "/v20180820/") {
+		return servicesByName["s3control"]
+	}
+	return servicesBySigning[signingName]
+}

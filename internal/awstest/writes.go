@@ -1,0 +1,3 @@
+package awstest
+
+func (s *Server) registerWrites() {}
