@@ -58,10 +58,10 @@ func (s *trailSelect) bind(c *cobra.Command) {
 func (s *trailSelect) filter(now time.Time) (trail.Filter, error) {
 	f := trail.Filter{Accounts: s.accounts, Regions: s.regions}
 	var err error
-	if f.Since, err = parseWhen(s.since, now); err != nil {
+	if f.Since, err = trailParseWhen(s.since, now); err != nil {
 		return f, Usage("--since: %v", err)
 	}
-	if f.Until, err = parseWhen(s.until, now); err != nil {
+	if f.Until, err = trailParseWhen(s.until, now); err != nil {
 		return f, Usage("--until: %v", err)
 	}
 	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
@@ -79,9 +79,9 @@ func (s *trailSelect) open(cmd *cobra.Command, g *Globals) (trail.Source, error)
 	return src, nil
 }
 
-// parseWhen reads a time: RFC 3339, a date (midnight UTC), or a duration
+// trailParseWhen reads a time: RFC 3339, a date (midnight UTC), or a duration
 // before now with d for days ("7d", "36h").
-func parseWhen(s string, now time.Time) (time.Time, error) {
+func trailParseWhen(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, nil
@@ -104,8 +104,8 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time (RFC 3339, YYYY-MM-DD, or a duration such as 24h or 7d)", s)
 }
 
-// reportFileErrors lists unreadable files on stderr.
-func reportFileErrors(g *Globals, errs []trail.FileError) {
+// trailReportErrors lists unreadable files on stderr.
+func trailReportErrors(g *Globals, errs []trail.FileError) {
 	for _, e := range errs {
 		fmt.Fprintf(g.Stderr, "orgrail: %v\n", e)
 	}
@@ -149,7 +149,7 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 				}
 				o = snap.Org
 			}
-			m, err := loadMatcher(g, rulesDir, o)
+			m, err := trailLoadMatcher(g, rulesDir, o)
 			if err != nil {
 				return err
 			}
@@ -164,8 +164,8 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 			if err != nil {
 				return &ExitError{Code: ExitPartial, Err: err}
 			}
-			reportFileErrors(g, res.Errors)
-			if err := renderScan(g, format, res); err != nil {
+			trailReportErrors(g, res.Errors)
+			if err := trailRenderScan(g, format, res); err != nil {
 				return err
 			}
 			if g.Progress() {
@@ -188,7 +188,7 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 	return c
 }
 
-func renderScan(g *Globals, format output.Format, res *trail.ScanResult) error {
+func trailRenderScan(g *Globals, format output.Format, res *trail.ScanResult) error {
 	switch format {
 	case output.JSON:
 		if res.Detections == nil {
@@ -215,8 +215,8 @@ func renderScan(g *Globals, format output.Format, res *trail.ScanResult) error {
 	return t.Flush()
 }
 
-// loadMatcher compiles the built-in detections and those of dir.
-func loadMatcher(g *Globals, dir string, o *org.Organization) (trail.Matcher, error) {
+// trailLoadMatcher compiles the built-in detections and those of dir.
+func trailLoadMatcher(g *Globals, dir string, o *org.Organization) (trail.Matcher, error) {
 	rules, err := detect.Builtin()
 	if err != nil {
 		return nil, fmt.Errorf("built-in detections: %w", err)
@@ -242,18 +242,18 @@ func loadMatcher(g *Globals, dir string, o *org.Organization) (trail.Matcher, er
 	for _, r := range e.Skipped() {
 		g.Log.Debug("detection skipped: needs the organization's accounts (--snapshot)", "detection", r.ID)
 	}
-	return newDetectMatcher(e), nil
+	return newTrailDetectMatcher(e), nil
 }
 
-// detectMatcher adapts a detect.Engine to trail.Matcher, converting each
+// trailDetectMatcher adapts a detect.Engine to trail.Matcher, converting each
 // hit's rule once.
-type detectMatcher struct {
+type trailDetectMatcher struct {
 	e     *detect.Engine
 	rules map[*detect.Rule]*trail.Rule
 }
 
-func newDetectMatcher(e *detect.Engine) *detectMatcher {
-	m := &detectMatcher{e: e, rules: map[*detect.Rule]*trail.Rule{}}
+func newTrailDetectMatcher(e *detect.Engine) *trailDetectMatcher {
+	m := &trailDetectMatcher{e: e, rules: map[*detect.Rule]*trail.Rule{}}
 	for _, r := range e.Rules() {
 		tr := &trail.Rule{ID: r.ID, Title: r.Title, Severity: r.Severity, NistCSF: r.NistCSF,
 			Source: r.Source, Author: r.Author, Fields: r.Fields}
@@ -267,7 +267,7 @@ func newDetectMatcher(e *detect.Engine) *detectMatcher {
 
 // Match runs the engine; the rule map is read-only after construction, so
 // this is safe for concurrent use.
-func (m *detectMatcher) Match(event []byte, dst []trail.Hit) ([]trail.Hit, error) {
+func (m *trailDetectMatcher) Match(event []byte, dst []trail.Hit) ([]trail.Hit, error) {
 	hits, err := m.e.Match(event, nil)
 	if err != nil {
 		return dst, err
@@ -327,7 +327,7 @@ different flags ANDed. Exit 3 when some files could not be read.`,
 			if err != nil {
 				return &ExitError{Code: ExitPartial, Err: err}
 			}
-			reportFileErrors(g, ferrs)
+			trailReportErrors(g, ferrs)
 			if g.Progress() {
 				fmt.Fprintf(g.Stderr, "index: %d files listed, %d read (%d records), %d unchanged\n",
 					stats.Listed, stats.Indexed, stats.Records, stats.Unchanged)
@@ -337,7 +337,7 @@ different flags ANDed. Exit 3 when some files could not be read.`,
 			if err != nil {
 				return err
 			}
-			if err := renderEvents(g, format, events); err != nil {
+			if err := trailRenderEvents(g, format, events); err != nil {
 				return err
 			}
 			if len(ferrs) > 0 {
@@ -357,7 +357,7 @@ different flags ANDed. Exit 3 when some files could not be read.`,
 	return c
 }
 
-func renderEvents(g *Globals, format output.Format, events []trail.Event) error {
+func trailRenderEvents(g *Globals, format output.Format, events []trail.Event) error {
 	switch format {
 	case output.JSON:
 		return output.Encode(g.Stdout, format, events)
@@ -411,7 +411,7 @@ Exit 3 when some files could not be read.`,
 			if err != nil {
 				return &ExitError{Code: ExitPartial, Err: err}
 			}
-			reportFileErrors(g, res.Errors)
+			trailReportErrors(g, res.Errors)
 			if format == output.JSON {
 				if err := output.Encode(g.Stdout, format, res); err != nil {
 					return err
