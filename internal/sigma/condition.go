@@ -13,7 +13,7 @@ type node interface {
 	eval(c *evalCtx) bool
 }
 
-type selNode struct{ name string }
+type selNode struct{ idx int }
 type notNode struct{ x node }
 type andNode struct{ xs []node }
 type orNode struct{ xs []node }
@@ -21,11 +21,11 @@ type orNode struct{ xs []node }
 // ofNode is "N of pattern": at least n (or all, when n == 0) of the named
 // selections hold.
 type ofNode struct {
-	n     int
-	names []string
+	n    int
+	sels []int
 }
 
-func (n *selNode) eval(c *evalCtx) bool { return c.selection(n.name) }
+func (n *selNode) eval(c *evalCtx) bool { return c.selection(n.idx) }
 func (n *notNode) eval(c *evalCtx) bool { return !n.x.eval(c) }
 
 func (n *andNode) eval(c *evalCtx) bool {
@@ -49,11 +49,11 @@ func (n *orNode) eval(c *evalCtx) bool {
 func (n *ofNode) eval(c *evalCtx) bool {
 	need := n.n
 	if need == 0 {
-		need = len(n.names)
+		need = len(n.sels)
 	}
 	got := 0
-	for _, name := range n.names {
-		if c.selection(name) {
+	for _, i := range n.sels {
+		if c.selection(i) {
 			got++
 			if got >= need {
 				return true
@@ -197,10 +197,11 @@ func (p *condParser) primary() (node, error) {
 		return p.quantifier()
 	}
 	p.pos++
-	if _, ok := p.sels[t]; !ok {
+	s, ok := p.sels[t]
+	if !ok {
 		return nil, fmt.Errorf("unknown selection %q", t)
 	}
-	return &selNode{t}, nil
+	return &selNode{s.idx}, nil
 }
 
 func (p *condParser) quantifier() (node, error) {
@@ -241,5 +242,9 @@ func (p *condParser) quantifier() (node, error) {
 		return nil, fmt.Errorf("%q matches no selection", target)
 	}
 	sort.Strings(names)
-	return &ofNode{n: n, names: names}, nil
+	idx := make([]int, len(names))
+	for i, name := range names {
+		idx[i] = p.sels[name].idx
+	}
+	return &ofNode{n: n, sels: idx}, nil
 }

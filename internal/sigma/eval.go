@@ -38,24 +38,29 @@ func (e *Evaluator) Rule() *Rule { return e.rule }
 
 // Match reports whether the rule fires on the extracted values.
 func (e *Evaluator) Match(v *pattern.Values) bool {
-	c := evalCtx{e: e, v: v, memo: map[string]bool{}}
+	c := evalCtx{e: e, v: v}
 	return e.rule.cond.eval(&c)
 }
 
 type evalCtx struct {
-	e    *Evaluator
-	v    *pattern.Values
-	memo map[string]bool
-	buf  []byte
+	e          *Evaluator
+	v          *pattern.Values
+	done, vals uint64 // memo of the first 64 selections
+	buf        []byte
 }
 
-func (c *evalCtx) selection(name string) bool {
-	if r, ok := c.memo[name]; ok {
-		return r
+func (c *evalCtx) selection(i int) bool {
+	bit := uint64(1) << (i & 63)
+	if i < 64 && c.done&bit != 0 {
+		return c.vals&bit != 0
 	}
-	s := c.e.rule.selections[name]
-	r := c.evalSelection(s)
-	c.memo[name] = r
+	r := c.evalSelection(c.e.rule.sels[i])
+	if i < 64 {
+		c.done |= bit
+		if r {
+			c.vals |= bit
+		}
+	}
 	return r
 }
 
@@ -239,7 +244,7 @@ func (r *Rule) EventNames() ([]string, bool) {
 func (r *Rule) necessary(n node) (map[string]bool, bool) {
 	switch x := n.(type) {
 	case *selNode:
-		return selectionEventNames(r.selections[x.name])
+		return selectionEventNames(r.sels[x.idx])
 	case *andNode:
 		for _, y := range x.xs {
 			if s, ok := r.necessary(y); ok {
@@ -250,8 +255,8 @@ func (r *Rule) necessary(n node) (map[string]bool, bool) {
 		return r.union(x.xs)
 	case *ofNode:
 		var xs []node
-		for _, name := range x.names {
-			xs = append(xs, &selNode{name})
+		for _, i := range x.sels {
+			xs = append(xs, &selNode{i})
 		}
 		if x.n == 0 {
 			return r.necessary(&andNode{xs})

@@ -16,6 +16,7 @@ import (
 // which found anywhere in the record) or alternatives of field items
 // (a list of maps is an OR of ANDs; a single map has one alternative).
 type selection struct {
+	idx      int // position in Rule.sels
 	keywords []*matcher
 	alts     [][]*item
 }

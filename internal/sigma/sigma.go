@@ -42,6 +42,7 @@ type Rule struct {
 	File string
 
 	selections map[string]*selection
+	sels       []*selection // by idx
 	cond       node
 }
 
@@ -146,7 +147,9 @@ func Parse(data []byte, file string) (*Rule, error) {
 			}
 			return nil, fmt.Errorf("%s: sigma rule %q: selection %s: %w", file, r.Title, name, err)
 		}
+		sel.idx = len(r.sels)
 		r.selections[name] = sel
+		r.sels = append(r.sels, sel)
 	}
 	if len(conds) == 0 {
 		return nil, fmt.Errorf("%s: sigma rule %q: detection has no condition", file, r.Title)
