@@ -179,6 +179,12 @@ func (d *decoder) decodeSlice(n *yaml.Node, fv reflect.Value, key string, pos Po
 	}
 	for i, el := range n.Content {
 		el = resolveAlias(el)
+		if fv.Type().Elem().Kind() == reflect.Struct && el.Kind != yaml.MappingNode {
+			// Not appended: a half-made entry would only draw more errors.
+			d.r.add(nodePos(d.file, el), CodeTypeMismatch, "write key: value pairs here, or remove the entry",
+				"%s[%d]: want a mapping, got %s", where, i, kindName(el))
+			continue
+		}
 		elKey := fmt.Sprintf("%s[%d]", key, i)
 		item := reflect.New(fv.Type().Elem()).Elem()
 		if pos != nil {

@@ -56,9 +56,7 @@ func Load(dir string) (*Config, diag.List, error) {
 		}
 		parseFile(c, f, b, r)
 	}
-	if c.Organization.Mode == "" {
-		c.Organization.Mode = ModeOrganizations
-	}
+	setDefaults(c)
 	loadPolicyFiles(c, r)
 	validate(c, r)
 	r.list.Sort()
@@ -72,7 +70,15 @@ func Parse(file string, data []byte) (*Config, diag.List) {
 	c := &Config{Files: []string{file}}
 	r := &reporter{}
 	parseFile(c, file, data, r)
+	setDefaults(c)
 	return c, r.list
+}
+
+// setDefaults fills in values that are implied when not written.
+func setDefaults(c *Config) {
+	if c.Organization.Mode == "" {
+		c.Organization.Mode = ModeOrganizations
+	}
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)

@@ -34,13 +34,16 @@ func (c *Config) OU(path string) *OU {
 
 // Account returns the account whose name or id is ref, or nil.
 func (c *Config) Account(ref string) *Account {
+	if ref == "" {
+		return nil
+	}
 	for i := range c.Accounts {
 		if c.Accounts[i].Name == ref {
 			return &c.Accounts[i]
 		}
 	}
 	for i := range c.Accounts {
-		if ref != "" && c.Accounts[i].ID == ref {
+		if c.Accounts[i].ID == ref {
 			return &c.Accounts[i]
 		}
 	}

@@ -102,7 +102,7 @@ func lineCol(b []byte, off int64) (int, int) {
 		if ch == '\n' {
 			line++
 			col = 1
-		} else {
+		} else if ch&0xC0 != 0x80 { // count characters, not UTF-8 continuation bytes
 			col++
 		}
 	}
