@@ -7,9 +7,11 @@ import (
 )
 
 // deliverySlack is how long after an event CloudTrail may deliver the
-// file holding it. Listings keep day prefixes and file stamps up to this
-// much after --until; records are then filtered by their own eventTime.
-const deliverySlack = 24 * time.Hour
+// file holding it (typically about five minutes; the file lands in the
+// day directory of its delivery). Listings keep day prefixes and file
+// stamps up to this much after --until; records are then filtered by
+// their own eventTime.
+const deliverySlack = 2 * time.Hour
 
 // Filter selects records by account, region and time. Empty fields select
 // everything. Since is inclusive, Until exclusive.
