@@ -1,0 +1,88 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+
+	"github.com/orgrail/orgrail/internal/findings"
+	"github.com/orgrail/orgrail/internal/org"
+	"github.com/orgrail/orgrail/internal/severity"
+)
+
+func init() {
+	register(
+		&Rule{ID: "account.security-contact", Title: "A security alternate contact is registered", Severity: severity.Medium,
+			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"account"},
+			Rationale:   "AWS sends security notices (compromised keys, abuse reports) to the security contact; without one they reach nobody who acts.",
+			Remediation: "Set the SECURITY alternate contact (aws account put-alternate-contact), from the management account for every member.",
+			Mappings:    findings.Mappings{ConfigRule: "SECURITY_ACCOUNT_INFORMATION_PROVIDED", SecurityHub: "Account.1", CIS: "1.2", NistCsf: "GV.RR"},
+			check:       checkSecurityContact},
+		&Rule{ID: "account.part-of-organization", Title: "The account belongs to the AWS Organization", Severity: severity.High,
+			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"organizations"},
+			Rationale:   "Only accounts in the organization receive its SCPs, RCPs and centrally managed security services.",
+			Remediation: "Invite the account into the organization and move it to its OU.",
+			Mappings:    findings.Mappings{ConfigRule: "ACCOUNT_PART_OF_ORGANIZATIONS", SecurityHub: "Account.2", NistCsf: "GV.PO"},
+			check:       checkPartOfOrg},
+		&Rule{ID: "iam.access-analyzer-enabled", Title: "IAM Access Analyzer covers the region", Severity: severity.Medium,
+			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"accessanalyzer"},
+			Rationale:   "Access Analyzer reports resources shared outside the account or organization; without it external access goes unseen.",
+			Remediation: "Create an organization analyzer in the delegated administrator (Audit) account in every region, or an account analyzer.",
+			Mappings:    findings.Mappings{ConfigRule: "IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED", SecurityHub: "IAM.28", CIS: "1.20", NistCsf: "DE.CM"},
+			check:       checkAccessAnalyzer},
+	)
+}
+
+func checkSecurityContact(c *Ctx) error {
+	out, err := getRes[account.GetAlternateContactOutput](c.v, "global", "account", "GetAlternateContact", "SECURITY")
+	if code, ok := benign(err); ok && code == "ResourceNotFoundException" {
+		c.Fail("", "no security alternate contact")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	email := ""
+	if out.AlternateContact != nil {
+		email = aws(out.AlternateContact.EmailAddress)
+	}
+	c.Check(email != "", "", "security contact "+email, "security alternate contact has no e-mail address")
+	return nil
+}
+
+func checkPartOfOrg(c *Ctx) error {
+	o := c.Org()
+	switch {
+	case o.Id == "":
+		c.Fail("", "the account is not in an AWS Organization (standalone mode)")
+	case c.Account.Status != "" && c.Account.Status != org.StatusActive:
+		c.Fail("", "the account's status in the organization is %s", c.Account.Status)
+	default:
+		c.Pass("", "member of %s (%s)", o.Id, nonEmpty(c.Org().OUPath(c.Account.Id), "root"))
+	}
+	return nil
+}
+
+func checkAccessAnalyzer(c *Ctx) error {
+	la, err := get[accessanalyzer.ListAnalyzersOutput](c.v, c.Region, "accessanalyzer", "ListAnalyzers")
+	if err != nil {
+		return err
+	}
+	for _, a := range la.Analyzers {
+		if string(a.Status) == "ACTIVE" && (string(a.Type) == "ACCOUNT" || string(a.Type) == "ORGANIZATION") {
+			c.Pass("", "analyzer %s (%s) is active", aws(a.Name), a.Type)
+			return nil
+		}
+	}
+	f := c.run.facts
+	if f.orgAnalyzers[c.Region] {
+		c.Pass("", "an organization analyzer of the delegated administrator covers the region")
+		return nil
+	}
+	if f.orgAnalyzersErr != nil {
+		return fmt.Errorf("no analyzer in the account, and the organization's analyzers are unknown: %w", f.orgAnalyzersErr)
+	}
+	c.Fail("", "no active analyzer in the account and no organization analyzer in %s", c.Region)
+	return nil
+}
