@@ -48,10 +48,10 @@ See docs/config.md for every key and code.`,
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
-			if err := renderDiags(g, f, diags); err != nil {
+			if err := renderValidateDiags(g, f, diags); err != nil {
 				return err
 			}
-			errs, warns := countDiags(diags)
+			errs, warns := countValidateDiags(diags)
 			if g.Progress() {
 				fmt.Fprintf(g.Stderr, "%s: %d files, %d errors, %d warnings\n", dir, len(c.Files), errs, warns)
 			}
@@ -65,9 +65,9 @@ See docs/config.md for every key and code.`,
 	return cmd
 }
 
-// renderDiags writes diagnostics in the contract's table form or as a
+// renderValidateDiags writes diagnostics in the contract's table form or as a
 // list of {file, line, column, code, severity, message, hint}.
-func renderDiags(g *Globals, f output.Format, diags diag.List) error {
+func renderValidateDiags(g *Globals, f output.Format, diags diag.List) error {
 	if f == output.Table {
 		for _, d := range diags {
 			if _, err := fmt.Fprintln(g.Stdout, d.String()); err != nil {
@@ -82,7 +82,7 @@ func renderDiags(g *Globals, f output.Format, diags diag.List) error {
 	return output.Encode(g.Stdout, f, []diag.Diagnostic(diags))
 }
 
-func countDiags(l diag.List) (errs, warns int) {
+func countValidateDiags(l diag.List) (errs, warns int) {
 	for _, d := range l {
 		if d.Severity >= config.SevError {
 			errs++

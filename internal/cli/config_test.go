@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func runCLI(t *testing.T, args ...string) (int, string, string) {
+func runOrgrailForConfig(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(args, strings.NewReader(""), &out, &errb)
@@ -42,7 +42,7 @@ func TestValidateExitCodes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, tc.args...)
+			code, out, errOut := runOrgrailForConfig(t, tc.args...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, tc.code, out, errOut)
 			}
@@ -54,7 +54,7 @@ func TestValidateExitCodes(t *testing.T) {
 }
 
 func TestValidateJSON(t *testing.T) {
-	code, out, _ := runCLI(t, "validate", "--output", "json", "../../examples/landing-zone")
+	code, out, _ := runOrgrailForConfig(t, "validate", "--output", "json", "../../examples/landing-zone")
 	if code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Fatalf("exit %d, out %q", code, out)
 	}
@@ -62,7 +62,7 @@ func TestValidateJSON(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("bogus: 1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ = runCLI(t, "validate", "--output", "json", dir)
+	code, out, _ = runOrgrailForConfig(t, "validate", "--output", "json", dir)
 	var got []map[string]any
 	if err := json.Unmarshal([]byte(out), &got); err != nil || code != 1 || len(got) != 1 {
 		t.Fatalf("exit %d, %v, %q", code, err, out)
@@ -78,7 +78,7 @@ func TestValidateJSON(t *testing.T) {
 }
 
 func TestSchemaCommand(t *testing.T) {
-	code, out, _ := runCLI(t, "schema")
+	code, out, _ := runOrgrailForConfig(t, "schema")
 	var s map[string]any
 	if err := json.Unmarshal([]byte(out), &s); err != nil || code != 0 {
 		t.Fatalf("exit %d, %v", code, err)

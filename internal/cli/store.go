@@ -68,7 +68,7 @@ func renderStoreInfo(g *Globals, in store.Info) error {
 		return err
 	}
 	fmt.Fprintf(g.Stdout, "path            %s\nsize            %s\nschema version  %d (this orgrail: %d)\n\n",
-		in.Path, humanBytes(in.SizeBytes), in.SchemaVersion, in.LatestVersion)
+		in.Path, storeSizeString(in.SizeBytes), in.SchemaVersion, in.LatestVersion)
 	t := output.NewTable(g.Stdout, "TABLE", "ROWS")
 	for _, tc := range in.Tables {
 		t.Row(tc.Name, strconv.FormatInt(tc.Rows, 10))
@@ -76,7 +76,7 @@ func renderStoreInfo(g *Globals, in store.Info) error {
 	return t.Flush()
 }
 
-func humanBytes(n int64) string {
+func storeSizeString(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)

@@ -10,18 +10,18 @@ import (
 
 func TestStoreCommands(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "state.db")
-	code, out, _ := runCLI(t, "--state", path, "store", "info")
+	code, out, _ := runOrgrailForConfig(t, "--state", path, "store", "info")
 	if code != 0 || !strings.Contains(out, "not created yet") {
 		t.Fatalf("info before creation: exit %d, %q", code, out)
 	}
 	if _, err := os.Stat(path); err == nil {
 		t.Fatal("store info created the store")
 	}
-	code, out, errOut := runCLI(t, "--state", path, "store", "prune", "--older-than", "90d")
+	code, out, errOut := runOrgrailForConfig(t, "--state", path, "store", "prune", "--older-than", "90d")
 	if code != 0 || !strings.Contains(out, "outbox") {
 		t.Fatalf("prune: exit %d, %q %q", code, out, errOut)
 	}
-	code, out, _ = runCLI(t, "--state", path, "--output", "json", "store", "info")
+	code, out, _ = runOrgrailForConfig(t, "--state", path, "--output", "json", "store", "info")
 	var info struct {
 		Exists        bool `json:"exists"`
 		SchemaVersion int  `json:"schemaVersion"`
@@ -36,7 +36,7 @@ func TestStoreCommands(t *testing.T) {
 		t.Fatalf("info = %+v", info)
 	}
 	t.Setenv("ORGRAIL_STATE", path)
-	if code, out, _ = runCLI(t, "store", "info"); code != 0 || !strings.Contains(out, "schema version") {
+	if code, out, _ = runOrgrailForConfig(t, "store", "info"); code != 0 || !strings.Contains(out, "schema version") {
 		t.Fatalf("ORGRAIL_STATE: exit %d, %q", code, out)
 	}
 }
@@ -47,7 +47,7 @@ func TestStorePruneUsage(t *testing.T) {
 		{"--state", path, "store", "prune"},
 		{"--state", path, "store", "prune", "--older-than", "ninety"},
 	} {
-		if code, _, _ := runCLI(t, args...); code != 2 {
+		if code, _, _ := runOrgrailForConfig(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
