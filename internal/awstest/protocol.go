@@ -50,13 +50,20 @@ func (s *Server) decode(req *Request, svc *serviceDef) error {
 			req.Params[k] = form.Get(k)
 		}
 	case RESTJSON, RESTXML:
-		path := r.URL.Path
+		path, bucket := r.URL.Path, ""
 		if svc.Name == "s3" {
-			if b := virtualHostBucket(r.Host); b != "" {
-				path = "/" + b + path
+			// The SDK's S3 routes exclude the bucket: it travels in the
+			// host (virtual-host style) or the first path segment.
+			if bucket = virtualHostBucket(r.Host); bucket == "" {
+				trimmed := strings.TrimPrefix(path, "/")
+				bucket, path, _ = strings.Cut(trimmed, "/")
+				path = "/" + path
 			}
 		}
 		rt, labels := s.findRoute(svc.Name, r, path)
+		if rt != nil && svc.Name == "s3" && (bucket == "") != (rt.spec.Op == "ListBuckets") {
+			rt = nil // bucket operations need a bucket; ListBuckets has none
+		}
 		if rt == nil {
 			return notImplemented(svc, r.Method+" "+r.URL.Path)
 		}
@@ -74,6 +81,9 @@ func (s *Server) decode(req *Request, svc *serviceDef) error {
 			if v := r.Header.Get(b[0]); v != "" {
 				req.Params[b[1]] = v
 			}
+		}
+		if bucket != "" {
+			req.Params["Bucket"] = bucket
 		}
 		req.Bucket = req.Params["Bucket"]
 		if svc.Protocol == RESTJSON && len(bytes.TrimSpace(req.Body)) > 0 && req.Body[0] == '{' {

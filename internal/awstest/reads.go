@@ -235,7 +235,9 @@ func (s *Server) trailARN(account, region, name string) string {
 		return name
 	}
 	raw, _, _, _ := s.lookup(account, region, "cloudtrail", "DescribeTrails", "")
-	var out struct{ TrailList []struct{ Name, TrailARN *string } }
+	var out struct {
+		TrailList []struct{ Name, TrailARN *string }
+	}
 	_ = json.Unmarshal(raw, &out)
 	for _, t := range out.TrailList {
 		if t.Name != nil && t.TrailARN != nil && *t.Name == name {

@@ -122,7 +122,9 @@ func (s *jsonSer) WriteInt16(sc *smithy.Schema, v int16) {
 func (s *jsonSer) WriteInt32(sc *smithy.Schema, v int32) {
 	s.scalar(sc, strconv.FormatInt(int64(v), 10), false)
 }
-func (s *jsonSer) WriteInt64(sc *smithy.Schema, v int64) { s.scalar(sc, strconv.FormatInt(v, 10), false) }
+func (s *jsonSer) WriteInt64(sc *smithy.Schema, v int64) {
+	s.scalar(sc, strconv.FormatInt(v, 10), false)
+}
 func (s *jsonSer) WriteFloat32(sc *smithy.Schema, v float32) {
 	s.WriteFloat64(sc, float64(v))
 }

@@ -118,9 +118,9 @@ func (s *xmlSer) WriteFloat32(sc *smithy.Schema, v float32) {
 func (s *xmlSer) WriteFloat64(sc *smithy.Schema, v float64) {
 	s.scalar(sc, strconv.FormatFloat(v, 'g', -1, 64))
 }
-func (s *xmlSer) WriteBool(sc *smithy.Schema, v bool)        { s.scalar(sc, strconv.FormatBool(v)) }
-func (s *xmlSer) WriteString(sc *smithy.Schema, v string)    { s.scalar(sc, v) }
-func (s *xmlSer) WriteBigInt(sc *smithy.Schema, v *big.Int)  { s.scalar(sc, v.String()) }
+func (s *xmlSer) WriteBool(sc *smithy.Schema, v bool)       { s.scalar(sc, strconv.FormatBool(v)) }
+func (s *xmlSer) WriteString(sc *smithy.Schema, v string)   { s.scalar(sc, v) }
+func (s *xmlSer) WriteBigInt(sc *smithy.Schema, v *big.Int) { s.scalar(sc, v.String()) }
 func (s *xmlSer) WriteBigFloat(sc *smithy.Schema, v *big.Float) {
 	s.scalar(sc, v.Text('g', -1))
 }
