@@ -139,7 +139,6 @@ func (s *smtpServer) received() []smtpMessage {
 	return append([]smtpMessage(nil), s.messages...)
 }
 
-
 func emailChannel(t *testing.T, s *smtpServer) Channel {
 	t.Helper()
 	ch, err := NewChannel(&ChannelConfig{Name: "mail", Type: "email", Addr: s.ln.Addr().String(),
