@@ -93,8 +93,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, rv reflect.Value, where string) {
 		pos[""] = nodePos(d.file, n)
 	}
 	idx, names := fieldsOf(t)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+	pairs := d.withMerges(n, where)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := pairs[i], resolveAlias(pairs[i+1])
 		fi, ok := idx[k.Value]
 		if !ok {
 			d.r.add(nodePos(d.file, k), CodeUnknownKey, suggest(k.Value, names, "known keys: "+oneOf(names)),
@@ -222,4 +223,68 @@ func (d *decoder) decodeMap(n *yaml.Node, fv reflect.Value, key string, pos Posi
 		d.decodeValue(v, val, entry, pos, where+"."+ks)
 		fv.SetMapIndex(reflect.ValueOf(ks), val)
 	}
+}
+
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "")
+}
+
+// withMerges returns the key/value nodes of mapping n with YAML merge
+// keys ("<<: *defaults") expanded: keys written in n win, then the first
+// merged mapping that has a key.
+func (d *decoder) withMerges(n *yaml.Node, where string) []*yaml.Node {
+	return d.expandMerges(n, where, map[*yaml.Node]bool{})
+}
+
+// expandMerges does the work of withMerges; active holds the mappings
+// being expanded, so that a mapping merging itself is reported instead
+// of recursing forever.
+func (d *decoder) expandMerges(n *yaml.Node, where string, active map[*yaml.Node]bool) []*yaml.Node {
+	active[n] = true
+	defer delete(active, n)
+	var own, merged []*yaml.Node
+	var sources []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !isMergeKey(k) {
+			own = append(own, k, v)
+			continue
+		}
+		v = resolveAlias(v)
+		switch v.Kind {
+		case yaml.MappingNode:
+			sources = append(sources, v)
+		case yaml.SequenceNode:
+			for _, el := range v.Content {
+				if el = resolveAlias(el); el.Kind == yaml.MappingNode {
+					sources = append(sources, el)
+				}
+			}
+		default:
+			d.r.add(nodePos(d.file, v), CodeTypeMismatch, "merge a mapping: <<: *anchor",
+				"%s: want a mapping to merge, got %s", where, kindName(v))
+		}
+	}
+	if len(sources) == 0 {
+		return own
+	}
+	seen := map[string]bool{}
+	for i := 0; i < len(own); i += 2 {
+		seen[own[i].Value] = true
+	}
+	for _, src := range sources {
+		if active[src] {
+			d.r.add(nodePos(d.file, src), CodeTypeMismatch, "a mapping cannot merge itself",
+				"%s: merge refers to the mapping that contains it", where)
+			continue
+		}
+		pairs := d.expandMerges(src, where, active)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if !seen[pairs[i].Value] {
+				seen[pairs[i].Value] = true
+				merged = append(merged, pairs[i], pairs[i+1])
+			}
+		}
+	}
+	return append(own, merged...)
 }

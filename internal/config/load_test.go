@@ -90,6 +90,8 @@ var loadCases = []loadCase{
 	{"exceptions not a list", map[string]string{"a.yaml": "exceptions: »{a: b}\n"}, []string{"type-mismatch"}},
 	{"exceptions entry not a mapping", map[string]string{"a.yaml": "exceptions:\n  - »just-a-string\n"}, []string{"type-mismatch"}},
 	{"list entry not a mapping", map[string]string{"a.yaml": "policies:\n  - »0\n  -»\n"}, []string{"type-mismatch", "type-mismatch"}},
+	{"mapping merges itself", map[string]string{"a.yaml": "organization: »&a\n  <<: *a\n  mode: organizations\n"}, []string{"type-mismatch"}},
+	{"merge of a scalar", map[string]string{"a.yaml": "standards:\n  <<: »3\n"}, []string{"type-mismatch"}},
 	{"unknown top-level key", map[string]string{"a.yaml": "»organisation: {}\n"}, []string{"unknown-key"}},
 	{"unknown nested key", map[string]string{"a.yaml": "accounts:\n  - name: a\n    email: a@example.com\n    ou: Root\n    »owners: x\n"}, []string{"unknown-key"}},
 	{"duplicate key in one file", map[string]string{"a.yaml": "standards:\n  azCount: 2\n  »azCount: 3\n"}, []string{"duplicate-key"}},

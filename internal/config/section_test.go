@@ -122,3 +122,30 @@ accounts:
 		t.Errorf("organization = %+v", c.Organization)
 	}
 }
+
+func TestMergeKeys(t *testing.T) {
+	c, diags := Parse("m.yaml", []byte(`accounts:
+  - &base
+    name: base
+    email: base@example.com
+    ou: Root
+    owner: platform
+    environment: prod
+  - <<: *base
+    name: other
+    email: other@example.com
+`))
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	a := c.Accounts[1]
+	if a.Name != "other" || a.Owner != "platform" || a.Environment != "prod" || a.OU != "Root" {
+		t.Fatalf("merged account = %+v", a)
+	}
+	if p := a.Pos.Of("owner"); p.Line != 6 {
+		t.Errorf("merged owner at %v, want the anchor's line 6", p)
+	}
+	if p := a.Pos.Of("name"); p.Line != 9 {
+		t.Errorf("own name at %v, want line 9", p)
+	}
+}
