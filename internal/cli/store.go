@@ -96,7 +96,7 @@ func newStorePruneCmd(g *Globals) *cobra.Command {
 		Short: "Delete history older than a duration (90d, 2w, 36h)",
 		Long: `Prune deletes audit runs and their findings, CloudTrail index rows, sent or
 parked notifications, closed triage items and dedupe keys older than
---older-than. Pending notifications, open triage items, checkpoints and
+--older-than. Pending or retrying notifications, open triage items, checkpoints and
 the latest run of each organization are always kept.`,
 		Example: `  orgrail store prune --older-than 90d`,
 		Args:    cobra.NoArgs,

@@ -36,7 +36,8 @@ type PruneResult struct {
 
 // pruneStatements delete what is older than the cutoff (the single
 // parameter, unix milliseconds). Work in progress is never pruned:
-// pending outbox messages, open triage items and checkpoints stay, and
+// pending and failed (still retrying) outbox messages, open triage
+// items and checkpoints stay, and
 // the latest run of each organization and kind is kept as the baseline
 // of the next comparison. Findings and trail_index rows go with their
 // run and file through ON DELETE CASCADE.
@@ -48,7 +49,7 @@ var pruneStatements = []struct {
 	{"trail_index", `DELETE FROM trail_index WHERE event_time < ?1`},
 	{"trail_files", `DELETE FROM trail_files WHERE indexed_at < ?1 AND NOT EXISTS (
 		SELECT 1 FROM trail_index WHERE trail_index.file_id = trail_files.id)`},
-	{"outbox", `DELETE FROM outbox WHERE status IN ('sent', 'failed', 'parked') AND updated_at < ?1`},
+	{"outbox", `DELETE FROM outbox WHERE status IN ('sent', 'parked') AND updated_at < ?1`},
 	{"triage", `DELETE FROM triage WHERE status IN ('acked', 'dismissed') AND updated_at < ?1`},
 	{"dedupe", `DELETE FROM dedupe WHERE first_seen < ?1 OR (expires_at IS NOT NULL AND expires_at < ?2)`},
 }

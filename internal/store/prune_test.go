@@ -28,7 +28,8 @@ func TestPrune(t *testing.T) {
 			('e1', ?1, '1', 'us-east-1', 'X', 's', 1), ('e2', ?2, '1', 'us-east-1', 'X', 's', 2), ('e3', ?1, '1', 'us-east-1', 'X', 's', 2)`, []any{old, recent}},
 		{`INSERT INTO outbox (dedupe_key, channel, payload, status, next_attempt_at, created_at, updated_at) VALUES
 			('o1', 'c', '{}', 'sent', 0, ?1, ?1), ('o2', 'c', '{}', 'pending', 0, ?1, ?1),
-			('o3', 'c', '{}', 'parked', 0, ?1, ?1), ('o4', 'c', '{}', 'sent', 0, ?2, ?2)`, []any{old, recent}},
+			('o3', 'c', '{}', 'parked', 0, ?1, ?1), ('o4', 'c', '{}', 'sent', 0, ?2, ?2),
+			('o5', 'c', '{}', 'failed', 0, ?1, ?1)`, []any{old, recent}},
 		{`INSERT INTO triage (dedupe_key, source, severity, title, payload, status, created_at, updated_at) VALUES
 			('t1', 'detection', 'high', 't', '{}', 'open', ?1, ?1), ('t2', 'detection', 'high', 't', '{}', 'dismissed', ?1, ?1)`, []any{old}},
 		{`INSERT INTO dedupe (key, first_seen, expires_at) VALUES ('d1', ?1, NULL), ('d2', ?2, NULL), ('d3', ?2, ?2)`, []any{old, recent}},
@@ -49,7 +50,7 @@ func TestPrune(t *testing.T) {
 			t.Errorf("deleted %s = %d, want %d (all: %v)", k, res.Deleted[k], v, res.Deleted)
 		}
 	}
-	wantLeft := map[string]int64{"runs": 2, "findings": 2, "trail_files": 1, "trail_index": 1, "outbox": 2, "triage": 1, "dedupe": 1, "checkpoints": 1}
+	wantLeft := map[string]int64{"runs": 2, "findings": 2, "trail_files": 1, "trail_index": 1, "outbox": 3, "triage": 1, "dedupe": 1, "checkpoints": 1}
 	for table, want := range wantLeft {
 		var n int64
 		if err := s.DB().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
