@@ -1,0 +1,264 @@
+package pattern
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"net/netip"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// refMatch is a deliberately naive evaluation of parsed patterns over an
+// event decoded by encoding/json: no scanner, no index, no anchors. The
+// matcher must agree with it on every event.
+func refMatch(alts []alternative, event any) bool {
+	for _, a := range alts {
+		ok := true
+		for _, fc := range a {
+			if !refCond(fc, event) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func refCond(fc fieldCond, event any) bool {
+	vals := collect(event, strings.Split(fc.path, "."))
+	var leaves []any
+	for _, v := range vals {
+		if _, obj := v.(map[string]any); !obj {
+			leaves = append(leaves, v)
+		}
+	}
+	for _, t := range fc.tests {
+		if t.op == opNotExists && len(leaves) == 0 {
+			return true
+		}
+		for _, v := range leaves {
+			if refTest(t, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// collect returns the values at path, crossing arrays.
+func collect(v any, path []string) []any {
+	if arr, ok := v.([]any); ok {
+		var out []any
+		for _, e := range arr {
+			out = append(out, collect(e, path)...)
+		}
+		return out
+	}
+	if len(path) == 0 {
+		return []any{v}
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	c, ok := obj[path[0]]
+	if !ok {
+		return nil
+	}
+	return collect(c, path[1:])
+}
+
+func refTest(t test, v any) bool {
+	s, isStr := v.(string)
+	var f float64
+	isNum := false
+	if n, ok := v.(json.Number); ok {
+		x, err := n.Float64()
+		f, isNum = x, err == nil && !math.IsInf(x, 0)
+	}
+	ls := strings.ToLower(s)
+	switch t.op {
+	case opString:
+		return isStr && s == t.s
+	case opNumber:
+		return isNum && f == t.f
+	case opTrue:
+		return v == true
+	case opFalse:
+		return v == false
+	case opNull:
+		return v == nil
+	case opExists:
+		return true
+	case opPrefix:
+		return isStr && strings.HasPrefix(s, t.s)
+	case opSuffix:
+		return isStr && strings.HasSuffix(s, t.s)
+	case opPrefixIC:
+		return isStr && strings.HasPrefix(ls, t.s)
+	case opSuffixIC:
+		return isStr && strings.HasSuffix(ls, t.s)
+	case opEqualsIC:
+		return isStr && ls == t.s
+	case opWildcard:
+		return isStr && t.wild.match([]byte(s))
+	case opNumeric:
+		return isNum && t.num.contains(f)
+	case opCIDR:
+		a, err := netip.ParseAddr(s)
+		return isStr && err == nil && t.cidr.Contains(a.Unmap())
+	case opAnythingBut:
+		b := t.but
+		if isStr {
+			if b.strs[s] || (b.ic != nil && b.ic[ls]) {
+				return false
+			}
+			for _, p := range b.prefixes {
+				if strings.HasPrefix(s, p) {
+					return false
+				}
+			}
+			for _, p := range b.suffixes {
+				if strings.HasSuffix(s, p) {
+					return false
+				}
+			}
+			for _, w := range b.wild {
+				if w.match([]byte(s)) {
+					return false
+				}
+			}
+			return true
+		}
+		return isNum && !b.stringOnly() && !b.nums[f]
+	}
+	return false
+}
+
+// differential checks the matcher against refMatch on one event.
+func differential(t *testing.T, patterns []string, event []byte) {
+	t.Helper()
+	if !json.Valid(event) || hasDuplicateKeys(event) {
+		return // duplicate keys: encoding/json keeps the last, the scanner sees all
+	}
+	d := json.NewDecoder(bytes.NewReader(event))
+	d.UseNumber()
+	var ev any
+	if err := d.Decode(&ev); err != nil || d.More() {
+		return
+	}
+	b := NewBuilder()
+	var want []int
+	for _, p := range patterns {
+		alts, err := parsePattern([]byte(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		i, _ := b.Add([]byte(p))
+		if refMatch(alts, ev) {
+			want = append(want, i)
+		}
+	}
+	got, err := b.Build().Match(event, nil)
+	if err != nil {
+		t.Fatalf("matcher rejected valid JSON: %v", err)
+	}
+	sort.Ints(got)
+	if !equalInts(got, want) {
+		t.Fatalf("event %s\nmatcher %v\nreference %v", event, got, want)
+	}
+}
+
+var diffPatterns = append([]string{
+	`{"detail": {"state": ["pending"], "c-count": [{"numeric": [">", 1]}]}}`,
+	`{"detail": {"$or": [{"state": [{"anything-but": {"prefix": "p"}}]}, {"x": [{"exists": false}]}]}}`,
+	`{"a": [1, "1", true, null, ""], "b": {"c": [{"suffix": "z"}]}}`,
+	`{"a": [{"anything-but": [1, 2]}], "b": {"c": [{"equals-ignore-case": "ÉTÉ"}]}}`,
+	`{"a": [{"wildcard": "*x*y"}], "b": [{"cidr": "10.0.0.0/8"}]}`,
+}, fuzzPatterns...)
+
+func TestDifferential(t *testing.T) {
+	for _, ev := range []string{
+		ec2Event,
+		`{"a": 1, "b": {"c": "xyz"}}`,
+		`{"a": [2, 3], "b": [{"c": "z"}, {"c": "ÉTÉ"}]}`,
+		`{"a": "axby", "b": "10.1.2.3"}`,
+		`{"detail": {"state": "running", "c-count": 2, "x": null}}`,
+		`{"detail": [{"state": "pending"}, {"c-count": 7}]}`,
+		`{"a": null, "b": {"c": null}}`,
+		`{"a": [], "b": {}}`,
+	} {
+		differential(t, diffPatterns, []byte(ev))
+	}
+}
+
+// FuzzDifferential compares the matcher with the naive reference on
+// arbitrary events.
+func FuzzDifferential(f *testing.F) {
+	f.Add([]byte(ec2Event))
+	f.Add([]byte(`{"a": [2, 3], "b": [{"c": "z"}, {"c": "été"}]}`))
+	f.Add([]byte(`{"detail": {"state": "pending", "c-count": 2e0, "source-ip": "10.9.9.9"}}`))
+	f.Fuzz(func(t *testing.T, event []byte) {
+		differential(t, diffPatterns, event)
+	})
+}
+
+// hasDuplicateKeys reports whether any object in a valid document repeats a key.
+func hasDuplicateKeys(doc []byte) bool {
+	d := json.NewDecoder(bytes.NewReader(doc))
+	type frame struct {
+		keys  map[string]bool
+		isObj bool
+		key   bool // next string token is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.isObj && top.key {
+			if k, ok := tok.(string); ok {
+				if top.keys[k] {
+					return true
+				}
+				top.keys[k] = true
+				top.key = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{keys: map[string]bool{}, isObj: true, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 && stack[len(stack)-1].isObj {
+			stack[len(stack)-1].key = true
+		}
+	}
+}
+
+func TestHasDuplicateKeys(t *testing.T) {
+	for doc, want := range map[string]bool{
+		`{"a":1,"b":{"a":2}}`: false, `{"a":1,"a":2}`: true, `{"a":{"b":1,"b":2}}`: true,
+		`[{"a":1},{"a":1}]`: false, `{"a":[{"x":1}],"b":{"c":{"d":1}},"a2":1}`: false,
+	} {
+		if got := hasDuplicateKeys([]byte(doc)); got != want {
+			t.Errorf("%s: %v", doc, got)
+		}
+	}
+}
