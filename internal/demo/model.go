@@ -1,0 +1,262 @@
+package demo
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/orgrail/orgrail/internal/org"
+)
+
+// Account kinds: what an account is for, which decides its resources.
+const (
+	kindManagement = "management"
+	kindLogArchive = "log-archive"
+	kindAudit      = "audit"
+	kindNetwork    = "network"
+	kindShared     = "shared-services"
+	kindWorkload   = "workload"
+	kindSandbox    = "sandbox"
+	kindSuspended  = "suspended"
+)
+
+// world is everything the generator knows before writing: the
+// organization and, per account, its resources.
+type world struct {
+	opt       Options
+	org       *org.Organization
+	orgID     string
+	partition string
+	regions   []string // allowed (collected) regions
+	home      string   // home region of the org trail, Config aggregator, Identity Center
+	accounts  []*acct  // sorted by id
+	byName    map[string]*acct
+	mgmt      *acct
+	logArch   *acct
+	audit     *acct
+	shared    *acct
+	start     time.Time // first day of activity, midnight UTC
+	collected time.Time // snapshot time
+	trailName string
+	trailARN  string
+	trailBkt  string
+	planted   planted
+}
+
+// acct is one account and its configuration.
+type acct struct {
+	*org.Account
+	index  int
+	kind   string
+	system string // workloads: orders, payments, ...
+	env    string // prod, staging, dev, sandbox, ...
+	owner  string // e-mail of the owning team
+	rng    *rand.Rand
+
+	rootMFA      string // "hardware", "virtual", "none"
+	rootKey      bool
+	strongPwd    bool
+	noSecContact bool
+	noAccountPAB bool
+	users        []*user
+	groups       []*group
+	roles        []*role
+	policies     []*custPolicy
+	buckets      []*bucket
+	regional     map[string]*regionRes
+	extraTrail   *extraTrail
+	suspended    bool
+}
+
+type user struct {
+	name         string
+	created      time.Time
+	console      bool
+	pwdLastUsed  time.Time // zero: never
+	mfa          bool
+	groups       []string
+	attached     []string // policy ARNs attached directly
+	keys         []*accessKey
+	tags         map[string]string
+	virtualMFAID string
+}
+
+type accessKey struct {
+	id       string
+	created  time.Time
+	lastUsed time.Time
+	service  string
+	active   bool
+}
+
+type group struct {
+	name     string
+	attached []string
+}
+
+type role struct {
+	name     string
+	path     string
+	trust    string
+	attached []string
+	inline   map[string]string
+	created  time.Time
+	tags     map[string]string
+}
+
+type custPolicy struct {
+	name string
+	doc  string
+}
+
+type bucket struct {
+	name       string
+	region     string
+	policy     string // "" means no bucket policy
+	pab        bool
+	versioning bool
+	logTarget  string // "" means no server access logging
+	kmsKey     string // key ARN for SSE-KMS
+	tags       map[string]string
+	created    time.Time
+}
+
+// regionRes is what one account has in one region.
+type regionRes struct {
+	region      string
+	vpcs        []*vpc
+	sgs         []*secGroup
+	instances   []*instance
+	ebsDefault  bool
+	keys        []*kmsKey
+	dbs         []*database
+	dbSnapshots []*dbSnapshot
+	functions   []*function
+	queues      []string
+	topics      []*topic
+	secrets     []*secret
+	guardDuty   bool
+	securityHub bool
+	config      bool
+	analyzer    bool // organization analyzer (Audit only)
+}
+
+type vpc struct {
+	id       string
+	cidr     string
+	flowLogs bool
+	naclID   string
+	subnets  []string
+	tags     map[string]string
+}
+
+type secGroup struct {
+	id      string
+	name    string
+	vpcID   string
+	isDef   bool
+	ingress []sgRule
+	egress  bool // allow all egress
+	tags    map[string]string
+}
+
+type sgRule struct {
+	proto    string
+	from, to int32
+	cidr     string
+	sgRef    string
+	desc     string
+}
+
+type instance struct {
+	id        string
+	imdsV2    bool
+	publicIP  string
+	sgID      string
+	subnet    string
+	vpcID     string
+	profile   string
+	launched  time.Time
+	tags      map[string]string
+	privateIP string
+}
+
+type kmsKey struct {
+	id       string
+	alias    string
+	rotation bool
+	deletion time.Time // zero: not scheduled
+	created  time.Time
+}
+
+type database struct {
+	id        string
+	public    bool
+	encrypted bool
+	engine    string
+	kmsKey    string
+	created   time.Time
+	tags      map[string]string
+}
+
+type dbSnapshot struct {
+	id     string
+	db     string
+	public bool
+}
+
+type function struct {
+	name   string
+	public bool
+	role   string
+}
+
+type topic struct {
+	name      string
+	encrypted bool
+}
+
+type secret struct {
+	name     string
+	rotation bool
+	created  time.Time
+	kmsKey   string
+}
+
+// extraTrail is an account's own trail besides the organization trail.
+type extraTrail struct {
+	name       string
+	region     string
+	validation bool
+	kms        bool
+	bucket     string
+}
+
+// planted is planted.json.
+type planted struct {
+	Violations []violation `json:"violations"`
+	Detections []detection `json:"detections"`
+}
+
+// violation is one deliberate violation, keyed by AWS Config managed rule.
+type violation struct {
+	ConfigRule  string `json:"configRule"`
+	Account     string `json:"account"`
+	Region      string `json:"region"`
+	ResourceArn string `json:"resourceArn"`
+}
+
+// detection is one planted event a built-in detection must fire on.
+type detection struct {
+	EventName   string `json:"eventName"`
+	EventID     string `json:"eventId"`
+	DetectionID string `json:"detectionId"`
+}
+
+func (w *world) region(a *acct, r string) *regionRes {
+	rr := a.regional[r]
+	if rr == nil {
+		rr = &regionRes{region: r}
+		a.regional[r] = rr
+	}
+	return rr
+}

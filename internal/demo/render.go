@@ -1,0 +1,66 @@
+package demo
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/orgrail/orgrail/internal/snapshot"
+)
+
+// file wraps a ServiceFile and keeps the first marshalling error, so that
+// renderers read as a list of outputs.
+type file struct {
+	*snapshot.ServiceFile
+	err error
+}
+
+func newFile(a *acct, region, service string) *file {
+	return &file{ServiceFile: snapshot.NewServiceFile(a.Id, region, service)}
+}
+
+func (f *file) put(op string, out any) {
+	if err := f.Set(op, out); err != nil && f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *file) res(op, key string, out any) {
+	if err := f.SetResource(op, key, out); err != nil && f.err == nil {
+		f.err = err
+	}
+}
+
+// renderAccount returns every service file of one account, in catalog
+// order, global services first.
+func renderAccount(w *world, a *acct) ([]*snapshot.ServiceFile, error) {
+	var files []*file
+	files = append(files, renderIAM(w, a), renderAccountContacts(w, a), renderRegions(w, a),
+		renderS3(w, a), renderS3Control(w, a))
+	for _, r := range w.regions {
+		rr := w.region(a, r)
+		files = append(files, renderEC2(w, a, rr), renderCloudTrail(w, a, rr), renderConfig(w, a, rr),
+			renderGuardDuty(w, a, rr), renderSecurityHub(w, a, rr), renderAccessAnalyzer(w, a, rr),
+			renderKMS(w, a, rr), renderRDS(w, a, rr), renderLambda(w, a, rr), renderSQS(w, a, rr),
+			renderSNS(w, a, rr), renderSecrets(w, a, rr), renderSSO(w, a, rr))
+	}
+	out := make([]*snapshot.ServiceFile, 0, len(files))
+	for _, f := range files {
+		if f.err != nil {
+			return nil, f.err
+		}
+		out = append(out, f.ServiceFile)
+	}
+	return out, nil
+}
+
+// iamEncode percent-encodes a policy document as the IAM API returns it.
+func iamEncode(doc string) string {
+	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
+}
+
+func ptime(t time.Time) *time.Time { return aws.Time(t) }
+
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,0 +1,116 @@
+package demo
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
+
+	"github.com/orgrail/orgrail/internal/snapshot"
+)
+
+// canonicalID is the account's S3 canonical user id (64 hex digits).
+func canonicalID(a *acct) string {
+	r := newRand(0xc0ffee, uint64(a.index))
+	return randString(r, hexDigits, 64)
+}
+
+func renderS3(w *world, a *acct) *file {
+	f := newFile(a, snapshot.Global, "s3")
+	owner := &s3types.Owner{ID: aws.String(canonicalID(a))}
+	bs := append([]*bucket(nil), a.buckets...)
+	sort.Slice(bs, func(i, j int) bool { return bs[i].name < bs[j].name })
+	list := s3.ListBucketsOutput{Owner: owner, Buckets: []s3types.Bucket{}}
+	for _, b := range bs {
+		list.Buckets = append(list.Buckets, s3types.Bucket{Name: aws.String(b.name), CreationDate: ptime(b.created),
+			BucketRegion: aws.String(b.region), BucketArn: aws.String("arn:aws:s3:::" + b.name)})
+		renderBucket(f, a, b, owner)
+	}
+	f.put("ListBuckets", list)
+	return f
+}
+
+func renderBucket(f *file, a *acct, b *bucket, owner *s3types.Owner) {
+	loc := s3types.BucketLocationConstraint(b.region)
+	if b.region == "us-east-1" {
+		loc = ""
+	}
+	f.res("GetBucketLocation", b.name, s3.GetBucketLocationOutput{LocationConstraint: loc})
+	if b.policy == "" {
+		f.SetResourceError("GetBucketPolicy", b.name, "NoSuchBucketPolicy")
+		f.SetResourceError("GetBucketPolicyStatus", b.name, "NoSuchBucketPolicy")
+	} else {
+		f.res("GetBucketPolicy", b.name, s3.GetBucketPolicyOutput{Policy: aws.String(b.policy)})
+		public := !b.pab && strings.Contains(b.policy, `"Sid":"PublicRead"`)
+		f.res("GetBucketPolicyStatus", b.name, s3.GetBucketPolicyStatusOutput{PolicyStatus: &s3types.PolicyStatus{IsPublic: aws.Bool(public)}})
+	}
+	f.res("GetBucketAcl", b.name, s3.GetBucketAclOutput{Owner: owner, Grants: []s3types.Grant{{
+		Grantee:    &s3types.Grantee{Type: s3types.TypeCanonicalUser, ID: owner.ID},
+		Permission: s3types.PermissionFullControl}}})
+	rule := s3types.ServerSideEncryptionRule{BucketKeyEnabled: aws.Bool(b.kmsKey != ""),
+		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}}
+	if b.kmsKey != "" {
+		rule.ApplyServerSideEncryptionByDefault = &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms,
+			KMSMasterKeyID: aws.String(b.kmsKey)}
+	}
+	f.res("GetBucketEncryption", b.name, s3.GetBucketEncryptionOutput{ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
+		Rules: []s3types.ServerSideEncryptionRule{rule}}})
+	ver := s3types.BucketVersioningStatusEnabled
+	if !b.versioning {
+		ver = s3types.BucketVersioningStatusSuspended
+	}
+	f.res("GetBucketVersioning", b.name, s3.GetBucketVersioningOutput{Status: ver})
+	logging := s3.GetBucketLoggingOutput{}
+	if b.logTarget != "" {
+		logging.LoggingEnabled = &s3types.LoggingEnabled{TargetBucket: aws.String(b.logTarget), TargetPrefix: aws.String(b.name + "/")}
+	}
+	f.res("GetBucketLogging", b.name, logging)
+	f.res("GetBucketOwnershipControls", b.name, s3.GetBucketOwnershipControlsOutput{OwnershipControls: &s3types.OwnershipControls{
+		Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}}}})
+	if b.pab {
+		t := aws.Bool(true)
+		f.res("GetPublicAccessBlock", b.name, s3.GetPublicAccessBlockOutput{PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+			BlockPublicAcls: t, IgnorePublicAcls: t, BlockPublicPolicy: t, RestrictPublicBuckets: t}})
+	} else {
+		f.SetResourceError("GetPublicAccessBlock", b.name, "NoSuchPublicAccessBlockConfiguration")
+	}
+	if len(b.tags) == 0 {
+		f.SetResourceError("GetBucketTagging", b.name, "NoSuchTagSet")
+	} else {
+		f.res("GetBucketTagging", b.name, s3.GetBucketTaggingOutput{TagSet: s3Tags(b.tags)})
+	}
+}
+
+func s3Tags(t map[string]string) []s3types.Tag {
+	keys := sortedKeys(t)
+	out := make([]s3types.Tag, len(keys))
+	for i, k := range keys {
+		out[i] = s3types.Tag{Key: aws.String(k), Value: aws.String(t[k])}
+	}
+	return out
+}
+
+func sortedKeys(t map[string]string) []string {
+	keys := make([]string, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func renderS3Control(w *world, a *acct) *file {
+	f := newFile(a, snapshot.Global, "s3control")
+	if a.noAccountPAB {
+		f.SetError("GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration")
+		return f
+	}
+	t := aws.Bool(true)
+	f.put("GetPublicAccessBlock", s3control.GetPublicAccessBlockOutput{PublicAccessBlockConfiguration: &s3ctypes.PublicAccessBlockConfiguration{
+		BlockPublicAcls: t, IgnorePublicAcls: t, BlockPublicPolicy: t, RestrictPublicBuckets: t}})
+	return f
+}
