@@ -5,6 +5,8 @@ import (
 	"reflect"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/orgrail/orgrail/internal/diag"
 )
 
 // Section is a top-level section that another package owns
@@ -51,3 +53,30 @@ func (s Section) Decode(v any) error {
 
 // Pos returns where the part's node starts.
 func (p Part) Pos() Pos { return nodePos(p.File, p.Node) }
+
+// SectionValidator checks an owned section (notifications, exceptions)
+// and returns its problems. Diagnostics should carry the positions of
+// the section's nodes (Part.File and the nodes' Line and Column).
+type SectionValidator func(Section) diag.List
+
+var sectionValidators = map[string][]SectionValidator{}
+
+// RegisterSection adds a validator that Load runs on the top-level
+// section key ("notifications" or "exceptions"), so that `orgrail
+// validate` reports problems in sections other packages own. Call it
+// from an init function; it is not safe for concurrent use with Load.
+func RegisterSection(key string, v SectionValidator) {
+	sectionValidators[key] = append(sectionValidators[key], v)
+}
+
+// validateSections runs the registered section validators.
+func validateSections(c *Config, r *reporter) {
+	for key, s := range map[string]Section{"notifications": c.Notifications, "exceptions": c.Exceptions} {
+		if s.Empty() {
+			continue
+		}
+		for _, v := range sectionValidators[key] {
+			r.list = append(r.list, v(s)...)
+		}
+	}
+}

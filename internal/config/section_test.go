@@ -1,7 +1,11 @@
 package config
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/orgrail/orgrail/internal/diag"
+	"github.com/orgrail/orgrail/internal/severity"
 )
 
 func TestSectionsKeptRaw(t *testing.T) {
@@ -147,5 +151,29 @@ func TestMergeKeys(t *testing.T) {
 	}
 	if p := a.Pos.Of("name"); p.Line != 9 {
 		t.Errorf("own name at %v, want line 9", p)
+	}
+}
+
+func TestRegisterSection(t *testing.T) {
+	RegisterSection("exceptions", func(s Section) diag.List {
+		var out diag.List
+		for _, p := range s.Parts {
+			for _, el := range p.Node.Content {
+				if len(el.Content) < 2 || el.Content[0].Value != "rule" {
+					out = append(out, diag.Diagnostic{File: p.File, Line: el.Line, Column: el.Column,
+						Code: "exception-no-rule", Severity: severity.High, Message: "no rule", Hint: "add rule:"})
+				}
+			}
+		}
+		return out
+	})
+	defer delete(sectionValidators, "exceptions")
+	dir, want := writeCase(t, map[string]string{"a.yaml": "exceptions:\n  - rule: x\n  - »reason: y\n"}, []string{"exception-no-rule"})
+	_, diags, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diags) != 1 || diags[0].Code != "exception-no-rule" || want[0] != fmt.Sprintf("%s:%d:%d exception-no-rule", diags[0].File, diags[0].Line, diags[0].Column) {
+		t.Fatalf("got %v, want %v", diags, want)
 	}
 }
