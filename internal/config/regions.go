@@ -1,9 +1,6 @@
 package config
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // Partitions maps each AWS partition to its region names. The table
 // follows the partition metadata shipped with aws-sdk-go-v2 and must be
@@ -49,7 +46,7 @@ func PartitionOf(region string) string {
 
 // ValidRegion reports whether region is a real AWS region name.
 func ValidRegion(region string) bool {
-	return PartitionOf(strings.TrimSpace(region)) != "" && region == strings.TrimSpace(region)
+	return PartitionOf(region) != ""
 }
 
 // PolicyTypes lists the policy types AWS Organizations has, as AWS

@@ -11,15 +11,21 @@ import (
 // reporter collects diagnostics. The severity of each comes from Codes.
 type reporter struct {
 	list diag.List
+	// undecoded holds the positions of values reported as type-mismatch.
+	undecoded map[Pos]bool
 }
 
 func (r *reporter) add(p Pos, code Code, hint, format string, a ...any) {
 	// A value that could not be decoded is reported once: later checks
 	// on the zero value it left behind would only add noise.
-	for _, d := range r.list {
-		if d.Code == string(CodeTypeMismatch) && d.File == p.File && d.Line == p.Line && d.Column == p.Column && p.Line > 0 {
-			return
+	if r.undecoded[p] && p.Line > 0 {
+		return
+	}
+	if code == CodeTypeMismatch {
+		if r.undecoded == nil {
+			r.undecoded = map[Pos]bool{}
 		}
+		r.undecoded[p] = true
 	}
 	sev := SevError
 	if ci, ok := Info(code); ok {
