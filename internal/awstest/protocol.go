@@ -54,7 +54,7 @@ func (s *Server) decode(req *Request, svc *serviceDef) error {
 		if svc.Name == "s3" {
 			// The SDK's S3 routes exclude the bucket: it travels in the
 			// host (virtual-host style) or the first path segment.
-			if bucket = virtualHostBucket(r.Host); bucket == "" {
+			if bucket = virtualHostBucket(r.Host, s.ln.Addr().String()); bucket == "" {
 				trimmed := strings.TrimPrefix(path, "/")
 				bucket, path, _ = strings.Cut(trimmed, "/")
 				path = "/" + path
@@ -100,15 +100,17 @@ func (s *Server) decode(req *Request, svc *serviceDef) error {
 
 // virtualHostBucket returns the bucket of a virtual-host style S3 host
 // such as mybucket.localhost:PORT or mybucket.s3.localhost.
-func virtualHostBucket(host string) string {
+func virtualHostBucket(host, self string) string {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	if net.ParseIP(host) != nil || !strings.HasSuffix(host, ".localhost") {
-		return ""
+	selfHost, _, _ := net.SplitHostPort(self)
+	for _, suffix := range []string{".s3.localhost", ".localhost", "." + selfHost} {
+		if strings.HasSuffix(host, suffix) && net.ParseIP(host) == nil {
+			return strings.TrimSuffix(host, suffix)
+		}
 	}
-	b := strings.TrimSuffix(host, ".localhost")
-	return strings.TrimSuffix(b, ".s3")
+	return ""
 }
 
 func scalarText(raw json.RawMessage) string {
@@ -314,6 +316,14 @@ func (s *Server) writeError(w http.ResponseWriter, req *Request, svc *serviceDef
 	default:
 		h.Set("Content-Type", "application/xml")
 		h.Set("X-Amz-Request-Id", req.ID)
+		if svc.Name == "s3control" {
+			// S3 Control wraps its errors (the SDK reads them with
+			// IsWrappedWithErrorTag).
+			fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<ErrorResponse><Error><Code>%s</Code><Message>`, e.Code)
+			xml.EscapeText(&b, []byte(e.Message))
+			fmt.Fprintf(&b, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>", req.ID)
+			break
+		}
 		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<Error><Code>%s</Code><Message>`, e.Code)
 		xml.EscapeText(&b, []byte(e.Message))
 		fmt.Fprintf(&b, "</Message><RequestId>%s</RequestId></Error>", req.ID)

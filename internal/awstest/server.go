@@ -83,6 +83,12 @@ type Server struct {
 	state    *state
 	orgState *orgState
 
+	trOnce sync.Once
+	tr     *http.Transport
+
+	findingsMu sync.Mutex
+	findings   []json.RawMessage
+
 	hmu      sync.RWMutex
 	handlers map[string]map[string]Handler
 	specs    map[string]map[string]*opSpec
@@ -153,6 +159,9 @@ func checkLoopback(addr string) error {
 // Close stops the server and drops open connections.
 func (s *Server) Close() error {
 	s.Faults.closeAll()
+	if s.tr != nil {
+		s.tr.CloseIdleConnections()
+	}
 	return s.http.Close()
 }
 
@@ -193,7 +202,7 @@ func (s *Server) Config(ctx context.Context, creds aws.Credentials) aws.Config {
 		Region:       s.Region,
 		BaseEndpoint: aws.String(s.Endpoint),
 		Credentials:  credentials.StaticCredentialsProvider{Value: creds},
-		HTTPClient:   &http.Client{Transport: sharedTransport},
+		HTTPClient:   &http.Client{Transport: s.transport()},
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = 3
@@ -204,7 +213,22 @@ func (s *Server) Config(ctx context.Context, creds aws.Credentials) aws.Config {
 	}
 }
 
-var sharedTransport = &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second, DisableCompression: true}
+// transport dials the server whatever the host name, so host-prefixed
+// endpoints (S3 Control's ACCOUNT.host, S3 virtual-host buckets) reach
+// it without DNS.
+func (s *Server) transport() *http.Transport {
+	s.trOnce.Do(func() {
+		addr := s.ln.Addr().String()
+		d := &net.Dialer{Timeout: 5 * time.Second}
+		s.tr = &http.Transport{
+			MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second, DisableCompression: true,
+			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return d.DialContext(ctx, network, addr)
+			},
+		}
+	})
+	return s.tr
+}
 
 // noRateLimit disables the retry token bucket so fault tests are
 // deterministic.

@@ -144,6 +144,7 @@ var (
 	reSplitURI = regexp.MustCompile(`httpbinding\.SplitURI\("([^"]+)"\)`)
 	reMethod   = regexp.MustCompile(`request\.Method = "(\w+)"`)
 	reSetQuery = regexp.MustCompile(`encoder\.SetQuery\("([^"]+)"\)\.\w+\(\*?(?:string\()?v\.(\w+)`)
+	reHdrVar   = regexp.MustCompile(`locationName := "([^"]+)"\s*encoder\.SetHeader\(locationName\)\.\w+\(\*?(?:string\()?v\.(\w+)`)
 	reSetHdr   = regexp.MustCompile(`encoder\.SetHeader\("([^"]+)"\)\.\w+\(\*?(?:string\()?v\.(\w+)`)
 )
 
@@ -185,6 +186,9 @@ func opInfo(dir, pkg, op string, isLegacy bool) (opSpec, error) {
 				sp.Query = append(sp.Query, [2]string{m[1], m[2]})
 			}
 			for _, m := range reSetHdr.FindAllStringSubmatch(hb, -1) {
+				sp.Headers = append(sp.Headers, [2]string{m[1], m[2]})
+			}
+			for _, m := range reHdrVar.FindAllStringSubmatch(hb, -1) {
 				sp.Headers = append(sp.Headers, [2]string{m[1], m[2]})
 			}
 		}
