@@ -69,24 +69,24 @@ func envelope(rec json.RawMessage) []byte {
 // stratusExpect lists, for each Stratus Red Team technique in the shared
 // data, the built-in detection that must fire on its records.
 var stratusExpect = map[string]string{
-	"aws.defense-evasion.cloudtrail-delete":                    "cloudtrail.delete-trail",
-	"aws.defense-evasion.cloudtrail-event-selectors":           "cloudtrail.put-event-selectors",
-	"aws.defense-evasion.cloudtrail-stop":                      "cloudtrail.stop-logging",
-	"aws.defense-evasion.organizations-leave":                  "organizations.leave-organization",
-	"aws.defense-evasion.vpc-remove-flow-logs":                 "ec2.flow-logs-deleted",
-	"aws.defense-evasion.dns-delete-logs":                      "route53resolver.query-logging-deleted",
-	"aws.exfiltration.ec2-security-group-open-port-22-ingress": "ec2.security-group-open-to-world",
-	"aws.exfiltration.ec2-share-ebs-snapshot":                  "ec2.snapshot-or-image-shared",
-	"aws.exfiltration.ec2-share-ami":                           "ec2.snapshot-or-image-shared",
-	"aws.exfiltration.rds-share-snapshot":                      "rds.snapshot-shared",
-	"aws.initial-access.console-login-without-mfa":             "signin.console-login-without-mfa",
-	"aws.persistence.iam-backdoor-user":                        "iam.access-key-created-for-other-user",
-	"aws.persistence.iam-create-admin-user":                    "iam.user-policy-changed",
-	"aws.persistence.iam-create-backdoor-role":                 "iam.role-policy-changed",
-	"aws.persistence.iam-backdoor-role":                        "iam.role-policy-changed",
-	"aws.persistence.iam-create-user-login-profile":            "iam.login-profile-changed",
-	"aws.privilege-escalation.iam-update-user-login-profile":   "iam.login-profile-changed",
-	"aws.persistence.lambda-backdoor-function":                 "lambda.function-made-public",
+	"aws.defense-evasion.cloudtrail-delete":                    "cloudtrail-delete-trail",
+	"aws.defense-evasion.cloudtrail-event-selectors":           "cloudtrail-put-event-selectors",
+	"aws.defense-evasion.cloudtrail-stop":                      "cloudtrail-stop-logging",
+	"aws.defense-evasion.organizations-leave":                  "organizations-leave-organization",
+	"aws.defense-evasion.vpc-remove-flow-logs":                 "ec2-flow-logs-deleted",
+	"aws.defense-evasion.dns-delete-logs":                      "route53resolver-query-logging-deleted",
+	"aws.exfiltration.ec2-security-group-open-port-22-ingress": "ec2-security-group-open-to-world",
+	"aws.exfiltration.ec2-share-ebs-snapshot":                  "ec2-snapshot-or-image-shared",
+	"aws.exfiltration.ec2-share-ami":                           "ec2-snapshot-or-image-shared",
+	"aws.exfiltration.rds-share-snapshot":                      "rds-snapshot-shared",
+	"aws.initial-access.console-login-without-mfa":             "console-login-without-mfa",
+	"aws.persistence.iam-backdoor-user":                        "iam-create-access-key-for-other-user",
+	"aws.persistence.iam-create-admin-user":                    "iam-user-policy-changed",
+	"aws.persistence.iam-create-backdoor-role":                 "iam-role-policy-changed",
+	"aws.persistence.iam-backdoor-role":                        "iam-role-policy-changed",
+	"aws.persistence.iam-create-user-login-profile":            "iam-login-profile-changed",
+	"aws.privilege-escalation.iam-update-user-login-profile":   "iam-login-profile-changed",
+	"aws.persistence.lambda-backdoor-function":                 "lambda-function-made-public",
 }
 
 func TestPackFiresOnStratusTechniques(t *testing.T) {
@@ -150,9 +150,9 @@ func TestPackOnInvictus(t *testing.T) {
 			t.Errorf("read-only %s fired %v", m.EventName, ids)
 		}
 	}
-	for _, id := range []string{"cloudtrail.stop-logging", "cloudtrail.delete-trail", "cloudtrail.put-event-selectors",
-		"organizations.leave-organization", "iam.access-key-created", "ec2.security-group-open-to-world",
-		"iam.role-policy-changed", "ec2.flow-logs-deleted", "ec2.snapshot-or-image-shared"} {
+	for _, id := range []string{"cloudtrail-stop-logging", "cloudtrail-delete-trail", "cloudtrail-put-event-selectors",
+		"organizations-leave-organization", "iam-create-access-key", "ec2-security-group-open-to-world",
+		"iam-role-policy-changed", "ec2-flow-logs-deleted", "ec2-snapshot-or-image-shared"} {
 		if counts[id] == 0 {
 			t.Errorf("%s never fired on the attack simulation (fired: %v)", id, counts)
 		}

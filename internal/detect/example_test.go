@@ -27,5 +27,5 @@ func Example() {
 		fmt.Println(h.Rule.ID, h.Rule.Severity, h.Rule.Fields[0], "=", h.Values[0])
 	}
 	// Output:
-	// cloudtrail.stop-logging high detail.requestParameters.name = org-trail
+	// cloudtrail-stop-logging high detail.requestParameters.name = org-trail
 }

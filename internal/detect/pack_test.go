@@ -21,7 +21,7 @@ func TestBuiltinLoadsAndCompiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.Skipped()) != 1 || e.Skipped()[0].ID != "sts.assume-role-from-outside-org" {
+	if len(e.Skipped()) != 1 || e.Skipped()[0].ID != "sts-assume-role-from-outside-org" {
 		t.Fatalf("skipped without org accounts: %v", e.Skipped())
 	}
 	if _, err := Compile(rules, WithOrgAccounts("111122223333")); err != nil {
