@@ -53,13 +53,19 @@ func (c *Ctx) arn(service, region, account, resource string) string {
 }
 
 // Pass records a PASSED finding on resource (the account when empty).
-func (c *Ctx) Pass(resource, format string, a ...any) { c.emit(findings.Passed, resource, format, a...) }
+func (c *Ctx) Pass(resource, format string, a ...any) {
+	c.emit(findings.Passed, resource, format, a...)
+}
 
 // Fail records a FAILED finding.
-func (c *Ctx) Fail(resource, format string, a ...any) { c.emit(findings.Failed, resource, format, a...) }
+func (c *Ctx) Fail(resource, format string, a ...any) {
+	c.emit(findings.Failed, resource, format, a...)
+}
 
 // NA records a NOT_APPLICABLE finding.
-func (c *Ctx) NA(resource, format string, a ...any) { c.emit(findings.NotApplicable, resource, format, a...) }
+func (c *Ctx) NA(resource, format string, a ...any) {
+	c.emit(findings.NotApplicable, resource, format, a...)
+}
 
 // Err records an ERROR finding: the data needed was missing or unreadable.
 func (c *Ctx) Err(resource string, err error) { c.emit(findings.Error, resource, "%v", err) }

@@ -39,6 +39,10 @@ type Rule struct {
 	Rationale   string
 	Remediation string
 	Mappings    findings.Mappings
+	// AlsoConfigRules lists other AWS Config managed rule identifiers
+	// that perform the same check (a periodic and a change-triggered
+	// variant, for example).
+	AlsoConfigRules []string
 	// ResourceType is the CloudFormation-style type of the resources
 	// the rule judges (AWS::S3::Bucket); AWS::::Account for account
 	// and region settings.
@@ -112,4 +116,27 @@ func checkCatalogue(rs []*Rule) error {
 		seen[r.ID] = true
 	}
 	return nil
+}
+
+// Listing is a rule's metadata as `orgrail rules list` prints it.
+type Listing struct {
+	ID              string            `json:"id"`
+	Title           string            `json:"title"`
+	Severity        severity.Level    `json:"severity"`
+	Scope           string            `json:"scope"`
+	ResourceType    string            `json:"resourceType"`
+	Rationale       string            `json:"rationale"`
+	Remediation     string            `json:"remediation"`
+	Mappings        findings.Mappings `json:"mappings"`
+	AlsoConfigRules []string          `json:"alsoConfigRules,omitempty"`
+	Services        []string          `json:"services,omitempty"`
+	Fix             string            `json:"fix,omitempty"`
+	Source          string            `json:"source"`
+}
+
+// Listing returns the rule's metadata for listing.
+func (r *Rule) Listing() Listing {
+	return Listing{ID: r.ID, Title: r.Title, Severity: r.Severity, Scope: string(r.Scope), ResourceType: r.ResourceType,
+		Rationale: r.Rationale, Remediation: r.Remediation, Mappings: r.Mappings, AlsoConfigRules: r.AlsoConfigRules,
+		Services: r.Services, Fix: r.Fix, Source: r.Source}
 }

@@ -38,6 +38,12 @@ func init() {
 			Mappings: findings.Mappings{ConfigRule: "RDS_SNAPSHOTS_PUBLIC_PROHIBITED", SecurityHub: "RDS.1", NistCsf: "PR.DS",
 				ControlTower: "AWS-GR_RDS_SNAPSHOTS_PUBLIC_PROHIBITED"},
 			check: checkRDSSnapshotPublic},
+		&Rule{ID: "rds.snapshot-encrypted", Title: "RDS snapshots are encrypted", Severity: severity.Medium,
+			Scope: ScopeRegion, ResourceType: "AWS::RDS::DBSnapshot", Services: []string{"rds"},
+			Rationale:   "An unencrypted snapshot is a full copy of the database readable by whoever it is shared with.",
+			Remediation: "Copy the snapshot with a KMS key (aws rds copy-db-snapshot --kms-key-id) and delete the unencrypted one.",
+			Mappings:    findings.Mappings{ConfigRule: "RDS_SNAPSHOT_ENCRYPTED", SecurityHub: "RDS.4", NistCsf: "PR.DS"},
+			check:       checkRDSSnapshotEncrypted},
 		&Rule{ID: "rds.auto-minor-version-upgrade", Title: "RDS instances apply minor version upgrades", Severity: severity.Low,
 			Scope: ScopeRegion, ResourceType: typeDB, Services: []string{"rds"},
 			Rationale:   "Minor versions carry security fixes; automatic upgrades apply them in the maintenance window.",
@@ -288,6 +294,26 @@ func checkLambdaRuntime(c *Ctx) error {
 			c.Check(!contains(deprecatedRuntimes, strings.ToLower(rt)), arn, "runtime "+rt+" is supported",
 				"function "+name+" uses deprecated runtime "+rt)
 		}
+	}
+	return nil
+}
+
+func checkRDSSnapshotEncrypted(c *Ctx) error {
+	out, err := get[rds.DescribeDBSnapshotsOutput](c.v, c.Region, "rds", "DescribeDBSnapshots")
+	if err != nil {
+		return err
+	}
+	if len(out.DBSnapshots) == 0 {
+		c.NA("", "no manual RDS snapshots in %s", c.Region)
+	}
+	for _, s := range out.DBSnapshots {
+		id := aws(s.DBSnapshotIdentifier)
+		arn := nonEmpty(aws(s.DBSnapshotArn), c.arn("rds", c.Region, c.Account.Id, "snapshot:"+id))
+		if s.Encrypted == nil {
+			c.Err(arn, fmt.Errorf("DescribeDBSnapshots gives no Encrypted for %s", id))
+			continue
+		}
+		c.Check(*s.Encrypted, arn, "snapshot "+id+" is encrypted", "snapshot "+id+" is not encrypted")
 	}
 	return nil
 }

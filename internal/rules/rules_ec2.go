@@ -44,6 +44,12 @@ func init() {
 			Remediation: "Replace the all-traffic ingress rule with rules for the ports the application serves.",
 			Mappings:    findings.Mappings{CIS: "5.3", NistCsf: "PR.IR"},
 			check:       checkSGAll},
+		&Rule{ID: "ec2.sg-authorized-ports-only", Title: "Security groups open to anywhere allow only ports 80 and 443", Severity: severity.High,
+			Scope: ScopeRegion, ResourceType: typeSG, Services: []string{"ec2"},
+			Rationale:   "Only web ports are meant to face the internet; anything else open to 0.0.0.0/0 or ::/0 is an exposure.",
+			Remediation: "Remove ingress rules from 0.0.0.0/0 and ::/0 except TCP 80 and 443.",
+			Mappings:    findings.Mappings{ConfigRule: "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS", SecurityHub: "EC2.18", NistCsf: "PR.IR"},
+			check:       checkSGAuthorized},
 		&Rule{ID: "ec2.default-sg-closed", Title: "Default security groups allow no traffic", Severity: severity.High,
 			Scope: ScopeRegion, ResourceType: typeSG, Services: []string{"ec2"}, Fix: "ec2-close-default-sg",
 			Rationale:   "Resources launched without a security group land in the default one; it should let nothing in or out.",
@@ -352,4 +358,65 @@ func checkImageBPA(c *Ctx) error {
 	st := aws(out.ImageBlockPublicAccessState)
 	c.Check(st == "block-new-sharing", "", "AMI block public access is on", "AMI block public access is "+nonEmpty(st, "off"))
 	return nil
+}
+
+// authorizedPorts are the TCP ports that may face the internet.
+var authorizedPorts = []int32{80, 443}
+
+func checkSGAuthorized(c *Ctx) error {
+	sgs, err := securityGroups(c)
+	if err != nil {
+		return err
+	}
+	for _, g := range sgs {
+		var bad []string
+		for _, p := range g.IpPermissions {
+			src := openSources(p)
+			if len(src) == 0 || authorizedOnly(p) {
+				continue
+			}
+			bad = append(bad, permString(p)+" from "+strings.Join(src, ","))
+		}
+		c.Check(len(bad) == 0, sgArn(c, g), "only authorized ports face the internet",
+			fmt.Sprintf("%s (%s) allows %s", aws(g.GroupId), aws(g.GroupName), strings.Join(bad, "; ")))
+	}
+	return nil
+}
+
+// authorizedOnly reports a TCP permission whose whole range is
+// authorized ports.
+func authorizedOnly(p ec2types.IpPermission) bool {
+	proto := aws(p.IpProtocol)
+	if (proto != "tcp" && proto != "6") || p.FromPort == nil || p.ToPort == nil {
+		return false
+	}
+	for port := *p.FromPort; port <= *p.ToPort; port++ {
+		if !containsPort(authorizedPorts, port) {
+			return false
+		}
+	}
+	return true
+}
+
+func containsPort(ps []int32, p int32) bool {
+	for _, x := range ps {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+func permString(p ec2types.IpPermission) string {
+	proto := aws(p.IpProtocol)
+	if proto == "-1" {
+		return "all traffic"
+	}
+	if p.FromPort == nil || p.ToPort == nil {
+		return proto
+	}
+	if *p.FromPort == *p.ToPort {
+		return fmt.Sprintf("%s/%d", proto, *p.FromPort)
+	}
+	return fmt.Sprintf("%s/%d-%d", proto, *p.FromPort, *p.ToPort)
 }

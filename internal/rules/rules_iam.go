@@ -65,6 +65,19 @@ func init() {
 			Mappings: findings.Mappings{ConfigRule: "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS", SecurityHub: "IAM.5", CIS: "1.10",
 				NistCsf: "PR.AA", ControlTower: "AWS-GR_MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS"},
 			check: checkConsoleMFA},
+		&Rule{ID: "iam.user-mfa-enabled", Title: "IAM users have MFA", Severity: severity.Medium,
+			Scope: ScopeAccount, ResourceType: "AWS::IAM::User", Services: []string{"iam"},
+			Rationale:   "MFA on every IAM user means a leaked password is not enough, and MFA-conditioned policies work for all of them.",
+			Remediation: "Assign an MFA device to the user, or replace the user with a role or IAM Identity Center access.",
+			Mappings: findings.Mappings{ConfigRule: "IAM_USER_MFA_ENABLED", SecurityHub: "IAM.19", NistCsf: "PR.AA",
+				ControlTower: "AWS-GR_IAM_USER_MFA_ENABLED"},
+			check: checkUserMFA},
+		&Rule{ID: "iam.no-inline-policies", Title: "IAM users, roles and groups have no inline policies", Severity: severity.Low,
+			Scope: ScopeAccount, ResourceType: "AWS::IAM::Role", Services: []string{"iam"},
+			Rationale:   "Inline policies cannot be reused, versioned or reviewed in one place; managed policies can.",
+			Remediation: "Replace the inline policy with a customer managed policy and attach it.",
+			Mappings:    findings.Mappings{ConfigRule: "IAM_NO_INLINE_POLICY_CHECK", NistCsf: "PR.AA"},
+			check:       checkNoInline},
 		&Rule{ID: "iam.single-active-access-key", Title: "IAM users have at most one active access key", Severity: severity.Low,
 			Scope: ScopeAccount, ResourceType: "AWS::IAM::User", Services: []string{"iam"},
 			Rationale:   "Two active keys per user double what can leak and usually mean a rotation was never finished.",
@@ -554,5 +567,39 @@ func checkCloudShell(c *Ctx) error {
 	}
 	arn := fmt.Sprintf("arn:%s:iam::aws:policy/%s", c.Partition(), name)
 	c.Check(len(holders) == 0, arn, name+" is not attached", name+" is attached to "+strings.Join(holders, ", "))
+	return nil
+}
+
+func checkUserMFA(c *Ctx) error {
+	return eachUser(c, func(u *credUser) {
+		c.Check(u.MFAActive, u.Arn, "user "+u.User+" has MFA", "user "+u.User+" has no MFA device")
+	})
+}
+
+func checkNoInline(c *Ctx) error {
+	d, err := authDetails(c)
+	if err != nil {
+		return err
+	}
+	n := 0
+	judge := func(arn, what string, count int) {
+		n++
+		c.Check(count == 0, arn, what+" has no inline policies", fmt.Sprintf("%s has %d inline policies", what, count))
+	}
+	for _, u := range d.UserDetailList {
+		judge(aws(u.Arn), "user "+aws(u.UserName), len(u.UserPolicyList))
+	}
+	for _, r := range d.RoleDetailList {
+		if strings.HasPrefix(aws(r.Path), "/aws-service-role/") || strings.HasPrefix(aws(r.Path), "/aws-reserved/") {
+			continue // AWS owns service-linked and reserved roles
+		}
+		judge(aws(r.Arn), "role "+aws(r.RoleName), len(r.RolePolicyList))
+	}
+	for _, g := range d.GroupDetailList {
+		judge(aws(g.Arn), "group "+aws(g.GroupName), len(g.GroupPolicyList))
+	}
+	if n == 0 {
+		c.NA("", "the account has no IAM users, roles or groups")
+	}
 	return nil
 }

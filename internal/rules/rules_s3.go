@@ -18,8 +18,9 @@ func init() {
 	register(
 		&Rule{ID: "s3.account-public-access-block", Title: "S3 Block Public Access is on for the account", Severity: severity.High,
 			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"s3control"}, Fix: "s3-account-public-access-block",
-			Rationale:   "The account-level block stops any bucket or object of the account from being made public by mistake.",
-			Remediation: "Turn on all four settings of S3 Block Public Access for the account (aws s3control put-public-access-block).",
+			AlsoConfigRules: []string{"S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS"},
+			Rationale:       "The account-level block stops any bucket or object of the account from being made public by mistake.",
+			Remediation:     "Turn on all four settings of S3 Block Public Access for the account (aws s3control put-public-access-block).",
 			Mappings: findings.Mappings{ConfigRule: "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC", SecurityHub: "S3.1", CIS: "2.1.4",
 				NistCsf: "PR.DS", ControlTower: "AWS-GR_S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC"},
 			check: checkAccountPAB},
