@@ -262,7 +262,7 @@ func (s *Server) registerCloudTrailWrites() {
 
 func (s *Server) createTrail(_ context.Context, req *Request) (any, error) {
 	var in struct {
-		Name, S3BucketName, S3KeyPrefix, KmsKeyId, SnsTopicName                                  *string
+		Name, S3BucketName, S3KeyPrefix, KmsKeyId, SnsTopicName                                      *string
 		IsMultiRegionTrail, IsOrganizationTrail, IncludeGlobalServiceEvents, EnableLogFileValidation *bool
 	}
 	if err := req.DecodeJSON(&in); err != nil {
