@@ -23,6 +23,8 @@ func newCollect(g *Globals) *cobra.Command {
 		regions  []string
 		services []string
 		chain    string
+		fromCfg  string
+		orgFrom  string
 	)
 	cmd := &cobra.Command{
 		Use:   "collect --out DIR",
@@ -51,6 +53,9 @@ collects only what is missing.`,
 			}
 			o.Version = Build().Version
 			ctx := cmd.Context()
+			if fromCfg != "" {
+				return collectFromConfig(g, cmd, fromCfg, collect.ConfigOptions{Out: o.Out, OrgFrom: orgFrom, Version: o.Version})
+			}
 			cfg, err := g.AWSConfig(ctx)
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
@@ -80,6 +85,8 @@ collects only what is missing.`,
 	f.IntVar(&o.Concurrency, "concurrency", 64, "API calls in flight")
 	f.BoolVar(&o.Resume, "resume", false, "collect only what the snapshot in --out lacks")
 	f.StringVar(&o.HomeRegion, "home-region", "", "region for global services (default --region)")
+	f.StringVar(&fromCfg, "from-config-snapshots", "", "build the snapshot from AWS Config snapshot files in a directory or s3://bucket/prefix instead of calling AWS")
+	f.StringVar(&orgFrom, "org-from", "", "with --from-config-snapshots: reuse this snapshot's org.json")
 	return cmd
 }
 
@@ -153,4 +160,25 @@ func reportCollect(g *Globals, res *collect.Result) error {
 		return Exit(ExitPartial)
 	}
 	return nil
+}
+
+func collectFromConfig(g *Globals, cmd *cobra.Command, source string, opts collect.ConfigOptions) error {
+	ctx := cmd.Context()
+	if strings.HasPrefix(source, "s3://") {
+		cfg, err := g.AWSConfig(ctx)
+		if err != nil {
+			return &ExitError{Code: ExitUsage, Err: err}
+		}
+		opts.AWS = cfg
+	}
+	res, err := collect.FromConfigSnapshots(ctx, source, opts)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if g.Progress() {
+		for _, u := range res.Manifest.Unavailable {
+			g.Log.Info("not available from AWS Config files", "what", u)
+		}
+	}
+	return reportCollect(g, res)
 }

@@ -1,0 +1,117 @@
+package collect
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// AWS Config records resources as configuration items whose
+// "configuration" is the service API's shape with lowerCamel member names
+// (the form of AWS's Java SDK). orgrail reads them into aws-sdk-go-v2
+// types with encoding/json, whose field matching ignores case, and writes
+// them (for tests and for teams that replay a snapshot into a Config-shaped
+// archive) by walking the Go value with reflection: struct fields become
+// lowerCamel keys, map keys (tags, queue attributes) are kept as they are.
+
+// ConfigurationItem is one resource in a Config snapshot or history file.
+type ConfigurationItem struct {
+	ConfigurationItemVersion     string                     `json:"configurationItemVersion"`
+	ConfigurationItemCaptureTime time.Time                  `json:"configurationItemCaptureTime"`
+	ConfigurationItemStatus      string                     `json:"configurationItemStatus"`
+	ResourceType                 string                     `json:"resourceType"`
+	ResourceID                   string                     `json:"resourceId"`
+	ResourceName                 string                     `json:"resourceName,omitempty"`
+	ARN                          string                     `json:"ARN,omitempty"`
+	AWSRegion                    string                     `json:"awsRegion"`
+	AWSAccountID                 string                     `json:"awsAccountId"`
+	Configuration                json.RawMessage            `json:"configuration"`
+	SupplementaryConfiguration   map[string]json.RawMessage `json:"supplementaryConfiguration,omitempty"`
+	Tags                         map[string]string          `json:"tags,omitempty"`
+}
+
+// ConfigSnapshotFile is the document AWS Config delivers as a
+// configuration snapshot (ConfigSnapshot/*.json.gz).
+type ConfigSnapshotFile struct {
+	FileVersion        string              `json:"fileVersion"`
+	ConfigSnapshotID   string              `json:"configSnapshotId"`
+	ConfigurationItems []ConfigurationItem `json:"configurationItems"`
+}
+
+// configJSON renders an SDK value the way AWS Config does.
+func configJSON(v any) (json.RawMessage, error) {
+	return json.Marshal(toConfigValue(reflect.ValueOf(v)))
+}
+
+func toConfigValue(v reflect.Value) any {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if t, ok := v.Interface().(time.Time); ok {
+			return t.UTC().Format(time.RFC3339Nano)
+		}
+		out := map[string]any{}
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if !f.IsExported() || f.Name == "ResultMetadata" {
+				continue
+			}
+			fv := v.Field(i)
+			if (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.IsNil() {
+				continue
+			}
+			out[lowerFirst(f.Name)] = toConfigValue(fv)
+		}
+		return out
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return v.Bytes() // base64, as encoding/json does
+		}
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = toConfigValue(v.Index(i))
+		}
+		return out
+	case reflect.Map:
+		out := map[string]any{}
+		for _, k := range v.MapKeys() {
+			out[k.String()] = toConfigValue(v.MapIndex(k))
+		}
+		return out
+	default:
+		return v.Interface()
+	}
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	// Keep acronyms readable the way Config does: "ARN" stays "arn"-ish
+	// only for the first letter; encoding/json ignores case on the way back.
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// fromConfig decodes a Config configuration into an SDK value.
+func fromConfig(raw json.RawMessage, out any) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	return json.Unmarshal(raw, out)
+}
+
+// suppl returns a supplementary configuration by name, ignoring case.
+func (ci *ConfigurationItem) suppl(name string) json.RawMessage {
+	for k, v := range ci.SupplementaryConfiguration {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return nil
+}
