@@ -122,9 +122,10 @@ func (e *Engine) addSigma(r *Rule, p *pattern.Paths) {
 
 // scratch is the per-call working memory of Match, pooled.
 type scratch struct {
-	vals *pattern.Values
-	idx  []int
-	low  []byte
+	vals  *pattern.Values
+	idx   []int
+	low   []byte
+	sigma sigma.Scratch
 }
 
 // Rules returns the rules the Engine runs.
@@ -152,7 +153,7 @@ func (e *Engine) Match(event []byte, dst []Hit) ([]Hit, error) {
 		dst = append(dst, e.hit(e.byPat[i], s.vals))
 	}
 	for _, i := range e.ungated {
-		if e.sigmas[i].ev.Match(s.vals) {
+		if e.sigmas[i].ev.MatchScratch(s.vals, &s.sigma) {
 			dst = append(dst, e.hit(e.sigmas[i].rule, s.vals))
 		}
 	}
@@ -160,7 +161,7 @@ func (e *Engine) Match(event []byte, dst []Hit) ([]Hit, error) {
 		if v, ok := s.vals.First(e.nameIdx); ok && v.Kind == pattern.String {
 			s.low = lowerASCII(s.low[:0], v.Text)
 			for _, i := range e.byName[string(s.low)] {
-				if e.sigmas[i].ev.Match(s.vals) {
+				if e.sigmas[i].ev.MatchScratch(s.vals, &s.sigma) {
 					dst = append(dst, e.hit(e.sigmas[i].rule, s.vals))
 				}
 			}

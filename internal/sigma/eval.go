@@ -12,8 +12,8 @@ import (
 // immutable and safe for concurrent use.
 type Evaluator struct {
 	rule     *Rule
-	path     map[string]int // Sigma field → path index
-	keywords int            // raw record path for keyword selections, -1
+	path     []int // path index of each of Rule.Fields()
+	keywords int   // raw record path for keyword selections, -1
 }
 
 // Compile binds r to p, adding the paths the rule reads: each Sigma field
@@ -21,9 +21,9 @@ type Evaluator struct {
 // inside an EventBridge envelope). Compile must be called before
 // extraction starts on p.
 func (r *Rule) Compile(p *pattern.Paths, prefix string) *Evaluator {
-	e := &Evaluator{rule: r, path: map[string]int{}, keywords: -1}
+	e := &Evaluator{rule: r, keywords: -1}
 	for _, f := range r.Fields() {
-		e.path[f] = p.AddRaw(prefix + f)
+		e.path = append(e.path, p.AddRaw(prefix+f))
 	}
 	for _, s := range r.selections {
 		if len(s.keywords) > 0 && prefix != "" {
@@ -38,8 +38,18 @@ func (e *Evaluator) Rule() *Rule { return e.rule }
 
 // Match reports whether the rule fires on the extracted values.
 func (e *Evaluator) Match(v *pattern.Values) bool {
-	c := evalCtx{e: e, v: v}
-	return e.rule.cond.eval(&c)
+	return e.MatchScratch(v, new(Scratch))
+}
+
+// Scratch is working memory that MatchScratch reuses from call to call, so
+// that evaluation does not allocate. It is not safe for concurrent use:
+// give each goroutine its own.
+type Scratch struct{ ctx evalCtx }
+
+// MatchScratch is Match using s for its working memory.
+func (e *Evaluator) MatchScratch(v *pattern.Values, s *Scratch) bool {
+	s.ctx = evalCtx{e: e, v: v, buf: s.ctx.buf[:0]}
+	return e.rule.cond.eval(&s.ctx)
 }
 
 type evalCtx struct {
@@ -95,7 +105,7 @@ func (c *evalCtx) evalSelection(s *selection) bool {
 }
 
 func (c *evalCtx) item(it *item) bool {
-	p := c.e.path[it.field]
+	p := c.e.path[it.fid]
 	if it.exists != 0 {
 		return c.v.Has(p) == (it.exists > 0)
 	}
@@ -167,7 +177,7 @@ func (c *evalCtx) test(m *matcher, text []byte) bool {
 func (c *evalCtx) testRef(m *matcher, text []byte) bool {
 	a := string(text)
 	found := false
-	c.v.Each(c.e.path[m.ref], func(v pattern.Value) bool {
+	c.v.Each(c.e.path[m.refID], func(v pattern.Value) bool {
 		b := string(objectText(v))
 		if !m.mods.cased {
 			a, b = strings.ToLower(a), strings.ToLower(b)

@@ -24,6 +24,7 @@ type selection struct {
 // item is one "field|modifiers: values" entry of a selection map.
 type item struct {
 	field    string
+	fid      int  // index of field in Rule.Fields()
 	all      bool // |all: every value must match
 	exists   int  // |exists: 1 true, -1 false, 0 not used
 	fieldref bool
@@ -184,6 +185,7 @@ type matcher struct {
 	num   float64
 	g     glob
 	ref   string // fieldref: the other field
+	refID int    // index of ref in Rule.Fields()
 	mods  mods
 }
 

@@ -154,6 +154,7 @@ func Parse(data []byte, file string) (*Rule, error) {
 	if len(conds) == 0 {
 		return nil, fmt.Errorf("%s: sigma rule %q: detection has no condition", file, r.Title)
 	}
+	r.numberFields()
 	var alts []node
 	for _, c := range conds {
 		n, err := parseCondition(c, r.selections)
@@ -212,4 +213,25 @@ func (r *Rule) Fields() []string {
 	}
 	sortStrings(out)
 	return out
+}
+
+// numberFields gives each item (and fieldref) the index of its field in
+// Fields(), so evaluation finds extracted values without a map lookup.
+func (r *Rule) numberFields() {
+	ids := map[string]int{}
+	for i, f := range r.Fields() {
+		ids[f] = i
+	}
+	for _, s := range r.sels {
+		for _, a := range s.alts {
+			for _, it := range a {
+				it.fid = ids[it.field]
+				for _, m := range it.values {
+					if it.fieldref {
+						m.refID = ids[m.ref]
+					}
+				}
+			}
+		}
+	}
 }
