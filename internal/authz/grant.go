@@ -32,14 +32,19 @@ func (st *evalState) grant(f *flow) Decision {
 	}
 	if f.same && resAllowed {
 		switch via {
-		case policy.ViaPrincipal, policy.ViaWildcard, policy.ViaFederated, policy.ViaCanonical:
+		case policy.ViaPrincipal, policy.ViaFederated, policy.ViaCanonical:
 			// Granted to the user or the session itself: an implicit deny
 			// in identity, boundary or session policies does not limit it.
 			st.say("within one account, a %s grant to the caller itself needs nothing more", f.resLayer)
 			return st.allowed(f.resLayer)
 		case policy.ViaRole:
-			st.say("the grant names the role, so the boundary and session policies still apply")
-			return st.limits(f, f.resLayer)
+			st.say("the grant names the role, not the session: the boundary and session policies still apply")
+			return st.limits(f.resLayer, true)
+		case policy.ViaWildcard:
+			// A grant to everyone is not limited by the boundary, but it
+			// does not name the session either: session policies apply.
+			st.say("the grant is to everyone: the boundary does not limit it, session policies still do")
+			return st.limits(f.resLayer, false)
 		}
 		// Naming the account delegates to the account's IAM policies.
 		st.say("the grant names the account, so the identity policies must allow too")
@@ -65,15 +70,18 @@ func (st *evalState) grant(f *flow) Decision {
 		st.say("the resource is in account %s, another account than the caller's: its %s must allow the caller too", in.ResourceAccount, layer)
 		return ImplicitlyDenied
 	}
-	return st.limits(f, LayerIdentity)
+	return st.limits(LayerIdentity, true)
 }
 
 // limits applies the permissions boundary and session policies, which
 // cap what identity policies (and grants naming the role) allow.
-func (st *evalState) limits(f *flow, by Layer) Decision {
+func (st *evalState) limits(by Layer, boundaries bool) Decision {
 	in := st.in
 	opt := policy.ScanOptions{IgnorePrincipal: true}
 	for i := range in.Boundaries {
+		if !boundaries {
+			break
+		}
 		if ok, _ := st.scan(LayerBoundary, &in.Boundaries[i], policy.Allow, opt); !ok {
 			st.missing(LayerBoundary, "")
 			st.say("the permissions boundary %s does not allow the request", in.Boundaries[i].ID)

@@ -40,7 +40,8 @@ const rcpFullAccess = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","P
 // knownDisagreements lists cases of the other implementation where
 // orgrail decides differently on purpose; docs/authz.md explains each.
 var knownDisagreements = map[string]string{
-	"sessionPolicies.json: Implicit deny in session policy denies even if session ARN in resource policy": "session ARN named by a resource policy is granted in addition to the session policy",
+	"sessionPolicies.json: Implicit deny in session policy denies even if session ARN in resource policy":    "session ARN named by a resource policy is granted in addition to the session policy",
+	"boundaryNotPrincipalDenyResource.json: Same Account: NotPrincipal/Deny in Resource Policy should allow": "Deny with NotPrincipal spares a caller only when its account is listed too",
 }
 
 // TestIAMSimulateCases decides the request-evaluation cases of

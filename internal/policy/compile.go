@@ -42,6 +42,18 @@ type stmt struct {
 	notPrincipal bool
 
 	conds []cond
+
+	// resVars are the Resource or NotResource entries with policy
+	// variables. AWS says an unresolvable variable "might cause the
+	// entire statement to be invalid": orgrail treats the statement as
+	// invalid when such an entry names the request's service, and as a
+	// non-matching entry otherwise (see docs/authz.md).
+	resVars []resVar
+}
+
+type resVar struct {
+	service pattern // the entry's service field
+	tmpl    *template
 }
 
 // actionPattern matches lower-case "service:name" actions.
@@ -109,6 +121,15 @@ func compileStatement(st *Statement, vars bool, warns *Errors) (stmt, error) {
 			return s, &Error{Pos: r.Pos, Code: "policy.variable", Msg: err.Error()}
 		}
 		s.resources = append(s.resources, p)
+	}
+	for i := range s.resources {
+		if t := s.resources[i].tmpl; t != nil && t.hasVar() {
+			svc := "*"
+			if parts := strings.SplitN(s.resources[i].raw, ":", 4); len(parts) == 4 {
+				svc = parts[2]
+			}
+			s.resVars = append(s.resVars, resVar{service: compileGlob(svc, false), tmpl: t})
+		}
 	}
 	if st.Principal != nil {
 		s.principal = compilePrincipals(st.Principal)
@@ -206,6 +227,18 @@ func (s *stmt) matchResource(r *Request) bool {
 		}
 	}
 	return s.notResource
+}
+
+// resolvable reports whether the statement's Resource variables that
+// concern the request's service all resolve.
+func (s *stmt) resolvable(r *Request) bool {
+	for i := range s.resVars {
+		v := &s.resVars[i]
+		if v.service.match(r.resourceService, nil) && !v.tmpl.resolvable(r.Context) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *stmt) matchConditions(r *Request) bool {

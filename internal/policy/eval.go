@@ -34,7 +34,13 @@ func (p *Policy) Scan(r *Request, e Effect, opt ScanOptions, out *[]Match) (bool
 	found, best := false, ViaNone
 	for _, i := range p.candidates(r.service) {
 		s := &p.stmts[i]
-		if s.effect != e || !s.matchAction(r) || !s.matchResource(r) {
+		if s.effect != e || !s.matchAction(r) {
+			continue
+		}
+		if len(s.resVars) > 0 && !s.resolvable(r) {
+			continue // an unresolvable variable invalidates the statement
+		}
+		if !s.matchResource(r) {
 			continue
 		}
 		via := ViaNone
@@ -42,21 +48,19 @@ func (p *Policy) Scan(r *Request, e Effect, opt ScanOptions, out *[]Match) (bool
 			continue
 		}
 		if s.principal != nil && !opt.IgnorePrincipal {
-			v, named := s.principal.match(&r.Subject)
 			if s.notPrincipal {
-				if e == Deny && opt.HasBoundary {
-					named = false
-				} else if named {
-					named = s.principal.names(&r.Subject)
-				}
-				if named {
+				spared := !(e == Deny && opt.HasBoundary) && s.principal.names(&r.Subject, e == Deny)
+				if spared {
 					continue
 				}
-				v = ViaWildcard
-			} else if !named {
-				continue
+				via = ViaWildcard
+			} else {
+				v, named := s.principal.match(&r.Subject)
+				if !named {
+					continue
+				}
+				via = v
 			}
-			via = v
 		}
 		if !s.matchConditions(r) {
 			continue

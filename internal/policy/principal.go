@@ -160,16 +160,71 @@ func (ps *principalSet) match(sub *Subject) (Via, bool) {
 	return best, found
 }
 
-// names reports whether a NotPrincipal set lists the subject. Listing
-// the account excludes only the account's root user; roles are excluded
-// by their role ARN or session ARN.
-func (ps *principalSet) names(sub *Subject) bool {
-	v, ok := ps.match(sub)
-	if !ok {
+// names reports whether a NotPrincipal set lists the subject. For an
+// Allow it is enough that an entry names the caller. For a Deny, AWS may
+// check the account, then the role, then the session ("you must also
+// specify the account ARN of the not-denied principal"), so the caller
+// is spared only when every one of those levels is listed.
+func (ps *principalSet) names(sub *Subject, deny bool) bool {
+	if ps.wildcard {
+		return true
+	}
+	if !deny {
+		v, ok := ps.match(sub)
+		if ok && v == ViaAccount {
+			return sub.Kind == KindRoot
+		}
+		return ok
+	}
+	switch sub.Kind {
+	case KindAnonymous:
+		return false
+	case KindService:
+		_, ok := ps.match(sub)
+		return ok
+	}
+	if !ps.listsAccount(sub.Account) {
 		return false
 	}
-	if v == ViaAccount {
-		return sub.Kind == KindRoot
+	switch sub.Kind {
+	case KindRoot:
+		return true
+	case KindRoleSession:
+		return ps.listsExact(sub.ARN) && ps.listsRole(sub)
+	case KindRole, KindServiceLinkedRole:
+		return ps.listsRole(sub)
 	}
-	return true
+	return ps.listsExact(sub.ARN)
+}
+
+func (ps *principalSet) listsAccount(a string) bool {
+	for _, x := range ps.accounts {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+func (ps *principalSet) listsExact(arn string) bool {
+	for _, x := range ps.exact {
+		if x == arn {
+			return true
+		}
+	}
+	for _, x := range ps.federated {
+		if x == arn {
+			return true
+		}
+	}
+	return false
+}
+
+func (ps *principalSet) listsRole(sub *Subject) bool {
+	for _, r := range ps.roles {
+		if r.account == sub.Account && r.name == sub.RoleName {
+			return true
+		}
+	}
+	return false
 }

@@ -64,13 +64,15 @@ type Subject struct {
 type Request struct {
 	Subject Subject
 	// Action as given, and its lower-case service prefix and name.
-	Action       string
-	actionLower  string
-	service      string
-	actionName   string
-	Resource     string
-	Context      Lookup
-	wildcardOnly bool
+	Action      string
+	actionLower string
+	service     string
+	actionName  string
+	Resource    string
+	Context     Lookup
+	// resourceService is the service field of the resource ARN.
+	resourceService string
+	wildcardOnly    bool
 }
 
 // NewRequest prepares a request: the action is lowered once here, so
@@ -86,6 +88,16 @@ func (r *Request) Reset(sub Subject, action, resource string, ctx Lookup) {
 	r.Subject, r.Action, r.Resource, r.Context = sub, action, resource, ctx
 	r.actionLower = lowerASCII(action)
 	r.service, r.actionName = r.actionLower, ""
+	r.resourceService = ""
+	if strings.HasPrefix(resource, "arn:") {
+		rest := resource[4:]
+		if i := strings.IndexByte(rest, ':'); i >= 0 {
+			rest = rest[i+1:]
+			if j := strings.IndexByte(rest, ':'); j >= 0 {
+				r.resourceService = rest[:j]
+			}
+		}
+	}
 	if i := strings.IndexByte(r.actionLower, ':'); i >= 0 {
 		r.service, r.actionName = r.actionLower[:i], r.actionLower[i+1:]
 	}

@@ -146,3 +146,31 @@ func literalText(s string) string {
 	}
 	return strings.ReplaceAll(s, string(rune(escByte)), "")
 }
+
+// resolvable reports whether every variable has a single value or a
+// default.
+func (t *template) resolvable(ctx Lookup) bool {
+	for _, p := range t.parts {
+		if p.key == "" || p.hasDef {
+			continue
+		}
+		if ctx == nil {
+			return false
+		}
+		if vals, ok := ctx.Values(p.key); !ok || len(vals) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// hasVar reports whether the template holds a variable (and not only
+// escapes).
+func (t *template) hasVar() bool {
+	for _, p := range t.parts {
+		if p.key != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -569,7 +569,7 @@ def resource_and_boundaries():
                  expected="ImplicitlyDenied", identity=[ALLOW_S3], context={"aws:RequestedRegion": "us-east-1"},
                  extra={"permissionBoundaries": [pol(st(action="s3:*", Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}))]}))
     # NotPrincipal
-    out.append(A(name="Deny NotPrincipal spares the listed user", rule="Deny with NotPrincipal denies everyone except the principals listed", doc=DOC_NOTPRINCIPAL,
+    out.append(A(name="Deny NotPrincipal spares the listed user and account", rule="Deny with NotPrincipal denies everyone except the principals listed (with their account)", doc=DOC_NOTPRINCIPAL,
                  expected="Allowed", identity=[ALLOW_S3], extra=rp({"AWS": [USER, f"arn:aws:iam::{ACCT}:root"]}, effect="Deny", not_principal=True)))
     out.append(A(name="Deny NotPrincipal denies others", rule="Deny with NotPrincipal denies everyone except the principals listed", doc=DOC_NOTPRINCIPAL,
                  expected="ExplicitlyDenied", decidedBy="resourcePolicy", identity=[ALLOW_S3], extra=rp({"AWS": [f"arn:aws:iam::{ACCT}:user/carol"]}, effect="Deny", not_principal=True)))
@@ -578,8 +578,21 @@ def resource_and_boundaries():
                  extra={**rp({"AWS": [USER]}, effect="Deny", not_principal=True), "permissionBoundaries": [ALLOW_ALL]}))
     out.append(A(name="Deny NotPrincipal listing only the account does not spare its users", rule="listing the account in NotPrincipal does not exclude its users", doc=DOC_NOTPRINCIPAL,
                  expected="ExplicitlyDenied", identity=[ALLOW_S3], extra=rp({"AWS": [ACCT]}, effect="Deny", not_principal=True)))
-    out.append(A(name="Deny NotPrincipal spares the session listed", rule="NotPrincipal must list the role session to spare it", doc=DOC_NOTPRINCIPAL,
-                 expected="Allowed", principal=SESSION, identity=[ALLOW_S3], extra=rp({"AWS": [SESSION, ROLE]}, effect="Deny", not_principal=True)))
+    out.append(A(name="Deny NotPrincipal spares the session listed with its role and account", rule="NotPrincipal must list the session, the role and the account to spare a role session", doc=DOC_NOTPRINCIPAL,
+                 expected="Allowed", principal=SESSION, identity=[ALLOW_S3], extra=rp({"AWS": [SESSION, ROLE, ACCT]}, effect="Deny", not_principal=True)))
+    out.append(A(name="Deny NotPrincipal listing session and role but not the account", rule="with Deny, NotPrincipal must also list the account of the spared principal", doc=DOC_NOTPRINCIPAL,
+                 expected="ExplicitlyDenied", principal=SESSION, identity=[ALLOW_S3], extra=rp({"AWS": [SESSION, ROLE]}, effect="Deny", not_principal=True)))
+    out.append(A(name="Deny NotPrincipal listing the user but not the account", rule="with Deny, NotPrincipal must also list the account of the spared principal", doc=DOC_NOTPRINCIPAL,
+                 expected="ExplicitlyDenied", identity=[ALLOW_S3], extra=rp({"AWS": [USER]}, effect="Deny", not_principal=True)))
+    out.append(A(name="Deny NotPrincipal listing session and account but not the role", rule="with Deny, NotPrincipal must list the role of a spared role session", doc=DOC_NOTPRINCIPAL,
+                 expected="ExplicitlyDenied", principal=SESSION, identity=[ALLOW_S3], extra=rp({"AWS": [SESSION, ACCT]}, effect="Deny", not_principal=True)))
+    out.append(A(name="Deny NotPrincipal spares a listed service", rule="Deny with NotPrincipal spares the services listed", doc=DOC_NOTPRINCIPAL,
+                 expected="Allowed", principal="cloudtrail.amazonaws.com", action="s3:PutObject",
+                 extra={"resourcePolicy": pol(st(action="s3:PutObject", Principal={"Service": "cloudtrail.amazonaws.com"}), {"Effect": "Deny", "NotPrincipal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": OBJ})}))
+    out.append(A(name="same account: wildcard grant is not capped by the boundary", rule="within an account, a boundary's implicit deny does not limit a resource policy grant to *", doc=DOC_PB,
+                 expected="Allowed", decidedBy="resourcePolicy", extra={**rp("*"), "permissionBoundaries": [ALLOW_EC2]}))
+    out.append(A(name="same account: wildcard grant is capped by the session policy", rule="a resource policy grant to * does not name the session: the session policy still applies", doc=DOC_SESSION,
+                 expected="ImplicitlyDenied", missingAllow="sessionPolicy", principal=SESSION, extra={**rp("*"), "sessionPolicy": ALLOW_EC2}))
     out.append(A(name="Allow NotPrincipal grants others", rule="Allow with NotPrincipal grants everyone not listed", doc=DOC_NOTPRINCIPAL,
                  expected="Allowed", extra=rp({"AWS": [f"arn:aws:iam::{ACCT}:user/carol"]}, not_principal=True)))
     out.append(A(name="Allow NotPrincipal excludes the listed", rule="Allow with NotPrincipal grants everyone not listed", doc=DOC_NOTPRINCIPAL,
