@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -325,13 +326,17 @@ func (s *Server) paginate(req *Request, raw json.RawMessage) (any, error) {
 		pos += len(l)
 	}
 	delete(m, sp.OutToken)
-	if sp.Trunc != "" {
-		m[sp.Trunc] = json.RawMessage("false")
+	trunc := sp.Trunc
+	if trunc == "" && hasField(sp.New(), "IsTruncated") {
+		trunc = "IsTruncated" // IAM says so even where its paginators do not read it
+	}
+	if trunc != "" {
+		m[trunc] = json.RawMessage("false")
 	}
 	if offset+limit < total {
 		m[sp.OutToken], _ = json.Marshal("awstest-" + strconv.Itoa(offset+limit))
-		if sp.Trunc != "" {
-			m[sp.Trunc] = json.RawMessage("true")
+		if trunc != "" {
+			m[trunc] = json.RawMessage("true")
 		}
 	}
 	out, err := json.Marshal(m)
@@ -354,4 +359,13 @@ func invalidTokenCode(req *Request) string {
 		return "InvalidParameterValue"
 	}
 	return "InvalidNextTokenException"
+}
+
+func hasField(v any, name string) bool {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	_, ok := t.FieldByName(name)
+	return ok
 }
