@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -117,7 +116,7 @@ func orgAnalyzers(r *run, o *org.Organization) (map[string]bool, error) {
 	for _, id := range owners {
 		v := newView(r.snap, id)
 		for _, region := range r.regionsOf(id) {
-			la, err := get[accessanalyzer.ListAnalyzersOutput](v, region, "accessanalyzer", "ListAnalyzers")
+			la, err := get[listAnalyzersOutput](v, region, "accessanalyzer", "ListAnalyzers")
 			if err != nil {
 				if firstErr == nil {
 					firstErr = err
@@ -125,7 +124,7 @@ func orgAnalyzers(r *run, o *org.Organization) (map[string]bool, error) {
 				continue
 			}
 			for _, a := range la.Analyzers {
-				if strings.HasPrefix(string(a.Type), "ORGANIZATION") && string(a.Status) == "ACTIVE" {
+				if strings.HasPrefix(a.Type, "ORGANIZATION") && a.Status == "ACTIVE" {
 					out[region] = true
 				}
 			}
@@ -260,4 +259,16 @@ func normName(s string) string {
 		}
 		return r
 	}, strings.ToLower(s))
+}
+
+// listAnalyzersOutput is ListAnalyzers' output as far as the rules read
+// it. The SDK type's Configuration is a union that encoding/json cannot
+// decode, so the analyzers are read through this narrower shape.
+type listAnalyzersOutput struct {
+	Analyzers []struct {
+		Arn    *string
+		Name   *string
+		Status string
+		Type   string
+	}
 }

@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 
 	"github.com/orgrail/orgrail/internal/findings"
@@ -65,12 +64,12 @@ func checkPartOfOrg(c *Ctx) error {
 }
 
 func checkAccessAnalyzer(c *Ctx) error {
-	la, err := get[accessanalyzer.ListAnalyzersOutput](c.v, c.Region, "accessanalyzer", "ListAnalyzers")
+	la, err := get[listAnalyzersOutput](c.v, c.Region, "accessanalyzer", "ListAnalyzers")
 	if err != nil {
 		return err
 	}
 	for _, a := range la.Analyzers {
-		if string(a.Status) == "ACTIVE" && (string(a.Type) == "ACCOUNT" || string(a.Type) == "ORGANIZATION") {
+		if a.Status == "ACTIVE" && (a.Type == "ACCOUNT" || a.Type == "ORGANIZATION") {
 			c.Pass("", "analyzer %s (%s) is active", aws(a.Name), a.Type)
 			return nil
 		}

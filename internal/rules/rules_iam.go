@@ -149,13 +149,19 @@ func rootCredentials(c *Ctx) (*credUser, map[string]int32, error) {
 }
 
 // rootCentrallyRemoved reports a member account whose root user has no
-// credentials while the organization manages root access centrally:
-// AWS then has nothing to protect with MFA.
-func rootCentrallyRemoved(c *Ctx, root *credUser) bool {
-	if root == nil || c.Org().IsManagementAccount(c.Account.Id) || !c.Org().ServiceAccessEnabled(spIAM) {
+// credentials (no password, access keys or signing certificates, as the
+// account summary says) while the organization manages root access
+// centrally: AWS then has nothing to protect with MFA.
+func rootCentrallyRemoved(c *Ctx, m map[string]int32) bool {
+	if c.Org().IsManagementAccount(c.Account.Id) || !c.Org().ServiceAccessEnabled(spIAM) {
 		return false
 	}
-	return !root.PasswordEnabled && !root.Keys[0].Active && !root.Keys[1].Active && !root.CertActive[0] && !root.CertActive[1]
+	for _, k := range []string{"AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"} {
+		if v, ok := m[k]; !ok || v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func rootMFAOn(root *credUser, m map[string]int32) bool {
@@ -170,7 +176,7 @@ func checkRootMFA(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	if rootCentrallyRemoved(c, root) {
+	if rootCentrallyRemoved(c, m) {
 		c.NA(rootArn(c), "root credentials are removed and managed centrally by the organization")
 		return nil
 	}
@@ -185,7 +191,7 @@ func checkRootHardwareMFA(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	if rootCentrallyRemoved(c, root) {
+	if rootCentrallyRemoved(c, m) {
 		c.NA(rootArn(c), "root credentials are removed and managed centrally by the organization")
 		return nil
 	}
@@ -528,7 +534,7 @@ func checkKMSDecryptInline(c *Ctx) error {
 		}
 	}
 	if len(order) == 0 {
-		c.NA("", "the account has no inline policies")
+		c.Pass("", "the account has no inline policies")
 	}
 	for _, arn := range order {
 		c.Check(len(bad[arn]) == 0, arn, "inline policies scope KMS decryption",
