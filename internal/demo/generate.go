@@ -3,7 +3,9 @@ package demo
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -140,8 +142,15 @@ func writeAccount(w *world, sw *snapshot.Writer, dir string, a *acct, planted []
 	if err != nil {
 		return fmt.Errorf("account %s: %w", a.Id, err)
 	}
+	// Service files are encoded by the snapshot package (same bytes as
+	// Writer.WriteService) but written without the temporary-file rename,
+	// which a fresh output directory does not need.
 	for _, f := range sfs {
-		if err := sw.WriteService(f); err != nil {
+		b, err := snapshot.EncodeServiceFile(f)
+		if err != nil {
+			return err
+		}
+		if err := writeFile(dir, filepath.Join(SnapshotDir, snapshot.Path(f.Account, f.Region, f.Service)), b); err != nil {
 			return err
 		}
 	}
@@ -171,14 +180,37 @@ func writeEvents(w *world, dir string, sum *Summary) error {
 	return writeFile(dir, filepath.Join(EventsDir, "config-compliance-changes.jsonl"), cfg)
 }
 
-// writeFile writes dir/rel with mode 0600, its directories 0700.
+// madeDirs remembers directories already created, saving a MkdirAll
+// per file.
+var madeDirs sync.Map
+
+// writeFile creates dir/rel with mode 0600, its directories 0700. The
+// file is created with mode 0600 (a umask can only remove bits, and
+// orgrail writes into an empty directory).
 func writeFile(dir, rel string, b []byte) error {
 	p := filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(p), snapshot.DirMode); err != nil {
+	parent := filepath.Dir(p)
+	if _, ok := madeDirs.Load(parent); !ok {
+		if err := os.MkdirAll(parent, snapshot.DirMode); err != nil {
+			return err
+		}
+		madeDirs.Store(parent, true)
+	}
+	fh, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, snapshot.FileMode)
+	if errors.Is(err, fs.ErrNotExist) { // a remembered directory was removed since
+		if err = os.MkdirAll(parent, snapshot.DirMode); err == nil {
+			fh, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, snapshot.FileMode)
+		}
+	}
+	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(p, b, snapshot.FileMode); err != nil {
+	if _, err := fh.Write(b); err != nil {
+		fh.Close()
 		return fmt.Errorf("writing %s: %w", p, err)
 	}
-	return os.Chmod(p, snapshot.FileMode)
+	if err := fh.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", p, err)
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"sort"
 	"sync"
@@ -105,12 +106,17 @@ type output struct {
 	data []byte
 }
 
+// gzPool reuses compressors: a flate writer is large to allocate.
+var gzPool = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestCompression)
+	return zw
+}}
+
 func gz(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
+	zw := gzPool.Get().(*gzip.Writer)
+	defer gzPool.Put(zw)
+	zw.Reset(&buf)
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}

@@ -93,7 +93,9 @@ func TestDigestsVerify(t *testing.T) {
 		t.Fatal("no digests or logs")
 	}
 	for key, files := range chains {
-		sort.Slice(files, func(i, j int) bool { return files[i][strings.LastIndex(files[i], "_"):] < files[j][strings.LastIndex(files[j], "_"):] })
+		sort.Slice(files, func(i, j int) bool {
+			return files[i][strings.LastIndex(files[i], "_"):] < files[j][strings.LastIndex(files[j], "_"):]
+		})
 		prevSig, prevHash := "", ""
 		for i, rel := range files {
 			raw := gunzipFile(t, filepath.Join(root, rel))
