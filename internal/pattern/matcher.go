@@ -85,6 +85,12 @@ func (b *Builder) Build() *Matcher {
 	}
 	for i := range m.alts {
 		a := &m.alts[i]
+		a.multi = len(a.conds) > 1
+		if a.multi {
+			for _, c := range a.conds {
+				m.conds[c].track = true
+			}
+		}
 		if len(a.conds) == 0 {
 			m.always = append(m.always, int32(i))
 			continue
@@ -158,11 +164,15 @@ type Matcher struct {
 type cond struct {
 	anchored []int32 // alternatives anchored on this condition
 	weak     bool    // holds for most events (exists:false, anything-but)
+	track    bool    // remember which values satisfied it (for array consistency)
 }
 
 type alt struct {
 	pattern int32
 	conds   []int32
+	// multi is set when two or more conditions test values, so the values
+	// they matched must come from one element of any array of objects.
+	multi bool
 }
 
 // absentCond is a condition that holds when its path has no value.
@@ -183,10 +193,10 @@ func (m *Matcher) Paths() *Paths { return m.paths }
 func (m *Matcher) Match(event []byte, dst []int) ([]int, error) {
 	st := m.pool.Get().(*state)
 	defer m.pool.Put(st)
-	if err := m.paths.Extract(event, st.vals); err != nil {
+	if err := m.paths.Extract(event, st.own); err != nil {
 		return dst, err
 	}
-	return m.matchValues(st.vals, st, dst), nil
+	return m.matchValues(st.own, st, dst), nil
 }
 
 // MatchValues is Match over fields already extracted with m.Paths(),
@@ -208,14 +218,17 @@ func (m *Matcher) matchValues(v *Values, st *state, dst []int) []int {
 			continue
 		}
 		if f := m.fields[e.path]; f != nil {
+			st.cur = int32(i)
 			f.match(e.Value, st)
 		}
 	}
+	st.cur = -1
 	for _, a := range m.absent {
 		if !hasLeaf(v, a.path) {
 			st.hit(a.cond)
 		}
 	}
+	st.vals = v
 	for _, c := range st.sat {
 		for _, a := range m.conds[c].anchored {
 			if st.holds(a) {
@@ -251,15 +264,26 @@ type state struct {
 	patGen  []uint32
 	lower   []byte
 	dst     []int
-	vals    *Values
+	own     *Values // the Values Match extracts into
+	vals    *Values // the Values being matched
+	cur     int32   // the entry being matched, -1 for absence
+
+	// Values that satisfied tracked conditions: per condition a linked
+	// list through hitEntry/hitNext, headed by condHead (valid when the
+	// condition's condGen is current).
+	condHead []int32
+	hitEntry []int32
+	hitNext  []int32
+	choice   []int32 // backtracking scratch of consistent()
 }
 
 func (m *Matcher) newState() *state {
 	return &state{
-		m:       m,
-		condGen: make([]uint32, len(m.conds)),
-		patGen:  make([]uint32, m.patterns),
-		vals:    m.paths.NewValues(),
+		m:        m,
+		condGen:  make([]uint32, len(m.conds)),
+		condHead: make([]int32, len(m.conds)),
+		patGen:   make([]uint32, m.patterns),
+		own:      m.paths.NewValues(),
 	}
 }
 
@@ -271,25 +295,77 @@ func (st *state) begin(dst []int) {
 		st.gen = 1
 	}
 	st.sat = st.sat[:0]
+	st.hitEntry = st.hitEntry[:0]
+	st.hitNext = st.hitNext[:0]
 	st.dst = dst
 }
 
-// hit records that condition c holds for this event.
+// hit records that condition c holds for this event, satisfied by the
+// current entry (or by absence).
 func (st *state) hit(c int32) {
 	if st.condGen[c] != st.gen {
 		st.condGen[c] = st.gen
 		st.sat = append(st.sat, c)
+		st.condHead[c] = -1
+	}
+	if st.cur >= 0 && st.m.conds[c].track {
+		h := st.condHead[c]
+		if h >= 0 && st.hitEntry[h] == st.cur {
+			return // the same value again
+		}
+		st.condHead[c] = int32(len(st.hitEntry))
+		st.hitEntry = append(st.hitEntry, st.cur)
+		st.hitNext = append(st.hitNext, h)
 	}
 }
 
-// holds reports whether every condition of alternative a holds.
+// holds reports whether every condition of alternative a holds, with
+// values that can come from one element of each array of objects.
 func (st *state) holds(a int32) bool {
-	for _, c := range st.m.alts[a].conds {
+	al := &st.m.alts[a]
+	for _, c := range al.conds {
 		if st.condGen[c] != st.gen {
 			return false
 		}
 	}
-	return true
+	if !al.multi || len(st.vals.trails) == 0 {
+		return true
+	}
+	st.choice = st.choice[:0]
+	return st.consistent(al.conds)
+}
+
+// consistent searches for one satisfying value per condition such that
+// all chosen values are pairwise consistent; conditions satisfied by
+// absence choose nothing. The lists are short: this is a small search.
+func (st *state) consistent(conds []int32) bool {
+	if len(conds) == 0 {
+		return true
+	}
+	c := conds[0]
+	h := st.condHead[c]
+	if h < 0 {
+		return st.consistent(conds[1:])
+	}
+	for ; h >= 0; h = st.hitNext[h] {
+		e := st.hitEntry[h]
+		ok := true
+		for _, prev := range st.choice {
+			if !st.vals.consistent(prev, e) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		st.choice = append(st.choice, e)
+		if st.consistent(conds[1:]) {
+			return true
+		}
+		st.choice = st.choice[:len(st.choice)-1]
+	}
+	return false
 }
 
 // altDone records that alternative a holds, and so its pattern matches.

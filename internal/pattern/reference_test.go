@@ -14,53 +14,120 @@ import (
 // event decoded by encoding/json: no scanner, no index, no anchors. The
 // matcher must agree with it on every event.
 func refMatch(alts []alternative, event any) bool {
+	ids := map[*any]int{}
 	for _, a := range alts {
+		var choices [][]refValue // per condition; nil when satisfied by absence
 		ok := true
 		for _, fc := range a {
-			if !refCond(fc, event) {
+			vals, held := refCond(fc, event, ids)
+			if !held {
 				ok = false
 				break
 			}
+			if vals != nil {
+				choices = append(choices, vals)
+			}
 		}
-		if ok {
+		if ok && refConsistent(choices, nil) {
 			return true
 		}
 	}
 	return false
 }
 
-func refCond(fc fieldCond, event any) bool {
-	vals := collect(event, strings.Split(fc.path, "."))
-	var leaves []any
+// refValue is a value with the array elements (of arrays of objects)
+// crossed to reach it, each as array identity and element index.
+type refValue struct {
+	v     any
+	trail [][2]int
+}
+
+// refConsistent tries every choice of one value per condition.
+func refConsistent(choices [][]refValue, chosen []refValue) bool {
+	if len(choices) == 0 {
+		return true
+	}
+	for _, c := range choices[0] {
+		ok := true
+		for _, p := range chosen {
+			if !trailsAgree(p.trail, c.trail) {
+				ok = false
+			}
+		}
+		if ok && refConsistent(choices[1:], append(chosen, c)) {
+			return true
+		}
+	}
+	return false
+}
+
+func trailsAgree(a, b [][2]int) bool {
+	for k := 0; k < len(a) && k < len(b); k++ {
+		if a[k][0] != b[k][0] {
+			return true
+		}
+		if a[k][1] != b[k][1] {
+			return false
+		}
+	}
+	return true
+}
+
+// refCond returns the values satisfying the condition and whether it
+// holds (with nil values when it holds by absence).
+func refCond(fc fieldCond, event any, ids map[*any]int) ([]refValue, bool) {
+	vals := collect(event, strings.Split(fc.path, "."), nil, ids)
+	var leaves []refValue
 	for _, v := range vals {
-		if _, obj := v.(map[string]any); !obj {
+		if _, obj := v.v.(map[string]any); !obj {
 			leaves = append(leaves, v)
+		}
+	}
+	var sat []refValue
+	absent := false
+	for _, v := range leaves {
+		for _, t := range fc.tests {
+			if refTest(t, v.v) {
+				sat = append(sat, v)
+				break
+			}
 		}
 	}
 	for _, t := range fc.tests {
 		if t.op == opNotExists && len(leaves) == 0 {
-			return true
-		}
-		for _, v := range leaves {
-			if refTest(t, v) {
-				return true
-			}
+			absent = true
 		}
 	}
-	return false
+	if len(sat) > 0 {
+		return sat, true
+	}
+	return nil, absent
 }
 
-// collect returns the values at path, crossing arrays.
-func collect(v any, path []string) []any {
+func arrayID(first *any, ids map[*any]int) int {
+	if id, ok := ids[first]; ok {
+		return id
+	}
+	ids[first] = len(ids)
+	return ids[first]
+}
+
+// collect returns the values at path, crossing arrays; the identity of an
+// array is the address of its first element, stable within one event.
+func collect(v any, path []string, trail [][2]int, ids map[*any]int) []refValue {
 	if arr, ok := v.([]any); ok {
-		var out []any
-		for _, e := range arr {
-			out = append(out, collect(e, path)...)
+		var out []refValue
+		for i, e := range arr {
+			t := trail
+			if _, obj := e.(map[string]any); obj && len(path) > 0 {
+				t = append(append([][2]int(nil), trail...), [2]int{arrayID(&arr[0], ids), i})
+			}
+			out = append(out, collect(e, path, t, ids)...)
 		}
 		return out
 	}
 	if len(path) == 0 {
-		return []any{v}
+		return []refValue{{v, trail}}
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -70,7 +137,7 @@ func collect(v any, path []string) []any {
 	if !ok {
 		return nil
 	}
-	return collect(c, path[1:])
+	return collect(c, path[1:], trail, ids)
 }
 
 func refTest(t test, v any) bool {
@@ -180,6 +247,10 @@ var diffPatterns = append([]string{
 	`{"a": [1, "1", true, null, ""], "b": {"c": [{"suffix": "z"}]}}`,
 	`{"a": [{"anything-but": [1, 2]}], "b": {"c": [{"equals-ignore-case": "ÉTÉ"}]}}`,
 	`{"a": [{"wildcard": "*x*y"}], "b": [{"cidr": "10.0.0.0/8"}]}`,
+	`{"b": {"c": ["z"], "d": [1]}}`,
+	`{"a": {"x": [1], "y": [{"exists": false}]}}`,
+	`{"a": {"b": {"c": [1], "d": [2]}, "e": [3]}}`,
+	`{"a": {"b": {"c": [1]}, "$or": [{"e": [3]}, {"b": {"d": [2]}}]}}`,
 }, fuzzPatterns...)
 
 func TestDifferential(t *testing.T) {
@@ -192,6 +263,9 @@ func TestDifferential(t *testing.T) {
 		`{"detail": [{"state": "pending"}, {"c-count": 7}]}`,
 		`{"a": null, "b": {"c": null}}`,
 		`{"a": [], "b": {}}`,
+		`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}, {"b": {"c": 1, "d": 2}, "x": 1}], "b": [{"c": "z", "d": 1}, {"c": "y"}]}`,
+		`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}], "b": [{"c": "z"}, {"d": 1}]}`,
+		`{"a": [{"x": 1, "y": 2}, {"x": 1}], "b": [[{"c": "z", "d": 1}]]}`,
 	} {
 		differential(t, diffPatterns, []byte(ev))
 	}
@@ -203,6 +277,7 @@ func FuzzDifferential(f *testing.F) {
 	f.Add([]byte(ec2Event))
 	f.Add([]byte(`{"a": [2, 3], "b": [{"c": "z"}, {"c": "été"}]}`))
 	f.Add([]byte(`{"detail": {"state": "pending", "c-count": 2e0, "source-ip": "10.9.9.9"}}`))
+	f.Add([]byte(`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}, {"b": {"c": 1, "d": 2}, "x": 1}], "b": [{"c": "z", "d": 1}, {"c": "y"}]}`))
 	f.Fuzz(func(t *testing.T, event []byte) {
 		differential(t, diffPatterns, event)
 	})

@@ -143,8 +143,20 @@ func (s *scanner) array(n *pathNode, depth int) error {
 		s.pos++
 		return nil
 	}
-	for {
-		if err := s.value(n, depth+1); err != nil {
+	v := s.vals
+	id := v.arrays
+	v.arrays++
+	for elem := int32(0); ; elem++ {
+		// Objects inside arrays are tracked so that a pattern's fields
+		// are matched within one element (array consistency).
+		if s.pos < len(s.data) && s.data[s.pos] == '{' && n.children != nil {
+			v.stack = append(v.stack, arrayPos{array: id, elem: elem})
+			err := s.value(n, depth+1)
+			v.stack = v.stack[:len(v.stack)-1]
+			if err != nil {
+				return err
+			}
+		} else if err := s.value(n, depth+1); err != nil {
 			return err
 		}
 		s.skipSpace()

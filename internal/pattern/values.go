@@ -34,10 +34,16 @@ func (v Value) Float() (float64, bool) {
 }
 
 type entry struct {
-	path int32
-	next int32 // index of the next entry of the same path, -1 at the end
+	path  int32
+	next  int32 // index of the next entry of the same path, -1 at the end
+	trail int32 // start in Values.trails of the objects-in-arrays crossed
+	ntr   int32 // how many
 	Value
 }
+
+// arrayPos is one object inside an array on the way to a value: which
+// array (numbered in document order) and which element.
+type arrayPos struct{ array, elem int32 }
 
 // Values holds the fields extracted from one event: for each path of the
 // Paths it was made for, the values found there in document order (several
@@ -47,7 +53,10 @@ type Values struct {
 	entries []entry
 	head    []int32 // per path: first entry, -1 when none
 	tail    []int32
-	buf     []byte // unescaped strings
+	buf     []byte     // unescaped strings
+	trails  []arrayPos // array positions of entries, see entry.trail
+	stack   []arrayPos // the scanner's current array positions
+	arrays  int32      // arrays seen so far
 }
 
 func newValues(n int) *Values {
@@ -59,6 +68,9 @@ func newValues(n int) *Values {
 func (v *Values) reset() {
 	v.entries = v.entries[:0]
 	v.buf = v.buf[:0]
+	v.trails = v.trails[:0]
+	v.stack = v.stack[:0]
+	v.arrays = 0
 	for i := range v.head {
 		v.head[i] = -1
 	}
@@ -66,7 +78,12 @@ func (v *Values) reset() {
 
 func (v *Values) add(path int, k Kind, text []byte) {
 	i := int32(len(v.entries))
-	v.entries = append(v.entries, entry{path: int32(path), next: -1, Value: Value{Kind: k, Text: text}})
+	e := entry{path: int32(path), next: -1, Value: Value{Kind: k, Text: text}}
+	if len(v.stack) > 0 {
+		e.trail, e.ntr = int32(len(v.trails)), int32(len(v.stack))
+		v.trails = append(v.trails, v.stack...)
+	}
+	v.entries = append(v.entries, e)
 	if v.head[path] < 0 {
 		v.head[path] = i
 	} else {
@@ -102,3 +119,21 @@ func (v *Values) First(p int) (Value, bool) {
 
 // Len returns how many values were extracted in all.
 func (v *Values) Len() int { return len(v.entries) }
+
+// consistent reports whether entries i and j can come from one event
+// object: wherever both crossed the same array of objects, they crossed
+// it at the same element.
+func (v *Values) consistent(i, j int32) bool {
+	a, b := &v.entries[i], &v.entries[j]
+	n := min(a.ntr, b.ntr)
+	for k := int32(0); k < n; k++ {
+		x, y := v.trails[a.trail+k], v.trails[b.trail+k]
+		if x.array != y.array {
+			return true
+		}
+		if x.elem != y.elem {
+			return false
+		}
+	}
+	return true
+}
