@@ -344,15 +344,37 @@ func checkBucketVersioning(c *Ctx) error {
 }
 
 func checkBucketLogging(c *Ctx) error {
+	targets := logTargets(c)
 	return eachBucket(c, func(b *bucket) error {
 		out, err := bget[s3.GetBucketLoggingOutput](b, "GetBucketLogging")
 		if err != nil {
 			return err
 		}
 		on := out.LoggingEnabled != nil && aws(out.LoggingEnabled.TargetBucket) != ""
+		if !on && targets[b.Name] {
+			c.NA(b.Arn, "bucket %s receives other buckets' access logs; logging it to itself would loop", b.Name)
+			return nil
+		}
 		c.Check(on, b.Arn, "server access logging is on", "bucket "+b.Name+" has no server access logging")
 		return nil
 	})
+}
+
+// logTargets returns the account's buckets that receive server access
+// logs of other buckets.
+func logTargets(c *Ctx) map[string]bool {
+	out := map[string]bool{}
+	lb, err := get[s3.ListBucketsOutput](c.v, "global", "s3", "ListBuckets")
+	if err != nil {
+		return out
+	}
+	for _, sb := range lb.Buckets {
+		lg, err := getRes[s3.GetBucketLoggingOutput](c.v, "global", "s3", "GetBucketLogging", aws(sb.Name))
+		if err == nil && lg.LoggingEnabled != nil && aws(lg.LoggingEnabled.TargetBucket) != aws(sb.Name) {
+			out[aws(lg.LoggingEnabled.TargetBucket)] = true
+		}
+	}
+	return out
 }
 
 func checkBucketACL(c *Ctx) error {
