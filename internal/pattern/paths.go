@@ -18,8 +18,31 @@ type Paths struct {
 
 type pathNode struct {
 	children map[string]*pathNode
-	leaf     int  // path index, -1 when no path ends here
-	raw      bool // also emit objects found here as Object values
+	small    []child // the same children, when few: scanned, not hashed
+	leaf     int     // path index, -1 when no path ends here
+	raw      bool    // also emit objects found here as Object values
+}
+
+type child struct {
+	key  string
+	node *pathNode
+}
+
+// maxSmall is how many children a node may have and still be searched
+// by comparing keys rather than by hashing.
+const maxSmall = 8
+
+// child returns the child for key, or nil.
+func (n *pathNode) child(key []byte) *pathNode {
+	if n.small != nil || len(n.children) == 0 {
+		for i := range n.small {
+			if c := &n.small[i]; len(c.key) == len(key) && c.key == string(key) {
+				return c.node
+			}
+		}
+		return nil
+	}
+	return n.children[string(key)]
 }
 
 // NewPaths returns an empty set of paths.
@@ -57,6 +80,11 @@ func (p *Paths) add(segs []string, name string, raw bool) int {
 		if c == nil {
 			c = newPathNode()
 			n.children[s] = c
+			if len(n.children) <= maxSmall {
+				n.small = append(n.small, child{s, c})
+			} else {
+				n.small = nil
+			}
 		}
 		n = c
 	}

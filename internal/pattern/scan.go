@@ -111,7 +111,7 @@ func (s *scanner) object(n *pathNode, depth int) error {
 		}
 		s.pos++
 		s.skipSpace()
-		if c := n.children[string(key)]; c != nil {
+		if c := n.child(key); c != nil {
 			err = s.value(c, depth+1)
 		} else {
 			err = s.skipValue()
@@ -239,34 +239,42 @@ func numberLen(d []byte) int {
 }
 
 // stringEnd returns the index of the closing quote of the string whose
-// opening quote is at s.pos, and whether it holds escapes.
+// opening quote is at s.pos, and whether the string holds escapes.
 func (s *scanner) stringEnd() (int, bool, error) {
+	q, err := s.closingQuote()
+	if err != nil {
+		return 0, false, err
+	}
+	return q, bytes.IndexByte(s.data[s.pos+1:q], '\\') >= 0, nil
+}
+
+// closingQuote returns the index of the quote that ends the string whose
+// opening quote is at s.pos.
+func (s *scanner) closingQuote() (int, error) {
 	i := s.pos + 1
-	escaped := false
 	for {
 		j := bytes.IndexByte(s.data[i:], '"')
 		if j < 0 {
-			return 0, false, s.errorf("unterminated string")
+			return 0, s.errorf("unterminated string")
 		}
 		q := i + j
+		if s.data[q-1] != '\\' {
+			return q, nil
+		}
 		// Count the backslashes right before the quote.
 		b := q - 1
 		for b > s.pos && s.data[b] == '\\' {
 			b--
 		}
 		if (q-1-b)%2 == 0 {
-			if !escaped {
-				escaped = bytes.IndexByte(s.data[s.pos+1:q], '\\') >= 0
-			}
-			return q, escaped, nil
+			return q, nil
 		}
-		escaped = true
 		i = q + 1
 	}
 }
 
 func (s *scanner) skipString() error {
-	q, _, err := s.stringEnd()
+	q, err := s.closingQuote()
 	if err != nil {
 		return err
 	}
@@ -315,33 +323,45 @@ func (s *scanner) skipValue() error {
 func (s *scanner) skipContainer() error {
 	var stack [maxDepth]byte
 	depth := 0
-	for s.pos < len(s.data) {
-		switch c := s.data[s.pos]; c {
+	data := s.data
+	for i := s.pos; i < len(data); i++ {
+		c := data[i]
+		if !structural[c] {
+			continue
+		}
+		switch c {
 		case '"':
-			if err := s.skipString(); err != nil {
+			s.pos = i
+			q, err := s.closingQuote()
+			if err != nil {
 				return err
 			}
-			continue
+			i = q
 		case '{', '[':
 			if depth == maxDepth {
+				s.pos = i
 				return s.errorf("nesting deeper than %d", maxDepth)
 			}
 			stack[depth] = c + 2 // '{'+2 == '}', '['+2 == ']'
 			depth++
-		case '}', ']':
+		default: // '}', ']'
 			if depth == 0 || stack[depth-1] != c {
+				s.pos = i
 				return s.errorf("unbalanced %q", c)
 			}
 			depth--
 			if depth == 0 {
-				s.pos++
+				s.pos = i + 1
 				return nil
 			}
 		}
-		s.pos++
 	}
+	s.pos = len(data)
 	return s.errorf("unterminated object or array")
 }
+
+// structural marks the bytes skipContainer stops at.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
 
 // unescape appends the unescaped form of a JSON string body to dst.
 func unescape(dst, src []byte) ([]byte, bool) {
