@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -42,6 +43,13 @@ var generatedOps = []opSpec{
 	{Pkg: "configservice", Op: "DescribeDeliveryChannels", Legacy: false, New: func() any { return new(configservice.DescribeDeliveryChannelsOutput) }},
 	{Pkg: "configservice", Op: "StartConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StartConfigurationRecorderOutput) }},
 	{Pkg: "configservice", Op: "StopConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StopConfigurationRecorderOutput) }},
+	{Pkg: "dynamodb", Op: "CreateTable", Legacy: false, New: func() any { return new(dynamodb.CreateTableOutput) }},
+	{Pkg: "dynamodb", Op: "DeleteItem", Legacy: false, New: func() any { return new(dynamodb.DeleteItemOutput) }},
+	{Pkg: "dynamodb", Op: "DescribeTable", Legacy: false, New: func() any { return new(dynamodb.DescribeTableOutput) }},
+	{Pkg: "dynamodb", Op: "GetItem", Legacy: false, New: func() any { return new(dynamodb.GetItemOutput) }},
+	{Pkg: "dynamodb", Op: "PutItem", Legacy: false, New: func() any { return new(dynamodb.PutItemOutput) }},
+	{Pkg: "dynamodb", Op: "Query", Legacy: false, New: func() any { return new(dynamodb.QueryOutput) }, InToken: "ExclusiveStartKey", OutToken: "LastEvaluatedKey", Limit: "Limit", Trunc: ""},
+	{Pkg: "dynamodb", Op: "UpdateItem", Legacy: false, New: func() any { return new(dynamodb.UpdateItemOutput) }},
 	{Pkg: "ec2", Op: "DescribeFlowLogs", Legacy: true, New: func() any { return new(ec2.DescribeFlowLogsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeInstances", Legacy: true, New: func() any { return new(ec2.DescribeInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNetworkAcls", Legacy: true, New: func() any { return new(ec2.DescribeNetworkAclsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
@@ -139,10 +147,21 @@ var generatedOps = []opSpec{
 	{Pkg: "securityhub", Op: "GetAdministratorAccount", Legacy: true, New: func() any { return new(securityhub.GetAdministratorAccountOutput) }, Method: "GET", URI: "/administrator"},
 	{Pkg: "securityhub", Op: "GetEnabledStandards", Legacy: true, New: func() any { return new(securityhub.GetEnabledStandardsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "POST", URI: "/standards/get"},
 	{Pkg: "securityhub", Op: "ListOrganizationAdminAccounts", Legacy: true, New: func() any { return new(securityhub.ListOrganizationAdminAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/organization/admin", Query: [][2]string{{"Feature", "Feature"}, {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}}},
+	{Pkg: "sns", Op: "CreateTopic", Legacy: false, New: func() any { return new(sns.CreateTopicOutput) }},
 	{Pkg: "sns", Op: "GetTopicAttributes", Legacy: false, New: func() any { return new(sns.GetTopicAttributesOutput) }},
 	{Pkg: "sns", Op: "ListTopics", Legacy: false, New: func() any { return new(sns.ListTopicsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
+	{Pkg: "sns", Op: "Publish", Legacy: false, New: func() any { return new(sns.PublishOutput) }},
+	{Pkg: "sns", Op: "Subscribe", Legacy: false, New: func() any { return new(sns.SubscribeOutput) }},
+	{Pkg: "sqs", Op: "ChangeMessageVisibility", Legacy: false, New: func() any { return new(sqs.ChangeMessageVisibilityOutput) }},
+	{Pkg: "sqs", Op: "CreateQueue", Legacy: false, New: func() any { return new(sqs.CreateQueueOutput) }},
+	{Pkg: "sqs", Op: "DeleteMessage", Legacy: false, New: func() any { return new(sqs.DeleteMessageOutput) }},
+	{Pkg: "sqs", Op: "DeleteQueue", Legacy: false, New: func() any { return new(sqs.DeleteQueueOutput) }},
 	{Pkg: "sqs", Op: "GetQueueAttributes", Legacy: false, New: func() any { return new(sqs.GetQueueAttributesOutput) }},
+	{Pkg: "sqs", Op: "GetQueueUrl", Legacy: false, New: func() any { return new(sqs.GetQueueUrlOutput) }},
 	{Pkg: "sqs", Op: "ListQueues", Legacy: false, New: func() any { return new(sqs.ListQueuesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "sqs", Op: "PurgeQueue", Legacy: false, New: func() any { return new(sqs.PurgeQueueOutput) }},
+	{Pkg: "sqs", Op: "ReceiveMessage", Legacy: false, New: func() any { return new(sqs.ReceiveMessageOutput) }},
+	{Pkg: "sqs", Op: "SendMessage", Legacy: false, New: func() any { return new(sqs.SendMessageOutput) }},
 	{Pkg: "ssoadmin", Op: "DescribePermissionSet", Legacy: false, New: func() any { return new(ssoadmin.DescribePermissionSetOutput) }},
 	{Pkg: "ssoadmin", Op: "GetInlinePolicyForPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.GetInlinePolicyForPermissionSetOutput) }},
 	{Pkg: "ssoadmin", Op: "ListAccountAssignments", Legacy: false, New: func() any { return new(ssoadmin.ListAccountAssignmentsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},

@@ -51,6 +51,10 @@ var extraOps = map[string][]string{
 	"guardduty":   {"CreateDetector"},
 	"securityhub": {"EnableSecurityHub", "BatchImportFindings"},
 	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder"},
+	// Stateful services (sqs.go, sns.go, dynamodb.go).
+	"sqs":      {"CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "DeleteQueue"},
+	"sns":      {"CreateTopic", "Subscribe", "Publish"},
+	"dynamodb": {"CreateTable", "DescribeTable", "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"},
 }
 
 // legacy lists SDK packages that still ship generated deserializers.
