@@ -69,7 +69,7 @@ func guardDutyEvents(w *world) ([]byte, int) {
 					"eventFirstSeen": at.Add(-9 * time.Minute).Format(stamp), "eventLastSeen": at.Add(-2 * time.Minute).Format(stamp)}}}
 		line, _ := json.Marshal(ev)
 		buf.Write(append(line, '\n'))
-		w.planted.Detections = append(w.planted.Detections, detection{EventName: "GuardDuty Finding", EventID: ev.ID, DetectionID: detGuardDuty})
+		w.planted.Detections = append(w.planted.Detections, detection{EventName: "GuardDuty Finding", EventID: ev.ID, DetectionID: guardDutyDetection(f.severity)})
 	}
 	return buf.Bytes(), len(fs)
 }
@@ -156,4 +156,17 @@ func configEvents(w *world) ([]byte, int) {
 	emit(violation{ConfigRule: "S3_BUCKET_VERSIONING_ENABLED", Account: w.logArch.Id, Region: w.home,
 		ResourceArn: "arn:aws:s3:::kumo-org-config-" + w.logArch.Id}, w.at(70), "COMPLIANT", "NON_COMPLIANT")
 	return buf.Bytes(), n
+}
+
+// guardDutyDetection is the built-in detection for a finding's severity.
+func guardDutyDetection(sev float64) string {
+	switch {
+	case sev >= 9:
+		return "guardduty-finding-critical"
+	case sev >= 7:
+		return "guardduty-finding-high"
+	case sev >= 4:
+		return "guardduty-finding-medium"
+	}
+	return "guardduty-finding-low"
 }

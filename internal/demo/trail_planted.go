@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"math/rand/v2"
 	"time"
 )
@@ -46,7 +47,8 @@ const (
 	detScheduleDeletion = "kms-schedule-key-deletion"
 	detDeleteDetector   = "guardduty-detector-deleted"
 	detStopRecorder     = "config-recorder-stopped"
-	detGuardDuty        = "guardduty-finding"
+	detSGChanged        = "ec2-security-group-changed"
+	detAccessKeyOther   = "iam-create-access-key-for-other-user"
 	detConfigNonCompl   = "config-rule-noncompliant"
 )
 
@@ -94,14 +96,14 @@ func plantedEvents(w *world) map[string][]*record {
 			all = append(all, plantedRec{rec: rec, detection: d})
 		}
 	}
-	add(detSGOpenWorld, openSSHEvent(w, r))
+	add(detSGOpenWorld+"|"+detSGChanged, openSSHEvent(w, r))
 	add(detStopLogging, stopLoggingEvents(w, r)...)
 	add(detDeleteTrail, deleteTrailEvent(w, r))
 	login := consoleLogins(w, r)
 	add(detLoginFailed, login[0])
 	add(detLoginNoMFA, login[1])
 	add(detRoot, rootLogin(w, r))
-	add(detCreateAccessKey, createAccessKeyEvent(w, r))
+	add(detCreateAccessKey+"|"+detAccessKeyOther, createAccessKeyEvent(w, r))
 	chain := roleChain(w, r)
 	add("", chain[:3]...)
 	add(detRoleChain, chain[3])
@@ -115,8 +117,10 @@ func plantedEvents(w *world) map[string][]*record {
 	out := map[string][]*record{}
 	for _, p := range all {
 		out[p.rec.RecipientAccountID] = append(out[p.rec.RecipientAccountID], p.rec)
-		if p.detection != "" {
-			w.planted.Detections = append(w.planted.Detections, detection{EventName: p.rec.EventName, EventID: p.rec.EventID, DetectionID: p.detection})
+		for _, id := range strings.Split(p.detection, "|") {
+			if id != "" {
+				w.planted.Detections = append(w.planted.Detections, detection{EventName: p.rec.EventName, EventID: p.rec.EventID, DetectionID: id})
+			}
 		}
 	}
 	return out
