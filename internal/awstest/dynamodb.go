@@ -397,4 +397,3 @@ func sdkValue(v ddbValue) ddbtypes.AttributeValue {
 	}
 	return &ddbtypes.AttributeValueMemberNULL{Value: true}
 }
-
