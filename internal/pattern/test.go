@@ -251,32 +251,11 @@ func parseAnythingBut(arg any, path string) (*anythingBut, error) {
 			return fail(`takes one of prefix, suffix, equals-ignore-case or wildcard`)
 		}
 		for name, v := range x {
-			list, ok := stringList(v)
-			if !ok {
-				return fail(fmt.Sprintf("%s takes a string or an array of strings, got %s", name, describe(v)))
+			p, err := b.addOperator(name, v, path)
+			if err != nil {
+				return nil, err
 			}
-			for _, s := range list {
-				parts = append(parts, name+":"+s)
-				switch name {
-				case "prefix":
-					b.prefixes = append(b.prefixes, s)
-				case "suffix":
-					b.suffixes = append(b.suffixes, s)
-				case "equals-ignore-case":
-					if b.ic == nil {
-						b.ic = map[string]bool{}
-					}
-					b.ic[lower(s)] = true
-				case "wildcard":
-					w, err := compileWildcard(s)
-					if err != nil {
-						return nil, &Error{Path: path, Msg: "anything-but " + err.Error()}
-					}
-					b.wild = append(b.wild, w)
-				default:
-					return fail(fmt.Sprintf("does not take %q (want prefix, suffix, equals-ignore-case or wildcard)", name))
-				}
-			}
+			parts = append(parts, p...)
 		}
 	default:
 		return fail(fmt.Sprintf("takes a string, a number, an array or an operator object, got %s", describe(arg)))
@@ -284,6 +263,42 @@ func parseAnythingBut(arg any, path string) (*anythingBut, error) {
 	sort.Strings(parts)
 	b.text = strings.Join(parts, "\x02")
 	return b, nil
+}
+
+// addOperator adds the operand(s) of {"anything-but": {name: v}} and
+// returns their canonical parts.
+func (b *anythingBut) addOperator(name string, v any, path string) ([]string, error) {
+	fail := func(msg string) ([]string, error) {
+		return nil, &Error{Path: path, Msg: "anything-but " + msg}
+	}
+	list, ok := stringList(v)
+	if !ok {
+		return fail(fmt.Sprintf("%s takes a string or an array of strings, got %s", name, describe(v)))
+	}
+	var parts []string
+	for _, s := range list {
+		parts = append(parts, name+":"+s)
+		switch name {
+		case "prefix":
+			b.prefixes = append(b.prefixes, s)
+		case "suffix":
+			b.suffixes = append(b.suffixes, s)
+		case "equals-ignore-case":
+			if b.ic == nil {
+				b.ic = map[string]bool{}
+			}
+			b.ic[lower(s)] = true
+		case "wildcard":
+			w, err := compileWildcard(s)
+			if err != nil {
+				return nil, &Error{Path: path, Msg: "anything-but " + err.Error()}
+			}
+			b.wild = append(b.wild, w)
+		default:
+			return fail(fmt.Sprintf("does not take %q (want prefix, suffix, equals-ignore-case or wildcard)", name))
+		}
+	}
+	return parts, nil
 }
 
 // excludes reports whether v is one of the values the test rules out.

@@ -101,34 +101,9 @@ func parseMap(n *yaml.Node) ([]*item, error) {
 		if it.field == "" {
 			return nil, &unsupportedFeature{"keyword search with modifiers (an empty field name)"}
 		}
-		var m mods
-		for _, p := range parts[1:] {
-			switch p {
-			case "contains":
-				m.contains = true
-			case "startswith":
-				m.startswith = true
-			case "endswith":
-				m.endswith = true
-			case "all":
-				it.all = true
-			case "re":
-				m.re = true
-			case "i", "m", "s":
-				m.reFlags += p
-			case "cidr":
-				m.cidr = true
-			case "cased":
-				m.cased = true
-			case "exists":
-				it.exists = 1
-			case "fieldref":
-				it.fieldref = true
-			case "gt", "gte", "lt", "lte":
-				m.cmp = p
-			default:
-				return nil, &unsupportedFeature{fmt.Sprintf("modifier %q on field %s", p, it.field)}
-			}
+		m, err := parseModifiers(it, parts[1:])
+		if err != nil {
+			return nil, err
 		}
 		if m.reFlags != "" && !m.re {
 			return nil, &unsupportedFeature{fmt.Sprintf("modifier %q without re on field %s", m.reFlags, it.field)}
@@ -173,6 +148,41 @@ func parseMap(n *yaml.Node) ([]*item, error) {
 		return nil, errors.New("empty map")
 	}
 	return out, nil
+}
+
+// parseModifiers reads the modifiers after a field name; all, exists and
+// fieldref are properties of the item, the rest shape each value's test.
+func parseModifiers(it *item, names []string) (mods, error) {
+	var m mods
+	for _, p := range names {
+		switch p {
+		case "contains":
+			m.contains = true
+		case "startswith":
+			m.startswith = true
+		case "endswith":
+			m.endswith = true
+		case "all":
+			it.all = true
+		case "re":
+			m.re = true
+		case "i", "m", "s":
+			m.reFlags += p
+		case "cidr":
+			m.cidr = true
+		case "cased":
+			m.cased = true
+		case "exists":
+			it.exists = 1
+		case "fieldref":
+			it.fieldref = true
+		case "gt", "gte", "lt", "lte":
+			m.cmp = p
+		default:
+			return m, &unsupportedFeature{fmt.Sprintf("modifier %q on field %s", p, it.field)}
+		}
+	}
+	return m, nil
 }
 
 // matcher tests one value of a field.
