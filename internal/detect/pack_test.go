@@ -1,6 +1,9 @@
 package detect
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -26,5 +29,23 @@ func TestBuiltinLoadsAndCompiles(t *testing.T) {
 	}
 	if _, err := Compile(rules, WithOrgAccounts("111122223333")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDocsListEveryDetection keeps docs/detections.md in step with the pack.
+func TestDocsListEveryDetection(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "detections.md"))
+	if err != nil {
+		t.Skipf("docs absent: %v", err)
+	}
+	rules, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules {
+		row := "| `" + r.ID + "` | " + r.Title + " | " + r.Severity.String() + " | " + r.NistCSF + " |"
+		if !strings.Contains(string(doc), row) {
+			t.Errorf("docs/detections.md lacks the row %q", row)
+		}
 	}
 }
