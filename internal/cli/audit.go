@@ -79,9 +79,9 @@ func (af *auditFlags) run(cmd *cobra.Command, g *Globals) (*rules.Result, error)
 // applies standards, security accounts and exceptions.
 func loadAuditConfig(cmd *cobra.Command, g *Globals, opt *rules.Options) error {
 	explicit := cmd.Flags().Lookup("config") != nil && cmd.Flags().Changed("config") || os.Getenv("ORGRAIL_CONFIG") != ""
-	if _, err := os.Stat(g.ConfigDir); err != nil {
+	if st, err := os.Stat(g.ConfigDir); err != nil || !st.IsDir() {
 		if explicit {
-			return Usage("--config %s: %v", g.ConfigDir, err)
+			return Usage("--config %s: not a configuration directory", g.ConfigDir)
 		}
 		return nil
 	}
