@@ -29,7 +29,8 @@ const maxAlternatives = 1024
 // fieldCond is the condition a pattern places on one field: the event
 // satisfies it when any of the tests matches one of the field's values.
 type fieldCond struct {
-	path  string
+	path  string   // dotted, for messages
+	segs  []string // the keys, which may themselves contain dots
 	tests []test
 }
 
@@ -52,7 +53,7 @@ func parsePattern(doc []byte) ([]alternative, error) {
 	if !ok {
 		return nil, &Error{Msg: "a pattern must be a JSON object"}
 	}
-	return parseObject(obj, "")
+	return parseObject(obj, "", nil)
 }
 
 func join(prefix, key string) string {
@@ -62,8 +63,13 @@ func join(prefix, key string) string {
 	return prefix + "." + key
 }
 
+// appendSeg returns segs+key in a new slice (segs is shared by siblings).
+func appendSeg(segs []string, key string) []string {
+	return append(append(make([]string, 0, len(segs)+1), segs...), key)
+}
+
 // parseObject compiles the object at prefix, expanding $or.
-func parseObject(obj map[string]any, prefix string) ([]alternative, error) {
+func parseObject(obj map[string]any, prefix string, segs []string) ([]alternative, error) {
 	keys := make([]string, 0, len(obj))
 	for k := range obj {
 		keys = append(keys, k)
@@ -78,13 +84,13 @@ func parseObject(obj map[string]any, prefix string) ([]alternative, error) {
 			if len(v) == 0 {
 				return nil, &Error{Path: join(prefix, k), Msg: "an empty object matches nothing; remove it or give it fields"}
 			}
-			branch, err = parseObject(v, join(prefix, k))
+			branch, err = parseObject(v, join(prefix, k), appendSeg(segs, k))
 		case []any:
 			if k == "$or" {
-				branch, err = parseOr(v, prefix)
+				branch, err = parseOr(v, prefix, segs)
 			} else {
 				var fc fieldCond
-				fc, err = parseField(v, join(prefix, k))
+				fc, err = parseField(v, join(prefix, k), appendSeg(segs, k))
 				branch = []alternative{{fc}}
 			}
 		default:
@@ -101,7 +107,7 @@ func parseObject(obj map[string]any, prefix string) ([]alternative, error) {
 	return alts, nil
 }
 
-func parseOr(list []any, prefix string) ([]alternative, error) {
+func parseOr(list []any, prefix string, segs []string) ([]alternative, error) {
 	path := join(prefix, "$or")
 	if len(list) < 2 {
 		return nil, &Error{Path: path, Msg: "$or needs at least two patterns"}
@@ -112,7 +118,7 @@ func parseOr(list []any, prefix string) ([]alternative, error) {
 		if !ok || len(obj) == 0 {
 			return nil, &Error{Path: fmt.Sprintf("%s[%d]", path, i), Msg: "each $or branch must be a non-empty object"}
 		}
-		alts, err := parseObject(obj, prefix)
+		alts, err := parseObject(obj, prefix, segs)
 		if err != nil {
 			return nil, err
 		}
@@ -140,8 +146,8 @@ func product(a, b []alternative, path string) ([]alternative, error) {
 	return out, nil
 }
 
-func parseField(list []any, path string) (fieldCond, error) {
-	fc := fieldCond{path: path}
+func parseField(list []any, path string, segs []string) (fieldCond, error) {
+	fc := fieldCond{path: path, segs: segs}
 	if len(list) == 0 {
 		return fc, &Error{Path: path, Msg: "an empty array matches nothing; give at least one value"}
 	}
@@ -182,5 +188,5 @@ func (fc fieldCond) key() string {
 		parts[i] = t.key()
 	}
 	sort.Strings(parts)
-	return fc.path + "\x00" + strings.Join(parts, "\x01")
+	return strings.Join(fc.segs, "\x03") + "\x00" + strings.Join(parts, "\x01")
 }

@@ -40,7 +40,7 @@ func (b *Builder) Add(pattern []byte) (int, error) {
 	b.patterns++
 	for _, a := range alts {
 		for _, fc := range a {
-			b.paths.Add(fc.path)
+			b.paths.AddSegments(fc.segs, fc.path)
 		}
 	}
 	return id, nil
@@ -117,7 +117,7 @@ func (b *Builder) Build() *Matcher {
 func (m *Matcher) addCond(fc fieldCond) int32 {
 	c := int32(len(m.conds))
 	m.conds = append(m.conds, cond{})
-	p := m.paths.Index(fc.path)
+	p := m.paths.AddSegments(fc.segs, fc.path) // already added: returns its index
 	f := m.fields[p]
 	if f == nil {
 		f = &fieldMatcher{}

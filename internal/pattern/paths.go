@@ -96,7 +96,9 @@ func (p *Paths) add(segs []string, name string, raw bool) int {
 	}
 	n.leaf = len(p.names)
 	p.names = append(p.names, name)
-	p.index[name] = n.leaf
+	if _, taken := p.index[name]; !taken {
+		p.index[name] = n.leaf
+	}
 	return n.leaf
 }
 

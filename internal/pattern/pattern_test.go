@@ -2,6 +2,7 @@ package pattern
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -281,6 +282,24 @@ func TestParseAddr(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("parseAddr(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestKeysWithDots(t *testing.T) {
+	m, err := Compile([]byte(`{"detail": {"a.b": ["dotted"]}}`), []byte(`{"detail": {"a": {"b": ["nested"]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ev, want := range map[string]string{
+		`{"detail": {"a.b": "dotted"}}`:      "[0]",
+		`{"detail": {"a": {"b": "nested"}}}`: "[1]",
+		`{"detail": {"a": {"b": "dotted"}}}`: "[]",
+		`{"detail": {"a.b": "nested"}}`:      "[]",
+	} {
+		got, err := m.Match([]byte(ev), nil)
+		if err != nil || fmt.Sprint(got) != want {
+			t.Errorf("%s: %v %v, want %s", ev, got, err, want)
 		}
 	}
 }

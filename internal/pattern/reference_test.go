@@ -76,7 +76,7 @@ func trailsAgree(a, b [][2]int) bool {
 // refCond returns the values satisfying the condition and whether it
 // holds (with nil values when it holds by absence).
 func refCond(fc fieldCond, event any, ids map[*any]int) ([]refValue, bool) {
-	vals := collect(event, strings.Split(fc.path, "."), nil, ids)
+	vals := collect(event, fc.segs, nil, ids)
 	var leaves []refValue
 	for _, v := range vals {
 		if _, obj := v.v.(map[string]any); !obj {
