@@ -116,11 +116,17 @@ func (p *Paths) Len() int { return len(p.names) }
 // Name returns the path with index i.
 func (p *Paths) Name(i int) string { return p.names[i] }
 
-// Names returns every path, sorted.
+// Names returns every path, sorted, each once.
 func (p *Paths) Names() []string {
 	s := append([]string(nil), p.names...)
 	sort.Strings(s)
-	return s
+	out := s[:0]
+	for i, n := range s {
+		if i == 0 || n != s[i-1] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // NewValues returns an empty Values sized for these paths.
