@@ -78,6 +78,8 @@ func TestOperators(t *testing.T) {
 		// prefix / suffix, with and without case.
 		{"prefix", `{"time": [{"prefix": "2017-12-22"}]}`, true},
 		{"prefix miss", `{"time": [{"prefix": "2017-10-02"}]}`, false},
+		{"prefix region", `{"source": ["aws.ec2"], "region": [{"prefix": "us-"}]}`, true},
+		{"prefix region miss", `{"source": ["aws.ec2"], "region": [{"prefix": "eu-"}]}`, false},
 		{"prefix ignore case", `{"detail": {"service": [{"prefix": {"equals-ignore-case": "EventB"}}]}}`, true},
 		{"prefix keeps case", `{"detail": {"service": [{"prefix": "EventB"}]}}`, false},
 		{"suffix", `{"detail": {"FileName": [{"suffix": ".PNG"}]}}`, true},
