@@ -36,6 +36,7 @@ against CloudTrail's digest files. See docs/trail.md.`,
 // are and which of them to read.
 type trailSelect struct {
 	source   string
+	sources  []string // scan takes several
 	since    string
 	until    string
 	accounts []string
@@ -45,7 +46,11 @@ type trailSelect struct {
 
 func (s *trailSelect) bind(c *cobra.Command) {
 	f := c.Flags()
-	f.StringVar(&s.source, "source", "", "log archive: a directory or s3://bucket/prefix (required)")
+	if c.Name() == "scan" {
+		f.StringArrayVar(&s.sources, "source", nil, "log archive: a directory, a file or s3://bucket/prefix; repeat to scan several (EventBridge events as *.jsonl too)")
+	} else {
+		f.StringVar(&s.source, "source", "", "log archive: a directory or s3://bucket/prefix (required)")
+	}
 	f.StringVar(&s.since, "since", "", "earliest event time: RFC 3339, YYYY-MM-DD, or a duration ago (24h, 7d)")
 	f.StringVar(&s.until, "until", "", "latest event time (exclusive), same forms as --since")
 	f.StringSliceVar(&s.accounts, "account", nil, "only these account ids (repeat or comma-separate)")
@@ -72,7 +77,24 @@ func (s *trailSelect) filter(now time.Time) (trail.Filter, error) {
 
 // open opens the source; a missing directory is unreadable input.
 func (s *trailSelect) open(cmd *cobra.Command, g *Globals) (trail.Source, error) {
-	src, err := trail.Open(cmd.Context(), s.source, trail.S3Options{Profile: g.Profile})
+	return trailOpen(cmd, g, s.source)
+}
+
+// openAll opens every --source of scan.
+func (s *trailSelect) openAll(cmd *cobra.Command, g *Globals) ([]trail.Source, error) {
+	var out []trail.Source
+	for _, spec := range s.sources {
+		src, err := trailOpen(cmd, g, spec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+func trailOpen(cmd *cobra.Command, g *Globals, spec string) (trail.Source, error) {
+	src, err := trail.Open(cmd.Context(), spec, trail.S3Options{Profile: g.Profile})
 	if err != nil {
 		return nil, Usage("%v", err)
 	}
@@ -153,11 +175,11 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 			if err != nil {
 				return err
 			}
-			src, err := sel.open(cmd, g)
+			srcs, err := sel.openAll(cmd, g)
 			if err != nil {
 				return err
 			}
-			res, err := trail.Scan(cmd.Context(), src, trail.ScanOptions{
+			res, err := trail.ScanAll(cmd.Context(), srcs, trail.ScanOptions{
 				IngestOptions: trail.IngestOptions{Filter: f, Workers: sel.workers},
 				Matcher:       m, Org: o,
 			})

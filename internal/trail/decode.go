@@ -78,6 +78,7 @@ type Decoder struct {
 	rerr error // read error once the input is exhausted
 
 	state   decState
+	lines   bool // JSON Lines of EventBridge events
 	wrapped bool // top level is {"Records": [...]}
 	index   int
 	rec     Record
@@ -111,7 +112,16 @@ func (d *Decoder) Reset(r io.Reader) {
 	}
 	d.src = nil
 	d.r, d.w, d.off, d.rerr = 0, 0, 0, nil
-	d.state, d.wrapped, d.index = stStart, false, 0
+	d.state, d.wrapped, d.index, d.lines = stStart, false, 0, false
+}
+
+// ResetEvents makes the decoder read a file of EventBridge events, one
+// JSON object per line (what an EventBridge rule delivers, and the demo's
+// events/*.jsonl). Each record then has Envelope set and Raw is the
+// event's detail.
+func (d *Decoder) ResetEvents(r io.Reader) {
+	d.Reset(r)
+	d.lines = true
 }
 
 // open detects gzip by its magic bytes.
@@ -212,6 +222,9 @@ func (d *Decoder) endErr() error {
 // its bytes are valid until the next call. After an ErrTooLarge error
 // Next may be called again; after any other error the file is abandoned.
 func (d *Decoder) Next() (*Record, error) {
+	if d.lines {
+		return d.nextEvent()
+	}
 	switch d.state {
 	case stStart:
 		if err := d.start(); err != nil {
@@ -251,35 +264,56 @@ func (d *Decoder) Next() (*Record, error) {
 	}
 }
 
-// record captures one array element, which must be an object.
+// record parses one array element, which must be an object, in place in
+// the window: the window grows (up to the size limit) until it holds the
+// whole record, and the parse is redone after each refill. A record over
+// the limit is skipped without being held in memory.
 func (d *Decoder) record(c byte) (*Record, error) {
 	idx := d.index
-	d.index++
 	if c != '{' {
-		d.index = idx
 		return nil, d.fail(ErrSyntax, fmt.Sprintf("a record must be a JSON object, found %q", c))
 	}
 	max := d.MaxRecord
 	if max <= 0 {
 		max = DefaultMaxRecord
 	}
+	for {
+		d.rec.reset(d.buf[d.r:d.w], idx)
+		err := d.rec.parse()
+		if err == nil {
+			n := len(d.rec.Raw)
+			start := d.off + int64(d.r)
+			d.r += n
+			d.index++
+			if n > max {
+				return nil, &DecodeError{Offset: start, Record: idx, Err: ErrTooLarge,
+					Detail: fmt.Sprintf("%d bytes, limit %d; record skipped", n, max)}
+			}
+			return &d.rec, nil
+		}
+		if !errors.Is(err, errShort) {
+			d.state = stFailed
+			return nil, &DecodeError{Offset: d.off + int64(d.r) + int64(d.rec.errAt), Record: idx, Err: ErrSyntax, Detail: err.Error()}
+		}
+		if d.w-d.r > max {
+			return nil, d.skipRecord(idx, max)
+		}
+		if !d.fill(d.r) {
+			return nil, d.endErr()
+		}
+	}
+}
+
+// skipRecord passes over a record larger than max without keeping it.
+func (d *Decoder) skipRecord(idx, max int) error {
 	start := d.off + int64(d.r)
-	raw, size, err := d.capture(d.rec.Raw[:0], max)
+	_, size, err := d.capture(nil, 0)
 	if err != nil {
-		d.index = idx
-		return nil, err
+		return err
 	}
-	if size > int64(max) {
-		d.rec.Raw = raw[:0]
-		return nil, &DecodeError{Offset: start, Record: idx, Err: ErrTooLarge,
-			Detail: fmt.Sprintf("%d bytes, limit %d; record skipped", size, max)}
-	}
-	d.rec.reset(raw, idx)
-	if err := d.rec.parse(); err != nil {
-		d.state = stFailed
-		return nil, &DecodeError{Offset: start + int64(d.rec.errAt), Record: idx, Err: ErrSyntax, Detail: err.Error()}
-	}
-	return &d.rec, nil
+	d.index++
+	return &DecodeError{Offset: start, Record: idx, Err: ErrTooLarge,
+		Detail: fmt.Sprintf("%d bytes, limit %d; record skipped", size, max)}
 }
 
 // capture copies one JSON value (an object or array starting at d.r) into
@@ -532,4 +566,59 @@ func (d *Decoder) finish() error {
 	}
 	d.state = stDone
 	return io.EOF
+}
+
+// nextEvent reads the next EventBridge event of a JSON Lines file.
+func (d *Decoder) nextEvent() (*Record, error) {
+	switch d.state {
+	case stStart:
+		if err := d.open(); err != nil {
+			d.state = stFailed
+			return nil, &DecodeError{Record: -1, Err: ErrCorrupt, Detail: err.Error()}
+		}
+		d.state = stNext
+	case stDone:
+		return nil, io.EOF
+	case stFailed:
+		return nil, errors.New("decoder: Next after a fatal error")
+	}
+	c, ok := d.peek()
+	if !ok {
+		if d.rerr != nil && !errors.Is(d.rerr, io.EOF) {
+			return nil, d.endErr()
+		}
+		d.state = stDone
+		return nil, io.EOF
+	}
+	if c != '{' {
+		return nil, d.fail(ErrSyntax, fmt.Sprintf("an event must be a JSON object, found %q", c))
+	}
+	max := d.MaxRecord
+	if max <= 0 {
+		max = DefaultMaxRecord
+	}
+	idx := d.index
+	for {
+		d.rec = Record{Index: idx, Raw: d.rec.Raw[:0]}
+		n, err := d.rec.parseEnvelope(d.buf[d.r:d.w])
+		if err == nil {
+			d.r += n
+			d.index++
+			if n > max {
+				return nil, &DecodeError{Offset: d.off + int64(d.r-n), Record: idx, Err: ErrTooLarge,
+					Detail: fmt.Sprintf("%d bytes, limit %d; event skipped", n, max)}
+			}
+			return &d.rec, nil
+		}
+		if !errors.Is(err, errShort) {
+			d.state = stFailed
+			return nil, &DecodeError{Offset: d.off + int64(d.r), Record: idx, Err: ErrSyntax, Detail: err.Error()}
+		}
+		if d.w-d.r > max {
+			return nil, d.skipRecord(idx, max)
+		}
+		if !d.fill(d.r) {
+			return nil, d.endErr()
+		}
+	}
 }

@@ -12,6 +12,9 @@ var signinSource = []byte("signin.amazonaws.com")
 
 // DetailType returns the EventBridge detail-type of a record.
 func (r *Record) DetailType() string {
+	if len(r.detailType) > 0 {
+		return Text(r.detailType)
+	}
 	if bytes.Equal(r.EventSource, signinSource) {
 		return DetailTypeSignIn
 	}
@@ -34,8 +37,12 @@ func (r *Record) Service() []byte {
 //	 "account":…,"time":…,"region":…,"resources":[],"detail":<record>}
 //
 // The field values are the record's own JSON string contents, so the
-// result is valid JSON whenever the record is.
+// result is valid JSON whenever the record is. A record that arrived as
+// an EventBridge event is returned as it came.
 func AppendEnvelope(dst []byte, r *Record) []byte {
+	if r.Envelope != nil {
+		return append(dst, r.Envelope...)
+	}
 	dst = append(dst, `{"version":"0","id":"`...)
 	dst = append(dst, r.EventID...)
 	dst = append(dst, `","detail-type":"`...)

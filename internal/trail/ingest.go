@@ -146,7 +146,11 @@ func (w *ingestWorker) file(ctx context.Context, obj *Object) ([]FileError, erro
 	}
 	defer rc.Close()
 	w.cr = countingReader{r: rc}
-	w.dec.Reset(&w.cr)
+	if obj.Loc.Kind == KindEvents {
+		w.dec.ResetEvents(&w.cr)
+	} else {
+		w.dec.Reset(&w.cr)
+	}
 	var errs []FileError
 	n := 0
 	f := &w.opts.Filter

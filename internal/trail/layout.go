@@ -13,6 +13,7 @@ type Kind uint8
 const (
 	KindLog    Kind = 1 << iota // CloudTrail log file (records)
 	KindDigest                  // CloudTrail-Digest file
+	KindEvents                  // JSON Lines of EventBridge events
 )
 
 // Service directory names under AWSLogs/<account>/.
@@ -46,6 +47,10 @@ func ParseKey(key string) Location {
 	segs := strings.Split(key, "/")
 	name := segs[len(segs)-1]
 	parseFileName(name, &loc)
+	if isEventsFile(name) {
+		loc.Kind = KindEvents
+		return loc
+	}
 	i := indexOf(segs[:len(segs)-1], dirRoot)
 	if i < 0 {
 		if loc.Kind == 0 {
@@ -149,9 +154,14 @@ func isAccountID(s string) bool {
 	return true
 }
 
-// isRecordFile reports whether a file name looks like CloudTrail records:
-// .json or .json.gz (and .gz), never a signature sidecar or JSON Lines.
+// isRecordFile reports whether a file name looks like CloudTrail records
+// (.json, .json.gz, .gz) or EventBridge events (.jsonl, .jsonl.gz).
 func isRecordFile(name string) bool {
-	return strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".json.gz") ||
-		(strings.HasSuffix(name, ".gz") && !strings.HasSuffix(name, ".jsonl.gz"))
+	return strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".gz") || isEventsFile(name)
+}
+
+// isEventsFile reports whether a file name is JSON Lines.
+func isEventsFile(name string) bool {
+	name = strings.TrimSuffix(name, ".gz")
+	return strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson")
 }

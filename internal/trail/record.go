@@ -31,6 +31,12 @@ type Record struct {
 	Resources []byte
 	// RequestParameters is the raw "requestParameters" value, if any.
 	RequestParameters []byte
+	// Envelope is set when the record arrived as an EventBridge event
+	// (JSON Lines of events, an SQS message): the event as received, with
+	// Raw its detail.
+	Envelope []byte
+
+	detailType []byte
 
 	errAt int
 }
@@ -127,10 +133,23 @@ func (r *Record) ResourceNames() []string {
 	return out
 }
 
-// parse validates Raw as one JSON object and picks out the fields.
+// parse validates Raw as one JSON object and picks out the fields. It
+// stops after the object's closing brace; r.Raw is then cut there. It
+// returns errShort when Raw ends before the object does.
 func (r *Record) parse() error {
-	p := parser{b: r.Raw}
-	err := p.object(func(key []byte) error {
+	n, err := r.parseFields(r.Raw)
+	r.errAt = n
+	if err == nil {
+		r.Raw = r.Raw[:n:n]
+	}
+	return err
+}
+
+// parseFields validates the object at the start of b, picking out the
+// CloudTrail fields, and returns where it ended.
+func (r *Record) parseFields(b []byte) (int, error) {
+	p := parser{b: b}
+	err := p.objectAt(0, func(key []byte) error {
 		var dst *[]byte
 		switch string(key) {
 		case "eventID":
@@ -162,13 +181,58 @@ func (r *Record) parse() error {
 		}
 		return p.stringOrValue(dst)
 	})
-	if err == nil {
-		if p.skipWS(); p.i != len(p.b) {
-			err = p.errorf("data after the record")
+	return p.i, err
+}
+
+// parseEnvelope validates an EventBridge event and fills the record from
+// it: Envelope is the event, Raw its detail, and the CloudTrail fields
+// come from the detail, falling back on the envelope's id, time, account,
+// region, source and detail-type.
+func (r *Record) parseEnvelope(b []byte) (int, error) {
+	var id, tm, account, region, source, dtype, detail []byte
+	p := parser{b: b}
+	err := p.objectAt(0, func(key []byte) error {
+		switch string(key) {
+		case "id":
+			return p.stringOrValue(&id)
+		case "time":
+			return p.stringOrValue(&tm)
+		case "account":
+			return p.stringOrValue(&account)
+		case "region":
+			return p.stringOrValue(&region)
+		case "source":
+			return p.stringOrValue(&source)
+		case "detail-type":
+			return p.stringOrValue(&dtype)
+		case "detail":
+			return p.span(&detail)
+		}
+		return p.value(1)
+	})
+	if err != nil {
+		return p.i, err
+	}
+	r.Envelope = b[:p.i:p.i]
+	r.Raw = detail
+	if len(detail) > 0 && detail[0] == '{' {
+		if _, err := r.parseFields(detail); err != nil {
+			return p.i, err
 		}
 	}
-	r.errAt = p.i
-	return err
+	fill := func(dst *[]byte, v []byte) {
+		if len(*dst) == 0 {
+			*dst = v
+		}
+	}
+	fill(&r.EventID, id)
+	fill(&r.EventTime, tm)
+	fill(&r.RecipientAccountID, account)
+	fill(&r.AWSRegion, region)
+	fill(&r.EventSource, source)
+	fill(&r.EventName, dtype)
+	r.detailType = dtype
+	return p.i, nil
 }
 
 // span validates a value and stores its bytes in dst.
@@ -183,7 +247,10 @@ func (p *parser) span(dst *[]byte) error {
 
 // identity reads the userIdentity object.
 func (p *parser) identity(r *Record) error {
-	if p.skipWS(); p.i < len(p.b) && p.b[p.i] != '{' {
+	if p.skipWS(); p.i >= len(p.b) {
+		return errShort
+	}
+	if p.b[p.i] != '{' {
 		return p.value(1)
 	}
 	return p.objectAt(1, func(key []byte) error {
@@ -207,13 +274,17 @@ func (p *parser) identity(r *Record) error {
 }
 
 // parser validates JSON held in memory, RFC 8259 grammar, without
-// building values.
+// building values. Running out of bytes is errShort, distinct from a
+// syntax error, so that a streaming caller can read more and retry.
 type parser struct {
 	b []byte
 	i int
 }
 
-var errSyntax = errors.New("syntax error")
+var (
+	errSyntax = errors.New("syntax error")
+	errShort  = errors.New("unexpected end of input")
+)
 
 func (p *parser) errorf(format string, a ...any) error {
 	return fmt.Errorf("%w at offset %d: %s", errSyntax, p.i, fmt.Sprintf(format, a...))
@@ -245,41 +316,46 @@ func (p *parser) stringOrValue(dst *[]byte) error {
 	return p.value(1)
 }
 
-func (p *parser) object(member func(key []byte) error) error {
-	p.skipWS()
-	return p.objectAt(0, member)
-}
-
-// objectAt reads {"k": v, ...} calling member after each key and colon;
-// member must consume the value.
+// objectAt reads {"k": v, ...} at p.i, calling member after each key and
+// colon; member must consume the value.
 func (p *parser) objectAt(depth int, member func(key []byte) error) error {
-	if p.i >= len(p.b) || p.b[p.i] != '{' {
+	if p.skipWS(); p.i >= len(p.b) {
+		return errShort
+	}
+	if p.b[p.i] != '{' {
 		return p.errorf("want an object")
 	}
 	p.i++
-	if p.skipWS(); p.i < len(p.b) && p.b[p.i] == '}' {
+	if p.skipWS(); p.i >= len(p.b) {
+		return errShort
+	}
+	if p.b[p.i] == '}' {
 		p.i++
 		return nil
 	}
 	for {
-		p.skipWS()
-		if p.i >= len(p.b) || p.b[p.i] != '"' {
-			return p.errorf("want a member name")
+		if p.skipWS(); p.i >= len(p.b) {
+			return errShort
+		}
+		if p.b[p.i] != '"' {
+			return p.errorf("want a member name, found %q", p.b[p.i])
 		}
 		s, e, err := p.str()
 		if err != nil {
 			return err
 		}
-		if p.skipWS(); p.i >= len(p.b) || p.b[p.i] != ':' {
+		if p.skipWS(); p.i >= len(p.b) {
+			return errShort
+		}
+		if p.b[p.i] != ':' {
 			return p.errorf("want : after member name %q", truncate(p.b[s:e]))
 		}
 		p.i++
 		if err := member(p.b[s:e]); err != nil {
 			return err
 		}
-		p.skipWS()
-		if p.i >= len(p.b) {
-			return p.errorf("unterminated object")
+		if p.skipWS(); p.i >= len(p.b) {
+			return errShort
 		}
 		switch p.b[p.i] {
 		case ',':
@@ -298,18 +374,17 @@ func (p *parser) value(depth int) error {
 	if depth > maxDepth {
 		return p.errorf("nesting deeper than %d", maxDepth)
 	}
-	p.skipWS()
-	if p.i >= len(p.b) {
-		return p.errorf("want a value")
+	if p.skipWS(); p.i >= len(p.b) {
+		return errShort
 	}
 	switch c := p.b[p.i]; {
+	case c == '"':
+		_, _, err := p.str()
+		return err
 	case c == '{':
 		return p.objectAt(depth, func([]byte) error { return p.value(depth + 1) })
 	case c == '[':
 		return p.array(depth)
-	case c == '"':
-		_, _, err := p.str()
-		return err
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -325,7 +400,10 @@ func (p *parser) value(depth int) error {
 
 func (p *parser) array(depth int) error {
 	p.i++
-	if p.skipWS(); p.i < len(p.b) && p.b[p.i] == ']' {
+	if p.skipWS(); p.i >= len(p.b) {
+		return errShort
+	}
+	if p.b[p.i] == ']' {
 		p.i++
 		return nil
 	}
@@ -333,9 +411,8 @@ func (p *parser) array(depth int) error {
 		if err := p.value(depth + 1); err != nil {
 			return err
 		}
-		p.skipWS()
-		if p.i >= len(p.b) {
-			return p.errorf("unterminated array")
+		if p.skipWS(); p.i >= len(p.b) {
+			return errShort
 		}
 		switch p.b[p.i] {
 		case ',':
@@ -349,38 +426,56 @@ func (p *parser) array(depth int) error {
 	}
 }
 
+// strStop marks the bytes that end a run of plain string characters:
+// the quote, the backslash and control characters.
+var strStop = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
 // str reads a string token at p.i and returns the span of its contents.
 func (p *parser) str() (int, int, error) {
 	p.i++
 	start := p.i
-	for p.i < len(p.b) {
-		c := p.b[p.i]
-		switch {
+	b := p.b
+	for {
+		i := p.i
+		for i < len(b) && !strStop[b[i]] {
+			i++
+		}
+		p.i = i
+		if i >= len(b) {
+			return 0, 0, errShort
+		}
+		switch c := b[i]; {
 		case c == '"':
 			p.i++
-			return start, p.i - 1, nil
+			return start, i, nil
 		case c == '\\':
-			if p.i+1 >= len(p.b) {
-				return 0, 0, p.errorf("unterminated string")
+			if i+1 >= len(b) {
+				return 0, 0, errShort
 			}
-			switch p.b[p.i+1] {
+			switch b[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				p.i += 2
 			case 'u':
-				if p.i+6 > len(p.b) || !isHex4(p.b[p.i+2:p.i+6]) {
+				if i+6 > len(b) {
+					return 0, 0, errShort
+				}
+				if !isHex4(b[i+2 : i+6]) {
 					return 0, 0, p.errorf("bad \\u escape")
 				}
 				p.i += 6
 			default:
-				return 0, 0, p.errorf("bad escape \\%c", p.b[p.i+1])
+				return 0, 0, p.errorf("bad escape \\%c", b[i+1])
 			}
-		case c < 0x20:
-			return 0, 0, p.errorf("control character in string")
 		default:
-			p.i++
+			return 0, 0, p.errorf("control character in string")
 		}
 	}
-	return 0, 0, p.errorf("unterminated string")
 }
 
 func isHex4(b []byte) bool {
@@ -392,15 +487,19 @@ func isHex4(b []byte) bool {
 	return true
 }
 
+// number validates a number. A number is never last in a record, so one
+// cut by the end of the bytes shows up as errShort at the next token.
 func (p *parser) number() error {
 	b := p.b
 	if p.i < len(b) && b[p.i] == '-' {
 		p.i++
 	}
 	switch {
-	case p.i < len(b) && b[p.i] == '0':
+	case p.i >= len(b):
+		return errShort
+	case b[p.i] == '0':
 		p.i++
-	case p.i < len(b) && b[p.i] >= '1' && b[p.i] <= '9':
+	case b[p.i] >= '1' && b[p.i] <= '9':
 		p.digits()
 	default:
 		return p.errorf("bad number")
@@ -408,6 +507,9 @@ func (p *parser) number() error {
 	if p.i < len(b) && b[p.i] == '.' {
 		p.i++
 		if p.digits() == 0 {
+			if p.i >= len(b) {
+				return errShort
+			}
 			return p.errorf("bad number")
 		}
 	}
@@ -417,6 +519,9 @@ func (p *parser) number() error {
 			p.i++
 		}
 		if p.digits() == 0 {
+			if p.i >= len(b) {
+				return errShort
+			}
 			return p.errorf("bad number")
 		}
 	}
@@ -433,8 +538,15 @@ func (p *parser) digits() int {
 }
 
 func (p *parser) literal(word string) error {
-	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
+	n := len(p.b) - p.i
+	if n > len(word) {
+		n = len(word)
+	}
+	if string(p.b[p.i:p.i+n]) != word[:n] {
 		return p.errorf("unexpected %q", p.b[p.i])
+	}
+	if n < len(word) {
+		return errShort
 	}
 	p.i += len(word)
 	return nil

@@ -105,29 +105,28 @@ func (r *ScanResult) Max() severity.Level {
 // rules' suppression is applied in that order, so the output does not
 // depend on the number of workers.
 func Scan(ctx context.Context, src Source, opts ScanOptions) (*ScanResult, error) {
+	return ScanAll(ctx, []Source{src}, opts)
+}
+
+// ScanAll scans several sources (a Log Archive and a directory of
+// EventBridge events, say) as one: detections are merged before sorting
+// and suppression.
+func ScanAll(ctx context.Context, srcs []Source, opts ScanOptions) (*ScanResult, error) {
 	if opts.Matcher == nil {
 		return nil, fmt.Errorf("scan: no matcher")
 	}
-	objs, err := ListAll(ctx, src, &opts.Filter, KindLog)
-	if err != nil {
-		return nil, err
-	}
-	var handlers []*scanHandler
-	newHandler := func() Handler {
-		h := &scanHandler{m: opts.Matcher, src: src}
-		handlers = append(handlers, h)
-		return h
-	}
-	st, ferrs, err := Ingest(ctx, src, objs, opts.IngestOptions, newHandler)
-	if err != nil {
-		return nil, err
-	}
-	res := &ScanResult{Source: src.String(), Stats: st, Errors: ferrs, Partial: len(ferrs) > 0}
+	res := &ScanResult{}
 	var all []Detection
-	for _, h := range handlers {
-		all = append(all, h.found...)
-		res.Errors = append(res.Errors, h.errs...)
+	var names []string
+	for _, src := range srcs {
+		names = append(names, src.String())
+		found, err := scanOne(ctx, src, opts, res)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, found...)
 	}
+	res.Source = strings.Join(names, ", ")
 	res.Partial = len(res.Errors) > 0
 	sortDetections(all)
 	sup := suppressor{}
@@ -144,6 +143,37 @@ func Scan(ctx context.Context, src Source, opts ScanOptions) (*ScanResult, error
 		res.Detections = append(res.Detections, d)
 	}
 	return res, nil
+}
+
+// scanOne ingests one source, adding its counts and errors to res, and
+// returns its detections unsorted.
+func scanOne(ctx context.Context, src Source, opts ScanOptions, res *ScanResult) ([]Detection, error) {
+	f := opts.Filter
+	objs, err := ListAll(ctx, src, &f, KindLog|KindEvents)
+	if err != nil {
+		return nil, err
+	}
+	var handlers []*scanHandler
+	newHandler := func() Handler {
+		h := &scanHandler{m: opts.Matcher, src: src}
+		handlers = append(handlers, h)
+		return h
+	}
+	st, ferrs, err := Ingest(ctx, src, objs, opts.IngestOptions, newHandler)
+	if err != nil {
+		return nil, err
+	}
+	res.Stats.Files += st.Files
+	res.Stats.Records += st.Records
+	res.Stats.Bytes += st.Bytes
+	res.Stats.Failed += st.Failed
+	res.Errors = append(res.Errors, ferrs...)
+	var all []Detection
+	for _, h := range handlers {
+		all = append(all, h.found...)
+		res.Errors = append(res.Errors, h.errs...)
+	}
+	return all, nil
 }
 
 func sortDetections(ds []Detection) {
