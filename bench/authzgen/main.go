@@ -16,8 +16,12 @@ import (
 func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	n := flag.Int("n", 1000, "number of requests")
+	pool := flag.Int("pool", 0, "draw policies from a pool of this many per kind (0: every policy new)")
 	flag.Parse()
 	g := randreq.New(*seed)
+	if *pool > 0 {
+		g = randreq.NewPooled(*seed, *pool)
+	}
 	w := bufio.NewWriter(os.Stdout)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -19,7 +19,41 @@ type Cache struct {
 
 type cacheEntry struct {
 	p   *policy.Policy
+	n   *Named
 	err error
+}
+
+func cacheKey(parts ...[]byte) [32]byte {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+		h.Write([]byte{0})
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// named returns the cached result of a request-file policy entry (its
+// raw bytes at a place in the file), computing it with build on a miss.
+// Hits cost one hash: no JSON is parsed again.
+func (c *Cache) named(where string, raw []byte, build func() (*Named, error)) (*Named, error) {
+	k := cacheKey([]byte("entry"), []byte(where), raw)
+	c.mu.RLock()
+	e, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		c.mu.Lock()
+		c.hits++
+		c.mu.Unlock()
+		return e.n, e.err
+	}
+	n, err := build()
+	c.mu.Lock()
+	c.m[k] = cacheEntry{n: n, err: err}
+	c.misses++
+	c.mu.Unlock()
+	return n, err
 }
 
 // NewCache returns an empty cache.
@@ -29,12 +63,7 @@ func NewCache() *Cache { return &Cache{m: map[[32]byte]cacheEntry{}} }
 // Errors are cached too, so a bad policy repeated a million times is
 // parsed once.
 func (c *Cache) Compile(id string, src []byte) (*policy.Policy, error) {
-	h := sha256.New()
-	h.Write([]byte(id))
-	h.Write([]byte{0})
-	h.Write(src)
-	var k [32]byte
-	h.Sum(k[:0])
+	k := cacheKey([]byte("policy"), []byte(id), src)
 	c.mu.RLock()
 	e, ok := c.m[k]
 	c.mu.RUnlock()

@@ -43,6 +43,8 @@ type requestContext struct {
 	given   policy.MapContext
 	derived [7][1]string
 	has     [7]bool
+	sub     *policy.Subject
+	arnDone bool
 }
 
 const (
@@ -74,12 +76,12 @@ func (rc *requestContext) fill(in *Input) {
 		}
 	}
 	rc.has = [7]bool{}
+	rc.sub, rc.arnDone = sub, false
 	if sub.Kind == policy.KindService {
 		set(dIsService, "true")
 		set(dServiceName, sub.ARN)
 	} else if sub.Kind != policy.KindAnonymous {
 		set(dIsService, "false")
-		set(dPrincipalArn, principalArn(sub))
 		set(dPrincipalAccount, sub.Account)
 		if sub.Kind == policy.KindUser {
 			set(dUsername, sub.UserName)
@@ -94,7 +96,18 @@ func (rc *requestContext) Values(k string) ([]string, bool) {
 	if v, ok := rc.given[k]; ok {
 		return v, true
 	}
-	if i, ok := derivedKeys[k]; ok && rc.has[i] {
+	i, ok := derivedKeys[k]
+	if !ok {
+		return nil, false
+	}
+	if i == dPrincipalArn && !rc.arnDone {
+		// Built on demand: a role session's role ARN costs a string.
+		rc.arnDone = true
+		if k := rc.sub.Kind; k != policy.KindService && k != policy.KindAnonymous {
+			rc.derived[i][0], rc.has[i] = principalArn(rc.sub), true
+		}
+	}
+	if rc.has[i] {
 		return rc.derived[i][:], true
 	}
 	return nil, false

@@ -48,10 +48,10 @@ func (st *evalState) prepare(in *Input, res *Result, explain bool) {
 	st.req.Reset(in.Principal, in.Action, in.Resource, &st.ctx)
 }
 
+// say adds a line to the explanation. Callers guard it with
+// st.explain so that its arguments are not boxed on the fast path.
 func (st *evalState) say(format string, a ...any) {
-	if st.explain {
-		st.res.Explanation = append(st.res.Explanation, fmt.Sprintf(format, a...))
-	}
+	st.res.Explanation = append(st.res.Explanation, fmt.Sprintf(format, a...))
 }
 
 // scan checks one policy for a statement of effect eff and records the
@@ -93,7 +93,7 @@ func (e *Engine) plan(in *Input, req *policy.Request) flow {
 	resMgmt := in.ResourceIsManagementAccount || (in.PrincipalIsManagementAccount && f.same)
 	f.rcp = len(in.RCPs) > 0 && !slr && !resMgmt && e.rcpServices[req.Service()]
 	f.identityImplied = sub.Kind == policy.KindRoot && f.same
-	svc, action := req.Service(), strings.ToLower(in.Action)
+	svc, action := req.Service(), req.ActionName()
 	switch {
 	case svc == "sts" && strings.Contains(in.Resource, ":role/") && isTrustAction(action):
 		f.resLayer, f.mandatory = LayerTrust, true
@@ -107,8 +107,8 @@ func (e *Engine) plan(in *Input, req *policy.Request) flow {
 // role's trust policy.
 func isTrustAction(a string) bool {
 	switch a {
-	case "sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity",
-		"sts:tagsession", "sts:setsourceidentity", "sts:setcontext":
+	case "assumerole", "assumerolewithsaml", "assumerolewithwebidentity",
+		"tagsession", "setsourceidentity", "setcontext":
 		return true
 	}
 	return false
@@ -116,9 +116,11 @@ func isTrustAction(a string) bool {
 
 func (e *Engine) run(st *evalState) Decision {
 	in := st.in
-	if st.req.Service() == "sts" && strings.EqualFold(in.Action, "sts:GetCallerIdentity") {
+	if st.req.Service() == "sts" && st.req.ActionName() == "getcalleridentity" {
 		// AWS STS: no permission is needed, and a deny does not stop it.
-		st.say("sts:GetCallerIdentity needs no permission and cannot be denied")
+		if st.explain {
+			st.say("sts:GetCallerIdentity needs no permission and cannot be denied")
+		}
 		return st.allowed(LayerNone)
 	}
 	f := e.plan(in, &st.req)
@@ -127,7 +129,9 @@ func (e *Engine) run(st *evalState) Decision {
 	}
 	if awsOwned(in.Resource) && !readOnlyAction(st.req.ActionName()) {
 		st.missing(LayerResource, "")
-		st.say("%s is owned by AWS (a managed policy, reserved role or AWS alias): customers can only read it", in.Resource)
+		if st.explain {
+			st.say("%s is owned by AWS (a managed policy, reserved role or AWS alias): customers can only read it", in.Resource)
+		}
 		return ImplicitlyDenied
 	}
 	if !st.levels(LayerRCP, in.RCPs, f.rcp) || !st.levels(LayerSCP, in.SCPs, f.scp) {
@@ -136,7 +140,9 @@ func (e *Engine) run(st *evalState) Decision {
 	for i := range in.Endpoints {
 		if ok, _ := st.scan(LayerEndpoint, &in.Endpoints[i], policy.Allow, policy.ScanOptions{}); !ok {
 			st.missing(LayerEndpoint, in.Endpoints[i].ID)
-			st.say("VPC endpoint policy %s has no statement that allows the request", in.Endpoints[i].ID)
+			if st.explain {
+				st.say("VPC endpoint policy %s has no statement that allows the request", in.Endpoints[i].ID)
+			}
 			return ImplicitlyDenied
 		}
 	}
@@ -154,7 +160,9 @@ func (st *evalState) denies(f *flow) (Decision, bool) {
 			if st.res != nil {
 				st.res.DecidedBy = layer
 			}
-			st.say("%s %s explicitly denies the request", layer, n.ID)
+			if st.explain {
+				st.say("%s %s explicitly denies the request", layer, n.ID)
+			}
 		}
 		return ok && st.res == nil
 	}
@@ -200,7 +208,9 @@ func (st *evalState) denies(f *flow) (Decision, bool) {
 	if found {
 		return ExplicitlyDenied, true
 	}
-	st.say("no explicit deny applies")
+	if st.explain {
+		st.say("no explicit deny applies")
+	}
 	return 0, false
 }
 
@@ -208,7 +218,9 @@ func (st *evalState) denies(f *flow) (Decision, bool) {
 func (st *evalState) levels(layer Layer, lv []Level, applies bool) bool {
 	if !applies {
 		if len(lv) > 0 {
-			st.say("%s policies do not apply to this request", layer)
+			if st.explain {
+				st.say("%s policies do not apply to this request", layer)
+			}
 		}
 		return true
 	}
@@ -225,11 +237,15 @@ func (st *evalState) levels(layer Layer, lv []Level, applies bool) bool {
 		}
 		if !allowed {
 			st.missing(layer, lv[i].ID)
-			st.say("no %s attached at level %s allows the request: every level from the root to the account must allow", layer, lv[i].ID)
+			if st.explain {
+				st.say("no %s attached at level %s allows the request: every level from the root to the account must allow", layer, lv[i].ID)
+			}
 			return false
 		}
 	}
-	st.say("every %s level allows the request", layer)
+	if st.explain {
+		st.say("every %s level allows the request", layer)
+	}
 	return true
 }
 
@@ -247,15 +263,14 @@ func (st *evalState) missing(layer Layer, level string) {
 // in a customer's namespace: AWS managed policies, IAM Identity Center
 // reserved roles and AWS managed KMS aliases.
 func awsOwned(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	if !strings.HasPrefix(arn, "arn:") {
 		return false
 	}
-	switch res := parts[5]; parts[2] {
-	case "iam":
-		return (parts[4] == "aws" && strings.HasPrefix(res, "policy/")) || strings.HasPrefix(res, "role/aws-reserved/")
-	case "kms":
-		return strings.HasPrefix(res, "alias/aws/")
+	switch {
+	case strings.Contains(arn, ":iam::"):
+		return strings.Contains(arn, ":iam::aws:policy/") || strings.Contains(arn, ":role/aws-reserved/")
+	case strings.Contains(arn, ":kms:"):
+		return strings.Contains(arn, ":alias/aws/")
 	}
 	return false
 }

@@ -12,7 +12,9 @@ func (st *evalState) grant(f *flow) Decision {
 		opt := policy.ScanOptions{RequirePrincipal: true, All: true}
 		resAllowed, via = st.scan(f.resLayer, in.ResourcePolicy, policy.Allow, opt)
 		if resAllowed {
-			st.say("the %s allows the caller (named as %s)", f.resLayer, via)
+			if st.explain {
+				st.say("the %s allows the caller (named as %s)", f.resLayer, via)
+			}
 		}
 	}
 	if !f.iam {
@@ -22,12 +24,16 @@ func (st *evalState) grant(f *flow) Decision {
 			return st.allowed(f.resLayer)
 		}
 		st.missing(f.resLayer, "")
-		st.say("the caller is not an IAM principal and no resource policy statement allows it")
+		if st.explain {
+			st.say("the caller is not an IAM principal and no resource policy statement allows it")
+		}
 		return ImplicitlyDenied
 	}
 	if f.mandatory && !resAllowed {
 		st.missing(f.resLayer, "")
-		st.say("a %s must allow the request even within one account, and none does", f.resLayer)
+		if st.explain {
+			st.say("a %s must allow the request even within one account, and none does", f.resLayer)
+		}
 		return ImplicitlyDenied
 	}
 	if f.same && resAllowed {
@@ -35,19 +41,27 @@ func (st *evalState) grant(f *flow) Decision {
 		case policy.ViaPrincipal, policy.ViaFederated, policy.ViaCanonical:
 			// Granted to the user or the session itself: an implicit deny
 			// in identity, boundary or session policies does not limit it.
-			st.say("within one account, a %s grant to the caller itself needs nothing more", f.resLayer)
+			if st.explain {
+				st.say("within one account, a %s grant to the caller itself needs nothing more", f.resLayer)
+			}
 			return st.allowed(f.resLayer)
 		case policy.ViaRole:
-			st.say("the grant names the role, not the session: the boundary and session policies still apply")
+			if st.explain {
+				st.say("the grant names the role, not the session: the boundary and session policies still apply")
+			}
 			return st.limits(f.resLayer, true)
 		case policy.ViaWildcard:
 			// A grant to everyone is not limited by the boundary, but it
 			// does not name the session either: session policies apply.
-			st.say("the grant is to everyone: the boundary does not limit it, session policies still do")
+			if st.explain {
+				st.say("the grant is to everyone: the boundary does not limit it, session policies still do")
+			}
 			return st.limits(f.resLayer, false)
 		}
 		// Naming the account delegates to the account's IAM policies.
-		st.say("the grant names the account, so the identity policies must allow too")
+		if st.explain {
+			st.say("the grant names the account, so the identity policies must allow too")
+		}
 	}
 	idAllowed := f.identityImplied
 	for i := range in.Identity {
@@ -60,14 +74,20 @@ func (st *evalState) grant(f *flow) Decision {
 	}
 	if !idAllowed {
 		st.missing(LayerIdentity, "")
-		st.say("no identity-based policy allows the request")
+		if st.explain {
+			st.say("no identity-based policy allows the request")
+		}
 		return ImplicitlyDenied
 	}
-	st.say("an identity-based policy allows the request")
+	if st.explain {
+		st.say("an identity-based policy allows the request")
+	}
 	if !f.same && !resAllowed {
 		layer := f.resLayer
 		st.missing(layer, "")
-		st.say("the resource is in account %s, another account than the caller's: its %s must allow the caller too", in.ResourceAccount, layer)
+		if st.explain {
+			st.say("the resource is in account %s, another account than the caller's: its %s must allow the caller too", in.ResourceAccount, layer)
+		}
 		return ImplicitlyDenied
 	}
 	return st.limits(LayerIdentity, true)
@@ -84,14 +104,18 @@ func (st *evalState) limits(by Layer, boundaries bool) Decision {
 		}
 		if ok, _ := st.scan(LayerBoundary, &in.Boundaries[i], policy.Allow, opt); !ok {
 			st.missing(LayerBoundary, "")
-			st.say("the permissions boundary %s does not allow the request", in.Boundaries[i].ID)
+			if st.explain {
+				st.say("the permissions boundary %s does not allow the request", in.Boundaries[i].ID)
+			}
 			return ImplicitlyDenied
 		}
 	}
 	for i := range in.Session {
 		if ok, _ := st.scan(LayerSession, &in.Session[i], policy.Allow, opt); !ok {
 			st.missing(LayerSession, "")
-			st.say("the session policy %s does not allow the request", in.Session[i].ID)
+			if st.explain {
+				st.say("the session policy %s does not allow the request", in.Session[i].ID)
+			}
 			return ImplicitlyDenied
 		}
 	}
@@ -102,6 +126,8 @@ func (st *evalState) allowed(by Layer) Decision {
 	if st.res != nil {
 		st.res.DecidedBy, st.res.MissingAllow, st.res.Level = by, "", ""
 	}
-	st.say("allowed")
+	if st.explain {
+		st.say("allowed")
+	}
 	return Allowed
 }

@@ -214,6 +214,11 @@ func (l *Loader) one(where string, raw json.RawMessage) (*Named, error) {
 	if isNull(raw) {
 		return nil, nil
 	}
+	return l.Cache.named(where, raw, func() (*Named, error) { return l.build(where, raw) })
+}
+
+// build reads and compiles one policy entry (on a cache miss).
+func (l *Loader) build(where string, raw json.RawMessage) (*Named, error) {
 	id, doc := where, []byte(raw)
 	var np namedPolicy
 	if json.Unmarshal(raw, &np) == nil && (!isNull(np.Policy) || !isNull(np.Document)) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Policy is a compiled policy document. It is immutable and safe for
@@ -17,12 +18,36 @@ type Policy struct {
 	Warnings Errors
 
 	stmts []stmt
-	// byService maps a lower-case service prefix to the statements that
-	// can apply to its actions; other services use generic.
-	byService map[string][]int32
-	generic   []int32
-	hasDeny   bool
-	hasAllow  bool
+	// index lists, per effect, the statements that can apply to each
+	// service prefix (by interned id), so a scan looks only at those.
+	index    [2]effectIndex
+	hasDeny  bool
+	hasAllow bool
+}
+
+// effectIndex maps service ids to statement lists for one effect.
+// Statements whose actions name no literal service are in generic and
+// merged into every list.
+type effectIndex struct {
+	services []int32 // sorted
+	lists    [][]int32
+	generic  []int32
+}
+
+func (x *effectIndex) lookup(id int32) []int32 {
+	lo, hi := 0, len(x.services)
+	for lo < hi {
+		m := (lo + hi) / 2
+		switch v := x.services[m]; {
+		case v == id:
+			return x.lists[m]
+		case v < id:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return x.generic
 }
 
 // stmt is a compiled statement.
@@ -43,11 +68,12 @@ type stmt struct {
 
 	conds []cond
 
-	// resVars are the Resource or NotResource entries with policy
-	// variables. AWS says an unresolvable variable "might cause the
-	// entire statement to be invalid": orgrail treats the statement as
-	// invalid when such an entry names the request's service, and as a
-	// non-matching entry otherwise (see docs/authz.md).
+	// resVars are the NotResource entries with policy variables. AWS
+	// says an unresolvable variable "might cause the entire statement to
+	// be invalid": orgrail treats a statement as invalid when such a
+	// NotResource entry names the request's service. Elsewhere an entry
+	// with an unresolvable variable simply matches nothing (see
+	// docs/authz.md).
 	resVars []resVar
 }
 
@@ -75,7 +101,7 @@ func Compile(id string, src []byte) (*Policy, error) {
 // CompileDocument turns a parsed document into its evaluation form.
 func CompileDocument(id string, doc *Document) (*Policy, error) {
 	vars := doc.Version == "2012-10-17"
-	p := &Policy{ID: id, Doc: doc, byService: map[string][]int32{}}
+	p := &Policy{ID: id, Doc: doc}
 	var errs Errors
 	warns := append(Errors(nil), doc.Warnings...)
 	for i := range doc.Statements {
@@ -96,7 +122,7 @@ func CompileDocument(id string, doc *Document) (*Policy, error) {
 		return nil, errs
 	}
 	p.Warnings = warns
-	p.index()
+	p.buildIndex()
 	return p, nil
 }
 
@@ -123,7 +149,7 @@ func compileStatement(st *Statement, vars bool, warns *Errors) (stmt, error) {
 		s.resources = append(s.resources, p)
 	}
 	for i := range s.resources {
-		if t := s.resources[i].tmpl; t != nil && t.hasVar() {
+		if t := s.resources[i].tmpl; st.NotResource && t != nil && t.hasVar() {
 			svc := "*"
 			if parts := strings.SplitN(s.resources[i].raw, ":", 4); len(parts) == 4 {
 				svc = parts[2]
@@ -151,43 +177,82 @@ func compileAction(a string) actionPattern {
 	return actionPattern{service: l[:i], name: compileGlob(l[i+1:], false)}
 }
 
-// index groups statements by the services their actions name.
-func (p *Policy) index() {
-	var generic []int32
-	services := map[string][]int32{}
-	for i, s := range p.stmts {
-		literal := !s.notAction
-		for _, a := range s.actions {
-			if a.service == "" {
-				literal = false
+// buildIndex groups statements by effect and by the services their actions
+// name.
+func (p *Policy) buildIndex() {
+	for e, eff := range []Effect{Allow, Deny} {
+		var generic []int32
+		services := map[int32][]int32{}
+		for i, s := range p.stmts {
+			if s.effect != eff {
+				continue
+			}
+			literal := !s.notAction
+			for _, a := range s.actions {
+				if a.service == "" {
+					literal = false
+				}
+			}
+			if !literal {
+				generic = append(generic, int32(i))
+				continue
+			}
+			seen := map[int32]bool{}
+			for _, a := range s.actions {
+				id := serviceID(a.service, true)
+				if !seen[id] {
+					seen[id] = true
+					services[id] = append(services[id], int32(i))
+				}
 			}
 		}
-		if !literal {
-			generic = append(generic, int32(i))
-			continue
+		x := &p.index[e]
+		x.generic = generic
+		for id := range services {
+			x.services = append(x.services, id)
 		}
-		seen := map[string]bool{}
-		for _, a := range s.actions {
-			if !seen[a.service] {
-				seen[a.service] = true
-				services[a.service] = append(services[a.service], int32(i))
-			}
+		sort.Slice(x.services, func(a, b int) bool { return x.services[a] < x.services[b] })
+		for _, id := range x.services {
+			merged := append(append([]int32(nil), services[id]...), generic...)
+			sort.Slice(merged, func(a, b int) bool { return merged[a] < merged[b] })
+			x.lists = append(x.lists, merged)
 		}
-	}
-	p.generic = generic
-	for svc, list := range services {
-		merged := append(append([]int32(nil), list...), generic...)
-		sort.Slice(merged, func(a, b int) bool { return merged[a] < merged[b] })
-		p.byService[svc] = merged
 	}
 }
 
-// candidates returns the statements that can apply to a service.
-func (p *Policy) candidates(service string) []int32 {
-	if l, ok := p.byService[service]; ok {
-		return l
+// candidates returns the statements of effect e that can apply to a
+// request.
+func (p *Policy) candidates(e Effect, r *Request) []int32 {
+	return p.index[e-1].lookup(r.serviceID)
+}
+
+// serviceIDs interns lower-case service prefixes, so that a request
+// finds its statements with one map lookup instead of one per policy.
+var serviceIDs = struct {
+	sync.RWMutex
+	m map[string]int32
+}{m: map[string]int32{}}
+
+// serviceID returns the id of a service prefix, or -1 when it is unknown
+// and create is false.
+func serviceID(s string, create bool) int32 {
+	serviceIDs.RLock()
+	id, ok := serviceIDs.m[s]
+	serviceIDs.RUnlock()
+	if ok || !create {
+		if !ok {
+			return -1
+		}
+		return id
 	}
-	return p.generic
+	serviceIDs.Lock()
+	defer serviceIDs.Unlock()
+	if id, ok := serviceIDs.m[s]; ok {
+		return id
+	}
+	id = int32(len(serviceIDs.m))
+	serviceIDs.m[strings.Clone(s)] = id
+	return id
 }
 
 // Statements returns how many statements the policy has.

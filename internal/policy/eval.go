@@ -32,9 +32,9 @@ func (p *Policy) Scan(r *Request, e Effect, opt ScanOptions, out *[]Match) (bool
 		return false, ViaNone
 	}
 	found, best := false, ViaNone
-	for _, i := range p.candidates(r.service) {
+	for _, i := range p.candidates(e, r) {
 		s := &p.stmts[i]
-		if s.effect != e || !s.matchAction(r) {
+		if !s.matchAction(r) {
 			continue
 		}
 		if len(s.resVars) > 0 && !s.resolvable(r) {

@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 // PrincipalKind is the kind of caller making a request.
 type PrincipalKind uint8
@@ -72,6 +75,8 @@ type Request struct {
 	Context     Lookup
 	// resourceService is the service field of the resource ARN.
 	resourceService string
+	serviceID       int32
+	lowerBuf        []byte
 	wildcardOnly    bool
 }
 
@@ -86,7 +91,7 @@ func NewRequest(sub Subject, action, resource string, ctx Lookup) *Request {
 // Reset fills r in place, for callers that reuse requests.
 func (r *Request) Reset(sub Subject, action, resource string, ctx Lookup) {
 	r.Subject, r.Action, r.Resource, r.Context = sub, action, resource, ctx
-	r.actionLower = lowerASCII(action)
+	r.actionLower = lowerInto(&r.lowerBuf, action)
 	r.service, r.actionName = r.actionLower, ""
 	r.resourceService = ""
 	if strings.HasPrefix(resource, "arn:") {
@@ -101,6 +106,7 @@ func (r *Request) Reset(sub Subject, action, resource string, ctx Lookup) {
 	if i := strings.IndexByte(r.actionLower, ':'); i >= 0 {
 		r.service, r.actionName = r.actionLower[:i], r.actionLower[i+1:]
 	}
+	r.serviceID = serviceID(r.service, false)
 }
 
 // ActionName returns the lower-case action name without its service.
@@ -117,6 +123,36 @@ func lowerASCII(s string) string {
 		}
 	}
 	return s
+}
+
+// lowerInto lowers s using buf for storage, so that a reused Request
+// lowers actions without allocating. The result aliases buf and is only
+// valid until the next call with the same buf.
+func lowerInto(buf *[]byte, s string) string {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			upper = true
+			break
+		}
+		if s[i] >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	if !upper {
+		return s
+	}
+	b := append((*buf)[:0], s...)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+		if c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	*buf = b
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // MapContext is a Lookup over a map whose keys are already lower case.

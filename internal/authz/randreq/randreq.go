@@ -21,11 +21,43 @@ type Generator struct {
 	// Anonymous and ServicePrincipals allow those callers.
 	Anonymous bool
 	Services  bool
+	// pools, when set, hold a fixed number of policies of each kind that
+	// requests draw from, as in a real organization where many requests
+	// share a few hundred policies.
+	pools map[string][]map[string]any
 }
 
-// New returns a Generator for a seed.
+// New returns a Generator for a seed; every policy it makes is new.
 func New(seed uint64) *Generator {
 	return &Generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), Anonymous: true, Services: true}
+}
+
+// NewPooled returns a Generator whose requests share poolSize policies
+// of each kind (identity, boundary, session, resource, SCP, RCP).
+func NewPooled(seed uint64, poolSize int) *Generator {
+	g := New(seed)
+	pools := map[string][]map[string]any{}
+	for range poolSize {
+		pools["identity"] = append(pools["identity"], g.policy(false))
+		pools["resource"] = append(pools["resource"], g.policy(true))
+		pools["rcp"] = append(pools["rcp"], g.rcpPolicy())
+	}
+	g.pools = pools
+	return g
+}
+
+// draw returns a policy of a kind, from the pool when there is one.
+func (g *Generator) draw(kind string) map[string]any {
+	if p := g.pools[kind]; len(p) > 0 {
+		return p[g.r.IntN(len(p))]
+	}
+	switch kind {
+	case "resource":
+		return g.policy(true)
+	case "rcp":
+		return g.rcpPolicy()
+	}
+	return g.policy(false)
 }
 
 type actionSpec struct {
@@ -89,19 +121,19 @@ func (g *Generator) Next() Entry {
 	}
 	isIAM := principal != "anonymous" && !isService(principal)
 	if isIAM {
-		e["identityPolicies"] = g.policies(g.r.IntN(4), false)
+		e["identityPolicies"] = g.policies(g.r.IntN(4))
 		if g.chance(0.3) {
-			e["permissionBoundaries"] = g.policies(1, false)
+			e["permissionBoundaries"] = g.policies(1)
 		}
 		if g.chance(0.2) && isSession(principal) {
-			e["sessionPolicy"] = g.policy(false)
+			e["sessionPolicy"] = g.draw("identity")
 		}
 		if g.chance(0.5) {
 			e["serviceControlPolicies"] = g.levels(false)
 		}
 	}
 	if g.chance(0.5) {
-		e["resourcePolicy"] = g.policy(true)
+		e["resourcePolicy"] = g.draw("resource")
 	}
 	if g.chance(0.3) {
 		e["resourceControlPolicies"] = g.levels(true)
@@ -187,9 +219,9 @@ func (g *Generator) levels(rcp bool) []any {
 		}
 		if g.chance(0.5) {
 			if rcp {
-				ps = append(ps, g.rcpPolicy())
+				ps = append(ps, g.draw("rcp"))
 			} else {
-				ps = append(ps, g.policy(false))
+				ps = append(ps, g.draw("identity"))
 			}
 		}
 		out = append(out, map[string]any{"id": fmt.Sprintf("level-%d", i), "policies": ps})
@@ -197,10 +229,10 @@ func (g *Generator) levels(rcp bool) []any {
 	return out
 }
 
-func (g *Generator) policies(n int, withPrincipal bool) []any {
+func (g *Generator) policies(n int) []any {
 	out := []any{}
 	for range n {
-		out = append(out, g.policy(withPrincipal))
+		out = append(out, g.draw("identity"))
 	}
 	return out
 }
