@@ -76,7 +76,7 @@ func Generate(ctx context.Context, dir string, opt Options) (*Summary, error) {
 func manifest(w *world) *snapshot.Manifest {
 	m := &snapshot.Manifest{FormatVersion: snapshot.FormatVersion, OrgID: w.orgID, CollectedAt: w.collected,
 		OrgrailVersion: GeneratorVersion, Source: "demo", Partition: w.partition,
-		Unavailable: []string{"AWS-managed policy documents other than AdministratorAccess (pseudo-account aws)"}}
+	}
 	for _, a := range w.accounts {
 		if a.suspended {
 			continue

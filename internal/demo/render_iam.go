@@ -264,23 +264,47 @@ func renderRegions(w *world, a *acct) *file {
 	return f
 }
 
-// awsManagedPolicies are the AWS-managed policy documents the demo
-// ships in the pseudo-account "aws": only AdministratorAccess, whose
-// document is short enough to quote; the others are referenced by ARN.
-var awsManagedPolicies = map[string]string{
-	"AdministratorAccess": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
+// awsManagedPolicies are the AWS-managed policies attached somewhere in
+// the demo, shipped in the pseudo-account "aws" so that a collection of
+// the demo is complete and the authorization engine has every document.
+// AdministratorAccess is AWS's document; the others are abbreviated to the
+// statements that matter for the demo (their real documents run to
+// hundreds of actions), and say so in their description.
+var awsManagedPolicies = []struct{ path, name, doc string }{
+	{"/", "AdministratorAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
+	{"/", "PowerUserAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},` +
+		`{"Effect":"Allow","Action":["iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization","account:ListRegions","account:GetAccountInformation"],"Resource":"*"}]}`},
+	{"/", "ReadOnlyAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudtrail:Describe*","cloudtrail:Get*","cloudtrail:List*","cloudtrail:LookupEvents",` +
+		`"config:Describe*","config:Get*","config:List*","ec2:Describe*","ec2:Get*","iam:Get*","iam:List*","kms:Describe*","kms:Get*","kms:List*",` +
+		`"lambda:Get*","lambda:List*","rds:Describe*","rds:List*","s3:Get*","s3:List*","sns:Get*","sns:List*","sqs:Get*","sqs:List*"],"Resource":"*"}]}`},
+	{"/", "SecurityAudit", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["access-analyzer:List*","access-analyzer:Get*","account:GetAlternateContact",` +
+		`"cloudtrail:Describe*","cloudtrail:Get*","cloudtrail:ListTrails","config:Describe*","config:Get*","ec2:Describe*","ec2:GetEbsEncryptionByDefault",` +
+		`"guardduty:Get*","guardduty:List*","iam:Generate*","iam:Get*","iam:List*","kms:Describe*","kms:Get*","kms:List*","organizations:Describe*","organizations:List*",` +
+		`"rds:Describe*","s3:GetAccountPublicAccessBlock","s3:GetBucket*","s3:GetEncryptionConfiguration","s3:ListAllMyBuckets","securityhub:Describe*","securityhub:Get*","securityhub:List*"],"Resource":"*"}]}`},
+	{"/job-function/", "ViewOnlyAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudtrail:DescribeTrails","config:Describe*",` +
+		`"ec2:Describe*","iam:List*","kms:ListKeys","kms:ListAliases","lambda:List*","rds:Describe*","s3:ListAllMyBuckets","s3:ListBucket","sns:List*","sqs:List*"],"Resource":"*"}]}`},
+	{"/", "AWSCodeArtifactReadOnlyAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codeartifact:Describe*","codeartifact:Get*","codeartifact:List*","codeartifact:ReadFromRepository"],"Resource":"*"},` +
+		`{"Effect":"Allow","Action":"sts:GetServiceBearerToken","Resource":"*","Condition":{"StringEquals":{"sts:AWSServiceName":"codeartifact.amazonaws.com"}}}]}`},
+	{"/aws-service-role/", "AWSConfigServiceRolePolicy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudtrail:DescribeTrails","cloudtrail:GetEventSelectors",` +
+		`"ec2:Describe*","iam:GetAccountPasswordPolicy","iam:GetPolicy","iam:GetPolicyVersion","iam:GetRole","iam:GetRolePolicy","iam:GetUser","iam:List*",` +
+		`"kms:DescribeKey","kms:GetKeyRotationStatus","rds:Describe*","s3:GetBucket*","s3:GetEncryptionConfiguration","s3:ListAllMyBuckets"],"Resource":"*"}]}`},
 }
 
 // renderAWSManaged writes the pseudo-account's iam file.
 func renderAWSManaged() *snapshot.ServiceFile {
 	f := &file{ServiceFile: snapshot.NewServiceFile(snapshot.AWSAccount, snapshot.Global, "iam")}
 	created := time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC)
-	for _, name := range []string{"AdministratorAccess"} {
-		arn := awsPolicyPrefix + name
-		f.res("GetPolicy", arn, iam.GetPolicyOutput{Policy: &iamtypes.Policy{PolicyName: aws.String(name), Arn: aws.String(arn),
-			Path: aws.String("/"), DefaultVersionId: aws.String("v1"), IsAttachable: true, CreateDate: ptime(created), UpdateDate: ptime(created)}})
+	for _, p := range awsManagedPolicies {
+		arn := "arn:aws:iam::aws:policy" + p.path + p.name
+		desc := "AWS-managed policy " + p.name
+		if p.name != "AdministratorAccess" {
+			desc += " (abbreviated for the orgrail demo)"
+		}
+		f.res("GetPolicy", arn, iam.GetPolicyOutput{Policy: &iamtypes.Policy{PolicyName: aws.String(p.name), Arn: aws.String(arn),
+			Path: aws.String(p.path), DefaultVersionId: aws.String("v1"), IsAttachable: true, Description: aws.String(desc),
+			CreateDate: ptime(created), UpdateDate: ptime(created)}})
 		f.res("GetPolicyVersion", arn, iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{
-			Document: aws.String(iamEncode(awsManagedPolicies[name])), VersionId: aws.String("v1"), IsDefaultVersion: true, CreateDate: ptime(created)}})
+			Document: aws.String(iamEncode(p.doc)), VersionId: aws.String("v1"), IsDefaultVersion: true, CreateDate: ptime(created)}})
 	}
 	return f.ServiceFile
 }
