@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,43 @@ func TestDocsListEveryDetection(t *testing.T) {
 		row := "| `" + r.ID + "` | " + r.Title + " | " + r.Severity.String() + " | " + r.NistCSF + " |"
 		if !strings.Contains(string(doc), row) {
 			t.Errorf("docs/detections.md lacks the row %q", row)
+		}
+	}
+}
+
+// TestConcurrentMatch shares one Engine between goroutines (run with -race).
+func TestConcurrentMatch(t *testing.T) {
+	e := builtinEngine(t)
+	events := []string{
+		call("cloudtrail.amazonaws.com", "StopLogging", `"requestParameters":{"name":"t"}`),
+		call("iam.amazonaws.com", "CreateAccessKey", `"requestParameters":{"userName":"other"}`),
+		call("ec2.amazonaws.com", "DescribeInstances", ""),
+	}
+	want := make([]int, len(events))
+	for i, ev := range events {
+		want[i] = len(fired(t, e, ev))
+	}
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var hits []Hit
+			var err error
+			for n := 0; n < 200; n++ {
+				i := n % len(events)
+				hits, err = e.Match([]byte(events[i]), hits[:0])
+				if err == nil && len(hits) != want[i] {
+					err = fmt.Errorf("event %d: %d hits, want %d", i, len(hits), want[i])
+				}
+				if err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
 		}
 	}
 }
