@@ -152,7 +152,12 @@ func (t *legacyTable) build(pkg string, sh *lshape) *smithy.Schema {
 			if f.ts != "" {
 				ts = append(ts, &traits.TimestampFormat{Format: f.ts})
 			}
-			f.schema = sh.schema.AddMember(f.wire, target, ts...)
+			name := f.wire
+			if strings.HasPrefix(name, "!") {
+				name = name[1:]
+				ts = append(ts, &traits.XMLAttribute{})
+			}
+			f.schema = sh.schema.AddMember(name, target, ts...)
 		}
 	case 'L':
 		sh.schema = smithy.NewSchema(id, smithy.ShapeTypeList, 1)

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -34,6 +35,7 @@ type xmlSer struct {
 
 type xmlCtx struct {
 	kind     byte // 's' struct, 'l' list, 'm' map
+	pending  bool // the start tag is still open for attributes
 	name     string
 	itemName string
 	flat     bool
@@ -70,7 +72,16 @@ func (s *xmlSer) ctxName(schema *smithy.Schema) string {
 	return xmlEname(schema)
 }
 
+// flush closes a start tag left open for attributes.
+func (s *xmlSer) flush() {
+	if n := len(s.stack); n > 0 && s.stack[n-1].pending {
+		s.buf.WriteByte('>')
+		s.stack[n-1].pending = false
+	}
+}
+
 func (s *xmlSer) open(name string) {
+	s.flush()
 	if name == "" {
 		return
 	}
@@ -80,6 +91,7 @@ func (s *xmlSer) open(name string) {
 }
 
 func (s *xmlSer) close(name string) {
+	s.flush()
 	if name == "" {
 		return
 	}
@@ -97,6 +109,18 @@ func (s *xmlSer) scalar(schema *smithy.Schema, text string) {
 			s.headers[h.Name] = text
 			return
 		}
+	}
+	if _, ok := smithy.SchemaTrait[*traits.XMLAttribute](schema); ok {
+		if n := len(s.stack); n > 0 && s.stack[n-1].pending {
+			name := xmlEname(schema)
+			if strings.HasPrefix(name, "xsi:") {
+				s.buf.WriteString(` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`)
+			}
+			s.buf.WriteString(" " + name + `="`)
+			xml.EscapeText(&s.buf, []byte(text))
+			s.buf.WriteByte('"')
+		}
+		return
 	}
 	name := s.ctxName(schema)
 	s.open(name)
@@ -162,17 +186,25 @@ func (s *xmlSer) WriteStruct(sc *smithy.Schema) {
 	} else {
 		name = s.ctxName(sc)
 	}
-	s.open(name)
-	s.stack = append(s.stack, xmlCtx{kind: 's', name: name, schema: sc})
+	s.flush()
+	pending := false
+	if name != "" {
+		s.buf.WriteByte('<')
+		s.buf.WriteString(name)
+		pending = true
+	}
+	s.stack = append(s.stack, xmlCtx{kind: 's', name: name, schema: sc, pending: pending})
 }
 
 func (s *xmlSer) CloseStruct() {
+	s.flush()
 	top := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
 	s.close(top.name)
 }
 
 func (s *xmlSer) WriteList(sc *smithy.Schema) {
+	s.flush()
 	_, flat := smithy.SchemaTrait[*traits.XMLFlattened](sc)
 	name := s.ctxName(sc)
 	ctx := xmlCtx{kind: 'l', flat: flat, schema: sc}
@@ -195,6 +227,7 @@ func (s *xmlSer) CloseList() {
 }
 
 func (s *xmlSer) WriteMap(sc *smithy.Schema) {
+	s.flush()
 	_, flat := smithy.SchemaTrait[*traits.XMLFlattened](sc)
 	name := s.ctxName(sc)
 	ctx := xmlCtx{kind: 'm', flat: flat, schema: sc, itemName: "entry"}

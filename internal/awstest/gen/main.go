@@ -295,6 +295,7 @@ var (
 	reFunc     = regexp.MustCompile(`^func (aws\w+?)_deserialize(Document|OpDocument)(\w+)\(v (\*+)(\[\]|map\[string\])?`)
 	reCaseXML  = regexp.MustCompile(`case strings\.EqualFold\("([^"]+)", t\.Name\.Local\):`)
 	reCaseJSON = regexp.MustCompile(`^\t\tcase "([^"]+)":`)
+	reCaseAttr = regexp.MustCompile(`case strings\.EqualFold\("([^"]+)", name\):`)
 	reField    = regexp.MustCompile(`\bsv\.(\w+)\b`)
 	reCallee   = regexp.MustCompile(`aws\w+?_deserializeDocument(\w+)\(&(?:sv\.\w+|destAddr|col|mv|parsedVal)`)
 	reTime     = regexp.MustCompile(`smithytime\.(ParseDateTime|ParseEpochSeconds|ParseHTTPDate)`)
@@ -348,6 +349,8 @@ func legacyShapes(w *bytes.Buffer, pkg string, src []byte, ops []string) error {
 		wire := ""
 		if m := reCaseXML.FindStringSubmatch(line); m != nil {
 			wire = m[1]
+		} else if m := reCaseAttr.FindStringSubmatch(line); m != nil {
+			wire = "!" + m[1] // an XML attribute
 		} else if m := reCaseJSON.FindStringSubmatch(line); m != nil {
 			wire = m[1]
 		}
