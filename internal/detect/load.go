@@ -59,7 +59,8 @@ func Builtin() ([]*Rule, error) {
 	return rules, nil
 }
 
-// LoadDir loads, from dir and its subdirectories, every orgrail detection
+// LoadDir loads, from dir and its subdirectories (or from dir itself when
+// it is a file), every orgrail detection
 // file (*.yaml or *.yml with a top-level detections list) and every Sigma
 // rule (*.yml or *.yaml with a detection section). Problems with single
 // files or rules, including Sigma rules orgrail cannot run (regular
@@ -69,6 +70,15 @@ func Builtin() ([]*Rule, error) {
 func LoadDir(dir string) ([]*Rule, diag.List, error) {
 	var rules []*Rule
 	var ds diag.List
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		// A single file is accepted too.
+		data, err := os.ReadFile(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading detections in %s: %w", dir, err)
+		}
+		rules, ds = LoadFile(data, dir)
+		return rules, ds, nil
+	}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -125,6 +125,10 @@ func TestLoadDirDuplicateAndMissing(t *testing.T) {
 	if err != nil || len(rules) != 1 || len(ds) != 1 || ds[0].Code != CodeDuplicate {
 		t.Fatalf("rules %d, diagnostics %v, err %v", len(rules), ds, err)
 	}
+	one, _, err := LoadDir(filepath.Join(dir, "a.yaml"))
+	if err != nil || len(one) != 1 {
+		t.Fatalf("single file: %d rules, %v", len(one), err)
+	}
 	if _, _, err := LoadDir(filepath.Join(dir, "nope")); err == nil {
 		t.Fatal("missing directory accepted")
 	}
