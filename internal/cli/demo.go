@@ -43,7 +43,9 @@ func newDemoCmd(g *Globals) *cobra.Command {
 		Short: "Show orgrail at work on the demo organization shipped inside the binary",
 		Long: `demo runs orgrail on Kumo Foods, a fictional company whose AWS Organization
 ships inside the binary: the OU tree with the guardrails attached at each
-level, and a summary. 'orgrail demo generate' writes the organization out.`,
+level, a summary, the findings of the detective guardrails by framework and
+OU, the detections in its CloudTrail archive, and a self-check against what
+the generator planted. 'orgrail demo generate' writes the organization out.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := g.Format(output.Table, output.General...)
@@ -58,7 +60,7 @@ level, and a summary. 'orgrail demo generate' writes the organization out.`,
 			if _, err := demo.WriteEmbedded(dir); err != nil {
 				return err
 			}
-			return showOrg(g, f, dir)
+			return runDemo(cmd, g, f, dir)
 		},
 	}
 	cmd.AddCommand(newDemoGenerateCmd(g))
@@ -172,4 +174,30 @@ func showOrg(g *Globals, f output.Format, dir string) error {
 		}
 	}
 	return nil
+}
+
+// runDemo prints the organization view, then the findings and detections.
+func runDemo(cmd *cobra.Command, g *Globals, f output.Format, dir string) error {
+	rep, err := buildDemoReport(cmd, g, dir)
+	if err != nil {
+		return err
+	}
+	if f != output.Table {
+		s, err := snapshot.Open(dir)
+		if err != nil {
+			return err
+		}
+		v, err := demo.BuildView(s)
+		if err != nil {
+			return err
+		}
+		return output.Encode(g.Stdout, f, struct {
+			*demo.View
+			Report *demoReport `json:"report"`
+		}{v, rep})
+	}
+	if err := showOrg(g, f, dir); err != nil {
+		return err
+	}
+	return writeDemoReport(g.Stdout, rep)
 }

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgrail/orgrail/internal/findings"
+	"github.com/orgrail/orgrail/internal/output"
+	"github.com/orgrail/orgrail/internal/rules"
+	"github.com/orgrail/orgrail/internal/snapshot"
+	"github.com/orgrail/orgrail/internal/trail"
+)
+
+// demoReport is what `orgrail demo` adds after the organization view:
+// the detective guardrails' findings, the detections in the Log Archive,
+// and how both compare with what the generator planted.
+type demoReport struct {
+	Findings   *findings.Summary  `json:"findings"`
+	Failed     []findings.Finding `json:"failed"`
+	Detections []trail.Detection  `json:"detections"`
+	Planted    demoPlantedCheck   `json:"planted"`
+}
+
+// demoPlantedCheck says how many planted violations and detections the
+// engines found, and which they missed or added.
+type demoPlantedCheck struct {
+	Violations         int      `json:"violations"`
+	ViolationsFound    int      `json:"violationsFound"`
+	UnplannedFailures  int      `json:"unplannedFailures"`
+	Detections         int      `json:"detections"`
+	DetectionsFired    int      `json:"detectionsFired"`
+	MissedViolations   []string `json:"missedViolations,omitempty"`
+	MissedDetections   []string `json:"missedDetections,omitempty"`
+	UnplannedFindings  []string `json:"unplannedFindings,omitempty"`
+	plantedDetectionID map[string]bool
+}
+
+type plantedFile struct {
+	Violations []struct {
+		ConfigRule, Account, Region, ResourceArn string
+	} `json:"violations"`
+	Detections []struct {
+		EventName, EventID, DetectionID string
+	} `json:"detections"`
+}
+
+// buildDemoReport audits the snapshot and scans the archive and events
+// of a demo directory.
+func buildDemoReport(cmd *cobra.Command, g *Globals, dir string) (*demoReport, error) {
+	snap, err := snapshot.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	res, err := rules.Audit(snap, rules.Options{Rules: rules.Builtin()})
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	rep := &demoReport{Findings: res.Summary()}
+	for _, f := range res.Report.Findings {
+		if f.Status == findings.Failed && !f.Muted {
+			rep.Failed = append(rep.Failed, f)
+		}
+	}
+	m, err := trailLoadMatcher(g, "", snap.Org)
+	if err != nil {
+		return nil, err
+	}
+	var srcs []trail.Source
+	for _, sub := range []string{"logarchive", "events"} {
+		src, err := trailOpen(cmd, g, filepath.Join(dir, sub))
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, src)
+	}
+	scan, err := trail.ScanAll(cmd.Context(), srcs, trail.ScanOptions{Matcher: m, Org: snap.Org})
+	if err != nil {
+		return nil, fmt.Errorf("scan: %w", err)
+	}
+	rep.Detections = scan.Detections
+	if err := rep.checkPlanted(filepath.Join(dir, "planted.json")); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func (r *demoReport) checkPlanted(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var p plantedFile
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	failed := map[string]bool{}
+	for _, f := range r.Failed {
+		failed[f.Mappings.ConfigRule+"|"+f.Account+"|"+f.Region+"|"+f.ResourceArn] = true
+	}
+	planted := map[string]bool{}
+	c := &r.Planted
+	c.Violations = len(p.Violations)
+	for _, v := range p.Violations {
+		k := v.ConfigRule + "|" + v.Account + "|" + v.Region + "|" + v.ResourceArn
+		planted[k] = true
+		if failed[k] {
+			c.ViolationsFound++
+		} else {
+			c.MissedViolations = append(c.MissedViolations, k)
+		}
+	}
+	for k := range failed {
+		if !planted[k] {
+			c.UnplannedFailures++
+			c.UnplannedFindings = append(c.UnplannedFindings, k)
+		}
+	}
+	sort.Strings(c.UnplannedFindings)
+	fired := map[string]bool{}
+	for _, d := range r.Detections {
+		fired[d.EventID+"|"+d.DetectionID] = true
+	}
+	c.Detections = len(p.Detections)
+	for _, d := range p.Detections {
+		if fired[d.EventID+"|"+d.DetectionID] {
+			c.DetectionsFired++
+		} else {
+			c.MissedDetections = append(c.MissedDetections, d.DetectionID+" "+d.EventName+" "+d.EventID)
+		}
+	}
+	return nil
+}
+
+// writeDemoReport prints the report's sections for a terminal.
+func writeDemoReport(w io.Writer, r *demoReport) error {
+	fmt.Fprintf(w, "\n== Detective guardrails (findings by framework, OU and account)\n")
+	if err := findings.WriteSummary(w, r.Findings, 5); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nFailed checks (%d):\n", len(r.Failed))
+	t := output.NewTable(w, "SEVERITY", "RULE", "ACCOUNT", "REGION", "RESOURCE")
+	for _, f := range r.Failed {
+		t.Row(f.Severity.String(), f.RuleID, f.AccountName, f.Region, f.ResourceArn)
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n== Detections (CloudTrail in the Log Archive and EventBridge events)\n")
+	t = output.NewTable(w, "TIME", "SEVERITY", "DETECTION", "ACCOUNT", "OU", "REGION", "EVENT")
+	for _, d := range r.Detections {
+		t.Row(d.EventTime, d.Severity.String(), d.DetectionID, d.AccountName, d.OU, d.Region, d.EventName)
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	c := r.Planted
+	fmt.Fprintf(w, "\n== Self-check against the generator's planted.json\n")
+	fmt.Fprintf(w, "violations found: %d of %d planted (%d failures not planted)\n", c.ViolationsFound, c.Violations, c.UnplannedFailures)
+	fmt.Fprintf(w, "detections fired: %d of %d planted\n", c.DetectionsFired, c.Detections)
+	for _, m := range c.MissedViolations {
+		fmt.Fprintf(w, "  missed violation: %s\n", m)
+	}
+	for _, m := range c.MissedDetections {
+		fmt.Fprintf(w, "  missed detection: %s\n", m)
+	}
+	for _, m := range c.UnplannedFindings {
+		fmt.Fprintf(w, "  not planted: %s\n", m)
+	}
+	return nil
+}
