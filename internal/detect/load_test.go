@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,4 +163,18 @@ func mustTime(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return tm
+}
+
+func TestSuppressorStaysBounded(t *testing.T) {
+	r := &Rule{ID: "r", Suppression: &Suppression{Window: time.Minute}}
+	s := NewSuppressor()
+	t0 := mustTime(t, "2026-01-01T00:00:00Z")
+	for i := 0; i < 20000; i++ {
+		if !s.Allow(Hit{Rule: r, Key: fmt.Sprint(i)}, t0.Add(time.Duration(i)*time.Second)) {
+			t.Fatal("distinct key suppressed")
+		}
+	}
+	if n := s.Len(); n > 2*pruneEvery {
+		t.Fatalf("remembers %d keys", n)
+	}
 }
