@@ -436,8 +436,8 @@ type detectionFlags struct {
 }
 
 func (d *detectionFlags) bind(c *cobra.Command) {
-	c.Flags().StringVar(&d.rules, "rules", "", "directory of extra detections (orgrail YAML and Sigma rules)")
-	c.Flags().StringVar(&d.snapshot, "snapshot", "", "snapshot directory whose org.json names accounts and OUs")
+	c.Flags().StringVar(&d.rules, "rules", os.Getenv("ORGRAIL_RULES"), "directory of extra detections (orgrail YAML and Sigma rules; env ORGRAIL_RULES)")
+	c.Flags().StringVar(&d.snapshot, "snapshot", os.Getenv("ORGRAIL_SNAPSHOT"), "snapshot directory whose org.json names accounts and OUs (env ORGRAIL_SNAPSHOT)")
 }
 
 func (d *detectionFlags) pipeline(g *Globals, setup *notifySetup, nt *notify.Notifier) (*notify.Pipeline, error) {
