@@ -243,13 +243,14 @@ func exprPosition(data []byte, n *yaml.Node, line, col int) (int, int) {
 	}
 	switch n.Style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		fl := n.Line + line
+		// The block's content lines are indented by the indentation of
+		// its first line, which the scalar's value does not include.
 		lines := strings.Split(string(data), "\n")
 		indent := 0
-		if fl-1 < len(lines) {
-			indent = len(lines[fl-1]) - len(strings.TrimLeft(lines[fl-1], " "))
+		if first := n.Line; first < len(lines) {
+			indent = len(lines[first]) - len(strings.TrimLeft(lines[first], " "))
 		}
-		return fl, indent + col + 1
+		return n.Line + line, indent + col + 1
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		return n.Line + line - 1, n.Column + 1 + col
 	}
