@@ -150,10 +150,12 @@ Exit code 1 when messages are parked.`,
 				return err
 			}
 			defer st.Close()
-			rep := statusReport{}
-			if rep.Channels, err = st.Counts(cmd.Context()); err != nil {
+			rep := statusReport{Channels: []notify.Counts{}, Messages: []*notify.Item{}}
+			counts, err := st.Counts(cmd.Context())
+			if err != nil {
 				return err
 			}
+			rep.Channels = append(rep.Channels, counts...)
 			if f.Limit == 0 {
 				f.Limit = 100
 			}
