@@ -11,8 +11,9 @@ import (
 	"strings"
 )
 
-// fileRequest is one entry of a request file (see docs/authz.md). Some
-// names have aliases so that files written for other simulators load.
+// fileRequest holds the request member of an entry (see docs/authz.md).
+// Some names have aliases so that files written for other simulators
+// load.
 type fileRequest struct {
 	Request struct {
 		Principal     json.RawMessage            `json:"principal"`
@@ -21,23 +22,6 @@ type fileRequest struct {
 		Resource      json.RawMessage            `json:"resource"`
 		Context       map[string]json.RawMessage `json:"context"`
 	} `json:"request"`
-	IdentityPolicies        []json.RawMessage `json:"identityPolicies"`
-	PermissionBoundaries    []json.RawMessage `json:"permissionBoundaries"`
-	SessionPolicy           json.RawMessage   `json:"sessionPolicy"`
-	ResourcePolicy          json.RawMessage   `json:"resourcePolicy"`
-	ServiceControlPolicies  []fileLevel       `json:"serviceControlPolicies"`
-	ResourceControlPolicies []fileLevel       `json:"resourceControlPolicies"`
-	EndpointPolicies        []json.RawMessage `json:"endpointPolicies"`
-
-	PrincipalIsManagementAccount bool `json:"principalIsManagementAccount"`
-	PrincipalIsServiceLinkedRole bool `json:"principalIsServiceLinkedRole"`
-	ResourceIsManagementAccount  bool `json:"resourceIsManagementAccount"`
-}
-
-type fileLevel struct {
-	ID            string            `json:"id"`
-	OrgIdentifier string            `json:"orgIdentifier"`
-	Policies      []json.RawMessage `json:"policies"`
 }
 
 type filePrincipal struct {
@@ -73,39 +57,45 @@ func NewLoader() *Loader { return &Loader{Cache: NewCache()} }
 // Decode reads one request-file entry.
 func (l *Loader) Decode(raw []byte) (*Input, error) {
 	var fr fileRequest
-	if err := json.Unmarshal(raw, &fr); err != nil {
-		return nil, fmt.Errorf("not a request object: %w", err)
-	}
-	in := &Input{
-		PrincipalIsManagementAccount: fr.PrincipalIsManagementAccount,
-		PrincipalIsServiceLinkedRole: fr.PrincipalIsServiceLinkedRole,
-		ResourceIsManagementAccount:  fr.ResourceIsManagementAccount,
+	in := &Input{}
+	err := members(raw, func(key string, val []byte) error {
+		var err error
+		switch key {
+		case "request":
+			err = json.Unmarshal(val, &fr.Request)
+		case "identityPolicies":
+			in.Identity, err = l.list(key, val)
+		case "permissionBoundaries":
+			in.Boundaries, err = l.list(key, val)
+		case "endpointPolicies":
+			in.Endpoints, err = l.list(key, val)
+		case "sessionPolicy":
+			var n *Named
+			if n, err = l.one(key, val); n != nil {
+				in.Session = []Named{*n}
+			}
+		case "resourcePolicy":
+			in.ResourcePolicy, err = l.one(key, val)
+		case "serviceControlPolicies":
+			in.SCPs, err = l.levels(key, val)
+		case "resourceControlPolicies":
+			in.RCPs, err = l.levels(key, val)
+		case "principalIsManagementAccount":
+			err = json.Unmarshal(val, &in.PrincipalIsManagementAccount)
+		case "principalIsServiceLinkedRole":
+			err = json.Unmarshal(val, &in.PrincipalIsServiceLinkedRole)
+		case "resourceIsManagementAccount":
+			err = json.Unmarshal(val, &in.ResourceIsManagementAccount)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := l.request(&fr, in); err != nil {
-		return nil, err
-	}
-	var err error
-	if in.Identity, err = l.list("identityPolicies", fr.IdentityPolicies); err != nil {
-		return nil, err
-	}
-	if in.Boundaries, err = l.list("permissionBoundaries", fr.PermissionBoundaries); err != nil {
-		return nil, err
-	}
-	if in.Endpoints, err = l.list("endpointPolicies", fr.EndpointPolicies); err != nil {
-		return nil, err
-	}
-	if n, err := l.one("sessionPolicy", fr.SessionPolicy); err != nil {
-		return nil, err
-	} else if n != nil {
-		in.Session = []Named{*n}
-	}
-	if in.ResourcePolicy, err = l.one("resourcePolicy", fr.ResourcePolicy); err != nil {
-		return nil, err
-	}
-	if in.SCPs, err = l.levels("serviceControlPolicies", fr.ServiceControlPolicies); err != nil {
-		return nil, err
-	}
-	if in.RCPs, err = l.levels("resourceControlPolicies", fr.ResourceControlPolicies); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -248,31 +238,46 @@ func (l *Loader) build(where string, raw json.RawMessage) (*Named, error) {
 	return &Named{ID: id, Policy: p}, nil
 }
 
-func (l *Loader) list(where string, raws []json.RawMessage) ([]Named, error) {
+func (l *Loader) list(where string, raw []byte) ([]Named, error) {
 	var out []Named
-	for i, r := range raws {
-		n, err := l.one(fmt.Sprintf("%s[%d]", where, i), r)
-		if err != nil {
-			return nil, err
-		}
+	err := elements(raw, func(i int, val []byte) error {
+		n, err := l.one(where+"["+strconv.Itoa(i)+"]", val)
 		if n != nil {
 			out = append(out, *n)
 		}
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
-func (l *Loader) levels(where string, lv []fileLevel) ([]Level, error) {
+func (l *Loader) levels(where string, raw []byte) ([]Level, error) {
 	var out []Level
-	for i, x := range lv {
-		id := firstNonEmpty(x.ID, x.OrgIdentifier, fmt.Sprintf("%s[%d]", where, i))
-		ps, err := l.list(id+".policies", x.Policies)
+	err := elements(raw, func(i int, val []byte) error {
+		var id, orgID string
+		var policies []byte
+		err := members(val, func(key string, v []byte) error {
+			switch key {
+			case "id":
+				return json.Unmarshal(v, &id)
+			case "orgIdentifier":
+				return json.Unmarshal(v, &orgID)
+			case "policies":
+				policies = v
+			}
+			return nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("%s[%d]: %w", where, i, err)
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+		id = firstNonEmpty(id, orgID, where+"["+strconv.Itoa(i)+"]")
+		ps, err := l.list(id+".policies", policies)
+		if err != nil {
+			return fmt.Errorf("[%d]: %w", i, err)
 		}
 		out = append(out, Level{ID: id, Policies: ps})
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // ReadEntries calls fn with each entry of a request file: a JSON array
@@ -287,8 +292,8 @@ func ReadEntries(r io.Reader, fn func(n int, raw []byte) error) error {
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(br)
 	if first == '[' {
+		dec := json.NewDecoder(br)
 		if _, err := dec.Token(); err != nil {
 			return fmt.Errorf("reading the request array: %w", err)
 		}
@@ -306,20 +311,58 @@ func ReadEntries(r io.Reader, fn func(n int, raw []byte) error) error {
 		}
 		return nil
 	}
-	for n := 1; ; n++ {
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
-		if err == io.EOF {
+	return readSequence(br, fn)
+}
+
+// readSequence reads JSON Lines (or any sequence of JSON values split
+// over lines) without decoding them: values are cut out by structure and
+// decoded later, in parallel.
+func readSequence(br *bufio.Reader, fn func(n int, raw []byte) error) error {
+	var pend []byte
+	n := 1
+	for {
+		line, rerr := br.ReadSlice('\n')
+		if rerr == bufio.ErrBufferFull {
+			pend = append(pend, line...)
+			continue
+		}
+		pend = append(pend, line...)
+		for {
+			i := skipSpace(pend, 0)
+			if i == len(pend) {
+				pend = pend[:0]
+				break
+			}
+			end, err := skipValue(pend, i)
+			if errors.Is(err, errTruncated) && rerr == nil {
+				break // the value goes on over the next line
+			}
+			if err != nil {
+				return fmt.Errorf("request %d: %w", n, err)
+			}
+			if pend[i] != '{' {
+				return fmt.Errorf("request %d: not a JSON object", n)
+			}
+			raw := append([]byte(nil), pend[i:end]...)
+			if err := fn(n, raw); err != nil {
+				return err
+			}
+			n++
+			pend = append(pend[:0], pend[end:]...)
+		}
+		if rerr == io.EOF {
+			if len(skipSpaceBytes(pend)) > 0 {
+				return fmt.Errorf("request %d: %w", n, errTruncated)
+			}
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("request %d: %w", n, err)
-		}
-		if err := fn(n, raw); err != nil {
-			return err
+		if rerr != nil {
+			return rerr
 		}
 	}
 }
+
+func skipSpaceBytes(b []byte) []byte { return b[skipSpace(b, 0):] }
 
 func peekNonSpace(br *bufio.Reader) (byte, error) {
 	for {
