@@ -242,3 +242,43 @@ func TestSNSChannel(t *testing.T) {
 		t.Fatalf("missing topic: %v, want a permanent error", err)
 	}
 }
+
+// TestWatchQueue consumes S3 event notifications (one wrapped in SNS, one
+// EventBridge Object Created event, one S3 test event) from the queue:
+// every file is read, every message deleted, a redelivery changes nothing.
+func TestWatchQueue(t *testing.T) {
+	_, cfg := startAWS(t)
+	ctx := context.Background()
+	qc := sqs.NewFromConfig(cfg)
+	q, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("watch")})
+	skipIfNotServed(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPeer(t)
+	n, _ := newNotifier(t, webhookConfig, p)
+	n.Now = nil
+	bucket := &memBucket{objects: map[string][]byte{}}
+	keyOf := func(f int) string {
+		return fmt.Sprintf("AWSLogs/111111111111/CloudTrail/eu-west-1/2026/11/25/111111111111_CloudTrail_eu-west-1_20261125T10%02dZ_q.json.gz", f)
+	}
+	for f := 0; f < 3; f++ {
+		bucket.objects["archive/"+keyOf(f)], _ = gzRecords(f, 2)
+	}
+	s3note := fmt.Sprintf(`{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"archive"},"object":{"key":%q}}}]}`, keyOf(0))
+	wrapped, _ := json.Marshal(map[string]string{"Type": "Notification", "Message": fmt.Sprintf(`{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"archive"},"object":{"key":%q}}}]}`, keyOf(1))})
+	eb := fmt.Sprintf(`{"version":"0","id":"e1","detail-type":"Object Created","source":"aws.s3","account":"111111111111","region":"eu-west-1","detail":{"bucket":{"name":"archive"},"object":{"key":%q}}}`, keyOf(2))
+	for _, body := range []string{s3note, string(wrapped), eb, `{"Event":"s3:TestEvent"}`, s3note} {
+		qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String(body)})
+	}
+	w := &Watcher{Pipeline: &Pipeline{Matcher: probeMatcher{}, Notifier: n}, Queue: qc, QueueURL: aws.ToString(q.QueueUrl), Objects: bucket, Once: true}
+	if err := w.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(p.received()); got != 6 {
+		t.Fatalf("webhook got %d messages, want 6 (3 files × 2 records, the redelivered file deduplicated)", got)
+	}
+	if r, _ := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl}); len(r.Messages) != 0 {
+		t.Fatalf("%d messages left in the queue", len(r.Messages))
+	}
+}

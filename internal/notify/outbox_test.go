@@ -69,19 +69,33 @@ func TestOutboxRetriesUntilDelivered(t *testing.T) {
 }
 
 func TestRetryAfterIsHonoured(t *testing.T) {
-	p := newPeer(t)
-	p.then("429")
-	n, c := newNotifier(t, webhookConfig, p)
-	ctx := context.Background()
-	n.Submit(ctx, sampleEvent("e1"))
-	n.Deliver(ctx)
-	items, _ := n.State.Items(ctx, Filter{})
-	if want := c.t.Add(7 * time.Second); !items[0].NotBefore.Equal(want) {
-		t.Fatalf("next attempt %v, want %v (Retry-After: 7)", items[0].NotBefore, want)
-	}
-	c.t = c.t.Add(5 * time.Second)
-	if k, _ := n.Deliver(ctx); k != 0 {
-		t.Fatalf("attempted %d before Retry-After", k)
+	for _, ch := range []string{
+		"{type: webhook, url: PEER/hook}",
+		"{type: slack, url: PEER/hook}",
+		"{type: slack-api, url: PEER/api, channel: C1, tokenEnv: T}",
+		"{type: teams, url: PEER/hook}",
+	} {
+		t.Run(ch, func(t *testing.T) {
+			p := newPeer(t)
+			p.then("429")
+			n, c := newNotifier(t, "channels: {hook: "+ch+"}\nroutes: [{name: all, channels: [hook]}]\n", p)
+			ctx := context.Background()
+			n.Submit(ctx, sampleEvent("e1"))
+			n.Deliver(ctx)
+			items, _ := n.State.Items(ctx, Filter{})
+			if want := c.t.Add(7 * time.Second); !items[0].NotBefore.Equal(want) || items[0].Status != StatusPending {
+				t.Fatalf("next attempt %v (%s), want %v (Retry-After: 7)", items[0].NotBefore, items[0].Status, want)
+			}
+			c.t = c.t.Add(5 * time.Second)
+			if k, _ := n.Deliver(ctx); k != 0 {
+				t.Fatalf("attempted %d before Retry-After", k)
+			}
+			c.t = c.t.Add(3 * time.Second)
+			n.Deliver(ctx)
+			if got := len(p.received()); got != 1 {
+				t.Fatalf("delivered %d, want 1 after Retry-After", got)
+			}
+		})
 	}
 }
 
