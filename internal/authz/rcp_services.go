@@ -1,12 +1,11 @@
 package authz
 
-// RCPServices returns the service prefixes that resource control
-// policies apply to, as listed in the AWS Organizations documentation
-// ("Resource control policies (RCPs)", list of supported services).
-func RCPServices() []string {
-	return append([]string(nil), rcpServices...)
-}
+import "github.com/orgrail/orgrail/internal/policy/awsdata"
 
-var rcpServices = []string{
-	"s3", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss", "cognito-identity", "logs", "dynamodb",
+// RCPServices returns the service prefixes that resource control
+// policies apply to, from the embedded AWS service authorization table
+// (internal/policy/awsdata, generated from a public dataset, since AWS
+// keeps adding services).
+func RCPServices() []string {
+	return awsdata.RCPServices()
 }
