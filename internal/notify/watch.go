@@ -50,8 +50,14 @@ type Watcher struct {
 	Once bool
 	Log  *slog.Logger
 
-	seen map[string]string // key → version read in this process
+	seen     map[string]string // key → version read in this process
+	lastPoll time.Time         // start of the last complete poll
+	polls    int
 }
+
+// fullListEvery is how often (in polls) an S3 archive is listed from
+// Since again, for files that arrive with old delivery stamps.
+const fullListEvery = 20
 
 // Run works until ctx is cancelled (SIGTERM): the file or message under
 // way is finished, the outbox round under way completes, and Run
@@ -147,9 +153,20 @@ func (w *Watcher) Poll(ctx context.Context) (Stats, error) {
 	if w.seen == nil {
 		w.seen = map[string]string{}
 	}
+	start := time.Now()
 	state := w.Pipeline.Notifier.State
 	cps := map[string]string{}
+	// On S3, the first poll of a process (and every fullListEvery-th)
+	// lists everything from Since; the others list only files delivered
+	// since the previous poll began, less the rewind window: CloudTrail
+	// names files by delivery time. Local directories are listed whole.
 	f := &trail.Filter{Since: w.Since}
+	w.polls++
+	if strings.HasPrefix(w.Archive.String(), "s3://") && !w.lastPoll.IsZero() && w.polls%fullListEvery != 0 {
+		if s := w.lastPoll.Add(-w.Rewind); s.After(f.Since) {
+			f.Since = s
+		}
+	}
 	objs, err := trail.ListAll(ctx, w.Archive, f, trail.KindLog)
 	if err != nil {
 		return total, fmt.Errorf("listing %s: %w", w.Archive, err)
@@ -188,6 +205,9 @@ func (w *Watcher) Poll(ctx context.Context) (Stats, error) {
 			}
 			cps[prefix] = o.Key
 		}
+	}
+	if ctx.Err() == nil {
+		w.lastPoll = start
 	}
 	return total, nil
 }
