@@ -2,6 +2,7 @@ package awstest
 
 import (
 	"context"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -51,6 +52,9 @@ type Fault struct {
 	Code    string  // error code override
 	// Times limits how many calls the fault affects (0: unlimited).
 	Times int
+	// Probability, when in (0, 1), makes the fault fire on that share
+	// of matching calls only (flaky services).
+	Probability float64
 }
 
 // Faults is the set of active faults. Safe for concurrent use.
@@ -125,6 +129,9 @@ func (f *Faults) match(req *Request) *faultAction {
 			continue
 		}
 		if af.Times > 0 && af.used >= af.Times {
+			continue
+		}
+		if af.Probability > 0 && af.Probability < 1 && rand.Float64() >= af.Probability {
 			continue
 		}
 		if af.Kind == Throttle && !af.take() {

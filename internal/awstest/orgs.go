@@ -2,7 +2,6 @@ package awstest
 
 import (
 	"context"
-	"encoding/json"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -45,7 +44,7 @@ func (s *Server) registerOrganizations() {
 			if err != nil {
 				return nil, err
 			}
-			return s.paginateOut(req, out)
+			return s.paginate(req, out)
 		}))
 	}
 	s.Register("organizations", "DescribeOrganization", HandlerFunc(func(_ context.Context, req *Request) (any, error) {
@@ -83,15 +82,6 @@ func (s *Server) orgAccess(o *org.Organization, req *Request, anyMember bool) er
 		}
 	}
 	return Errorf("AccessDeniedException", "You don't have permissions to access this resource.")
-}
-
-// paginateOut paginates a handler's output like a stored one.
-func (s *Server) paginateOut(req *Request, out any) (any, error) {
-	b, err := json.Marshal(out)
-	if err != nil {
-		return nil, err
-	}
-	return s.paginate(req, b)
 }
 
 func policyTypes(in []org.PolicyTypeSummary) []ot.PolicyTypeSummary {

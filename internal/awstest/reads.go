@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
@@ -20,6 +21,9 @@ import (
 type state struct {
 	mu      sync.RWMutex
 	outputs map[stateKey]stateVal
+	// gen counts writes; decoded caches SDK values per generation.
+	gen     atomic.Uint64
+	decoded sync.Map
 }
 
 type stateKey struct{ account, region, service, op, resource string }
@@ -45,6 +49,7 @@ func (s *Server) SetOutput(account, region, service, op, resource string, out an
 	}
 	s.state.mu.Lock()
 	s.state.outputs[stateKey{account, region, service, op, resource}] = stateVal{raw: raw}
+	s.state.gen.Add(1)
 	s.state.mu.Unlock()
 	return nil
 }
@@ -53,6 +58,7 @@ func (s *Server) SetOutput(account, region, service, op, resource string, out an
 func (s *Server) SetError(account, region, service, op, resource, code string) {
 	s.state.mu.Lock()
 	s.state.outputs[stateKey{account, region, service, op, resource}] = stateVal{code: code}
+	s.state.gen.Add(1)
 	s.state.mu.Unlock()
 }
 
@@ -143,7 +149,32 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 		}
 		raw = json.RawMessage("{}")
 	}
-	return s.paginate(req, raw)
+	out, err := s.decodeCached(stateKey{account, region, file, req.Operation, key}, req, raw)
+	if err != nil {
+		return nil, err
+	}
+	return s.paginate(req, out)
+}
+
+// decodeCached decodes a stored output into its SDK type once per state
+// generation; the decoded values are shared read-only.
+func (s *Server) decodeCached(k stateKey, req *Request, raw json.RawMessage) (any, error) {
+	gen := s.state.gen.Load()
+	if c, ok := s.state.decoded.Load(k); ok && c.(decodedOut).gen == gen {
+		return c.(decodedOut).v, nil
+	}
+	sp := s.spec(req.Service, req.Operation)
+	v, err := decodeRaw(sp, raw)
+	if err != nil {
+		return nil, err
+	}
+	s.state.decoded.Store(k, decodedOut{gen: gen, v: v})
+	return v, nil
+}
+
+type decodedOut struct {
+	gen uint64
+	v   any
 }
 
 func validationCode(req *Request) string {
@@ -275,30 +306,28 @@ func (s *Server) bucketNames(account string) []string {
 	return names
 }
 
-// paginate cuts a merged stored output into the page the request asks
-// for, across all its list members in name order, and sets the
-// operation's own token members (NextToken, Marker, IsTruncated, ...).
-func (s *Server) paginate(req *Request, raw json.RawMessage) (any, error) {
+// paginate cuts a merged output (the SDK output struct) into the page
+// the request asks for, across all its list members in name order, and
+// sets the operation's own token members (NextToken, Marker,
+// IsTruncated, ...). The value is copied, never changed: cached stored
+// outputs are shared between requests.
+func (s *Server) paginate(req *Request, out any) (any, error) {
 	sp := s.spec(req.Service, req.Operation)
 	if sp == nil || sp.OutToken == "" {
-		return raw, nil
+		return out, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return raw, nil
+	src := reflect.ValueOf(out)
+	if src.Kind() != reflect.Pointer || src.Elem().Kind() != reflect.Struct {
+		return out, nil
 	}
-	var names []string
-	lists := map[string][]json.RawMessage{}
+	cp := reflect.New(src.Elem().Type())
+	cp.Elem().Set(src.Elem())
+	v := cp.Elem()
+	lists := listFields(v.Type())
 	total := 0
-	for k, v := range m {
-		var l []json.RawMessage
-		if len(v) > 0 && v[0] == '[' && json.Unmarshal(v, &l) == nil {
-			names = append(names, k)
-			lists[k] = l
-			total += len(l)
-		}
+	for _, i := range lists {
+		total += v.Field(i).Len()
 	}
-	sort.Strings(names)
 	offset := 0
 	if tok := req.Param(sp.InToken); tok != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(tok, "awstest-"))
@@ -318,29 +347,70 @@ func (s *Server) paginate(req *Request, raw json.RawMessage) (any, error) {
 		limit = 100
 	}
 	pos := 0
-	for _, k := range names {
-		l := lists[k]
-		lo, hi := clamp(offset-pos, len(l)), clamp(offset+limit-pos, len(l))
-		b, _ := json.Marshal(l[lo:hi])
-		m[k] = b
-		pos += len(l)
+	for _, i := range lists {
+		f := v.Field(i)
+		n := f.Len()
+		f.Set(f.Slice(clamp(offset-pos, n), clamp(offset+limit-pos, n)))
+		pos += n
 	}
-	delete(m, sp.OutToken)
+	more := offset+limit < total
+	token := ""
+	if more {
+		token = "awstest-" + strconv.Itoa(offset+limit)
+	}
+	setToken(v.FieldByName(sp.OutToken), token)
 	trunc := sp.Trunc
-	if trunc == "" && hasField(sp.New(), "IsTruncated") {
-		trunc = "IsTruncated" // IAM says so even where its paginators do not read it
+	if trunc == "" {
+		trunc = "IsTruncated" // IAM sets it even where its paginators do not read it
 	}
-	if trunc != "" {
-		m[trunc] = json.RawMessage("false")
-	}
-	if offset+limit < total {
-		m[sp.OutToken], _ = json.Marshal("awstest-" + strconv.Itoa(offset+limit))
-		if trunc != "" {
-			m[trunc] = json.RawMessage("true")
+	setBool(v.FieldByName(trunc), more)
+	return cp.Interface(), nil
+}
+
+// listFields returns the indexes of a struct's list members (not blobs),
+// sorted by name.
+func listFields(t reflect.Type) []int {
+	var idx []int
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.IsExported() && f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() != reflect.Uint8 {
+			idx = append(idx, i)
 		}
 	}
-	out, err := json.Marshal(m)
-	return json.RawMessage(out), err
+	sort.Slice(idx, func(a, b int) bool { return t.Field(idx[a]).Name < t.Field(idx[b]).Name })
+	return idx
+}
+
+func setToken(f reflect.Value, tok string) {
+	if !f.IsValid() || !f.CanSet() {
+		return
+	}
+	switch {
+	case f.Kind() == reflect.String:
+		f.SetString(tok)
+	case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.String:
+		if tok == "" {
+			f.Set(reflect.Zero(f.Type()))
+		} else {
+			p := reflect.New(f.Type().Elem())
+			p.Elem().SetString(tok)
+			f.Set(p)
+		}
+	}
+}
+
+func setBool(f reflect.Value, b bool) {
+	if !f.IsValid() || !f.CanSet() {
+		return
+	}
+	switch {
+	case f.Kind() == reflect.Bool:
+		f.SetBool(b)
+	case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Bool:
+		p := reflect.New(f.Type().Elem())
+		p.Elem().SetBool(b)
+		f.Set(p)
+	}
 }
 
 func clamp(v, n int) int {
@@ -361,11 +431,3 @@ func invalidTokenCode(req *Request) string {
 	return "InvalidNextTokenException"
 }
 
-func hasField(v any, name string) bool {
-	t := reflect.TypeOf(v)
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	_, ok := t.FieldByName(name)
-	return ok
-}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -82,6 +83,8 @@ func verifySignature(r *http.Request, body []byte, sc sigScope, secret string) b
 		var v string
 		if h == "host" {
 			v = r.Host
+		} else if h == "content-length" && r.Header.Get("Content-Length") == "" {
+			v = strconv.FormatInt(r.ContentLength, 10)
 		} else {
 			vals := r.Header.Values(h)
 			for i := range vals {
