@@ -430,4 +430,3 @@ func invalidTokenCode(req *Request) string {
 	}
 	return "InvalidNextTokenException"
 }
-
