@@ -2,7 +2,9 @@ package collect
 
 import (
 	"context"
+	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -12,66 +14,153 @@ import (
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
-// account collects one account: it checks that the role can be assumed,
-// reads the enabled regions, then runs every service in every region.
-func (r *run) account(ctx context.Context, a *org.Account) {
+// acctTasks counts the tasks of one account still to run.
+type acctTasks struct {
+	id   string
+	left atomic.Int32
+}
+
+// task is one service in one account and region.
+type task struct {
+	cfg    aws.Config
+	acct   *acctTasks
+	region string
+	svc    snapshot.Service
+}
+
+// schedule runs the collection: a few account workers enter accounts
+// (assume the role, read the enabled regions) and queue their tasks;
+// Concurrency task workers run them. Each task makes its calls one after
+// another, so the task workers keep about Concurrency calls in flight and
+// the accounts finish roughly in order.
+func (r *run) schedule(ctx context.Context, accounts []*org.Account) {
+	queue := make(chan task, r.opts.Concurrency)
+	var tw sync.WaitGroup
+	for i := 0; i < r.opts.Concurrency; i++ {
+		tw.Add(1)
+		go func() {
+			defer tw.Done()
+			for t := range queue {
+				r.task(ctx, t)
+			}
+		}()
+	}
+	next := make(chan *org.Account)
+	var aw sync.WaitGroup
+	for i := 0; i < accountWorkers(r.opts.Concurrency, len(accounts)); i++ {
+		aw.Add(1)
+		go func() {
+			defer aw.Done()
+			for a := range next {
+				r.account(ctx, a, queue)
+			}
+		}()
+	}
+	for _, a := range accounts {
+		next <- a
+	}
+	close(next)
+	aw.Wait()
+	close(queue)
+	tw.Wait()
+}
+
+// accountWorkers is how many accounts are entered at once: enough to
+// keep the task queue full while roles are assumed.
+func accountWorkers(concurrency, accounts int) int {
+	n := max(2, concurrency/16)
+	return min(n, max(accounts, 1))
+}
+
+// account enters one account: it checks that the role can be assumed,
+// reads the enabled regions, then queues every service in every region.
+func (r *run) account(ctx context.Context, a *org.Account, queue chan<- task) {
+	r.mu.Lock()
+	r.prog.AccountsStarted++
+	r.mu.Unlock()
+	if ctx.Err() != nil {
+		r.markInterrupted(a.Id)
+		r.accountDone()
+		return
+	}
 	cfg := r.creds.For(r.org.Partition(), a.Id)
-	if err := r.acquire(ctx); err != nil {
-		r.addGap(snapshot.Gap{Account: a.Id, Error: shortError(err)})
+	actx := withAccount(ctx, a.Id)
+	_, err := sts.NewFromConfig(cfg).GetCallerIdentity(actx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		r.accountGap(ctx, snapshot.Gap{Account: a.Id, Error: "cannot enter account: " + shortError(err), Code: errorCode(err)})
 		return
 	}
-	_, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	r.release()
-	r.calls.Add(1)
+	regions, disabled, err := r.regions(actx, cfg, a.Id)
 	if err != nil {
-		r.addGap(snapshot.Gap{Account: a.Id, Error: "cannot enter account: " + shortError(err), Code: errorCode(err)})
-		return
-	}
-	regions, disabled, err := r.regions(ctx, cfg, a.Id)
-	if err != nil {
-		r.addGap(snapshot.Gap{Account: a.Id, Service: "ec2regions", Operation: "DescribeRegions", Error: shortError(err), Code: errorCode(err)})
+		r.accountGap(ctx, snapshot.Gap{Account: a.Id, Service: "ec2regions", Operation: "DescribeRegions", Error: shortError(err), Code: errorCode(err)})
 		return
 	}
 	r.cover(a.Id, "", "")
-	if len(disabled) > 0 {
-		r.mu.Lock()
-		r.coverage[a.Id].DisabledRegions = disabled
-		r.mu.Unlock()
+	r.mu.Lock()
+	c := r.coverage[a.Id]
+	c.DisabledRegions = disabled
+	for _, reg := range regions {
+		if !contains(c.Regions, reg) {
+			c.Regions = append(c.Regions, reg)
+		}
 	}
-	var wg sync.WaitGroup
+	r.mu.Unlock()
+	var tasks []task
+	at := &acctTasks{id: a.Id}
 	for _, svc := range r.services {
+		if svc.Name == "ec2regions" {
+			continue // written by regions
+		}
 		targets := regions
 		if svc.Global {
 			targets = []string{snapshot.Global}
 		}
 		for _, region := range targets {
-			r.mu.Lock()
-			r.prog.Tasks++
-			r.mu.Unlock()
-			wg.Add(1)
-			go func(svc snapshot.Service, region string) {
-				defer wg.Done()
-				r.task(ctx, cfg, a.Id, region, svc)
-				r.mu.Lock()
-				r.prog.TasksDone++
-				r.mu.Unlock()
-				r.report()
-			}(svc, region)
+			tasks = append(tasks, task{cfg: cfg, acct: at, region: region, svc: svc})
 		}
 	}
-	wg.Wait()
+	if len(tasks) == 0 {
+		r.accountDone()
+		return
+	}
+	at.left.Store(int32(len(tasks)))
+	r.mu.Lock()
+	r.prog.Tasks += len(tasks)
+	r.mu.Unlock()
+	for _, t := range tasks {
+		queue <- t
+	}
+}
+
+// accountGap records why an account could not be entered; a failure
+// caused by cancellation is an interruption instead.
+func (r *run) accountGap(ctx context.Context, g snapshot.Gap) {
+	if ctx.Err() != nil {
+		r.markInterrupted(g.Account)
+	} else {
+		r.addGap(g)
+	}
+	r.accountDone()
+}
+
+func (r *run) markInterrupted(account string) {
+	r.mu.Lock()
+	r.interrupted[account] = true
+	r.mu.Unlock()
+}
+
+func (r *run) accountDone() {
+	r.mu.Lock()
+	r.prog.AccountsDone++
+	r.mu.Unlock()
+	r.report()
 }
 
 // regions returns the account's enabled regions, restricted to
 // Options.Regions, and the regions left out because they are not enabled.
 // The DescribeRegions answer is also kept as the ec2regions service file.
 func (r *run) regions(ctx context.Context, cfg aws.Config, account string) (enabled, disabled []string, err error) {
-	if err := r.acquire(ctx); err != nil {
-		return nil, nil, err
-	}
 	out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
-	r.release()
-	r.calls.Add(1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -91,16 +180,16 @@ func (r *run) regions(ctx context.Context, cfg aws.Config, account string) (enab
 	}
 	for _, reg := range out.Regions {
 		name := aws.ToString(reg.RegionName)
-		if len(want) > 0 && !want[name] {
-			continue
-		}
 		switch aws.ToString(reg.OptInStatus) {
 		case "opt-in-not-required", "opted-in", "":
-			enabled = append(enabled, name)
+			if len(want) == 0 || want[name] {
+				enabled = append(enabled, name)
+			}
 		default:
 			disabled = append(disabled, name)
 		}
 	}
+	sort.Strings(disabled)
 	return enabled, disabled, nil
 }
 
@@ -127,24 +216,37 @@ func (r *run) release() { <-r.sem }
 // task collects one service in one account and region and writes its
 // file when every operation answered (benign errors included). A failed
 // operation becomes a gap and the file is not written, so --resume knows
-// to collect it again.
-func (r *run) task(ctx context.Context, cfg aws.Config, account, region string, svc snapshot.Service) {
-	if svc.Name == "ec2regions" {
-		return // written by regions
-	}
+// to collect it again. A task reached after cancellation is skipped and
+// its account marked interrupted.
+func (r *run) task(ctx context.Context, t task) {
+	defer func() {
+		r.mu.Lock()
+		r.prog.TasksDone++
+		r.mu.Unlock()
+		if t.acct.left.Add(-1) == 0 {
+			r.accountDone()
+		} else {
+			r.report()
+		}
+	}()
+	account, region, svc := t.acct.id, t.region, t.svc
 	if r.opts.Resume && r.w.Has(account, region, svc.Name) {
 		r.cover(account, region, svc.Name)
+		return
+	}
+	if ctx.Err() != nil {
+		r.markInterrupted(account)
 		return
 	}
 	fn := collectors[svc.Name]
 	if fn == nil {
 		return
 	}
-	c := cfg.Copy()
+	c := t.cfg.Copy()
 	if region != snapshot.Global {
 		c.Region = region
 	}
-	j := &job{run: r, ctx: ctx, cfg: c, account: account, region: region, svc: svc,
+	j := &job{run: r, ctx: withAccount(ctx, account), cfg: c, account: account, region: region, svc: svc,
 		file: snapshot.NewServiceFile(account, region, svc.Name)}
 	fn(j)
 	if j.failed {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/snapshot"
@@ -43,10 +44,12 @@ type Options struct {
 	ExternalID      string
 	SessionName     string
 	Duration        time.Duration
-	Concurrency     int  // API calls in flight; default 64
-	Resume          bool // collect only what the snapshot in Out lacks
-	HomeRegion      string
-	Version         string // orgrail version for the manifest
+	Concurrency     int // API calls in flight; default DefaultConcurrency
+	// Rates overrides DefaultRates, per service (SDK package name).
+	Rates      map[string]Rate
+	Resume     bool // collect only what the snapshot in Out lacks
+	HomeRegion string
+	Version    string // orgrail version for the manifest
 
 	// Standalone lists accounts to collect without AWS Organizations
 	// (reached through RoleChain from a jump account). When set, the
@@ -59,21 +62,38 @@ type Options struct {
 
 // Progress is a running count, reported as the collection goes.
 type Progress struct {
-	AccountsTotal int   `json:"accountsTotal"`
-	AccountsDone  int   `json:"accountsDone"`
-	Tasks         int   `json:"tasks"`
-	TasksDone     int   `json:"tasksDone"`
-	Calls         int64 `json:"calls"`
-	Throttles     int64 `json:"throttles"`
-	Errors        int64 `json:"errors"`
-	Elapsed       time.Duration
+	AccountsTotal   int           `json:"accountsTotal"`
+	AccountsStarted int           `json:"accountsStarted"`
+	AccountsDone    int           `json:"accountsDone"`
+	Tasks           int           `json:"tasks"`
+	TasksDone       int           `json:"tasksDone"`
+	Calls           int64         `json:"calls"`
+	Throttles       int64         `json:"throttles"`
+	Errors          int64         `json:"errors"`
+	Elapsed         time.Duration `json:"-"`
+}
+
+// ETA estimates the time left from the tasks done so far, extrapolating
+// the tasks of the accounts not yet started from those started.
+func (p Progress) ETA() (time.Duration, bool) {
+	if p.TasksDone == 0 || p.AccountsStarted == 0 {
+		return 0, false
+	}
+	total := float64(p.Tasks) * float64(p.AccountsTotal) / float64(p.AccountsStarted)
+	left := total - float64(p.TasksDone)
+	if left < 0 {
+		left = 0
+	}
+	return time.Duration(float64(p.Elapsed) / float64(p.TasksDone) * left), true
 }
 
 // Result is what a collection produced.
 type Result struct {
-	Dir      string
-	Manifest *snapshot.Manifest
-	Calls    int64
+	Dir       string
+	Manifest  *snapshot.Manifest
+	Calls     int64 // API calls made, every attempt counted
+	Throttles int64 // attempts AWS throttled (and the SDK retried)
+	Elapsed   time.Duration
 }
 
 // Partial reports whether the snapshot has gaps.
@@ -91,12 +111,17 @@ type run struct {
 	calls     atomic.Int64
 	throttles atomic.Int64
 	errs      atomic.Int64
+	limits    *limits
 
-	mu       sync.Mutex
-	gaps     []snapshot.Gap
-	coverage map[string]*snapshot.Coverage
-	managed  map[string]bool // AWS-managed policy ARNs attached somewhere
-	prog     Progress
+	mu          sync.Mutex
+	gaps        []snapshot.Gap
+	coverage    map[string]*snapshot.Coverage
+	managed     map[string]bool // AWS-managed policy ARNs attached somewhere
+	interrupted map[string]bool // accounts left incomplete by cancellation
+	prog        Progress
+
+	sharedMu    sync.Mutex
+	sharedCalls map[string]*sharedCall
 }
 
 // Run collects into opts.Out using base (the starting identity from the
@@ -104,7 +129,7 @@ type run struct {
 // is cancelled: the snapshot is then committed with "interrupted" gaps.
 func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 64
+		opts.Concurrency = DefaultConcurrency
 	}
 	if opts.HomeRegion == "" {
 		opts.HomeRegion = base.Region
@@ -117,30 +142,28 @@ func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := opts.Out
-	if filepath.Base(dir) != "snapshot" {
-		dir = filepath.Join(dir, "snapshot")
-	}
+	dir := snapshotDir(opts.Out)
 	r := &run{opts: &opts, services: services, sem: make(chan struct{}, opts.Concurrency), start: time.Now(),
-		coverage: map[string]*snapshot.Coverage{}, managed: map[string]bool{}}
+		coverage: map[string]*snapshot.Coverage{}, managed: map[string]bool{}, limits: newLimits(opts.Rates),
+		interrupted: map[string]bool{}}
+	base.APIOptions = append(append([]func(*middleware.Stack) error{}, base.APIOptions...), r.instrument)
 	var prev *snapshot.Manifest
 	if opts.Resume {
 		prev = readPrevious(dir)
 	}
-	r.creds, err = newCredentials(ctx, base, &opts)
-	if err != nil {
+	if r.creds, err = newCredentials(ctx, base, &opts); err != nil {
 		return nil, err
 	}
 	if len(opts.Standalone) > 0 {
 		r.org = standaloneOrg(opts.Standalone)
-	} else {
-		r.org, err = Discover(ctx, r.creds.For("aws", r.creds.Caller()))
-		if err != nil {
-			return nil, err
-		}
+	} else if r.org, err = Discover(ctx, r.creds.For("aws", r.creds.Caller())); err != nil {
+		return nil, err
 	}
 	accounts, err := r.selectAccounts()
 	if err != nil {
+		return nil, err
+	}
+	if err := clearPrevious(dir, opts.Resume); err != nil {
 		return nil, err
 	}
 	if r.w, err = snapshot.Create(dir, r.org); err != nil {
@@ -150,33 +173,46 @@ func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 		r.keepPrevious(prev)
 	}
 	r.prog.AccountsTotal = len(accounts)
-	var wg sync.WaitGroup
-	for _, a := range accounts {
-		wg.Add(1)
-		go func(a *org.Account) {
-			defer wg.Done()
-			r.account(ctx, a)
-			r.mu.Lock()
-			r.prog.AccountsDone++
-			r.mu.Unlock()
-			r.report()
-		}(a)
+	r.schedule(ctx, accounts)
+	if ctx.Err() == nil {
+		r.collectManaged(ctx)
+	} else if len(r.managed) > 0 {
+		r.addGap(snapshot.Gap{Account: snapshot.AWSAccount, Region: snapshot.Global, Service: "iam", Error: "interrupted"})
 	}
-	wg.Wait()
-	r.collectManaged(ctx)
+	return r.commit()
+}
+
+// DefaultConcurrency is the number of API calls in flight when
+// Options.Concurrency is not set.
+const DefaultConcurrency = 256
+
+func snapshotDir(out string) string {
+	if filepath.Base(out) != "snapshot" {
+		return filepath.Join(out, "snapshot")
+	}
+	return out
+}
+
+// commit writes the manifest: the commit point of the snapshot.
+func (r *run) commit() (*Result, error) {
+	for a := range r.interrupted {
+		r.gaps = append(r.gaps, snapshot.Gap{Account: a, Error: "interrupted"})
+	}
 	m := &snapshot.Manifest{
-		OrgID: r.org.Id, CollectedAt: time.Now().UTC(), OrgrailVersion: opts.Version,
+		OrgID: r.org.Id, CollectedAt: time.Now().UTC(), OrgrailVersion: r.opts.Version,
 		Source: "collect", Partition: r.org.Partition(), Gaps: r.gaps,
 	}
+	m.SortGaps()
 	for _, c := range r.coverage {
 		sort.Strings(c.Regions)
 		sort.Strings(c.Services)
 		m.Coverage = append(m.Coverage, *c)
 	}
+	sort.Slice(m.Coverage, func(i, j int) bool { return m.Coverage[i].Account < m.Coverage[j].Account })
 	if err := r.w.Commit(m); err != nil {
 		return nil, err
 	}
-	return &Result{Dir: dir, Manifest: m, Calls: r.calls.Load()}, nil
+	return &Result{Dir: r.w.Dir, Manifest: m, Calls: r.calls.Load(), Throttles: r.throttles.Load(), Elapsed: time.Since(r.start)}, nil
 }
 
 func selectServices(names []string) ([]snapshot.Service, error) {
@@ -247,6 +283,24 @@ func (r *run) resolveOU(s string) string {
 	return ""
 }
 
+// clearPrevious prepares an existing snapshot directory: the manifest is
+// removed first, so that until this run commits the directory reads as
+// incomplete (a killed run is then resumable, never mistaken for whole);
+// without --resume the previous service files go too, so nothing from an
+// older collection is mixed into this one.
+func clearPrevious(dir string, resume bool) error {
+	if err := os.Remove(filepath.Join(dir, "manifest.json")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("snapshot %s: %w", dir, err)
+	}
+	if resume {
+		return nil
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "accounts")); err != nil {
+		return fmt.Errorf("snapshot %s: removing the previous collection: %w", dir, err)
+	}
+	return nil
+}
+
 func readPrevious(dir string) *snapshot.Manifest {
 	s, err := snapshot.Open(dir)
 	if err != nil {
@@ -305,10 +359,4 @@ func contains(s []string, v string) bool {
 		}
 	}
 	return false
-}
-
-// exists reports whether a path exists (for resume).
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return !errors.Is(err, os.ErrNotExist)
 }

@@ -2,6 +2,8 @@ package collect
 
 import (
 	"context"
+	"math/rand/v2"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -25,6 +27,12 @@ type job struct {
 var collectors = map[string]func(*job){}
 
 func (j *job) benign(op string) []string {
+	if j.account == snapshot.AWSAccount {
+		// An AWS-managed policy that IAM does not know (retired, or a
+		// typo in an ARN attached by a template) is an answer about
+		// that policy, not a failure to collect: see docs/collect.md.
+		return []string{"NoSuchEntity"}
+	}
 	for _, o := range j.svc.Operations {
 		if o.Name == op {
 			return o.Benign
@@ -33,24 +41,22 @@ func (j *job) benign(op string) []string {
 	return nil
 }
 
-// call runs fn under the concurrency limit and classifies its error:
-// nil → ok; a benign code → recorded in the file, not ok; anything else
-// → a gap, the job failed.
+// call runs fn and classifies its error: nil → ok; a benign code →
+// recorded in the file, not ok; anything else → a gap, the job failed.
+// Calls are limited and counted by the instrument middleware; an
+// operation still throttled after the SDK's own retries is tried again
+// here, after a pause, up to throttleRetries times.
 func (j *job) call(op, key string, fn func(context.Context) error) bool {
-	if err := j.run.acquire(j.ctx); err != nil {
-		j.gap(op, err)
-		return false
-	}
-	err := fn(j.ctx)
-	j.run.release()
-	j.run.calls.Add(1)
-	if err == nil {
-		return true
+	var err error
+	for i := 0; ; i++ {
+		if err = fn(j.ctx); err == nil {
+			return true
+		}
+		if !isThrottle(errorCode(err)) || i >= throttleRetries || !pause(j.ctx, i) {
+			break
+		}
 	}
 	code := errorCode(err)
-	if isThrottle(code) {
-		j.run.throttles.Add(1)
-	}
 	if isBenign(code, j.benign(op)) {
 		if key == "" {
 			j.file.SetError(op, code)
@@ -63,8 +69,33 @@ func (j *job) call(op, key string, fn func(context.Context) error) bool {
 	return false
 }
 
+// throttleRetries is how many times an operation still throttled after
+// the SDK's retries is tried again.
+const throttleRetries = 5
+
+// pause waits before the i-th collector-level retry (1 s, 2 s, 4 s, …
+// up to 16 s, with jitter); it reports false when ctx ends first.
+func pause(ctx context.Context, i int) bool {
+	d := time.Second << min(i, 4)
+	d = d/2 + time.Duration(rand.Int64N(int64(d/2)))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// gap records a failed operation. A failure caused by cancellation marks
+// the account interrupted instead (one gap per account, not per call).
 func (j *job) gap(op string, err error) {
 	j.failed = true
+	if j.ctx.Err() != nil {
+		j.run.markInterrupted(j.account)
+		return
+	}
 	j.run.addGap(snapshot.Gap{Account: j.account, Region: j.region, Service: j.svc.Name, Operation: op,
 		Error: shortError(err), Code: errorCode(err)})
 }

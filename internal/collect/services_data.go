@@ -33,7 +33,7 @@ func collectKMS(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.Keys = append(out.Keys, pg.Keys...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -45,7 +45,7 @@ func collectKMS(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.Aliases = append(out.Aliases, pg.Aliases...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -78,7 +78,7 @@ func collectRDS(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.DBInstances = append(out.DBInstances, pg.DBInstances...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -90,7 +90,7 @@ func collectRDS(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.DBSnapshots = append(out.DBSnapshots, pg.DBSnapshots...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -114,7 +114,7 @@ func collectLambda(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.Functions = append(out.Functions, pg.Functions...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -138,7 +138,7 @@ func collectSQS(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.QueueUrls = append(out.QueueUrls, pg.QueueUrls...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -163,7 +163,7 @@ func collectSNS(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.Topics = append(out.Topics, pg.Topics...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -189,7 +189,7 @@ func collectSecrets(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.SecretList = append(out.SecretList, pg.SecretList...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})

@@ -18,7 +18,7 @@ func collectEC2(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.SecurityGroups = append(out.SecurityGroups, pg.SecurityGroups...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -30,7 +30,7 @@ func collectEC2(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.SecurityGroupRules = append(out.SecurityGroupRules, pg.SecurityGroupRules...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -42,7 +42,7 @@ func collectEC2(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.NetworkAcls = append(out.NetworkAcls, pg.NetworkAcls...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -54,7 +54,7 @@ func collectEC2(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.Vpcs = append(out.Vpcs, pg.Vpcs...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -66,7 +66,7 @@ func collectEC2(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.FlowLogs = append(out.FlowLogs, pg.FlowLogs...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -78,7 +78,7 @@ func collectEC2(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.VpcEndpoints = append(out.VpcEndpoints, pg.VpcEndpoints...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -93,7 +93,7 @@ func collectEC2(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.Reservations = append(out.Reservations, pg.Reservations...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})

@@ -26,7 +26,7 @@ func collectSSOAdmin(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.Instances = append(out.Instances, pg.Instances...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -43,7 +43,7 @@ func collectSSOAdmin(j *job) {
 				if err != nil {
 					return nil, err
 				}
-				out.PermissionSets = append(out.PermissionSets, pg.PermissionSets...)
+				mergePage(out, pg)
 			}
 			return out, nil
 		})
@@ -72,7 +72,7 @@ func permissionSet(j *job, c *ssoadmin.Client, instance *string, ps string) {
 			if err != nil {
 				return nil, err
 			}
-			out.AttachedManagedPolicies = append(out.AttachedManagedPolicies, pg.AttachedManagedPolicies...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -84,7 +84,7 @@ func permissionSet(j *job, c *ssoadmin.Client, instance *string, ps string) {
 			if err != nil {
 				return nil, err
 			}
-			out.AccountIds = append(out.AccountIds, pg.AccountIds...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -101,7 +101,7 @@ func permissionSet(j *job, c *ssoadmin.Client, instance *string, ps string) {
 				if err != nil {
 					return nil, err
 				}
-				out.AccountAssignments = append(out.AccountAssignments, pg.AccountAssignments...)
+				mergePage(out, pg)
 			}
 			return out, nil
 		})
@@ -123,7 +123,7 @@ func (r *run) collectManaged(ctx context.Context) {
 	}
 	sort.Strings(arns)
 	svc, _ := snapshot.LookupService("iam")
-	j := &job{run: r, ctx: ctx, cfg: r.creds.For(r.org.Partition(), r.creds.Caller()), account: snapshot.AWSAccount,
+	j := &job{run: r, ctx: withAccount(ctx, r.creds.Caller()), cfg: r.creds.For(r.org.Partition(), r.creds.Caller()), account: snapshot.AWSAccount,
 		region: snapshot.Global, svc: svc, file: snapshot.NewServiceFile(snapshot.AWSAccount, snapshot.Global, "iam")}
 	c := iam.NewFromConfig(j.cfg)
 	for _, arn := range arns {

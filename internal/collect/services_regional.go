@@ -28,17 +28,20 @@ func collectCloudTrail(j *job) {
 		return
 	}
 	for _, t := range trails.TrailList {
+		// A trail's status and selectors are the same wherever it is
+		// listed (its home region, its shadow copies, member accounts of
+		// an organization trail): read once per collection, stored in
+		// every file that lists the trail.
 		arn := aws.ToString(t.TrailARN)
-		// Status and selectors are read in the trail's home region only:
-		// a shadow trail's are its home region's.
-		if aws.ToString(t.HomeRegion) != "" && aws.ToString(t.HomeRegion) != j.region {
-			continue
-		}
 		each(j, "GetTrailStatus", arn, func(ctx context.Context) (*cloudtrail.GetTrailStatusOutput, error) {
-			return c.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
+			return sharedOf(j.run, "GetTrailStatus|"+arn, func() (*cloudtrail.GetTrailStatusOutput, error) {
+				return c.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
+			})
 		})
 		each(j, "GetEventSelectors", arn, func(ctx context.Context) (*cloudtrail.GetEventSelectorsOutput, error) {
-			return c.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
+			return sharedOf(j.run, "GetEventSelectors|"+arn, func() (*cloudtrail.GetEventSelectorsOutput, error) {
+				return c.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
+			})
 		})
 	}
 }
@@ -62,7 +65,7 @@ func collectConfig(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.ConfigRules = append(out.ConfigRules, pg.ConfigRules...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -74,7 +77,7 @@ func collectConfig(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.ConfigurationAggregators = append(out.ConfigurationAggregators, pg.ConfigurationAggregators...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -90,7 +93,7 @@ func collectGuardDuty(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.DetectorIds = append(out.DetectorIds, pg.DetectorIds...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})
@@ -117,6 +120,12 @@ func collectSecurityHub(j *job) {
 	hub := once(j, "DescribeHub", func(ctx context.Context) (*securityhub.DescribeHubOutput, error) {
 		return c.DescribeHub(ctx, &securityhub.DescribeHubInput{})
 	})
+	if code := j.file.Error("DescribeHub"); code == "InvalidAccessException" {
+		// Security Hub is not enabled: AWS answers every Security Hub
+		// read with the same error, so it is recorded, not asked for.
+		j.file.SetError("GetEnabledStandards", code)
+		j.file.SetError("GetAdministratorAccount", code)
+	}
 	if hub != nil {
 		once(j, "GetEnabledStandards", func(ctx context.Context) (*securityhub.GetEnabledStandardsOutput, error) {
 			out := &securityhub.GetEnabledStandardsOutput{}
@@ -126,7 +135,7 @@ func collectSecurityHub(j *job) {
 				if err != nil {
 					return nil, err
 				}
-				out.StandardsSubscriptions = append(out.StandardsSubscriptions, pg.StandardsSubscriptions...)
+				mergePage(out, pg)
 			}
 			return out, nil
 		})
@@ -151,7 +160,7 @@ func collectAccessAnalyzer(j *job) {
 			if err != nil {
 				return nil, err
 			}
-			out.Analyzers = append(out.Analyzers, pg.Analyzers...)
+			mergePage(out, pg)
 		}
 		return out, nil
 	})

@@ -1,0 +1,268 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orgrail/orgrail/internal/awstest"
+	"github.com/orgrail/orgrail/internal/demo"
+	"github.com/orgrail/orgrail/internal/snapshot"
+)
+
+// demoServer serves the embedded demo organization.
+func demoServer(t *testing.T) (*awstest.Server, *snapshot.Snapshot) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := demo.WriteEmbedded(dir); err != nil {
+		t.Fatal(err)
+	}
+	want, err := snapshot.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := awstest.Start(context.Background(), awstest.Options{Snapshot: want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv, want
+}
+
+func collectFrom(t *testing.T, srv *awstest.Server, opts Options) *Result {
+	t.Helper()
+	ctx := context.Background()
+	if opts.Out == "" {
+		opts.Out = t.TempDir()
+	}
+	res, err := Run(ctx, srv.Config(ctx, srv.AdminCredentials()), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// normal decodes a stored output for comparison, so that key order and
+// whitespace do not matter. Times are compared at millisecond precision:
+// AWS's wire formats (epoch seconds with three decimals, ISO 8601 with
+// milliseconds) carry no more, so a stored nanosecond can never come back.
+func normal(raw json.RawMessage) any {
+	var v any
+	json.Unmarshal(raw, &v)
+	return truncTimes(v)
+}
+
+// sortArrays orders every array by its elements' JSON: org.json's lists
+// (OUs, accounts, policies, targets, delegated administrators) are sets,
+// in whatever order the Organizations API lists them.
+func sortArrays(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = sortArrays(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = sortArrays(e)
+		}
+		sort.Slice(x, func(i, j int) bool {
+			a, _ := json.Marshal(x[i])
+			b, _ := json.Marshal(x[j])
+			return string(a) < string(b)
+		})
+	}
+	return v
+}
+
+func truncTimes(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = truncTimes(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = truncTimes(e)
+		}
+	case string:
+		if len(x) >= 20 && x[4] == '-' && x[10] == 'T' {
+			if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
+				return t.Truncate(time.Millisecond).UTC().Format(time.RFC3339Nano)
+			}
+		}
+	}
+	return v
+}
+
+// TestCollectReproducesDemoSnapshot is the collector's acceptance test:
+// collecting the demo organization served by the local AWS gives back
+// the demo snapshot, equal in everything but the manifest.
+func TestCollectReproducesDemoSnapshot(t *testing.T) {
+	srv, want := demoServer(t)
+	// The demo was collected in the organization's allowed regions, a
+	// subset of the enabled ones: collect with the same scope.
+	res := collectFrom(t, srv, Options{Regions: coveredRegions(want)})
+	if res.Partial() {
+		t.Fatalf("unexpected gaps: %+v", res.Manifest.Gaps)
+	}
+	got, err := snapshot.Open(res.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, _ := json.Marshal(want.Org)
+	gb, _ := json.Marshal(got.Org)
+	if !reflect.DeepEqual(sortArrays(normal(wb)), sortArrays(normal(gb))) {
+		t.Errorf("org.json differs:\nwant %s\ngot  %s", wb, gb)
+	}
+	wantFiles, _ := want.Files()
+	gotFiles, _ := got.Files()
+	if strings.Join(wantFiles, "\n") != strings.Join(gotFiles, "\n") {
+		t.Errorf("files differ: want %d, got %d\nmissing: %v\nextra: %v", len(wantFiles), len(gotFiles), minus(wantFiles, gotFiles), minus(gotFiles, wantFiles))
+	}
+	diffs := 0
+	for _, f := range wantFiles {
+		a, err1 := snapshot.ReadServiceFile(filepath.Join(want.Dir, f))
+		b, err2 := snapshot.ReadServiceFile(filepath.Join(got.Dir, f))
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		for op, raw := range a.Operations {
+			if !reflect.DeepEqual(normal(raw), normal(b.Operations[op])) {
+				if diffs++; diffs < 10 {
+					t.Errorf("%s %s:\nwant %s\ngot  %s", f, op, raw, b.Operations[op])
+				}
+			}
+		}
+		for op, byKey := range a.PerResource {
+			for k, raw := range byKey {
+				if !reflect.DeepEqual(normal(raw), normal(b.PerResource[op][k])) {
+					if diffs++; diffs < 10 {
+						t.Errorf("%s %s %s:\nwant %s\ngot  %s", f, op, k, raw, b.PerResource[op][k])
+					}
+				}
+			}
+		}
+		if !reflect.DeepEqual(a.Errors, b.Errors) || !reflect.DeepEqual(a.ResourceErrors, b.ResourceErrors) {
+			if diffs++; diffs < 10 {
+				t.Errorf("%s errors: want %v %v got %v %v", f, a.Errors, a.ResourceErrors, b.Errors, b.ResourceErrors)
+			}
+		}
+	}
+	if diffs > 0 {
+		t.Errorf("%d differences", diffs)
+	}
+}
+
+// coveredRegions is every region some account of s covers.
+func coveredRegions(s *snapshot.Snapshot) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range s.Manifest.Coverage {
+		for _, r := range c.Regions {
+			if !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func minus(a, b []string) []string {
+	in := map[string]bool{}
+	for _, x := range b {
+		in[x] = true
+	}
+	var out []string
+	for _, x := range a {
+		if !in[x] {
+			out = append(out, x)
+		}
+	}
+	if len(out) > 10 {
+		out = out[:10]
+	}
+	return out
+}
+
+func TestFaultsGivePartialSnapshotAndResumeCompletes(t *testing.T) {
+	srv, want := demoServer(t)
+	var member string
+	for _, a := range want.Org.Accounts {
+		if a.Id != want.Org.MasterAccountId && a.Status == "ACTIVE" {
+			member = a.Id
+			break
+		}
+	}
+	remove := []func(){
+		srv.Faults.Add(awstest.Fault{Kind: awstest.Unassumable, Role: "arn:aws:iam::" + member + ":role/OrganizationAccountAccessRole"}),
+		srv.Faults.Add(awstest.Fault{Kind: awstest.Deny, Service: "kms", Operation: "ListKeys", Region: "us-west-2"}),
+		srv.Faults.Add(awstest.Fault{Kind: awstest.ServerError, Status: 503, Service: "guardduty", Operation: "ListDetectors", Region: "ap-northeast-1"}),
+	}
+	out := t.TempDir()
+	scope := Options{Out: out, Regions: []string{"us-east-1", "us-west-2", "ap-northeast-1"}, Services: []string{"ec2regions", "iam", "kms", "guardduty", "s3"}}
+	res := collectFrom(t, srv, scope)
+	if !res.Partial() {
+		t.Fatal("want a partial snapshot")
+	}
+	kinds := map[string]bool{}
+	for _, g := range res.Manifest.Gaps {
+		switch {
+		case g.Account == member && g.Service == "":
+			kinds["unassumable"] = true
+		case g.Service == "kms" && strings.HasPrefix(g.Code, "AccessDenied"):
+			kinds["denied"] = true
+		case g.Service == "guardduty":
+			kinds["5xx"] = true
+		}
+	}
+	for _, k := range []string{"unassumable", "denied", "5xx"} {
+		if !kinds[k] {
+			t.Errorf("no %s gap in %+v", k, res.Manifest.Gaps)
+		}
+	}
+	s, err := snapshot.Open(res.Dir)
+	if err != nil {
+		t.Fatalf("partial snapshot must open: %v", err)
+	}
+	if _, err := s.Service(member, snapshot.Global, "iam"); err == nil {
+		t.Fatal("unassumable account has data")
+	}
+	for _, r := range remove {
+		r()
+	}
+	scope.Resume = true
+	res = collectFrom(t, srv, scope)
+	if res.Partial() {
+		t.Fatalf("resume left gaps: %+v", res.Manifest.Gaps)
+	}
+	s, _ = snapshot.Open(res.Dir)
+	if _, err := s.Service(member, snapshot.Global, "iam"); err != nil {
+		t.Fatalf("resume did not fill the account: %v", err)
+	}
+}
+
+func TestCredentialsNeverOnDisk(t *testing.T) {
+	srv, _ := demoServer(t)
+	out := t.TempDir()
+	collectFrom(t, srv, Options{Out: out, Services: []string{"iam", "ec2"}, Regions: []string{"us-east-1"}})
+	secret := srv.AdminCredentials().SecretAccessKey
+	keyID := srv.AdminCredentials().AccessKeyID
+	filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		if bytes.Contains(b, []byte(secret)) || bytes.Contains(b, []byte(keyID)) {
+			t.Errorf("%s holds credentials", p)
+		}
+		return nil
+	})
+}
