@@ -91,6 +91,9 @@ func (p *peer) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	case "500":
 		w.WriteHeader(http.StatusInternalServerError)
+	case "channel_not_found":
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":false,"error":"channel_not_found"}`)
 	case "404":
 		w.WriteHeader(http.StatusNotFound)
 		io.WriteString(w, "no_service")

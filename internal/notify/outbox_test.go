@@ -204,3 +204,16 @@ func TestWebhookSignature(t *testing.T) {
 		t.Fatal("no delivery id header")
 	}
 }
+
+func TestSlackAPIErrorParks(t *testing.T) {
+	p := newPeer(t)
+	p.then("channel_not_found")
+	n, c := newNotifier(t, "channels: {bot: {type: slack-api, url: PEER/api, channel: C1, tokenEnv: T}}\nroutes: [{name: all, channels: [bot]}]\n", p)
+	ctx := context.Background()
+	n.Submit(ctx, sampleEvent("e1"))
+	deliverAll(t, n, c, 1)
+	items, _ := n.State.Items(ctx, Filter{})
+	if items[0].Status != StatusParked || !strings.Contains(items[0].LastError, "channel_not_found") {
+		t.Fatalf("item = %+v, want parked on channel_not_found", items[0])
+	}
+}
