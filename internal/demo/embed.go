@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"path/filepath"
 )
 
 // embedded is the default demo organization as `go generate` wrote it.
@@ -29,24 +28,29 @@ func Embedded() fs.FS {
 func WriteEmbedded(dir string) (int, error) {
 	src := Embedded()
 	manifest := path.Join(SnapshotDir, "manifest.json")
+	fw := newFileWriter(dir, writerConcurrency())
 	n := 0
 	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || p == manifest {
 			return err
 		}
+		b, err := fs.ReadFile(src, p)
+		if err != nil {
+			return fmt.Errorf("embedded demo %s: %w", p, err)
+		}
 		n++
-		return copyOut(src, dir, p)
+		fw.put(p, b)
+		return nil
 	})
+	if cerr := fw.close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return n, err
 	}
-	return n + 1, copyOut(src, dir, manifest)
-}
-
-func copyOut(src fs.FS, dir, p string) error {
-	b, err := fs.ReadFile(src, p)
+	b, err := fs.ReadFile(src, manifest)
 	if err != nil {
-		return fmt.Errorf("embedded demo %s: %w", p, err)
+		return n, fmt.Errorf("embedded demo %s: %w", manifest, err)
 	}
-	return writeFile(dir, filepath.FromSlash(p), b)
+	return n + 1, newFileWriter(dir, 0).write(manifest, b)
 }

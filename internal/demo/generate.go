@@ -3,10 +3,8 @@ package demo
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -44,33 +42,51 @@ func Generate(ctx context.Context, dir string, opt Options) (*Summary, error) {
 	}
 	sum := &Summary{Dir: dir, OrgID: w.orgID, Accounts: len(w.accounts),
 		FirstDay: w.start.Format("2006-01-02"), LastDay: End.AddDate(0, 0, -1).Format("2006-01-02")}
-	if err := writeAccounts(ctx, w, sw, dir, planted, sum); err != nil {
-		return nil, err
+	fw := newFileWriter(dir, writerConcurrency())
+	err = writeAll(ctx, w, fw, planted, sum)
+	if cerr := fw.close(); err == nil {
+		err = cerr
 	}
-	if err := sw.WriteService(renderAWSManaged()); err != nil {
-		return nil, err
-	}
-	sum.ServiceFiles++
-	if err := writeEvents(w, dir, sum); err != nil {
-		return nil, err
-	}
-	sortDetections(w)
-	b, err := json.MarshalIndent(w.planted, "", "  ")
 	if err != nil {
-		return nil, err
-	}
-	if err := writeFile(dir, PlantedFile, append(b, '\n')); err != nil {
-		return nil, err
-	}
-	keys, err := publicKeys()
-	if err != nil {
-		return nil, err
-	}
-	if err := writeFile(dir, filepath.Join(LogArchiveDir, PublicKeyFile), keys); err != nil {
 		return nil, err
 	}
 	sum.Violations, sum.Detections = len(w.planted.Violations), len(w.planted.Detections)
 	return sum, sw.Commit(manifest(w))
+}
+
+// writeAll renders every file but the manifest and queues it on fw.
+func writeAll(ctx context.Context, w *world, fw *fileWriter, planted map[string][]*record, sum *Summary) error {
+	if err := writeAccounts(ctx, w, fw, planted, sum); err != nil {
+		return err
+	}
+	if err := putService(fw, renderAWSManaged()); err != nil {
+		return err
+	}
+	sum.ServiceFiles++
+	writeEvents(w, fw, sum)
+	sortDetections(w)
+	b, err := json.MarshalIndent(w.planted, "", "  ")
+	if err != nil {
+		return err
+	}
+	fw.put(PlantedFile, append(b, '\n'))
+	keys, err := publicKeys()
+	if err != nil {
+		return err
+	}
+	fw.put(path.Join(LogArchiveDir, PublicKeyFile), keys)
+	return nil
+}
+
+// putService encodes a service file as the snapshot package does (same
+// bytes as Writer.WriteService) and queues it.
+func putService(fw *fileWriter, f *snapshot.ServiceFile) error {
+	b, err := snapshot.EncodeServiceFile(f)
+	if err != nil {
+		return err
+	}
+	fw.put(path.Join(SnapshotDir, filepath.ToSlash(snapshot.Path(f.Account, f.Region, f.Service))), b)
+	return nil
 }
 
 func manifest(w *world) *snapshot.Manifest {
@@ -96,7 +112,7 @@ func sortDetections(w *world) {
 // writeAccounts renders and writes every account's service files and
 // CloudTrail in parallel; each account is one unit of work with its own
 // random stream, so the bytes do not depend on scheduling.
-func writeAccounts(ctx context.Context, w *world, sw *snapshot.Writer, dir string, planted map[string][]*record, sum *Summary) error {
+func writeAccounts(ctx context.Context, w *world, fw *fileWriter, planted map[string][]*record, sum *Summary) error {
 	workers := w.opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -114,7 +130,7 @@ func writeAccounts(ctx context.Context, w *world, sw *snapshot.Writer, dir strin
 		go func() {
 			defer wg.Done()
 			for a := range jobs {
-				if err := writeAccount(w, sw, dir, a, planted[a.Id], &files, &logs, &events); err != nil {
+				if err := writeAccount(w, fw, a, planted[a.Id], &files, &logs, &events); err != nil {
 					fail(err)
 				}
 			}
@@ -125,6 +141,9 @@ func writeAccounts(ctx context.Context, w *world, sw *snapshot.Writer, dir strin
 			fail(ctx.Err())
 			break
 		}
+		if fw.failed.Load() {
+			break // close reports the write error
+		}
 		jobs <- a
 	}
 	close(jobs)
@@ -134,7 +153,7 @@ func writeAccounts(ctx context.Context, w *world, sw *snapshot.Writer, dir strin
 	return firstErr
 }
 
-func writeAccount(w *world, sw *snapshot.Writer, dir string, a *acct, planted []*record, files, logs, events *atomic.Int64) error {
+func writeAccount(w *world, fw *fileWriter, a *acct, planted []*record, files, logs, events *atomic.Int64) error {
 	if a.suspended {
 		return nil
 	}
@@ -142,15 +161,8 @@ func writeAccount(w *world, sw *snapshot.Writer, dir string, a *acct, planted []
 	if err != nil {
 		return fmt.Errorf("account %s: %w", a.Id, err)
 	}
-	// Service files are encoded by the snapshot package (same bytes as
-	// Writer.WriteService) but written without the temporary-file rename,
-	// which a fresh output directory does not need.
 	for _, f := range sfs {
-		b, err := snapshot.EncodeServiceFile(f)
-		if err != nil {
-			return err
-		}
-		if err := writeFile(dir, filepath.Join(SnapshotDir, snapshot.Path(f.Account, f.Region, f.Service)), b); err != nil {
+		if err := putService(fw, f); err != nil {
 			return err
 		}
 	}
@@ -161,56 +173,17 @@ func writeAccount(w *world, sw *snapshot.Writer, dir string, a *acct, planted []
 		return err
 	}
 	for _, o := range outs {
-		if err := writeFile(dir, filepath.Join(LogArchiveDir, filepath.FromSlash(o.path)), o.data); err != nil {
-			return err
-		}
+		fw.put(path.Join(LogArchiveDir, o.path), o.data)
 	}
 	logs.Add(int64(n))
 	events.Add(int64(len(recs)))
 	return nil
 }
 
-func writeEvents(w *world, dir string, sum *Summary) error {
+func writeEvents(w *world, fw *fileWriter, sum *Summary) {
 	gd, n1 := guardDutyEvents(w)
 	cfg, n2 := configEvents(w)
 	sum.BridgeEvents = n1 + n2
-	if err := writeFile(dir, filepath.Join(EventsDir, "guardduty-findings.jsonl"), gd); err != nil {
-		return err
-	}
-	return writeFile(dir, filepath.Join(EventsDir, "config-compliance-changes.jsonl"), cfg)
-}
-
-// madeDirs remembers directories already created, saving a MkdirAll
-// per file.
-var madeDirs sync.Map
-
-// writeFile creates dir/rel with mode 0600, its directories 0700. The
-// file is created with mode 0600 (a umask can only remove bits, and
-// orgrail writes into an empty directory).
-func writeFile(dir, rel string, b []byte) error {
-	p := filepath.Join(dir, rel)
-	parent := filepath.Dir(p)
-	if _, ok := madeDirs.Load(parent); !ok {
-		if err := os.MkdirAll(parent, snapshot.DirMode); err != nil {
-			return err
-		}
-		madeDirs.Store(parent, true)
-	}
-	fh, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, snapshot.FileMode)
-	if errors.Is(err, fs.ErrNotExist) { // a remembered directory was removed since
-		if err = os.MkdirAll(parent, snapshot.DirMode); err == nil {
-			fh, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, snapshot.FileMode)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := fh.Write(b); err != nil {
-		fh.Close()
-		return fmt.Errorf("writing %s: %w", p, err)
-	}
-	if err := fh.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", p, err)
-	}
-	return nil
+	fw.put(path.Join(EventsDir, "guardduty-findings.jsonl"), gd)
+	fw.put(path.Join(EventsDir, "config-compliance-changes.jsonl"), cfg)
 }

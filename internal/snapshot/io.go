@@ -260,13 +260,17 @@ func (w *Writer) Commit(m *Manifest) error {
 
 // EncodeServiceFile returns the gzip bytes of a service file. The same
 // content always gives the same bytes (no gzip timestamp, sorted keys).
+// It is safe for concurrent use; compressors are pooled, since a fresh
+// flate writer allocates and clears about a megabyte.
 func EncodeServiceFile(f *ServiceFile) ([]byte, error) {
 	raw, err := json.Marshal(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Path(f.Account, f.Region, f.Service), err)
 	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	buf := bytes.NewBuffer(make([]byte, 0, len(raw)/4+64))
+	zw := gzipPool.Get().(*gzip.Writer)
+	defer gzipPool.Put(zw)
+	zw.Reset(buf)
 	if _, err := zw.Write(raw); err != nil {
 		return nil, err
 	}
@@ -275,6 +279,13 @@ func EncodeServiceFile(f *ServiceFile) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// gzipPool holds BestSpeed gzip writers; Reset gives a writer the state
+// (and header) of a new one, so pooling does not change a byte.
+var gzipPool = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	return zw
+}}
 
 // writeFileAtomic writes via a temporary file and rename, mode 0600.
 func writeFileAtomic(path string, b []byte) error {
