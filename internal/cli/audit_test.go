@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orgrail/orgrail/internal/demo"
+)
+
+func auditDemo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := demo.WriteEmbedded(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestAuditCommands(t *testing.T) {
+	dir := auditDemo(t)
+	state := filepath.Join(t.TempDir(), "state.db")
+	cfg := t.TempDir()
+	os.WriteFile(filepath.Join(cfg, "exceptions.yaml"), []byte(`exceptions:
+  - rule: s3.bucket-versioning
+    account: payments-dev
+    reason: data bucket rebuilt nightly
+    expires: 2099-12-31
+`), 0o600)
+	env := map[string]string{"ORGRAIL_STATE": state}
+
+	code, out, errOut := run(t, env, "audit", "--snapshot", dir, "--config", cfg, "--output", "json")
+	if code != ExitFail {
+		t.Fatalf("audit exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Findings []struct {
+			RuleID string `json:"ruleId"`
+			Status string `json:"status"`
+			Muted  bool   `json:"muted"`
+		} `json:"findings"`
+		Summary struct {
+			Total struct{ Failed, Muted int } `json:"total"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Summary.Total.Muted != 1 || doc.Summary.Total.Failed == 0 {
+		t.Fatalf("summary = %+v", doc.Summary.Total)
+	}
+	if code, _, _ := run(t, env, "audit", "--snapshot", dir, "--config", cfg, "--fail-on", "none", "--output", "sarif"); code != 0 {
+		t.Fatalf("--fail-on none exit %d", code)
+	}
+	code, out, _ = run(t, env, "findings", "diff", "--output", "json")
+	if code != 0 || !strings.Contains(out, `"stillOpen"`) {
+		t.Fatalf("diff exit %d: %s", code, out)
+	}
+	code, out, _ = run(t, nil, "rules", "list", "--framework", "cis", "--output", "json")
+	if code != 0 || !strings.Contains(out, `"cis": "1.5"`) {
+		t.Fatalf("rules list exit %d", code)
+	}
+	code, out, _ = run(t, env, "remediate", "--snapshot", dir, "--no-color", "--output", "table")
+	if code != 0 || !strings.Contains(out, "nothing was changed") || !strings.Contains(out, "EnableEbsEncryptionByDefault") {
+		t.Fatalf("remediate exit %d: %s", code, out)
+	}
+}
+
+func TestAuditUsageErrors(t *testing.T) {
+	rulesDir := t.TempDir()
+	os.WriteFile(filepath.Join(rulesDir, "bad.yaml"), []byte("id: x\ntitle: t\nseverity: low\nscope: org\nexpression: org.id ==\n"), 0o600)
+	dir := auditDemo(t)
+	cases := [][]string{
+		{"audit"},
+		{"audit", "--snapshot", filepath.Join(t.TempDir(), "none")},
+		{"audit", "--snapshot", dir, "--framework", "pci"},
+		{"audit", "--snapshot", dir, "--fail-on", "urgent"},
+		{"audit", "--snapshot", dir, "--rules", rulesDir},
+		{"audit", "--snapshot", dir, "--output", "xml"},
+	}
+	for _, args := range cases {
+		code, _, errOut := run(t, nil, append(args, "--no-store")...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit %d (%s)", args, code, errOut)
+		}
+		if args[len(args)-1] == rulesDir && !strings.Contains(errOut, "bad.yaml:5:") {
+			t.Errorf("compile error does not point at the file: %s", errOut)
+		}
+	}
+}
