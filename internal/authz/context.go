@@ -31,6 +31,19 @@ func (c *Context) Set(key string, vals ...string) {
 	c.m[lk] = append(c.m[lk], vals...)
 }
 
+// Has reports whether the context has a key (case-insensitive).
+func (c Context) Has(key string) bool {
+	_, ok := c.m[strings.ToLower(key)]
+	return ok
+}
+
+// SetDefault sets a key only when the context does not have it.
+func (c *Context) SetDefault(key string, vals ...string) {
+	if !c.Has(key) {
+		c.Set(key, vals...)
+	}
+}
+
 // Len returns how many keys the context has.
 func (c Context) Len() int { return len(c.m) }
 
