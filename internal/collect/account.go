@@ -2,12 +2,14 @@ package collect
 
 import (
 	"context"
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/orgrail/orgrail/internal/org"
@@ -232,6 +234,9 @@ func (r *run) task(ctx context.Context, t task) {
 	account, region, svc := t.acct.id, t.region, t.svc
 	if r.opts.Resume && r.w.Has(account, region, svc.Name) {
 		r.cover(account, region, svc.Name)
+		if svc.Name == "iam" {
+			r.noteManagedFromFile(account)
+		}
 		return
 	}
 	if ctx.Err() != nil {
@@ -257,4 +262,18 @@ func (r *run) task(ctx context.Context, t task) {
 		return
 	}
 	r.cover(account, region, svc.Name)
+}
+
+// noteManagedFromFile reads the AWS-managed policies attached in an
+// account from its already collected IAM file (resume), so their
+// documents are still collected.
+func (r *run) noteManagedFromFile(account string) {
+	f, err := snapshot.ReadServiceFile(filepath.Join(r.w.Dir, snapshot.Path(account, snapshot.Global, "iam")))
+	if err != nil {
+		return
+	}
+	var d iam.GetAccountAuthorizationDetailsOutput
+	if ok, err := f.Get("GetAccountAuthorizationDetails", &d); ok && err == nil {
+		r.noteManaged(&d)
+	}
 }

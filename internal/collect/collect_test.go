@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,14 +18,40 @@ import (
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
+var demoOnce struct {
+	sync.Once
+	dir string
+	err error
+}
+
+// demoDir writes the embedded demo organization once for the package's
+// tests (they only read it).
+func demoDir(t *testing.T) string {
+	t.Helper()
+	demoOnce.Do(func() {
+		demoOnce.dir, demoOnce.err = os.MkdirTemp("", "orgrail-collect-demo-")
+		if demoOnce.err == nil {
+			_, demoOnce.err = demo.WriteEmbedded(demoOnce.dir)
+		}
+	})
+	if demoOnce.err != nil {
+		t.Fatal(demoOnce.err)
+	}
+	return demoOnce.dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoOnce.dir != "" {
+		os.RemoveAll(demoOnce.dir)
+	}
+	os.Exit(code)
+}
+
 // demoServer serves the embedded demo organization.
 func demoServer(t *testing.T) (*awstest.Server, *snapshot.Snapshot) {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := demo.WriteEmbedded(dir); err != nil {
-		t.Fatal(err)
-	}
-	want, err := snapshot.Open(dir)
+	want, err := snapshot.Open(demoDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,6 +61,46 @@ func demoServer(t *testing.T) (*awstest.Server, *snapshot.Snapshot) {
 	}
 	t.Cleanup(func() { srv.Close() })
 	return srv, want
+}
+
+var fullOnce struct {
+	sync.Once
+	srv  *awstest.Server
+	want *snapshot.Snapshot
+	res  *Result
+	err  error
+}
+
+// fullDemo collects the whole demo organization once, for the tests that
+// inspect a complete collection.
+func fullDemo(t *testing.T) (*awstest.Server, *snapshot.Snapshot, *Result) {
+	t.Helper()
+	fullOnce.Do(func() {
+		want, err := snapshot.Open(demoDir(t))
+		if err != nil {
+			fullOnce.err = err
+			return
+		}
+		srv, err := awstest.Start(context.Background(), awstest.Options{Snapshot: want})
+		if err != nil {
+			fullOnce.err = err
+			return
+		}
+		out, err := os.MkdirTemp("", "orgrail-collect-full-")
+		if err != nil {
+			fullOnce.err = err
+			return
+		}
+		ctx := context.Background()
+		// The demo was collected in the organization's allowed regions, a
+		// subset of the enabled ones: collect with the same scope.
+		fullOnce.res, fullOnce.err = Run(ctx, srv.Config(ctx, srv.AdminCredentials()), Options{Out: out, Regions: coveredRegions(want)})
+		fullOnce.srv, fullOnce.want = srv, want
+	})
+	if fullOnce.err != nil {
+		t.Fatal(fullOnce.err)
+	}
+	return fullOnce.srv, fullOnce.want, fullOnce.res
 }
 
 func collectFrom(t *testing.T, srv *awstest.Server, opts Options) *Result {
@@ -105,10 +172,8 @@ func truncTimes(v any) any {
 // collecting the demo organization served by the local AWS gives back
 // the demo snapshot, equal in everything but the manifest.
 func TestCollectReproducesDemoSnapshot(t *testing.T) {
-	srv, want := demoServer(t)
-	// The demo was collected in the organization's allowed regions, a
-	// subset of the enabled ones: collect with the same scope.
-	res := collectFrom(t, srv, Options{Regions: coveredRegions(want)})
+	t.Parallel()
+	_, want, res := fullDemo(t)
 	if res.Partial() {
 		t.Fatalf("unexpected gaps: %+v", res.Manifest.Gaps)
 	}
@@ -193,6 +258,7 @@ func minus(a, b []string) []string {
 }
 
 func TestFaultsGivePartialSnapshotAndResumeCompletes(t *testing.T) {
+	t.Parallel()
 	srv, want := demoServer(t)
 	var member string
 	for _, a := range want.Org.Accounts {
@@ -207,7 +273,7 @@ func TestFaultsGivePartialSnapshotAndResumeCompletes(t *testing.T) {
 		srv.Faults.Add(awstest.Fault{Kind: awstest.ServerError, Status: 503, Service: "guardduty", Operation: "ListDetectors", Region: "ap-northeast-1"}),
 	}
 	out := t.TempDir()
-	scope := Options{Out: out, Regions: []string{"us-east-1", "us-west-2", "ap-northeast-1"}, Services: []string{"ec2regions", "iam", "kms", "guardduty", "s3"}}
+	scope := Options{Out: out, Regions: []string{"us-west-2", "ap-northeast-1"}, Services: []string{"ec2regions", "iam", "kms", "guardduty"}}
 	res := collectFrom(t, srv, scope)
 	if !res.Partial() {
 		t.Fatal("want a partial snapshot")
@@ -249,20 +315,47 @@ func TestFaultsGivePartialSnapshotAndResumeCompletes(t *testing.T) {
 	}
 }
 
+// TestCredentialsNeverOnDisk greps a whole collection's output for the
+// starting credentials and for every session credential the server
+// issued for assumed roles.
 func TestCredentialsNeverOnDisk(t *testing.T) {
-	srv, _ := demoServer(t)
-	out := t.TempDir()
-	collectFrom(t, srv, Options{Out: out, Services: []string{"iam", "ec2"}, Regions: []string{"us-east-1"}})
-	secret := srv.AdminCredentials().SecretAccessKey
-	keyID := srv.AdminCredentials().AccessKeyID
-	filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
+	t.Parallel()
+	srv, _, res := fullDemo(t)
+	secrets := []string{srv.AdminCredentials().SecretAccessKey, srv.AdminCredentials().AccessKeyID}
+	for _, e := range srv.Log() {
+		if e.AccessKeyID != "" && e.AccessKeyID != srv.AdminCredentials().AccessKeyID {
+			secrets = append(secrets, e.AccessKeyID)
+			break
+		}
+	}
+	if len(secrets) < 3 {
+		t.Fatal("no assumed-role session seen in the server log")
+	}
+	err := filepath.Walk(filepath.Dir(res.Dir), func(p string, fi os.FileInfo, err error) error {
 		if err != nil || fi.IsDir() {
 			return err
 		}
-		b, _ := os.ReadFile(p)
-		if bytes.Contains(b, []byte(secret)) || bytes.Contains(b, []byte(keyID)) {
-			t.Errorf("%s holds credentials", p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(p, ".gz") {
+			f, err := snapshot.ReadServiceFile(p)
+			if err != nil {
+				return err
+			}
+			if b, err = json.Marshal(f); err != nil {
+				return err
+			}
+		}
+		for _, s := range secrets {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds a credential", p)
+			}
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -71,12 +71,12 @@ func (j *job) call(op, key string, fn func(context.Context) error) bool {
 
 // throttleRetries is how many times an operation still throttled after
 // the SDK's retries is tried again.
-const throttleRetries = 5
+const throttleRetries = 6
 
-// pause waits before the i-th collector-level retry (1 s, 2 s, 4 s, …
-// up to 16 s, with jitter); it reports false when ctx ends first.
+// pause waits before the i-th collector-level retry (250 ms, 500 ms,
+// 1 s, … up to 8 s, with jitter); it reports false when ctx ends first.
 func pause(ctx context.Context, i int) bool {
-	d := time.Second << min(i, 4)
+	d := 250 * time.Millisecond << min(i, 5)
 	d = d/2 + time.Duration(rand.Int64N(int64(d/2)))
 	t := time.NewTimer(d)
 	defer t.Stop()
