@@ -70,7 +70,7 @@ func writeAll(ctx context.Context, w *world, fw *fileWriter, planted map[string]
 		return err
 	}
 	fw.put(PlantedFile, append(b, '\n'))
-	keys, err := publicKeys()
+	keys, err := publicKeys(w.opt)
 	if err != nil {
 		return err
 	}

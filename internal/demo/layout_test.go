@@ -200,6 +200,10 @@ func TestSyntheticDeterministic(t *testing.T) {
 		t.Errorf("%d accounts, want 40", sa.Accounts)
 	}
 	checkTree(t, a)
+	verifyDigests(t, a)
+	if pub, _ := loadPublicKey(t, a); pub.N.BitLen() != 1024 {
+		t.Errorf("synthetic archive signed with a %d-bit key, want the 1024-bit synthetic key", pub.N.BitLen())
+	}
 	filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

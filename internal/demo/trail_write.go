@@ -22,51 +22,86 @@ import (
 	"time"
 )
 
-// demoKeyPEM is the demo's CloudTrail digest signing key. It is a DEMO
-// key, published on purpose: it signs only the generated demo archive.
+// demoKeyPEM is the demo's CloudTrail digest signing key (RSA 2048). It
+// is a DEMO key, published on purpose: it signs only the generated demo
+// archive.
 //
 //go:embed demo-signing-key.DEMO-ONLY.pem
 var demoKeyPEM []byte
 
-var (
-	keyOnce sync.Once
-	demoKey *rsa.PrivateKey
-	keyErr  error
-)
+// syntheticKeyPEM signs the archives of synthetic organizations
+// (Options.Accounts > 0). It is RSA 1024, a DEMO key published on purpose
+// like the other: synthetic organizations are benchmark inputs with one
+// signature per account, region and active hour, and a 1024-bit
+// signature costs about a sixth of a 2048-bit one.
+//
+//go:embed demo-signing-key-synthetic.DEMO-ONLY.pem
+var syntheticKeyPEM []byte
 
-// signingKey returns the parsed demo key.
-func signingKey() (*rsa.PrivateKey, error) {
-	keyOnce.Do(func() {
-		blk, _ := pem.Decode(demoKeyPEM)
-		if blk == nil {
-			keyErr = errors.New("demo signing key: not PEM")
-			return
-		}
-		demoKey, keyErr = x509.ParsePKCS1PrivateKey(blk.Bytes)
-	})
-	return demoKey, keyErr
+// signer is a parsed demo key with its public half as public-keys.json
+// lists it.
+type signer struct {
+	key *rsa.PrivateKey
+	der []byte // PKCS #1 public key
+	fp  string // lower-case hex MD5 of der
 }
 
-// PublicKeyDER returns the demo public key as PKCS #1 DER and its
-// fingerprint (lower-case hex MD5 of the DER), as public-keys.json has them.
-func PublicKeyDER() ([]byte, string, error) {
-	k, err := signingKey()
+var (
+	defaultSigner   = sync.OnceValues(func() (*signer, error) { return parseSigner(demoKeyPEM) })
+	syntheticSigner = sync.OnceValues(func() (*signer, error) { return parseSigner(syntheticKeyPEM) })
+)
+
+func parseSigner(b []byte) (*signer, error) {
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, errors.New("demo signing key: not PEM")
+	}
+	k, err := x509.ParsePKCS1PrivateKey(blk.Bytes)
 	if err != nil {
-		return nil, "", err
+		return nil, fmt.Errorf("demo signing key: %w", err)
 	}
 	der := x509.MarshalPKCS1PublicKey(&k.PublicKey)
 	sum := md5.Sum(der)
-	return der, hex.EncodeToString(sum[:]), nil
+	return &signer{key: k, der: der, fp: hex.EncodeToString(sum[:])}, nil
+}
+
+// signerFor returns the key that signs the archive of opt's organization.
+func signerFor(opt Options) (*signer, error) {
+	if opt.Accounts > 0 {
+		return syntheticSigner()
+	}
+	return defaultSigner()
+}
+
+// signingKey returns the parsed key of the embedded demo organization.
+func signingKey() (*rsa.PrivateKey, error) {
+	s, err := defaultSigner()
+	if err != nil {
+		return nil, err
+	}
+	return s.key, nil
+}
+
+// PublicKeyDER returns the embedded demo organization's public key as
+// PKCS #1 DER and its fingerprint (lower-case hex MD5 of the DER), as
+// public-keys.json has them. Synthetic organizations use another key:
+// read their public-keys.json.
+func PublicKeyDER() ([]byte, string, error) {
+	s, err := defaultSigner()
+	if err != nil {
+		return nil, "", err
+	}
+	return s.der, s.fp, nil
 }
 
 // publicKeys renders public-keys.json in the ListPublicKeys shape.
-func publicKeys() ([]byte, error) {
-	der, fp, err := PublicKeyDER()
+func publicKeys(opt Options) ([]byte, error) {
+	s, err := signerFor(opt)
 	if err != nil {
 		return nil, err
 	}
 	doc := map[string]any{"PublicKeyList": []map[string]any{{
-		"Value": base64.StdEncoding.EncodeToString(der), "Fingerprint": fp,
+		"Value": base64.StdEncoding.EncodeToString(s.der), "Fingerprint": s.fp,
 		"ValidityStartTime": "2026-01-01T00:00:00Z", "ValidityEndTime": "2027-01-01T00:00:00Z"}}}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	return append(b, '\n'), err
@@ -131,11 +166,7 @@ const stamp = "2006-01-02T15:04:05Z"
 // trailFiles turns an account's records into log files (one per region
 // and hour with activity) and a signed digest chain per region.
 func trailFiles(w *world, a *acct, recs []*record) ([]output, int, error) {
-	key, err := signingKey()
-	if err != nil {
-		return nil, 0, err
-	}
-	_, fp, err := PublicKeyDER()
+	sg, err := signerFor(w.opt)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -184,7 +215,7 @@ func trailFiles(w *world, a *acct, recs []*record) ([]output, int, error) {
 		sum := sha256.Sum256(data)
 		lf := digestFile{S3Bucket: w.trailBkt, S3Object: obj, HashValue: hex.EncodeToString(sum[:]), HashAlgorithm: "SHA-256",
 			OldestEventTime: g.recs[0].EventTime, NewestEventTime: last.UTC().Format(stamp)}
-		d, err := signDigest(w, a, key, fp, g.region, g.hour, lf, prev)
+		d, err := signDigest(w, a, sg, g.region, g.hour, lf, prev)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -198,7 +229,7 @@ type digestLink struct {
 	end, object, hash, sig string
 }
 
-func signDigest(w *world, a *acct, key *rsa.PrivateKey, fp, region string, hour time.Time, lf digestFile, prev map[string]*digestLink) ([]output, error) {
+func signDigest(w *world, a *acct, sg *signer, region string, hour time.Time, lf digestFile, prev map[string]*digestLink) ([]output, error) {
 	end := hour.Add(time.Hour)
 	startT := hour.Format(stamp)
 	p := prev[region]
@@ -208,7 +239,7 @@ func signDigest(w *world, a *acct, key *rsa.PrivateKey, fp, region string, hour 
 	name := fmt.Sprintf("%s_CloudTrail-Digest_%s_%s_%s_%s.json.gz", a.Id, region, w.trailName, w.home, end.Format("20060102T150405Z"))
 	obj := path.Join("AWSLogs", w.orgID, a.Id, "CloudTrail-Digest", region, end.Format("2006/01/02"), name)
 	d := digest{AwsAccountID: a.Id, DigestStartTime: startT, DigestEndTime: end.Format(stamp), DigestS3Bucket: w.trailBkt,
-		DigestS3Object: obj, DigestPublicKeyFingerprint: fp, DigestSignatureAlgorithm: "SHA256withRSA",
+		DigestS3Object: obj, DigestPublicKeyFingerprint: sg.fp, DigestSignatureAlgorithm: "SHA256withRSA",
 		NewestEventTime: &lf.NewestEventTime, OldestEventTime: &lf.OldestEventTime, LogFiles: []digestFile{lf}}
 	prevSig := "null"
 	if p != nil {
@@ -224,7 +255,7 @@ func signDigest(w *world, a *acct, key *rsa.PrivateKey, fp, region string, hour 
 	sum := sha256.Sum256(raw)
 	data := d.DigestEndTime + "\n" + w.trailBkt + "/" + obj + "\n" + hex.EncodeToString(sum[:]) + "\n" + prevSig
 	h := sha256.Sum256([]byte(data))
-	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, h[:])
+	sig, err := rsa.SignPKCS1v15(nil, sg.key, crypto.SHA256, h[:])
 	if err != nil {
 		return nil, fmt.Errorf("signing %s: %w", obj, err)
 	}
