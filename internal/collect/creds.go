@@ -55,8 +55,11 @@ func (c *Credentials) assume(base aws.Config, from aws.CredentialsProvider, role
 		if c.opts.ExternalID != "" {
 			o.ExternalID = aws.String(c.opts.ExternalID)
 		}
-		if c.opts.Duration > 0 {
-			o.Duration = c.opts.Duration
+		if d := c.opts.Duration; d > 0 {
+			if len(c.opts.RoleChain) > 0 && d > time.Hour {
+				d = time.Hour // AWS caps role-chained sessions at one hour
+			}
+			o.Duration = d
 		}
 	})
 	return aws.NewCredentialsCache(p, func(o *aws.CredentialsCacheOptions) {
