@@ -28,8 +28,8 @@ make_archive() { # DIR RECORDS
 	local dir=$1 n=$2
 	mkdir -p "$dir"
 	if "$work/orgrail" demo generate --help >/dev/null 2>&1; then
-		local per=$(( n / 8 / 5 ))
-		"$work/orgrail" demo generate --out "$dir/demo" --accounts 8 --days 5 --events-per-account-day "$per" >/dev/null
+		local per=$(( n / 12 / 5 ))
+		"$work/orgrail" demo generate --out "$dir/demo" --accounts 12 --days 5 --events-per-account-day "$per" >/dev/null
 		echo "$dir/demo/logarchive"
 	else
 		ORGRAIL_BENCH_WRITE="$dir" ORGRAIL_BENCH_RECORDS="$n" \
@@ -76,9 +76,10 @@ grep '^BenchmarkScan/' "$work/bench.txt" | while read -r name _ _ _ evs _; do
 done
 
 echo
-echo "== memory: orgrail trail scan on 1x and 4x archives (peak RSS)"
+echo "== memory: orgrail trail scan (built-in pack) on 1x and 4x archives"
 arch4=$(make_archive "$work/a4" $(( records * 4 )))
 for a in "$arch" "$arch4"; do
-	rss=$(/usr/bin/time -f '%M' "$work/orgrail" trail scan --source "$a" --output jsonl --fail-on none --quiet 2>&1 >/dev/null | tail -1)
-	printf '   %-10s %8d records  peak RSS %6d KiB\n' "$(basename "$(dirname "$a")")/$(basename "$a")" "$(count_records "$a")" "$rss"
+	/usr/bin/time -o "$work/rss" -f '%M %e' "$work/orgrail" trail scan --source "$a" --output jsonl --fail-on none --quiet >/dev/null || true
+	read -r rss secs < "$work/rss"
+	printf '   %8d records  peak RSS %7d KiB  %6.1f s\n' "$(count_records "$a")" "$rss" "$secs"
 done

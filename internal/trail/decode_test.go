@@ -175,23 +175,37 @@ func FuzzDecoder(f *testing.F) {
 	f.Add(gz(`[` + rec1 + `]`))
 	f.Add([]byte(`{"a":[1,{"b":"\"]"}],"Records":[{}]}`))
 	f.Add([]byte(`[{"a":1e5,"b":-0.1,"c":"\u00e9"}]`))
+	f.Add([]byte(`{"version":"0","id":"x","detail-type":"GuardDuty Finding","detail":{"severity":5}}` + "\n" + `{"detail":` + rec1 + `}`))
+	d := NewDecoder(nil)
 	f.Fuzz(func(t *testing.T, in []byte) {
-		d := NewDecoder(bytes.NewReader(in))
 		d.MaxRecord = 1 << 16
-		for i := 0; i < 10000; i++ {
-			r, err := d.Next()
-			if err != nil {
-				if errors.Is(err, ErrTooLarge) {
-					continue
-				}
-				return
+		for _, events := range []bool{false, true} {
+			if events {
+				d.ResetEvents(bytes.NewReader(in))
+			} else {
+				d.Reset(bytes.NewReader(in))
 			}
-			if !json.Valid(r.Raw) {
-				t.Fatalf("accepted invalid record %q", r.Raw)
-			}
-			if env := AppendEnvelope(nil, r); !json.Valid(env) {
-				t.Fatalf("invalid envelope %q", env)
-			}
+			fuzzDrain(t, d)
 		}
 	})
+}
+
+// fuzzDrain reads every record, checking that what the decoder accepts
+// is JSON and wraps into a JSON envelope.
+func fuzzDrain(t *testing.T, d *Decoder) {
+	for i := 0; i < 10000; i++ {
+		r, err := d.Next()
+		if err != nil {
+			if errors.Is(err, ErrTooLarge) {
+				continue
+			}
+			return
+		}
+		if len(r.Raw) > 0 && !json.Valid(r.Raw) {
+			t.Fatalf("accepted invalid record %q", r.Raw)
+		}
+		if env := AppendEnvelope(nil, r); !json.Valid(env) {
+			t.Fatalf("invalid envelope %q", env)
+		}
+	}
 }

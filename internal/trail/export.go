@@ -71,10 +71,8 @@ func Export(ctx context.Context, src Source, opts ExportOptions) (*ExportResult,
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	objs, err := ListAll(ctx, src, &opts.Filter, KindLog)
-	if err != nil {
-		return nil, err
-	}
+	f := opts.Filter
+	list := func(ctx context.Context, fn func(Object) error) error { return src.List(ctx, &f, KindLog, fn) }
 	run := fmt.Sprintf("%d", time.Now().UnixNano())
 	var (
 		mu       sync.Mutex
@@ -87,7 +85,7 @@ func Export(ctx context.Context, src Source, opts ExportOptions) (*ExportResult,
 		handlers = append(handlers, h)
 		return h
 	}
-	st, ferrs, err := Ingest(ctx, src, objs, opts.IngestOptions, newHandler)
+	st, ferrs, err := IngestFrom(ctx, src, list, opts.IngestOptions, newHandler)
 	res := &ExportResult{Stats: st, Errors: ferrs, Partial: len(ferrs) > 0}
 	if err != nil {
 		return res, err

@@ -81,33 +81,28 @@ func SourcePrefix(src Source) string {
 // left out of the index, so the next Update tries them again.
 func (ix *Index) Update(ctx context.Context, src Source, opts IngestOptions) (IndexStats, []FileError, error) {
 	var st IndexStats
-	// Index whole files: the filter prunes the listing, records are all kept.
-	f := opts.Filter
-	objs, err := ListAll(ctx, src, &f, KindLog)
-	if err != nil {
-		return st, nil, err
-	}
-	st.Listed = len(objs)
 	known, err := ix.versions(ctx, SourcePrefix(src))
 	if err != nil {
 		return st, nil, err
 	}
-	var todo []Object
-	for _, o := range objs {
-		if known[sourcePath(src, &o)] == o.Version() {
-			st.Unchanged++
-			continue
-		}
-		todo = append(todo, o)
-	}
-	if len(todo) == 0 {
-		return st, nil, nil
+	// The filter prunes the listing; every record of a listed file is
+	// indexed, so later queries with other bounds can use it.
+	f := opts.Filter
+	list := func(ctx context.Context, fn func(Object) error) error {
+		return src.List(ctx, &f, KindLog, func(o Object) error {
+			st.Listed++
+			if known[sourcePath(src, &o)] == o.Version() {
+				st.Unchanged++
+				return nil
+			}
+			return fn(o)
+		})
 	}
 	chunks := make(chan indexChunk, 16)
 	werr := make(chan error, 1)
 	go func() { werr <- ix.write(ctx, chunks) }()
 	in := IngestOptions{Workers: opts.Workers, MaxRecord: opts.MaxRecord}
-	ist, ferrs, err := Ingest(ctx, src, todo, in, func() Handler { return &indexHandler{src: src, out: chunks} })
+	ist, ferrs, err := IngestFrom(ctx, src, list, in, func() Handler { return &indexHandler{src: src, out: chunks} })
 	close(chunks)
 	if werr := <-werr; err == nil {
 		err = werr

@@ -64,17 +64,28 @@ type Stats struct {
 // File problems do not stop the ingest: they are returned, sorted by file.
 // The error is for cancellation or a Handler's error.
 func Ingest(ctx context.Context, src Source, objs []Object, opts IngestOptions, newHandler func() Handler) (Stats, []FileError, error) {
+	list := func(_ context.Context, fn func(Object) error) error {
+		for _, o := range objs {
+			if err := fn(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return IngestFrom(ctx, src, list, opts, newHandler)
+}
+
+// IngestFrom is Ingest over the objects list produces, decoded while the
+// listing goes on: a bucket's pages are read as earlier files are decoded,
+// and no list of every object is held in memory.
+func IngestFrom(ctx context.Context, src Source, list func(context.Context, func(Object) error) error, opts IngestOptions, newHandler func() Handler) (Stats, []FileError, error) {
 	opts.Filter.prepare()
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if workers > len(objs) {
-		workers = len(objs)
-	}
 	var (
 		st       Stats
-		next     atomic.Int64
 		mu       sync.Mutex
 		fileErrs []FileError
 		firstErr error
@@ -83,26 +94,33 @@ func Ingest(ctx context.Context, src Source, objs []Object, opts IngestOptions, 
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+		mu.Unlock()
+	}
+	queue := make(chan Object, 4*workers)
 	for w := 0; w < workers; w++ {
 		h := newHandler()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			iw := &ingestWorker{src: src, opts: &opts, h: h, dec: &Decoder{MaxRecord: opts.MaxRecord}}
-			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(objs) {
-					break
+			for o := range queue {
+				if ctx.Err() != nil {
+					continue // drain
 				}
-				errs, err := iw.file(ctx, &objs[i])
-				if len(errs) > 0 || err != nil {
+				errs, err := iw.file(ctx, &o)
+				if len(errs) > 0 {
 					mu.Lock()
 					fileErrs = append(fileErrs, errs...)
-					if err != nil && firstErr == nil {
-						firstErr = err
-						cancel()
-					}
 					mu.Unlock()
+				}
+				if err != nil {
+					fail(err)
 				}
 			}
 			atomic.AddInt64(&st.Files, iw.st.Files)
@@ -111,7 +129,19 @@ func Ingest(ctx context.Context, src Source, objs []Object, opts IngestOptions, 
 			atomic.AddInt64(&st.Failed, iw.st.Failed)
 		}()
 	}
+	lerr := list(ctx, func(o Object) error {
+		select {
+		case queue <- o:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(queue)
 	wg.Wait()
+	if lerr != nil && firstErr == nil && parent.Err() == nil {
+		firstErr = lerr
+	}
 	sort.SliceStable(fileErrs, func(i, j int) bool {
 		if fileErrs[i].File != fileErrs[j].File {
 			return fileErrs[i].File < fileErrs[j].File

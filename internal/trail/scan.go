@@ -149,17 +149,14 @@ func ScanAll(ctx context.Context, srcs []Source, opts ScanOptions) (*ScanResult,
 // returns its detections unsorted.
 func scanOne(ctx context.Context, src Source, opts ScanOptions, res *ScanResult) ([]Detection, error) {
 	f := opts.Filter
-	objs, err := ListAll(ctx, src, &f, KindLog|KindEvents)
-	if err != nil {
-		return nil, err
-	}
+	list := func(ctx context.Context, fn func(Object) error) error { return src.List(ctx, &f, KindLog|KindEvents, fn) }
 	var handlers []*scanHandler
 	newHandler := func() Handler {
 		h := &scanHandler{m: opts.Matcher, src: src}
 		handlers = append(handlers, h)
 		return h
 	}
-	st, ferrs, err := Ingest(ctx, src, objs, opts.IngestOptions, newHandler)
+	st, ferrs, err := IngestFrom(ctx, src, list, opts.IngestOptions, newHandler)
 	if err != nil {
 		return nil, err
 	}
