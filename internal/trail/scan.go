@@ -149,7 +149,9 @@ func ScanAll(ctx context.Context, srcs []Source, opts ScanOptions) (*ScanResult,
 // returns its detections unsorted.
 func scanOne(ctx context.Context, src Source, opts ScanOptions, res *ScanResult) ([]Detection, error) {
 	f := opts.Filter
-	list := func(ctx context.Context, fn func(Object) error) error { return src.List(ctx, &f, KindLog|KindEvents, fn) }
+	list := func(ctx context.Context, fn func(Object) error) error {
+		return src.List(ctx, &f, KindLog|KindEvents, fn)
+	}
 	var handlers []*scanHandler
 	newHandler := func() Handler {
 		h := &scanHandler{m: opts.Matcher, src: src}
