@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/orgrail/orgrail/internal/trail"
@@ -25,6 +26,38 @@ type Pipeline struct {
 	Notifier  *Notifier
 	// MaxRecord bounds one record (trail.DefaultMaxRecord if 0).
 	MaxRecord int
+
+	mu   sync.Mutex
+	last map[string]time.Time // rule suppression: rule and key → last reported event time
+}
+
+// suppressed applies a rule's own suppression window (detections.md):
+// a hit whose rule and key were reported less than the window before
+// (or after: events arrive out of order) is dropped. The memory is the
+// process's (one Lambda instance's); the outbox's dedupe is the durable
+// guarantee, this only quiets repeats.
+func (p *Pipeline) suppressed(h trail.Hit, at time.Time) bool {
+	w := h.Rule.SuppressWindow
+	if w <= 0 || at.IsZero() {
+		return false
+	}
+	k := h.Rule.ID + "\x00" + h.Key
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.last == nil {
+		p.last = map[string]time.Time{}
+	}
+	if prev, ok := p.last[k]; ok {
+		d := at.Sub(prev)
+		if d < 0 {
+			d = -d
+		}
+		if d < w {
+			return true
+		}
+	}
+	p.last[k] = at
+	return false
 }
 
 // Counts of one Pipeline call.
@@ -78,7 +111,12 @@ func (p *Pipeline) File(ctx context.Context, r io.Reader, name string) (Stats, e
 			continue
 		}
 		for _, h := range hits {
-			if err := p.submit(ctx, p.recordEvent(rec, h), &st); err != nil {
+			e := p.recordEvent(rec, h)
+			if p.suppressed(h, e.EventTime) {
+				st.Suppressed++
+				continue
+			}
+			if err := p.submit(ctx, e, &st); err != nil {
 				return st, err
 			}
 		}
@@ -132,6 +170,10 @@ func (p *Pipeline) EventBridge(ctx context.Context, event []byte) (Stats, error)
 		}
 		e.Raw = append(json.RawMessage(nil), event...)
 		p.name(e)
+		if p.suppressed(h, e.EventTime) {
+			st.Suppressed++
+			continue
+		}
 		if err := p.submit(ctx, e, &st); err != nil {
 			return st, err
 		}

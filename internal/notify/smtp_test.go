@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -189,5 +190,30 @@ func TestEmailRefusesCleartext(t *testing.T) {
 	}
 	if len(s.received()) != 0 {
 		t.Fatal("mail sent in clear text")
+	}
+}
+
+func TestEmailHangingServerTimesOut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // never answers
+		}
+	}()
+	ch, _ := NewChannel(&ChannelConfig{Name: "mail", Type: "email", Addr: ln.Addr().String(), From: "a@example.com", To: []string{"b@example.com"}}, Options{})
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	err = ch.Send(ctx, &Message{ID: "x", Event: *sampleEvent("e1"), Count: 1})
+	se, ok := err.(*SendError)
+	if !ok || se.Permanent {
+		t.Fatalf("err = %v, want a retryable error", err)
 	}
 }

@@ -54,3 +54,28 @@ func TestDue(t *testing.T) {
 		t.Error("changed file in the window not due")
 	}
 }
+
+func TestRuleSuppressionWindow(t *testing.T) {
+	p := &Pipeline{}
+	r := &trail.Rule{ID: "iam.root-activity", SuppressWindow: time.Hour}
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	steps := []struct {
+		key  string
+		at   time.Time
+		want bool
+	}{
+		{"a", t0, false},
+		{"a", t0.Add(30 * time.Minute), true},
+		{"b", t0.Add(30 * time.Minute), false},
+		{"a", t0.Add(-10 * time.Minute), true},
+		{"a", t0.Add(2 * time.Hour), false},
+	}
+	for i, s := range steps {
+		if got := p.suppressed(trail.Hit{Rule: r, Key: s.key}, s.at); got != s.want {
+			t.Errorf("step %d: suppressed = %v, want %v", i, got, s.want)
+		}
+	}
+	if p.suppressed(trail.Hit{Rule: &trail.Rule{ID: "x"}}, t0) || p.suppressed(trail.Hit{Rule: &trail.Rule{ID: "x"}}, t0) {
+		t.Error("a rule without a window was suppressed")
+	}
+}
