@@ -380,7 +380,11 @@ func importToSecurityHub(ctx context.Context, g *Globals, r *findings.Report, re
 	if region == "" {
 		region = g.Region
 	}
-	return findings.ImportToSecurityHub(ctx, r, region, func(reg string) findings.Importer {
+	caller := ""
+	if id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
+		caller = aws.ToString(id.Account)
+	}
+	return findings.ImportToSecurityHub(ctx, r, region, caller, func(reg string) findings.Importer {
 		c := cfg.Copy()
 		c.Region = reg
 		return securityhub.NewFromConfig(c)

@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/orgrail/orgrail/internal/awstest"
 	"github.com/orgrail/orgrail/internal/demo"
+	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
 func auditDemo(t *testing.T) string {
@@ -88,5 +91,30 @@ func TestAuditUsageErrors(t *testing.T) {
 		if args[len(args)-1] == rulesDir && !strings.Contains(errOut, "bad.yaml:5:") {
 			t.Errorf("compile error does not point at the file: %s", errOut)
 		}
+	}
+}
+
+func TestAuditToSecurityHub(t *testing.T) {
+	dir := auditDemo(t)
+	snap, err := snapshot.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := awstest.Start(context.Background(), awstest.Options{Snapshot: snap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	creds := srv.AdminCredentials()
+	env := map[string]string{"AWS_ENDPOINT_URL": srv.Endpoint, "AWS_ACCESS_KEY_ID": creds.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY": creds.SecretAccessKey, "AWS_SESSION_TOKEN": creds.SessionToken, "AWS_REGION": "us-east-1",
+		"AWS_CONFIG_FILE": filepath.Join(t.TempDir(), "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "none")}
+	code, out, errOut := run(t, env, "audit", "--snapshot", dir, "--no-store", "--to-security-hub", "--fail-on", "none", "--output", "jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Count(out, "\n")
+	if got := len(srv.Findings()); got != lines || got == 0 {
+		t.Fatalf("server received %d findings, audit printed %d", got, lines)
 	}
 }

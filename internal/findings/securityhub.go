@@ -20,16 +20,23 @@ const batchSize = 100
 
 // ImportToSecurityHub sends the report's findings as ASFF to Security
 // Hub, grouped by region (a finding's ProductArn names its region), in
-// batches of 100. clientFor returns the client of a region. It returns
-// how many findings were imported and an error naming the first
-// rejected finding, if any.
-func ImportToSecurityHub(ctx context.Context, r *Report, region string, clientFor func(region string) Importer) (int, error) {
+// batches of 100. region, when set, sends everything to that region;
+// productAccount, when set, is the importing account whose default
+// product the findings come from (the Audit account importing for its
+// members). clientFor returns the client of a region. It returns how
+// many findings were imported and an error naming the first rejected
+// finding, if any.
+func ImportToSecurityHub(ctx context.Context, r *Report, region, productAccount string, clientFor func(region string) Importer) (int, error) {
 	byRegion := map[string][]shtypes.AwsSecurityFinding{}
 	for _, a := range ToASFF(r) {
 		if region != "" {
-			a.ProductArn = "arn:" + partitionOr(r.Partition) + ":securityhub:" + region + ":" + a.AwsAccountId + ":product/" + a.AwsAccountId + "/default"
 			a.Region = region
 		}
+		acct := a.AwsAccountId
+		if productAccount != "" {
+			acct = productAccount
+		}
+		a.ProductArn = "arn:" + partitionOr(r.Partition) + ":securityhub:" + a.Region + ":" + acct + ":product/" + acct + "/default"
 		sf, err := toSDK(a)
 		if err != nil {
 			return 0, err

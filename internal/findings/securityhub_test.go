@@ -3,6 +3,7 @@ package findings_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
@@ -35,7 +36,7 @@ func TestImportToLocalSecurityHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	n, err := findings.ImportToSecurityHub(ctx, res.Report, "", func(region string) findings.Importer {
+	n, err := findings.ImportToSecurityHub(ctx, res.Report, "", srv.ManagementAccount(), func(region string) findings.Importer {
 		cfg := srv.Config(ctx, srv.AdminCredentials())
 		cfg.Region = region
 		return securityhub.NewFromConfig(cfg)
@@ -50,6 +51,9 @@ func TestImportToLocalSecurityHub(t *testing.T) {
 	var first map[string]any
 	if err := json.Unmarshal(got[0], &first); err != nil {
 		t.Fatal(err)
+	}
+	if arn, _ := first["ProductArn"].(string); arn == "" || !strings.Contains(arn, ":"+srv.ManagementAccount()+":product/") {
+		t.Errorf("ProductArn %v does not name the importing account", first["ProductArn"])
 	}
 	for _, k := range findings.ASFFRequired {
 		if _, ok := first[k]; !ok {

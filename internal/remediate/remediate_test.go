@@ -92,7 +92,8 @@ func TestPlanApplyRecollect(t *testing.T) {
 		t.Fatal("no step succeeded")
 	}
 	res, err := collect.Run(ctx, srv.Config(ctx, srv.AdminCredentials()), collect.Options{Out: t.TempDir(), Concurrency: 16,
-		Regions: []string{"ap-northeast-1", "us-east-1", "us-west-2"}})
+		Regions:  []string{"ap-northeast-1", "us-east-1", "us-west-2"},
+		Services: []string{"iam", "s3control", "ec2", "guardduty", "securityhub", "config", "cloudtrail"}})
 	if err != nil {
 		t.Fatal(err)
 	}
