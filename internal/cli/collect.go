@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ func newCollect(g *Globals) *cobra.Command {
 		chain    string
 		fromCfg  string
 		orgFrom  string
+		rates    []string
 	)
 	cmd := &cobra.Command{
 		Use:   "collect --out DIR",
@@ -51,6 +53,10 @@ collects only what is missing.`,
 			if o.RoleARNTemplate != "" && !strings.Contains(o.RoleARNTemplate, "{account}") {
 				return Usage("--role-arn-template must contain {account}")
 			}
+			var err error
+			if o.Rates, err = parseRates(rates); err != nil {
+				return Usage("%v", err)
+			}
 			o.Version = Build().Version
 			ctx := cmd.Context()
 			if fromCfg != "" {
@@ -67,6 +73,9 @@ collects only what is missing.`,
 			if err != nil {
 				return &ExitError{Code: ExitPartial, Err: err}
 			}
+			if ctx.Err() != nil {
+				g.Log.Warn("collection interrupted; the snapshot is committed with its gaps: run again with --resume to complete it", "out", o.Out)
+			}
 			return reportCollect(g, res)
 		},
 	}
@@ -82,7 +91,8 @@ collects only what is missing.`,
 	f.StringVar(&o.ExternalID, "external-id", "", "external id for AssumeRole")
 	f.StringVar(&o.SessionName, "session-name", "orgrail-collect", "role session name")
 	f.DurationVar(&o.Duration, "duration", time.Hour, "assumed-role session duration")
-	f.IntVar(&o.Concurrency, "concurrency", 64, "API calls in flight")
+	f.IntVar(&o.Concurrency, "concurrency", collect.DefaultConcurrency, "API calls in flight")
+	f.StringSliceVar(&rates, "rate-limit", nil, "per-service request rate per account and region, SERVICE=PER_SECOND[:BURST] (e.g. ec2=10:50); defaults in docs/collect.md")
 	f.BoolVar(&o.Resume, "resume", false, "collect only what the snapshot in --out lacks")
 	f.StringVar(&o.HomeRegion, "home-region", "", "region for global services (default --region)")
 	f.StringVar(&fromCfg, "from-config-snapshots", "", "build the snapshot from AWS Config snapshot files in a directory or s3://bucket/prefix instead of calling AWS")
@@ -102,31 +112,75 @@ func splitAll(vs []string) []string {
 	return out
 }
 
+// parseRates reads --rate-limit SERVICE=PER_SECOND[:BURST] values.
+func parseRates(vals []string) (map[string]collect.Rate, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	out := map[string]collect.Rate{}
+	for _, v := range splitAll(vals) {
+		name, spec, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("--rate-limit %q: want SERVICE=PER_SECOND[:BURST]", v)
+		}
+		perS, burstS, hasBurst := strings.Cut(spec, ":")
+		r := collect.Rate{}
+		if _, err := fmt.Sscan(perS, &r.PerSecond); err != nil || r.PerSecond <= 0 {
+			return nil, fmt.Errorf("--rate-limit %q: the rate must be a positive number", v)
+		}
+		r.Burst = int(r.PerSecond*2 + 0.5)
+		if hasBurst {
+			if _, err := fmt.Sscan(burstS, &r.Burst); err != nil || r.Burst < 1 {
+				return nil, fmt.Errorf("--rate-limit %q: the burst must be a positive integer", v)
+			}
+		}
+		out[strings.ToLower(name)] = r
+	}
+	return out, nil
+}
+
+// progressLine is one JSON progress line on stderr (not a terminal).
+type progressLine struct {
+	Progress   collect.Progress `json:"progress"`
+	Seconds    float64          `json:"elapsedSeconds"`
+	ETASeconds *float64         `json:"etaSeconds,omitempty"`
+}
+
 // progressPrinter shows progress on stderr: a status line on a terminal,
-// JSON lines otherwise. At most one line per half second.
+// JSON lines otherwise. At most one update per half second (one per five
+// seconds as JSON lines), and always the last.
 func progressPrinter(g *Globals) func(collect.Progress) {
 	tty := isTerminal(g.Stderr)
+	every := 5 * time.Second
+	if tty {
+		every = 500 * time.Millisecond
+	}
+	var mu sync.Mutex
 	var last time.Time
 	return func(p collect.Progress) {
-		if time.Since(last) < 500*time.Millisecond && p.AccountsDone != p.AccountsTotal {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(last) < every && p.AccountsDone != p.AccountsTotal {
 			return
 		}
 		last = time.Now()
+		eta, known := p.ETA()
 		if !tty {
-			b, _ := json.Marshal(struct {
-				Progress collect.Progress `json:"progress"`
-				Seconds  float64          `json:"elapsedSeconds"`
-			}{p, p.Elapsed.Seconds()})
+			line := progressLine{Progress: p, Seconds: p.Elapsed.Seconds()}
+			if known {
+				s := eta.Seconds()
+				line.ETASeconds = &s
+			}
+			b, _ := json.Marshal(line)
 			fmt.Fprintf(g.Stderr, "%s\n", b)
 			return
 		}
-		eta := ""
-		if p.TasksDone > 0 && p.Tasks > p.TasksDone {
-			left := time.Duration(float64(p.Elapsed) / float64(p.TasksDone) * float64(p.Tasks-p.TasksDone))
-			eta = " ETA " + left.Round(time.Second).String()
+		etaText := "ETA –"
+		if known {
+			etaText = "ETA " + eta.Round(time.Second).String()
 		}
-		fmt.Fprintf(g.Stderr, "\raccounts %d/%d  tasks %d/%d  calls %d  throttles %d  errors %d%s   ",
-			p.AccountsDone, p.AccountsTotal, p.TasksDone, p.Tasks, p.Calls, p.Throttles, p.Errors, eta)
+		fmt.Fprintf(g.Stderr, "\r\x1b[Kaccounts %d/%d  calls %d  throttles %d  errors %d  %s",
+			p.AccountsDone, p.AccountsTotal, p.Calls, p.Throttles, p.Errors, etaText)
 	}
 }
 
@@ -140,18 +194,21 @@ func reportCollect(g *Globals, res *collect.Result) error {
 		fmt.Fprintln(g.Stderr)
 	}
 	if f == output.Table {
-		fmt.Fprintf(g.Stdout, "snapshot %s: %d accounts, %d API calls, %d gaps\n", res.Dir, len(m.Coverage), res.Calls, len(m.Gaps))
+		fmt.Fprintf(g.Stdout, "snapshot %s: %d accounts, %d API calls (%d throttled) in %s, %d gaps\n",
+			res.Dir, len(m.Coverage), res.Calls, res.Throttles, res.Elapsed.Round(time.Millisecond), len(m.Gaps))
 		for _, gp := range m.Gaps {
 			fmt.Fprintf(g.Stdout, "  gap: %s\n", gp)
 		}
 	} else {
 		summary := struct {
-			Snapshot string         `json:"snapshot"`
-			Accounts int            `json:"accounts"`
-			Calls    int64          `json:"calls"`
-			Partial  bool           `json:"partial"`
-			Gaps     []snapshot.Gap `json:"gaps"`
-		}{res.Dir, len(m.Coverage), res.Calls, m.Partial(), m.Gaps}
+			Snapshot  string         `json:"snapshot"`
+			Accounts  int            `json:"accounts"`
+			Calls     int64          `json:"calls"`
+			Throttles int64          `json:"throttles"`
+			Seconds   float64        `json:"elapsedSeconds"`
+			Partial   bool           `json:"partial"`
+			Gaps      []snapshot.Gap `json:"gaps"`
+		}{res.Dir, len(m.Coverage), res.Calls, res.Throttles, res.Elapsed.Seconds(), m.Partial(), m.Gaps}
 		if err := output.Encode(g.Stdout, f, summary); err != nil {
 			return err
 		}

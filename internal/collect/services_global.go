@@ -166,7 +166,7 @@ func collectAccount(j *job) {
 }
 
 func collectS3(j *job) {
-	c := s3.NewFromConfig(j.cfg)
+	c := s3.NewFromConfig(j.cfg, pathStyle(j.cfg))
 	list := once(j, "ListBuckets", func(ctx context.Context) (*s3.ListBucketsOutput, error) {
 		out := &s3.ListBucketsOutput{}
 		p := s3.NewListBucketsPaginator(c, &s3.ListBucketsInput{})
@@ -202,7 +202,7 @@ func collectBucket(j *job, c *s3.Client, name string) {
 		if region != j.cfg.Region {
 			cfg := j.cfg.Copy()
 			cfg.Region = region
-			rc = s3.NewFromConfig(cfg)
+			rc = s3.NewFromConfig(cfg, pathStyle(cfg))
 		}
 	}
 	each(j, "GetBucketPolicy", name, func(ctx context.Context) (*s3.GetBucketPolicyOutput, error) {
@@ -232,6 +232,17 @@ func collectBucket(j *job, c *s3.Client, name string) {
 	each(j, "GetBucketTagging", name, func(ctx context.Context) (*s3.GetBucketTaggingOutput, error) {
 		return rc.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
 	})
+}
+
+// pathStyle addresses buckets in the path when the endpoint is not AWS's
+// own (AWS_ENDPOINT_URL pointing at a local test server or an
+// S3-compatible proxy), where bucket host names would not resolve.
+func pathStyle(cfg aws.Config) func(*s3.Options) {
+	return func(o *s3.Options) {
+		if cfg.BaseEndpoint != nil {
+			o.UsePathStyle = true
+		}
+	}
 }
 
 func collectS3Control(j *job) {

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orgrail/orgrail/internal/demo"
+	"github.com/orgrail/orgrail/internal/snapshot"
+)
+
+// serveDemo runs `orgrail dev aws-server --org DEMO --addr 127.0.0.1:0`
+// in-process over the embedded demo organization and returns its ready
+// line.
+func serveDemo(t *testing.T) awsServerReady {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := demo.WriteEmbedded(dir); err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	g := &Globals{Stdin: strings.NewReader(""), Stdout: pw, Stderr: &stderr}
+	root := NewRoot(g)
+	root.SetArgs([]string{"dev", "aws-server", "--org", dir, "--addr", "127.0.0.1:0"})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx); pw.Close() }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("aws-server: %v (stderr %s)", err, stderr.String())
+		}
+	})
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no ready line: %v (stderr %s)", err, stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	var ready awsServerReady
+	if err := json.Unmarshal([]byte(line), &ready); err != nil {
+		t.Fatalf("ready line %q: %v", line, err)
+	}
+	return ready
+}
+
+// TestCollectCommandAgainstDevServer runs `orgrail collect` as a user
+// would, pointed at the local AWS by the standard environment variables:
+// exit 0 and a snapshot that opens; exit 3 and gaps when the role cannot
+// be assumed in the member accounts; credentials in no output.
+func TestCollectCommandAgainstDevServer(t *testing.T) {
+	ready := serveDemo(t)
+	t.Setenv("AWS_ENDPOINT_URL", ready.Endpoint)
+	t.Setenv("AWS_ACCESS_KEY_ID", ready.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", ready.SecretAccessKey)
+	t.Setenv("AWS_REGION", ready.Region)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_PROFILE", "")
+
+	cases := []struct {
+		name  string
+		extra []string
+		code  int
+	}{
+		{"complete", nil, ExitOK},
+		{"unassumable role", []string{"--role-name", "NoSuchRole"}, ExitPartial},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			args := append([]string{"collect", "--out", out, "--regions", "us-east-1",
+				"--services", "ec2regions,iam,s3,kms", "--output", "json"}, c.extra...)
+			var stdout, stderr bytes.Buffer
+			code := Main(args, strings.NewReader(""), &stdout, &stderr)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", code, c.code, stdout.String(), stderr.String())
+			}
+			var summary struct {
+				Snapshot string
+				Accounts int
+				Calls    int64
+				Partial  bool
+				Gaps     []snapshot.Gap
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &summary); err != nil {
+				t.Fatalf("summary %q: %v", stdout.String(), err)
+			}
+			if summary.Partial != (c.code == ExitPartial) || summary.Calls == 0 {
+				t.Errorf("summary %+v", summary)
+			}
+			s, err := snapshot.Open(out)
+			if err != nil {
+				t.Fatalf("snapshot: %v", err)
+			}
+			if len(s.Manifest.Gaps) != len(summary.Gaps) {
+				t.Errorf("manifest has %d gaps, summary %d", len(s.Manifest.Gaps), len(summary.Gaps))
+			}
+			if !strings.Contains(stderr.String(), `"progress"`) {
+				t.Errorf("no JSON progress on stderr: %s", stderr.String())
+			}
+			for _, secret := range []string{ready.SecretAccessKey, ready.AccessKeyID} {
+				if strings.Contains(stdout.String()+stderr.String(), secret) {
+					t.Error("a credential appears in the output")
+				}
+			}
+		})
+	}
+}
