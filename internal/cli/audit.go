@@ -445,9 +445,13 @@ Exit status: 0, or 1 when an applied step failed.`,
 			if err != nil {
 				return err
 			}
+			started := time.Now()
 			results := remediate.Apply(cmd.Context(), plan, assumeRoleConfigs(cmd.Context(), base, res.Report.Partition, roleName))
 			if err := renderResults(g, f, results); err != nil {
 				return err
+			}
+			if err := recordRemediation(cmd.Context(), g, res.Report.OrgID, af.snapshot, started, results); err != nil {
+				fmt.Fprintf(g.Stderr, "orgrail: remediation results not stored: %v\n", err)
 			}
 			for _, r := range results {
 				if !r.OK {
@@ -533,4 +537,18 @@ func assumeRoleConfigs(ctx context.Context, base aws.Config, partition, roleName
 		cache[account] = cfg
 		return cfg, nil
 	}
+}
+
+func recordRemediation(ctx context.Context, g *Globals, orgID, source string, started time.Time, rs []remediate.Result) error {
+	path, err := store.Resolve(g.StatePath)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	_, err = remediate.Record(ctx, s.DB(), orgID, source, started, rs)
+	return err
 }
