@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -112,8 +113,8 @@ func members(b []byte, fn func(key string, val []byte) error) error {
 		if err != nil {
 			return err
 		}
-		var key string
-		if err := json.Unmarshal(b[i:end], &key); err != nil {
+		key, err := jsonString(b[i:end])
+		if err != nil {
 			return err
 		}
 		i = skipSpace(b, end)
@@ -179,4 +180,15 @@ func elements(b []byte, fn func(i int, val []byte) error) error {
 			return fmt.Errorf("unexpected %q in array", b[i])
 		}
 	}
+}
+
+// jsonString decodes a quoted JSON string, without encoding/json when it
+// holds no escape.
+func jsonString(q []byte) (string, error) {
+	if len(q) >= 2 && q[0] == '"' && q[len(q)-1] == '"' && bytes.IndexByte(q, '\\') < 0 {
+		return string(q[1 : len(q)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(q, &s)
+	return s, err
 }

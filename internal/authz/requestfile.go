@@ -62,7 +62,7 @@ func (l *Loader) Decode(raw []byte) (*Input, error) {
 		var err error
 		switch key {
 		case "request":
-			err = json.Unmarshal(val, &fr.Request)
+			err = decodeRequest(val, &fr)
 		case "identityPolicies":
 			in.Identity, err = l.list(key, val)
 		case "permissionBoundaries":
@@ -146,6 +146,10 @@ func (l *Loader) request(fr *fileRequest, in *Input) error {
 func contextValues(raw map[string]json.RawMessage) (Context, error) {
 	c := Context{}
 	for k, v := range raw {
+		if vals, ok := fastValues(v); ok {
+			c.Set(k, vals...)
+			continue
+		}
 		var list []any
 		if len(v) > 0 && v[0] == '[' {
 			if err := json.Unmarshal(v, &list); err != nil {
@@ -231,7 +235,9 @@ func (l *Loader) build(where string, raw json.RawMessage) (*Named, error) {
 			id = withID.Id
 		}
 	}
-	p, err := l.Cache.Compile(id, doc)
+	// Compiled forms are shared by content: the same document at another
+	// place in the file, or under another id, is compiled once.
+	p, err := l.Cache.Compile("", doc)
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", where, id, err)
 	}
@@ -255,12 +261,14 @@ func (l *Loader) levels(where string, raw []byte) ([]Level, error) {
 	err := elements(raw, func(i int, val []byte) error {
 		var id, orgID string
 		var policies []byte
-		err := members(val, func(key string, v []byte) error {
+		err := members(val, func(key string, v []byte) (err error) {
 			switch key {
 			case "id":
-				return json.Unmarshal(v, &id)
+				id, err = jsonString(v)
+				return err
 			case "orgIdentifier":
-				return json.Unmarshal(v, &orgID)
+				orgID, err = jsonString(v)
+				return err
 			case "policies":
 				policies = v
 			}
@@ -379,4 +387,59 @@ func peekNonSpace(br *bufio.Reader) (byte, error) {
 		}
 		return b, br.UnreadByte()
 	}
+}
+
+// decodeRequest reads the request member by structure: it is the one
+// part of every entry that is never the same twice, so it avoids
+// encoding/json's reflection.
+func decodeRequest(b []byte, fr *fileRequest) error {
+	r := &fr.Request
+	return members(b, func(key string, v []byte) (err error) {
+		switch key {
+		case "principal", "resource":
+			raw := append(json.RawMessage(nil), v...)
+			if key == "principal" {
+				r.Principal = raw
+			} else {
+				r.Resource = raw
+			}
+		case "principalKind":
+			r.PrincipalKind, err = jsonString(v)
+		case "action":
+			r.Action, err = jsonString(v)
+		case "context", "contextVariables":
+			if string(v) == "null" {
+				return nil
+			}
+			r.Context = map[string]json.RawMessage{}
+			err = members(v, func(k string, cv []byte) error {
+				r.Context[k] = cv
+				return nil
+			})
+		}
+		return err
+	})
+}
+
+// fastValues reads a context value that is a plain string or a list of
+// plain strings without encoding/json; ok is false for anything else.
+func fastValues(v []byte) ([]string, bool) {
+	if len(v) > 0 && v[0] == '"' {
+		s, err := jsonString(v)
+		return []string{s}, err == nil && !bytes.ContainsRune(v, '\\')
+	}
+	if len(v) == 0 || v[0] != '[' {
+		return nil, false
+	}
+	var out []string
+	ok := true
+	err := elements(v, func(_ int, e []byte) error {
+		if len(e) == 0 || e[0] != '"' || bytes.IndexByte(e, '\\') >= 0 {
+			ok = false
+			return nil
+		}
+		out = append(out, string(e[1:len(e)-1]))
+		return nil
+	})
+	return out, ok && err == nil
 }

@@ -1,6 +1,10 @@
 package authz
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
 
 // Decision is the outcome of a request.
 type Decision uint8
@@ -76,4 +80,96 @@ type Result struct {
 	Level string `json:"level,omitempty"`
 	// Explanation is the decision path in plain words (with Explain).
 	Explanation []string `json:"explanation,omitempty"`
+}
+
+// AppendJSON appends the result as one JSON object, as encoding/json
+// writes it (with HTML characters unescaped), without reflection: batch
+// output writes one per request.
+func (r *Result) AppendJSON(b []byte) []byte {
+	b = append(b, `{"decision":`...)
+	b = appendJSONString(b, r.Decision.String())
+	b = append(b, `,"decidedBy":`...)
+	b = appendJSONString(b, string(r.DecidedBy))
+	b = append(b, `,"matchedStatements":`...)
+	if r.MatchedStatements == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range r.MatchedStatements {
+			m := &r.MatchedStatements[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"policyId":`...)
+			b = appendJSONString(b, m.PolicyID)
+			b = append(b, `,"sid":`...)
+			b = appendJSONString(b, m.Sid)
+			b = append(b, `,"index":`...)
+			b = strconv.AppendInt(b, int64(m.Index), 10)
+			b = append(b, `,"layer":`...)
+			b = appendJSONString(b, string(m.Layer))
+			b = append(b, `,"effect":`...)
+			b = appendJSONString(b, m.Effect)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if r.MissingAllow != "" {
+		b = append(b, `,"missingAllow":`...)
+		b = appendJSONString(b, string(r.MissingAllow))
+	}
+	if r.Level != "" {
+		b = append(b, `,"level":`...)
+		b = appendJSONString(b, r.Level)
+	}
+	if len(r.Explanation) > 0 {
+		b = append(b, `,"explanation":[`...)
+		for i, e := range r.Explanation {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, e)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString quotes s as encoding/json does with HTML escaping off.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }

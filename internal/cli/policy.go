@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -151,7 +152,7 @@ type simWriter struct {
 	format  output.Format
 	explain bool
 	w       io.Writer
-	lines   *output.Lines
+	buf     []byte
 	all     []authz.Result
 	table   *output.TableWriter
 }
@@ -160,7 +161,7 @@ func newSimWriter(w io.Writer, f output.Format, explain bool) *simWriter {
 	s := &simWriter{format: f, explain: explain, w: w}
 	switch f {
 	case output.JSONL:
-		s.lines = output.NewLines(w)
+		s.w = bufio.NewWriterSize(w, 1<<16)
 	case output.Table:
 		if !explain {
 			s.table = output.NewTable(w, "#", "DECISION", "DECIDED BY", "MISSING ALLOW", "STATEMENTS")
@@ -172,7 +173,9 @@ func newSimWriter(w io.Writer, f output.Format, explain bool) *simWriter {
 func (s *simWriter) write(n int, res authz.Result) error {
 	switch s.format {
 	case output.JSONL:
-		return s.lines.Write(res)
+		s.buf = append(res.AppendJSON(s.buf[:0]), '\n')
+		_, err := s.w.Write(s.buf)
+		return err
 	case output.JSON:
 		s.all = append(s.all, res)
 		return nil
@@ -204,6 +207,9 @@ func (s *simWriter) write(n int, res authz.Result) error {
 }
 
 func (s *simWriter) close() error {
+	if bw, ok := s.w.(*bufio.Writer); ok {
+		return bw.Flush()
+	}
 	switch {
 	case s.format == output.JSON:
 		if s.all == nil {

@@ -7,6 +7,7 @@ package randreq
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 // Accounts used by generated requests.
@@ -120,8 +121,16 @@ func (g *Generator) Next() Entry {
 		},
 	}
 	isIAM := principal != "anonymous" && !isService(principal)
+	svc := a.action[:strings.IndexByte(a.action, ':')]
 	if isIAM {
-		e["identityPolicies"] = g.policies(g.r.IntN(4))
+		ids := g.policies(g.r.IntN(4))
+		if g.chance(0.5) {
+			// A broad grant for the service, so that guardrails and
+			// conditions decide more often than a missing allow does.
+			ids = append(ids, map[string]any{"Version": "2012-10-17", "Statement": []any{
+				map[string]any{"Effect": "Allow", "Action": svc + ":*", "Resource": "*"}}})
+		}
+		e["identityPolicies"] = ids
 		if g.chance(0.3) {
 			e["permissionBoundaries"] = g.policies(1)
 		}
@@ -134,6 +143,9 @@ func (g *Generator) Next() Entry {
 	}
 	if g.chance(0.5) {
 		e["resourcePolicy"] = g.draw("resource")
+	} else if g.chance(0.3) {
+		e["resourcePolicy"] = map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Effect": "Allow", "Principal": g.principalElement(), "Action": svc + ":*", "Resource": "*"}}}
 	}
 	if g.chance(0.3) {
 		e["resourceControlPolicies"] = g.levels(true)
