@@ -28,7 +28,7 @@ type Rate struct {
 // defaultRate.
 var DefaultRates = map[string]Rate{
 	"ec2":            {20, 100},
-	"iam":            {10, 20},
+	"iam":            {15, 30},
 	"sts":            {20, 40},
 	"organizations":  {10, 20},
 	"s3":             {50, 100},
