@@ -1,10 +1,15 @@
 package rules
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
@@ -64,7 +69,7 @@ func (v *view) file(region, service string) (*snapshot.ServiceFile, error) {
 		return e.f, e.err
 	}
 	path := filepath.Join(v.snap.Dir, snapshot.Path(v.account, region, service))
-	f, err := snapshot.ReadServiceFile(path)
+	f, err := readServiceFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Let the snapshot explain the absence (a recorded gap or not
 		// collected at all).
@@ -140,4 +145,43 @@ func benign(err error) (string, bool) {
 		return b.Code, true
 	}
 	return "", false
+}
+
+// Readers and buffers are pooled: an audit reads tens of thousands of
+// small files, and a fresh gzip reader and a growing buffer per file
+// cost more than the decompression itself.
+var (
+	gzipPool sync.Pool
+	bufPool  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
+
+// readServiceFile reads one <service>.json.gz as snapshot.ReadServiceFile
+// does (errors name the file), reusing readers and buffers.
+func readServiceFile(path string) (*snapshot.ServiceFile, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	zr, _ := gzipPool.Get().(*gzip.Reader)
+	if zr == nil {
+		zr, err = gzip.NewReader(fh)
+	} else {
+		err = zr.Reset(fh)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a gzip file: %w", path, err)
+	}
+	defer gzipPool.Put(zr)
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("%s: corrupt or truncated gzip data: %w", path, err)
+	}
+	var f snapshot.ServiceFile
+	if err := json.Unmarshal(buf.Bytes(), &f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &f, nil
 }
