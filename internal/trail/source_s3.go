@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,11 +61,14 @@ func OpenS3(ctx context.Context, spec string, opts S3Options) (*S3, error) {
 		if cfg.Region == "" {
 			cfg.Region = "us-east-1"
 		}
+		// A custom endpoint (a local S3, or AWS_ENDPOINT_URL[_S3] in the
+		// environment) seldom resolves bucket subdomains: use path style.
+		envEndpoint := os.Getenv("AWS_ENDPOINT_URL_S3") != "" || os.Getenv("AWS_ENDPOINT_URL") != ""
 		client = s3.NewFromConfig(cfg, func(o *s3.Options) {
 			if opts.Endpoint != "" {
 				o.BaseEndpoint = aws.String(opts.Endpoint)
-				o.UsePathStyle = true
 			}
+			o.UsePathStyle = opts.Endpoint != "" || envEndpoint
 		})
 	}
 	return &S3{client: client, bucket: bucket, prefix: prefix}, nil

@@ -3,10 +3,14 @@ package trail
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -197,5 +201,101 @@ func TestParseS3URL(t *testing.T) {
 		if _, _, err := ParseS3URL(bad); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
+	}
+}
+
+// s3Handler serves a fakeS3 over the S3 REST API (path style), enough
+// for the SDK's ListObjectsV2, GetObject and HeadObject, on 127.0.0.1.
+func s3Handler(f *fakeS3) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		if bucket != f.bucket {
+			http.Error(w, "<Error><Code>NoSuchBucket</Code></Error>", http.StatusNotFound)
+			return
+		}
+		ctx := r.Context()
+		if key == "" && r.URL.Query().Get("list-type") == "2" {
+			q := r.URL.Query()
+			out, _ := f.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Prefix: aws.String(q.Get("prefix")),
+				Delimiter: aws.String(q.Get("delimiter")), ContinuationToken: aws.String(q.Get("continuation-token"))})
+			type obj struct {
+				Key  string
+				Size int64
+				ETag string
+			}
+			type cp struct{ Prefix string }
+			var doc struct {
+				XMLName               xml.Name `xml:"ListBucketResult"`
+				Name                  string
+				Prefix                string
+				IsTruncated           bool
+				NextContinuationToken string `xml:",omitempty"`
+				Contents              []obj
+				CommonPrefixes        []cp
+			}
+			doc.Name, doc.Prefix, doc.IsTruncated = f.bucket, q.Get("prefix"), aws.ToBool(out.IsTruncated)
+			doc.NextContinuationToken = aws.ToString(out.NextContinuationToken)
+			for _, o := range out.Contents {
+				doc.Contents = append(doc.Contents, obj{aws.ToString(o.Key), aws.ToInt64(o.Size), aws.ToString(o.ETag)})
+			}
+			for _, p := range out.CommonPrefixes {
+				doc.CommonPrefixes = append(doc.CommonPrefixes, cp{aws.ToString(p.Prefix)})
+			}
+			w.Header().Set("Content-Type", "application/xml")
+			xml.NewEncoder(w).Encode(doc)
+			return
+		}
+		b, ok := f.objects[key]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			if r.Method != http.MethodHead {
+				io.WriteString(w, "<Error><Code>NoSuchKey</Code></Error>")
+			}
+			return
+		}
+		for k, v := range f.meta[key] {
+			w.Header().Set("x-amz-meta-"+k, v)
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		if r.Method != http.MethodHead {
+			w.Write(b)
+		}
+	})
+}
+
+// TestS3SourceOverHTTP runs the real SDK client against a local server.
+func TestS3SourceOverHTTP(t *testing.T) {
+	ctx := context.Background()
+	a, _ := buildVerifyArchive(t)
+	fake := uploadDir(t, a.Dir, "")
+	srv := httptest.NewServer(s3Handler(fake))
+	defer srv.Close()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	src, err := OpenS3(ctx, "s3://log-archive", S3Options{Endpoint: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Scan(ctx, src, ScanOptions{Matcher: newNameMatcher("AssumeRole")})
+	if err != nil || res.Partial || res.Stats.Records != 36 {
+		t.Fatalf("scan: %v %+v %v", err, res.Stats, res.Errors)
+	}
+	ks, _ := LoadPublicKeys(a.KeysFile)
+	vr, err := Verify(ctx, src, VerifyOptions{Keys: StaticKeys{ks}})
+	if err != nil || !vr.OK() || vr.ValidDigests != 6 {
+		t.Fatalf("verify: %v %+v", err, vr)
+	}
+	for k := range fake.objects {
+		if strings.Contains(k, "_0001.json.gz") {
+			delete(fake.objects, k)
+			break
+		}
+	}
+	vr, _ = Verify(ctx, src, VerifyOptions{Keys: StaticKeys{ks}})
+	if vr.OK() || vr.Problems[0].Kind != ProblemMissingLog {
+		t.Fatalf("verify after delete: %+v", vr.Problems)
 	}
 }
