@@ -68,34 +68,59 @@ func (n *Notifier) log() *slog.Logger {
 // A detection recorded before (same detection id and eventID or finding
 // id) is reported as a duplicate and changes nothing.
 func (n *Notifier) Submit(ctx context.Context, e *Event) (Result, error) {
-	if err := e.Validate(); err != nil {
+	res, err := n.SubmitAll(ctx, []*Event{e})
+	if err != nil {
 		return Result{}, err
 	}
+	return res[0], nil
+}
+
+// SubmitAll routes and records several detections at once (one store
+// transaction with SQLite), as Submit does each.
+func (n *Notifier) SubmitAll(ctx context.Context, events []*Event) ([]Result, error) {
 	now := n.now()
-	d := n.Config.Route(e, now)
-	en := &Entry{Key: e.Key(), Event: *e, Triage: d.Triage, Suppressed: d.Suppressed, Now: now}
-	res := Result{Key: en.Key, Suppressed: d.Suppressed, Triage: d.Triage && d.Suppressed == ""}
-	if d.Suppressed == "" {
-		for _, t := range d.Targets {
-			en.Items = append(en.Items, n.item(en, t, now))
-			res.Channels = append(res.Channels, t.Channel)
+	entries := make([]*Entry, len(events))
+	results := make([]Result, len(events))
+	remediate := make([][]string, len(events))
+	for i, e := range events {
+		if err := e.Validate(); err != nil {
+			return nil, err
 		}
-	}
-	fresh, err := n.State.Record(ctx, en)
-	if err != nil {
-		return res, fmt.Errorf("recording detection %s: %w", en.Key, err)
-	}
-	if !fresh {
-		return Result{Key: en.Key, Duplicate: true}, nil
-	}
-	if n.Remediator != nil && d.Suppressed == "" {
-		for _, a := range d.Remediate {
-			if err := n.Remediator.Remediate(ctx, a, e); err != nil {
-				n.log().Warn("remediation failed", "action", a, "detection", en.Key, "err", err)
+		d := n.Config.Route(e, now)
+		en := &Entry{Key: e.Key(), Event: *e, Triage: d.Triage, Suppressed: d.Suppressed, Now: now}
+		res := Result{Key: en.Key, Suppressed: d.Suppressed, Triage: d.Triage && d.Suppressed == ""}
+		if d.Suppressed == "" {
+			for _, t := range d.Targets {
+				en.Items = append(en.Items, n.item(en, t, now))
+				res.Channels = append(res.Channels, t.Channel)
 			}
+			remediate[i] = d.Remediate
+		}
+		entries[i], results[i] = en, res
+	}
+	fresh, err := n.State.RecordAll(ctx, entries)
+	if err != nil {
+		return nil, fmt.Errorf("recording %d detections: %w", len(entries), err)
+	}
+	for i, f := range fresh {
+		if !f {
+			results[i] = Result{Key: entries[i].Key, Duplicate: true}
+			continue
+		}
+		n.remediate(ctx, remediate[i], events[i])
+	}
+	return results, nil
+}
+
+func (n *Notifier) remediate(ctx context.Context, actions []string, e *Event) {
+	if n.Remediator == nil {
+		return
+	}
+	for _, a := range actions {
+		if err := n.Remediator.Remediate(ctx, a, e); err != nil {
+			n.log().Warn("remediation failed", "action", a, "detection", e.Key(), "err", err)
 		}
 	}
-	return res, nil
 }
 
 func (n *Notifier) item(en *Entry, t Target, now time.Time) *Item {

@@ -83,12 +83,19 @@ func (s *Stats) add(o Stats) {
 // the detections of every record. name is used in errors. An error
 // reading the file is returned after the records before it were handled;
 // records are submitted idempotently, so reading the file again is safe.
-func (p *Pipeline) File(ctx context.Context, r io.Reader, name string) (Stats, error) {
-	var st Stats
+func (p *Pipeline) File(ctx context.Context, r io.Reader, name string) (st Stats, err error) {
 	dec := trail.NewDecoder(r)
 	dec.MaxRecord = p.MaxRecord
 	var env []byte
 	var hits []trail.Hit
+	var batch []*Event
+	// Detections are recorded in batches (one store transaction each),
+	// and always before File returns, error or not.
+	defer func() {
+		if ferr := p.submitAll(ctx, batch, &st); err == nil {
+			err = ferr
+		}
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			return st, err
@@ -112,15 +119,48 @@ func (p *Pipeline) File(ctx context.Context, r io.Reader, name string) (Stats, e
 		}
 		for _, h := range hits {
 			e := p.recordEvent(rec, h)
+			if e.Validate() != nil {
+				st.Skipped++ // a record without eventID cannot be deduplicated
+				continue
+			}
 			if p.suppressed(h, e.EventTime) {
 				st.Suppressed++
 				continue
 			}
-			if err := p.submit(ctx, e, &st); err != nil {
+			batch = append(batch, e)
+		}
+		if len(batch) >= submitBatch {
+			if err := p.submitAll(ctx, batch, &st); err != nil {
+				batch = nil
 				return st, err
 			}
+			batch = batch[:0]
 		}
 	}
+}
+
+// submitBatch is how many detections File records per transaction.
+const submitBatch = 200
+
+func (p *Pipeline) submitAll(ctx context.Context, events []*Event, st *Stats) error {
+	if len(events) == 0 {
+		return nil
+	}
+	res, err := p.Notifier.SubmitAll(context.WithoutCancel(ctx), events)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		switch {
+		case r.Duplicate:
+			st.Duplicates++
+		case r.Suppressed != "":
+			st.Suppressed++
+		default:
+			st.Detections++
+		}
+	}
+	return nil
 }
 
 // EventBridge matches one EventBridge event: a CloudTrail record carried

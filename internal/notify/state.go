@@ -107,6 +107,9 @@ type State interface {
 	// was recorded before. Grouped messages join an open group of the
 	// same channel and group key, adding one to its count.
 	Record(ctx context.Context, e *Entry) (bool, error)
+	// RecordAll records several entries, as Record does each, and
+	// reports which were new. SQLite does it in one transaction.
+	RecordAll(ctx context.Context, entries []*Entry) ([]bool, error)
 	// Claim leases up to limit pending messages due at now, so that no
 	// other worker sends them until the lease ends.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Item, error)

@@ -190,6 +190,19 @@ func (d *DynamoState) Record(ctx context.Context, e *Entry) (bool, error) {
 	return fresh, nil
 }
 
+// RecordAll implements State, one entry after the other: each is
+// safe on its own against concurrent workers.
+func (d *DynamoState) RecordAll(ctx context.Context, entries []*Entry) ([]bool, error) {
+	fresh := make([]bool, len(entries))
+	for i, e := range entries {
+		var err error
+		if fresh[i], err = d.Record(ctx, e); err != nil {
+			return nil, err
+		}
+	}
+	return fresh, nil
+}
+
 func (d *DynamoState) recordItem(ctx context.Context, it *Item, e *Entry) error {
 	if it.GroupKey != "" {
 		joined, err := d.joinGroup(ctx, it, e)

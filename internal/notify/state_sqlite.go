@@ -39,16 +39,38 @@ func fromMs(v int64) time.Time {
 }
 
 // Record implements State.
-func (s *SQLiteState) Record(ctx context.Context, e *Entry) (ok bool, err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *SQLiteState) Record(ctx context.Context, e *Entry) (bool, error) {
+	fresh, err := s.RecordAll(ctx, []*Entry{e})
 	if err != nil {
 		return false, err
 	}
+	return fresh[0], nil
+}
+
+// RecordAll implements State: one transaction for all the entries.
+func (s *SQLiteState) RecordAll(ctx context.Context, entries []*Entry) (fresh []bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	defer func() {
-		if !ok || err != nil {
+		if err != nil {
 			tx.Rollback()
 		}
 	}()
+	fresh = make([]bool, len(entries))
+	for i, e := range entries {
+		if fresh[i], err = s.recordOne(ctx, tx, e); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return fresh, nil
+}
+
+func (s *SQLiteState) recordOne(ctx context.Context, tx *sql.Tx, e *Entry) (bool, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO dedupe (key, first_seen) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, e.Key, ms(e.Now))
 	if err != nil {
 		return false, fmt.Errorf("dedupe: %w", err)
@@ -65,9 +87,6 @@ func (s *SQLiteState) Record(ctx context.Context, e *Entry) (ok bool, err error)
 		if err := s.recordTriage(ctx, tx, e); err != nil {
 			return false, err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return false, err
 	}
 	return true, nil
 }
