@@ -92,7 +92,7 @@ Exit codes: 0 done; 1 with --fail-on-deny when any request is denied;
 }
 
 func runSimulate(g *Globals, cmd *cobra.Command, f *simulateFlags) error {
-	format, err := g.Format(output.JSONL, output.Table, output.JSON, output.JSONL)
+	format, err := g.Format(output.JSONL, output.Table, output.JSON, output.JSONL, output.YAML)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *simWriter) write(n int, res authz.Result) error {
 		s.buf = append(res.AppendJSON(s.buf[:0]), '\n')
 		_, err := s.w.Write(s.buf)
 		return err
-	case output.JSON:
+	case output.JSON, output.YAML:
 		s.all = append(s.all, res)
 		return nil
 	}
@@ -211,14 +211,14 @@ func (s *simWriter) close() error {
 		return bw.Flush()
 	}
 	switch {
-	case s.format == output.JSON:
+	case s.format == output.JSON || s.format == output.YAML:
 		if s.all == nil {
 			s.all = []authz.Result{}
 		}
 		if len(s.all) == 1 {
-			return output.Encode(s.w, output.JSON, s.all[0])
+			return output.Encode(s.w, s.format, s.all[0])
 		}
-		return output.Encode(s.w, output.JSON, s.all)
+		return output.Encode(s.w, s.format, s.all)
 	case s.table != nil:
 		return s.table.Flush()
 	}

@@ -38,7 +38,7 @@ Output: table, json, jsonl or sarif. Exit 1 when a finding reaches
 			if err != nil {
 				return Usage("--fail-on: %v", err)
 			}
-			format, err := g.Format(output.JSONL, output.Table, output.JSON, output.JSONL, output.SARIF)
+			format, err := g.Format(output.JSONL, output.Table, output.JSON, output.JSONL, output.YAML, output.SARIF)
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ func renderDiagnostics(g *Globals, f output.Format, ds diag.List) error {
 	switch f {
 	case output.SARIF:
 		return lint.SARIF(g.Stdout, ds, Build().Version)
-	case output.JSON:
+	case output.JSON, output.YAML:
 		if ds == nil {
 			ds = diag.List{}
 		}
