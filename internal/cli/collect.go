@@ -71,7 +71,9 @@ collects only what is missing.`,
 			}
 			res, err := collect.Run(ctx, cfg, o)
 			if err != nil {
-				return &ExitError{Code: ExitPartial, Err: err}
+				// Nothing was collected: the flags, the starting
+				// credentials or the organization itself are the problem.
+				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			if ctx.Err() != nil {
 				g.Log.Warn("collection interrupted; the snapshot is committed with its gaps: run again with --resume to complete it", "out", o.Out)
