@@ -25,6 +25,8 @@ type demoReport struct {
 	Failed     []findings.Finding `json:"failed"`
 	Detections []trail.Detection  `json:"detections"`
 	Planted    demoPlantedCheck   `json:"planted"`
+
+	ruleOf map[string]*rules.Rule
 }
 
 // demoPlantedCheck says how many planted violations and detections the
@@ -57,11 +59,27 @@ func buildDemoReport(cmd *cobra.Command, g *Globals, dir string) (*demoReport, e
 	if err != nil {
 		return nil, err
 	}
-	res, err := rules.Audit(snap, rules.Options{Rules: rules.Builtin()})
+	// The demo organization's landing-zone standards: its allowed regions
+	// and the tags its tag policy requires.
+	std := rules.Standards{RequiredTags: []string{"Owner", "CostCenter"}}
+	seen := map[string]bool{}
+	for _, c := range snap.Manifest.Coverage {
+		for _, r := range c.Regions {
+			if !seen[r] {
+				seen[r] = true
+				std.AllowedRegions = append(std.AllowedRegions, r)
+			}
+		}
+	}
+	sort.Strings(std.AllowedRegions)
+	res, err := rules.Audit(snap, rules.Options{Rules: rules.Builtin(), Standards: std})
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
-	rep := &demoReport{Findings: res.Summary()}
+	rep := &demoReport{Findings: res.Summary(), ruleOf: map[string]*rules.Rule{}}
+	for _, r := range res.Rules {
+		rep.ruleOf[r.ID] = r
+	}
 	for _, f := range res.Report.Findings {
 		if f.Status == findings.Failed && !f.Muted {
 			rep.Failed = append(rep.Failed, f)
@@ -99,26 +117,30 @@ func (r *demoReport) checkPlanted(path string) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	failed := map[string]bool{}
-	for _, f := range r.Failed {
-		failed[f.Mappings.ConfigRule+"|"+f.Account+"|"+f.Region+"|"+f.ResourceArn] = true
-	}
-	planted := map[string]bool{}
+	// A failed finding is a planted violation when the rule implements
+	// the planted Config rule in the same account and region, on the same
+	// resource — or on the account itself for account-level checks, whose
+	// resource the generator names by the account's Organizations ARN.
+	matched := make([]bool, len(r.Failed))
 	c := &r.Planted
 	c.Violations = len(p.Violations)
 	for _, v := range p.Violations {
-		k := v.ConfigRule + "|" + v.Account + "|" + v.Region + "|" + v.ResourceArn
-		planted[k] = true
-		if failed[k] {
+		found := false
+		for i := range r.Failed {
+			if r.isPlanted(&r.Failed[i], v.ConfigRule, v.Account, v.Region, v.ResourceArn) {
+				matched[i], found = true, true
+			}
+		}
+		if found {
 			c.ViolationsFound++
 		} else {
-			c.MissedViolations = append(c.MissedViolations, k)
+			c.MissedViolations = append(c.MissedViolations, v.ConfigRule+" "+v.Account+" "+v.Region+" "+v.ResourceArn)
 		}
 	}
-	for k := range failed {
-		if !planted[k] {
+	for i, f := range r.Failed {
+		if !matched[i] {
 			c.UnplannedFailures++
-			c.UnplannedFindings = append(c.UnplannedFindings, k)
+			c.UnplannedFindings = append(c.UnplannedFindings, f.RuleID+" "+f.Account+" "+f.Region+" "+f.ResourceArn)
 		}
 	}
 	sort.Strings(c.UnplannedFindings)
@@ -135,6 +157,24 @@ func (r *demoReport) checkPlanted(path string) error {
 		}
 	}
 	return nil
+}
+
+func (r *demoReport) isPlanted(f *findings.Finding, configRule, account, region, arn string) bool {
+	if f.Account != account || f.Region != region {
+		return false
+	}
+	rule := r.ruleOf[f.RuleID]
+	if rule == nil {
+		return false
+	}
+	implements := rule.Mappings.ConfigRule == configRule
+	for _, also := range rule.AlsoConfigRules {
+		implements = implements || also == configRule
+	}
+	if !implements {
+		return false
+	}
+	return f.ResourceArn == arn || f.ResourceType == "AWS::::Account"
 }
 
 // writeDemoReport prints the report's sections for a terminal.

@@ -34,7 +34,8 @@ func TestDemoRunsTheWholeProduct(t *testing.T) {
 	if p.Detections == 0 || p.DetectionsFired != p.Detections {
 		t.Errorf("planted detections fired %d of %d: missed %v", p.DetectionsFired, p.Detections, p.MissedDetections)
 	}
-	if p.Violations == 0 || p.ViolationsFound == 0 {
-		t.Errorf("no planted violations found: %+v", p)
+	if p.Violations == 0 || p.ViolationsFound != p.Violations || p.UnplannedFailures != 0 {
+		t.Errorf("planted violations found %d of %d, %d not planted: missed %v, extra %v",
+			p.ViolationsFound, p.Violations, p.UnplannedFailures, p.MissedViolations, p.UnplannedFindings)
 	}
 }
