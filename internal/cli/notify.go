@@ -259,7 +259,7 @@ and parked again after the configured attempts.`,
 		},
 	}
 	sf.bind(c)
-	c.Flags().StringVar(&id, "id", "", "only the message with this id (or unique id prefix)")
+	c.Flags().StringVar(&id, "id", "", "only the message with this id (or the messages whose id starts with it)")
 	c.Flags().StringVar(&channel, "channel", "", "only this channel's messages")
 	return c
 }
