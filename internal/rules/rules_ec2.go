@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/orgrail/orgrail/internal/findings"
+	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/severity"
 )
 
@@ -341,6 +343,10 @@ func checkPublicIP(c *Ctx) error {
 }
 
 func checkSnapshotBPA(c *Ctx) error {
+	if v, pol := declarativeEC2(c, "snapshot_block_public_access"); v == "block_all_sharing" || v == "block_new_sharing" {
+		c.Pass("", "declarative policy %s enforces snapshot block public access (%s)", pol, v)
+		return nil
+	}
 	out, err := get[ec2.GetSnapshotBlockPublicAccessStateOutput](c.v, c.Region, "ec2", "GetSnapshotBlockPublicAccessState")
 	if err != nil {
 		return err
@@ -351,6 +357,10 @@ func checkSnapshotBPA(c *Ctx) error {
 }
 
 func checkImageBPA(c *Ctx) error {
+	if v, pol := declarativeEC2(c, "image_block_public_access"); v == "block_new_sharing" {
+		c.Pass("", "declarative policy %s enforces AMI block public access", pol)
+		return nil
+	}
 	out, err := get[ec2.GetImageBlockPublicAccessStateOutput](c.v, c.Region, "ec2", "GetImageBlockPublicAccessState")
 	if err != nil {
 		return err
@@ -358,6 +368,36 @@ func checkImageBPA(c *Ctx) error {
 	st := aws(out.ImageBlockPublicAccessState)
 	c.Check(st == "block-new-sharing", "", "AMI block public access is on", "AMI block public access is "+nonEmpty(st, "off"))
 	return nil
+}
+
+// declarativeEC2 returns the state an EC2 declarative policy in force
+// for the account assigns to ec2_attributes.<attr>.state, and the
+// policy's name. AWS enforces it in every region whatever the account
+// sets, so it satisfies the regional check. The policy nearest the
+// account wins, as with inheritance of @@assign.
+func declarativeEC2(c *Ctx, attr string) (string, string) {
+	if c.Account == nil {
+		return "", ""
+	}
+	val, name := "", ""
+	for _, lvl := range c.Org().PoliciesInForce(c.Account.Id, org.DeclarativePolicyEC2) {
+		for _, p := range lvl.Policies {
+			var doc struct {
+				EC2 map[string]struct {
+					State struct {
+						Assign string `json:"@@assign"`
+					} `json:"state"`
+				} `json:"ec2_attributes"`
+			}
+			if json.Unmarshal([]byte(p.Content), &doc) != nil {
+				continue
+			}
+			if a, ok := doc.EC2[attr]; ok && a.State.Assign != "" {
+				val, name = a.State.Assign, p.Name
+			}
+		}
+	}
+	return val, name
 }
 
 // authorizedPorts are the TCP ports that may face the internet.

@@ -427,6 +427,22 @@ func TestOrgAware(t *testing.T) {
 			t.Fatalf("bucket without its own block failed although the account blocks: %+v", fl)
 		}
 	})
+	t.Run("EC2 declarative policy satisfies snapshot and AMI block public access", func(t *testing.T) {
+		f := newFx()
+		failCases["ec2.snapshot-block-public-access"](f)
+		failCases["ec2.image-block-public-access"](f)
+		f.org.Policies = append(f.org.Policies, org.Policy{Id: "p-decl", Name: "ec2-baseline", Type: org.DeclarativePolicyEC2, Targets: []string{"r-root"},
+			Content: `{"ec2_attributes":{"snapshot_block_public_access":{"state":{"@@assign":"block_all_sharing"}},"image_block_public_access":{"state":{"@@assign":"block_new_sharing"}}}}`})
+		if err := f.org.Index(); err != nil {
+			t.Fatal(err)
+		}
+		res := auditFx(t, f)
+		for _, id := range []string{"ec2.snapshot-block-public-access", "ec2.image-block-public-access"} {
+			if fl := byStatus(res.Report.Findings, id, findings.Failed); len(fl) != 0 {
+				t.Errorf("%s failed despite the declarative policy: %+v", id, fl)
+			}
+		}
+	})
 	t.Run("suspended accounts are skipped", func(t *testing.T) {
 		f := newFx()
 		f.org.Accounts[3].Status = org.StatusSuspended
