@@ -3,6 +3,7 @@ package authz
 import (
 	"crypto/sha256"
 	"sync"
+	"sync/atomic"
 
 	"github.com/orgrail/orgrail/internal/policy"
 )
@@ -13,8 +14,24 @@ import (
 type Cache struct {
 	mu     sync.RWMutex
 	m      map[[32]byte]cacheEntry
-	hits   int64
-	misses int64
+	hits   atomic.Int64
+	misses atomic.Int64
+}
+
+// maxCacheEntries bounds the cache: a batch whose policies are all
+// different would otherwise keep every one of them. When full, the cache
+// starts again empty.
+const maxCacheEntries = 1 << 17
+
+// store adds an entry, emptying the cache first when it is full.
+func (c *Cache) store(k [32]byte, e cacheEntry) {
+	c.mu.Lock()
+	if len(c.m) >= maxCacheEntries {
+		c.m = make(map[[32]byte]cacheEntry, len(c.m)/4)
+	}
+	c.m[k] = e
+	c.mu.Unlock()
+	c.misses.Add(1)
 }
 
 type cacheEntry struct {
@@ -43,16 +60,11 @@ func (c *Cache) named(where string, raw []byte, build func() (*Named, error)) (*
 	e, ok := c.m[k]
 	c.mu.RUnlock()
 	if ok {
-		c.mu.Lock()
-		c.hits++
-		c.mu.Unlock()
+		c.hits.Add(1)
 		return e.n, e.err
 	}
 	n, err := build()
-	c.mu.Lock()
-	c.m[k] = cacheEntry{n: n, err: err}
-	c.misses++
-	c.mu.Unlock()
+	c.store(k, cacheEntry{n: n, err: err})
 	return n, err
 }
 
@@ -68,16 +80,11 @@ func (c *Cache) Compile(id string, src []byte) (*policy.Policy, error) {
 	e, ok := c.m[k]
 	c.mu.RUnlock()
 	if ok {
-		c.mu.Lock()
-		c.hits++
-		c.mu.Unlock()
+		c.hits.Add(1)
 		return e.p, e.err
 	}
 	p, err := policy.Compile(id, src)
-	c.mu.Lock()
-	c.m[k] = cacheEntry{p: p, err: err}
-	c.misses++
-	c.mu.Unlock()
+	c.store(k, cacheEntry{p: p, err: err})
 	return p, err
 }
 
@@ -86,5 +93,5 @@ func (c *Cache) Compile(id string, src []byte) (*policy.Policy, error) {
 func (c *Cache) Stats() (hits, misses int64, size int) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.hits, c.misses, len(c.m)
+	return c.hits.Load(), c.misses.Load(), len(c.m)
 }
