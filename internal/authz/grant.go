@@ -11,10 +11,8 @@ func (st *evalState) grant(f *flow) Decision {
 	if in.ResourcePolicy != nil {
 		opt := policy.ScanOptions{RequirePrincipal: true, All: true}
 		resAllowed, via = st.scan(f.resLayer, in.ResourcePolicy, policy.Allow, opt)
-		if resAllowed {
-			if st.explain {
-				st.say("the %s allows the caller (named as %s)", f.resLayer, via)
-			}
+		if resAllowed && st.explain {
+			st.say("the %s allows the caller (named as %s)", f.resLayer, via)
 		}
 	}
 	if !f.iam {
@@ -37,30 +35,8 @@ func (st *evalState) grant(f *flow) Decision {
 		return ImplicitlyDenied
 	}
 	if f.same && resAllowed {
-		switch via {
-		case policy.ViaPrincipal, policy.ViaFederated, policy.ViaCanonical:
-			// Granted to the user or the session itself: an implicit deny
-			// in identity, boundary or session policies does not limit it.
-			if st.explain {
-				st.say("within one account, a %s grant to the caller itself needs nothing more", f.resLayer)
-			}
-			return st.allowed(f.resLayer)
-		case policy.ViaRole:
-			if st.explain {
-				st.say("the grant names the role, not the session: the boundary and session policies still apply")
-			}
-			return st.limits(f.resLayer, true)
-		case policy.ViaWildcard:
-			// A grant to everyone is not limited by the boundary, but it
-			// does not name the session either: session policies apply.
-			if st.explain {
-				st.say("the grant is to everyone: the boundary does not limit it, session policies still do")
-			}
-			return st.limits(f.resLayer, false)
-		}
-		// Naming the account delegates to the account's IAM policies.
-		if st.explain {
-			st.say("the grant names the account, so the identity policies must allow too")
+		if d, done := st.sameAccountGrant(f, via); done {
+			return d
 		}
 	}
 	idAllowed := f.identityImplied
@@ -130,4 +106,35 @@ func (st *evalState) allowed(by Layer) Decision {
 		st.say("allowed")
 	}
 	return Allowed
+}
+
+// sameAccountGrant applies a same-account resource policy allow, by how
+// it names the caller. done is false when the grant names the account,
+// which delegates to the identity policies.
+func (st *evalState) sameAccountGrant(f *flow, via policy.Via) (Decision, bool) {
+	switch via {
+	case policy.ViaPrincipal, policy.ViaFederated, policy.ViaCanonical:
+		// Granted to the user or the session itself: an implicit deny in
+		// identity, boundary or session policies does not limit it.
+		if st.explain {
+			st.say("within one account, a %s grant to the caller itself needs nothing more", f.resLayer)
+		}
+		return st.allowed(f.resLayer), true
+	case policy.ViaRole:
+		if st.explain {
+			st.say("the grant names the role, not the session: the boundary and session policies still apply")
+		}
+		return st.limits(f.resLayer, true), true
+	case policy.ViaWildcard:
+		// A grant to everyone is not limited by the boundary, but it does
+		// not name the session either: session policies apply.
+		if st.explain {
+			st.say("the grant is to everyone: the boundary does not limit it, session policies still do")
+		}
+		return st.limits(f.resLayer, false), true
+	}
+	if st.explain {
+		st.say("the grant names the account, so the identity policies must allow too")
+	}
+	return 0, false
 }
