@@ -7,7 +7,9 @@
 #   SEED=7 N=20000 bash bench/conformance.sh
 #
 # Needs go, node and npm. Exit 0 when every disagreement is of a kind
-# documented in docs/authz.md, 1 otherwise.
+# documented in docs/authz.md, 1 otherwise. ORGRAIL_BIN=path uses an
+# existing orgrail binary instead of building one; SCRATCH=dir keeps the
+# npm install between runs.
 set -euo pipefail
 
 SEED=${SEED:-1}

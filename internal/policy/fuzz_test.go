@@ -13,7 +13,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["111111111111"]},"NotAction":"iam:*","NotResource":"*","Condition":{"ForAnyValue:StringLikeIfExists":{"aws:TagKeys":["a*",1,true]}}}]}`))
 	f.Add([]byte("{\"Statement\":[]} // c"))
 	f.Add([]byte(`[`))
-	if paths, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "data", "policy-examples", "*", "*", "*.json")); len(paths) > 0 {
+	if paths, _ := filepath.Glob(filepath.Join(repoRoot(), "..", "shared", "data", "policy-examples", "*", "*", "*.json")); len(paths) > 0 {
 		for _, p := range paths[:min(len(paths), 20)] {
 			if b, err := os.ReadFile(p); err == nil {
 				f.Add(b)
@@ -68,4 +68,16 @@ func FuzzGlob(f *testing.F) {
 		}
 		globMatch(pat, s)
 	})
+}
+
+// repoRoot walks up from the test's directory to the one holding go.mod.
+func repoRoot() string {
+	dir, _ := os.Getwd()
+	for dir != filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		dir = filepath.Dir(dir)
+	}
+	return dir
 }

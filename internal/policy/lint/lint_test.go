@@ -81,10 +81,7 @@ func TestSize(t *testing.T) {
 // invalid (no high or critical finding other than those about the
 // placeholders and comments the examples contain).
 func TestExamplesAreValid(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "..", "shared", "data", "policy-examples")
-	if _, err := os.Stat(root); err != nil {
-		t.Skip("policy examples absent")
-	}
+	root := sharedData(t, "policy-examples")
 	// Published as-is, this example is not a valid RCP: it is 6,083
 	// characters (over 5,120) and has an Allow statement without Resource.
 	invalid := map[string]bool{"Shared-Issuers.json": true}
@@ -104,4 +101,29 @@ func TestExamplesAreValid(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// sharedData finds ../shared/data beside the repository root (the
+// directory holding go.mod), or skips.
+func sharedData(t *testing.T, sub string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Skip(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("go.mod not found")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "data", sub)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("%s absent", p)
+	}
+	return p
 }
