@@ -22,13 +22,7 @@ import (
 	"github.com/orgrail/orgrail/internal/store"
 )
 
-// Lambda mode: the Lambda runtime starts the bootstrap binary without
-// arguments and with AWS_LAMBDA_RUNTIME_API set; orgrail then runs as
-// `orgrail lambda`. This runs before main reads its arguments.
 func init() {
-	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" && len(os.Args) == 1 {
-		os.Args = append(os.Args, "lambda")
-	}
 	register(notifyCmd)
 	register(triageCmd)
 	register(watchCmd)

@@ -204,7 +204,14 @@ func (g *Globals) setupLog() error {
 }
 
 // Main runs orgrail with args and returns the process exit code.
+//
+// Lambda mode: the Lambda runtime starts the bootstrap binary without
+// arguments and with AWS_LAMBDA_RUNTIME_API set; orgrail then runs as
+// `orgrail lambda`.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 && os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		args = []string{"lambda"}
+	}
 	g := &Globals{Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	g.Log = slog.New(slog.NewTextHandler(stderr, nil))
 	root := NewRoot(g)
