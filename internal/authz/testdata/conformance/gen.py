@@ -288,9 +288,10 @@ def resources():
         ("arn:aws-us-gov:s3:::b/*", "arn:aws-us-gov:s3:::b/k", True),
     ]
     for pat, res, m in R:
+        act = {"sqs": "sqs:SendMessage", "iam": "iam:GetRole"}.get(res.split(":")[2], "s3:GetObject")
         out.append(case(f"Resource {pat} vs {res}", f"Resource {'matches' if m else 'does not match'}: ARNs are case-sensitive, * and ? are wildcards",
-                        DOC_RESOURCE, "Allowed" if m else "ImplicitlyDenied", resource=res,
-                        identity=[pol(st(action="s3:GetObject", resource=pat))]))
+                        DOC_RESOURCE, "Allowed" if m else "ImplicitlyDenied", resource=res, action=act,
+                        identity=[pol(st(action=act, resource=pat))]))
     out.append(case("Resource list matches any entry", "a list of resources matches when any entry matches", DOC_RESOURCE, "Allowed",
                     identity=[pol(st(action="s3:GetObject", resource=["arn:aws:s3:::other/*", BUCKET + "/*"]))]))
     NR = [(BUCKET + "/*", OBJ, False), ("arn:aws:s3:::other/*", OBJ, True), ([BUCKET, "arn:aws:s3:::other/*"], OBJ, True)]
