@@ -38,8 +38,9 @@ make_archive() { # DIR RECORDS
 	fi
 }
 
-count_records() { # DIR: records in the archive's log files
-	find "$1" -path '*CloudTrail/*' -name '*.json.gz' -print0 | xargs -0 gzip -dc | grep -o '"eventID"' | wc -l
+count_records() { # DIR: records in the archive's log files, as orgrail counts them
+	"$work/orgrail" trail scan --source "$1" --output json --fail-on none --quiet 2>/dev/null |
+		grep -o '"records": [0-9]*' | head -1 | grep -o '[0-9]*$'
 }
 
 echo "== generating an archive of ~$records records"
@@ -79,7 +80,8 @@ echo
 echo "== memory: orgrail trail scan (built-in pack) on 1x and 4x archives"
 arch4=$(make_archive "$work/a4" $(( records * 4 )))
 for a in "$arch" "$arch4"; do
-	/usr/bin/time -o "$work/rss" -f '%M %e' "$work/orgrail" trail scan --source "$a" --output jsonl --fail-on none --quiet >/dev/null || true
+	/usr/bin/time -o "$work/rss" -f '%M %e' "$work/orgrail" trail scan --source "$a" --output json --fail-on none --quiet >"$work/scan.json" || true
 	read -r rss secs < "$work/rss"
-	printf '   %8d records  peak RSS %7d KiB  %6.1f s\n' "$(count_records "$a")" "$rss" "$secs"
+	recs=$(grep -o '"records": [0-9]*' "$work/scan.json" | head -1 | grep -o '[0-9]*$')
+	printf '   %8d records  peak RSS %7d KiB  %6.1f s\n' "$recs" "$rss" "$secs"
 done
