@@ -21,20 +21,19 @@ if [ -z "$bin" ]; then
 fi
 go build -o "$tmp/democopy" ./bench/democopy
 
-now() { date +%s.%N; }
 echo "orgrail demo generate --accounts $accounts --days 1 ($runs runs, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
 ratios=()
 for i in $(seq "$runs"); do
 	rm -rf "$tmp/gen" "$tmp/copy"
-	t0=$(now)
-	"$bin" demo generate --accounts "$accounts" --days 1 --out "$tmp/gen" >/dev/null
-	t1=$(now)
-	gen=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	TIMEFORMAT='%R %U %S'
+	{ time "$bin" demo generate --accounts "$accounts" --days 1 --out "$tmp/gen" >/dev/null; } 2>"$tmp/time"
+	read -r gen user sys <"$tmp/time"
+	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	line=$("$tmp/democopy" -from "$tmp/gen" -to "$tmp/copy")
 	base=${line%% s *}
 	ratio=$(awk -v g="$gen" -v b="$base" 'BEGIN { printf "%.2f", g / b }')
 	ratios+=("$ratio")
-	echo "run $i: generate $gen s; baseline $line; ratio $ratio"
+	echo "run $i: generate $gen s (CPU $cpu s); baseline $line; ratio $ratio"
 done
 median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 echo "median ratio generate/baseline: $median"

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -22,14 +23,22 @@ func newFile(a *acct, region, service string) *file {
 }
 
 func (f *file) put(op string, out any) {
-	if err := f.Set(op, out); err != nil && f.err == nil {
-		f.err = err
+	b, err := encodeOutput(out)
+	if err == nil {
+		err = f.Set(op, b)
+	}
+	if err != nil && f.err == nil {
+		f.err = fmt.Errorf("%s %s: %w", f.Service, op, err)
 	}
 }
 
 func (f *file) res(op, key string, out any) {
-	if err := f.SetResource(op, key, out); err != nil && f.err == nil {
-		f.err = err
+	b, err := encodeOutput(out)
+	if err == nil {
+		err = f.SetResource(op, key, b)
+	}
+	if err != nil && f.err == nil {
+		f.err = fmt.Errorf("%s %s %s: %w", f.Service, op, key, err)
 	}
 }
 

@@ -26,7 +26,7 @@ type fileWriter struct {
 	wg   sync.WaitGroup
 
 	mu   sync.Mutex
-	dirs map[string]struct{}
+	dirs map[string]*dirState
 
 	failed atomic.Bool
 	once   sync.Once
@@ -39,7 +39,7 @@ func writerConcurrency() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // newFileWriter starts n writers for files under root.
 func newFileWriter(root string, n int) *fileWriter {
-	fw := &fileWriter{root: root, jobs: make(chan output, 4*n), dirs: map[string]struct{}{}}
+	fw := &fileWriter{root: root, jobs: make(chan output, 4*n), dirs: map[string]*dirState{}}
 	for range n {
 		fw.wg.Add(1)
 		go func() {
@@ -89,42 +89,32 @@ func (fw *fileWriter) write(rel string, b []byte) error {
 	return nil
 }
 
-// mkdir creates d and its missing parents, each once per writer: a
-// directory already made costs no system call, a new one usually one.
+// mkdir creates d and its missing parents, parents first, each exactly
+// once per writer even when several writers need it at the same moment:
+// a directory already made costs no system call, a new one one mkdir.
 func (fw *fileWriter) mkdir(d string) error {
 	fw.mu.Lock()
-	_, done := fw.dirs[d]
-	fw.mu.Unlock()
-	if done {
-		return nil
+	st := fw.dirs[d]
+	if st == nil {
+		st = &dirState{}
+		fw.dirs[d] = st
 	}
-	err := os.Mkdir(d, snapshot.DirMode)
-	if errors.Is(err, fs.ErrNotExist) {
+	fw.mu.Unlock()
+	st.once.Do(func() {
 		if parent := filepath.Dir(d); parent != d {
-			if err = fw.mkdir(parent); err == nil {
-				err = os.Mkdir(d, snapshot.DirMode)
+			if st.err = fw.mkdir(parent); st.err != nil {
+				return
 			}
 		}
-	}
-	if err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	fw.mu.Lock()
-	fw.dirs[d] = struct{}{}
-	fw.mu.Unlock()
-	return nil
+		if err := os.Mkdir(d, snapshot.DirMode); err != nil && !errors.Is(err, fs.ErrExist) {
+			st.err = err
+		}
+	})
+	return st.err
 }
 
-// createFile writes b to a new file p, mode 0600 (a umask can only remove
-// bits).
-func createFile(p string, b []byte) error {
-	fh, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, snapshot.FileMode)
-	if err != nil {
-		return err
-	}
-	if _, err := fh.Write(b); err != nil {
-		fh.Close()
-		return err
-	}
-	return fh.Close()
+// dirState is one directory's creation, done once.
+type dirState struct {
+	once sync.Once
+	err  error
 }
