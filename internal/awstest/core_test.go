@@ -171,3 +171,14 @@ func TestUnknownOperation(t *testing.T) {
 		t.Fatalf("want UnknownOperationException, got %v", err)
 	}
 }
+
+func TestHandlerPanicIsInternalFailure(t *testing.T) {
+	ctx := context.Background()
+	srv := startFixture(t, Options{})
+	srv.Register("organizations", "ListRoots", HandlerFunc(func(context.Context, *Request) (any, error) { panic("boom") }))
+	_, err := organizations.NewFromConfig(srv.Config(ctx, srv.AdminCredentials())).ListRoots(ctx, nil)
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InternalFailure" {
+		t.Fatalf("want InternalFailure, got %v", err)
+	}
+}

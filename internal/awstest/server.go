@@ -353,6 +353,17 @@ func (s *Server) serve(ctx context.Context, w http.ResponseWriter, req *Request,
 		}
 		h = HandlerFunc(s.snapshotRead)
 	}
+	return callHandler(ctx, h, req)
+}
+
+// callHandler runs a handler, turning a panic into InternalFailure so a
+// broken handler fails its test instead of dropping the connection.
+func callHandler(ctx context.Context, h Handler, req *Request) (out any, apiErr *APIError) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, apiErr = nil, Errorf("InternalFailure", "handler for %s %s panicked: %v", req.Service, req.Operation, p)
+		}
+	}()
 	out, err := h.ServeAWS(ctx, req)
 	if err != nil {
 		return nil, asAPIError(err)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // sigScope is what a SigV4 Authorization header says.
@@ -98,12 +99,25 @@ func verifySignature(r *http.Request, body []byte, sc sigScope, secret string) b
 	scope := sc.Date + "/" + sc.Region + "/" + sc.Service + "/aws4_request"
 	ch := sha256.Sum256([]byte(canon.String()))
 	toSign := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(ch[:])
+	want := hex.EncodeToString(hmacSHA256(signingKey(secret, sc), toSign))
+	return hmac.Equal([]byte(want), []byte(sc.Signature))
+}
+
+// signingKeys caches derived keys by secret and scope: deriving one
+// costs four HMACs, and a test signs thousands of calls with one key.
+var signingKeys sync.Map
+
+func signingKey(secret string, sc sigScope) []byte {
+	ck := secret + "/" + sc.Date + "/" + sc.Region + "/" + sc.Service
+	if k, ok := signingKeys.Load(ck); ok {
+		return k.([]byte)
+	}
 	k := hmacSHA256([]byte("AWS4"+secret), sc.Date)
 	k = hmacSHA256(k, sc.Region)
 	k = hmacSHA256(k, sc.Service)
 	k = hmacSHA256(k, "aws4_request")
-	want := hex.EncodeToString(hmacSHA256(k, toSign))
-	return hmac.Equal([]byte(want), []byte(sc.Signature))
+	signingKeys.Store(ck, k)
+	return k
 }
 
 func hmacSHA256(key []byte, data string) []byte {
