@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,6 +21,8 @@ type job struct {
 	svc     snapshot.Service
 	file    *snapshot.ServiceFile
 	failed  bool
+
+	mu sync.Mutex // guards file and failed under fanOut
 }
 
 // collectors maps a catalog service name to the function that calls its
@@ -58,11 +61,13 @@ func (j *job) call(op, key string, fn func(context.Context) error) bool {
 	}
 	code := errorCode(err)
 	if isBenign(code, j.benign(op)) {
+		j.mu.Lock()
 		if key == "" {
 			j.file.SetError(op, code)
 		} else {
 			j.file.SetResourceError(op, key, code)
 		}
+		j.mu.Unlock()
 		return false
 	}
 	j.gap(op, err)
@@ -91,7 +96,9 @@ func pause(ctx context.Context, i int) bool {
 // gap records a failed operation. A failure caused by cancellation marks
 // the account interrupted instead (one gap per account, not per call).
 func (j *job) gap(op string, err error) {
+	j.mu.Lock()
 	j.failed = true
+	j.mu.Unlock()
 	if j.ctx.Err() != nil {
 		j.run.markInterrupted(j.account)
 		return
@@ -102,14 +109,20 @@ func (j *job) gap(op string, err error) {
 
 // set stores an operation's output.
 func (j *job) set(op string, out any) {
-	if err := j.file.Set(op, out); err != nil {
+	j.mu.Lock()
+	err := j.file.Set(op, out)
+	j.mu.Unlock()
+	if err != nil {
 		j.gap(op, err)
 	}
 }
 
 // setResource stores a per-resource output.
 func (j *job) setResource(op, key string, out any) {
-	if err := j.file.SetResource(op, key, out); err != nil {
+	j.mu.Lock()
+	err := j.file.SetResource(op, key, out)
+	j.mu.Unlock()
+	if err != nil {
 		j.gap(op, err)
 	}
 }
@@ -151,4 +164,31 @@ func isThrottle(code string) bool {
 		return true
 	}
 	return false
+}
+
+// fanOutWidth is how many per-resource reads of one task run at once.
+// The in-flight limit and the rate limits still apply to each call; the
+// fan-out only keeps one account's long lists (IAM users, buckets, keys)
+// from becoming a chain of calls one latency apart.
+const fanOutWidth = 8
+
+// fanOut runs fn for every item, fanOutWidth at a time, and waits.
+func fanOut[T any](j *job, items []T, fn func(T)) {
+	if len(items) <= 1 {
+		for _, it := range items {
+			fn(it)
+		}
+		return
+	}
+	sem := make(chan struct{}, fanOutWidth)
+	var wg sync.WaitGroup
+	for _, it := range items {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			fn(it)
+		}()
+	}
+	wg.Wait()
 }

@@ -2,6 +2,10 @@ package collect
 
 import (
 	"context"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -52,7 +56,7 @@ func collectKMS(j *job) {
 	if keys == nil {
 		return
 	}
-	for _, k := range keys.Keys {
+	fanOut(j, keys.Keys, func(k kmstypes.KeyListEntry) {
 		id := aws.ToString(k.KeyId)
 		d := each(j, "DescribeKey", id, func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
 			return c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: k.KeyId})
@@ -65,7 +69,7 @@ func collectKMS(j *job) {
 				return c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: k.KeyId})
 			})
 		}
-	}
+	})
 }
 
 func collectRDS(j *job) {
@@ -97,11 +101,11 @@ func collectRDS(j *job) {
 	if snaps == nil {
 		return
 	}
-	for _, s := range snaps.DBSnapshots {
+	fanOut(j, snaps.DBSnapshots, func(s rdstypes.DBSnapshot) {
 		each(j, "DescribeDBSnapshotAttributes", aws.ToString(s.DBSnapshotIdentifier), func(ctx context.Context) (*rds.DescribeDBSnapshotAttributesOutput, error) {
 			return c.DescribeDBSnapshotAttributes(ctx, &rds.DescribeDBSnapshotAttributesInput{DBSnapshotIdentifier: s.DBSnapshotIdentifier})
 		})
-	}
+	})
 }
 
 func collectLambda(j *job) {
@@ -121,11 +125,11 @@ func collectLambda(j *job) {
 	if fns == nil {
 		return
 	}
-	for _, f := range fns.Functions {
+	fanOut(j, fns.Functions, func(f lambdatypes.FunctionConfiguration) {
 		each(j, "GetPolicy", aws.ToString(f.FunctionName), func(ctx context.Context) (*lambda.GetPolicyOutput, error) {
 			return c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: f.FunctionName})
 		})
-	}
+	})
 }
 
 func collectSQS(j *job) {
@@ -145,12 +149,11 @@ func collectSQS(j *job) {
 	if qs == nil {
 		return
 	}
-	for _, u := range qs.QueueUrls {
-		u := u
+	fanOut(j, qs.QueueUrls, func(u string) {
 		each(j, "GetQueueAttributes", u, func(ctx context.Context) (*sqs.GetQueueAttributesOutput, error) {
 			return c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &u, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll}})
 		})
-	}
+	})
 }
 
 func collectSNS(j *job) {
@@ -170,11 +173,11 @@ func collectSNS(j *job) {
 	if ts == nil {
 		return
 	}
-	for _, t := range ts.Topics {
+	fanOut(j, ts.Topics, func(t snstypes.Topic) {
 		each(j, "GetTopicAttributes", aws.ToString(t.TopicArn), func(ctx context.Context) (*sns.GetTopicAttributesOutput, error) {
 			return c.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: t.TopicArn})
 		})
-	}
+	})
 }
 
 // collectSecrets reads secrets' metadata and resource policies. It never
@@ -196,9 +199,9 @@ func collectSecrets(j *job) {
 	if ss == nil {
 		return
 	}
-	for _, s := range ss.SecretList {
+	fanOut(j, ss.SecretList, func(s smtypes.SecretListEntry) {
 		each(j, "GetResourcePolicy", aws.ToString(s.ARN), func(ctx context.Context) (*secretsmanager.GetResourcePolicyOutput, error) {
 			return c.GetResourcePolicy(ctx, &secretsmanager.GetResourcePolicyInput{SecretId: s.ARN})
 		})
-	}
+	})
 }

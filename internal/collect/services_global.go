@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"strings"
 	"time"
 
@@ -56,7 +57,7 @@ func collectIAM(j *job) {
 	if details == nil {
 		return
 	}
-	for _, u := range details.UserDetailList {
+	fanOut(j, details.UserDetailList, func(u iamtypes.UserDetail) {
 		name := aws.ToString(u.UserName)
 		each(j, "ListMFADevices", name, func(ctx context.Context) (*iam.ListMFADevicesOutput, error) {
 			return c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: u.UserName})
@@ -65,14 +66,14 @@ func collectIAM(j *job) {
 			return c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: u.UserName})
 		})
 		if keys == nil {
-			continue
+			return
 		}
 		for _, k := range keys.AccessKeyMetadata {
 			each(j, "GetAccessKeyLastUsed", aws.ToString(k.AccessKeyId), func(ctx context.Context) (*iam.GetAccessKeyLastUsedOutput, error) {
 				return c.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
 			})
 		}
-	}
+	})
 	j.run.noteManaged(details)
 }
 
@@ -182,9 +183,9 @@ func collectS3(j *job) {
 	if list == nil {
 		return
 	}
-	for _, b := range list.Buckets {
+	fanOut(j, list.Buckets, func(b s3types.Bucket) {
 		collectBucket(j, c, aws.ToString(b.Name))
-	}
+	})
 }
 
 // collectBucket reads one bucket's configuration, in the bucket's region.

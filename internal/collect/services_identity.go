@@ -50,9 +50,9 @@ func collectSSOAdmin(j *job) {
 		if sets == nil {
 			continue
 		}
-		for _, ps := range sets.PermissionSets {
+		fanOut(j, sets.PermissionSets, func(ps string) {
 			permissionSet(j, c, in.InstanceArn, ps)
-		}
+		})
 	}
 }
 
@@ -126,18 +126,17 @@ func (r *run) collectManaged(ctx context.Context) {
 	j := &job{run: r, ctx: withAccount(ctx, r.creds.Caller()), cfg: r.creds.For(r.org.Partition(), r.creds.Caller()), account: snapshot.AWSAccount,
 		region: snapshot.Global, svc: svc, file: snapshot.NewServiceFile(snapshot.AWSAccount, snapshot.Global, "iam")}
 	c := iam.NewFromConfig(j.cfg)
-	for _, arn := range arns {
-		arn := arn
+	fanOut(j, arns, func(arn string) {
 		p := each(j, "GetPolicy", arn, func(ctx context.Context) (*iam.GetPolicyOutput, error) {
 			return c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: &arn})
 		})
 		if p == nil || p.Policy == nil {
-			continue
+			return
 		}
 		each(j, "GetPolicyVersion", arn, func(ctx context.Context) (*iam.GetPolicyVersionOutput, error) {
 			return c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: &arn, VersionId: p.Policy.DefaultVersionId})
 		})
-	}
+	})
 	if !j.failed {
 		if err := r.w.WriteService(j.file); err != nil {
 			r.addGap(snapshot.Gap{Account: snapshot.AWSAccount, Region: snapshot.Global, Service: "iam", Error: err.Error()})

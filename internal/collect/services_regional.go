@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
@@ -27,7 +28,7 @@ func collectCloudTrail(j *job) {
 	if trails == nil {
 		return
 	}
-	for _, t := range trails.TrailList {
+	fanOut(j, trails.TrailList, func(t cttypes.Trail) {
 		// A trail's status and selectors are the same wherever it is
 		// listed (its home region, its shadow copies, member accounts of
 		// an organization trail): read once per collection, stored in
@@ -43,7 +44,7 @@ func collectCloudTrail(j *job) {
 				return c.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
 			})
 		})
-	}
+	})
 }
 
 func collectConfig(j *job) {
