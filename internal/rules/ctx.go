@@ -80,13 +80,17 @@ func (c *Ctx) Check(ok bool, resource, pass, fail string) {
 }
 
 func (c *Ctx) emit(st findings.Status, resource, format string, a ...any) {
+	rtype := c.rule.ResourceType
 	if resource == "" {
-		resource = c.accountArn()
+		// The finding is about the account (or the organization) itself.
+		resource, rtype = c.accountArn(), typeAccount
+		if c.rule.Scope == ScopeOrg {
+			rtype = "AWS::Organizations::Organization"
+		}
 	}
-	region := c.Region
 	c.out = append(c.out, findings.Finding{
-		RuleID: c.rule.ID, Status: st, Account: c.accountID(), Region: region,
-		ResourceArn: resource, ResourceType: c.rule.ResourceType, Message: fmt.Sprintf(format, a...),
+		RuleID: c.rule.ID, Status: st, Account: c.accountID(), Region: c.Region,
+		ResourceArn: resource, ResourceType: rtype, Message: fmt.Sprintf(format, a...),
 	})
 }
 
