@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/collect"
+	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
@@ -66,6 +68,9 @@ collects only what is missing.`,
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
+			if len(o.Regions) == 0 {
+				o.Regions = allowedRegions(g)
+			}
 			if g.Progress() {
 				o.Progress = progressPrinter(g)
 			}
@@ -85,7 +90,7 @@ collects only what is missing.`,
 	f.StringVar(&o.Out, "out", "", "output directory (the snapshot goes to DIR/snapshot)")
 	f.StringSliceVar(&accounts, "accounts", nil, "account ids to collect (default all)")
 	f.StringSliceVar(&ous, "ous", nil, "OU ids or paths (Workloads/Prod) whose accounts to collect")
-	f.StringSliceVar(&regions, "regions", nil, "regions to collect (default every enabled region)")
+	f.StringSliceVar(&regions, "regions", nil, "regions to collect (default every enabled region, or the configuration's standards.allowedRegions)")
 	f.StringSliceVar(&services, "services", nil, "services to collect (default all): "+strings.Join(snapshot.ServiceNames(), ","))
 	f.StringVar(&o.RoleName, "role-name", "OrganizationAccountAccessRole", "role to assume in each account")
 	f.StringVar(&o.RoleARNTemplate, "role-arn-template", "", "role ARN per account, e.g. 'arn:aws:iam::{account}:role/Audit'")
@@ -112,6 +117,21 @@ func splitAll(vs []string) []string {
 		}
 	}
 	return out
+}
+
+// allowedRegions returns the landing-zone configuration's
+// standards.allowedRegions when --config names a readable configuration
+// directory, so collection covers the regions the organization uses.
+func allowedRegions(g *Globals) []string {
+	if st, err := os.Stat(g.ConfigDir); err != nil || !st.IsDir() {
+		return nil
+	}
+	c, _, err := config.Load(g.ConfigDir)
+	if err != nil || c == nil || len(c.Standards.AllowedRegions) == 0 {
+		return nil
+	}
+	g.Log.Info("collecting the configuration's allowed regions (--regions overrides)", "regions", strings.Join(c.Standards.AllowedRegions, ","))
+	return c.Standards.AllowedRegions
 }
 
 // parseRates reads --rate-limit SERVICE=PER_SECOND[:BURST] values.
