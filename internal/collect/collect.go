@@ -154,10 +154,15 @@ func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 	if r.creds, err = newCredentials(ctx, base, &opts); err != nil {
 		return nil, err
 	}
+	var details func() error
 	if len(opts.Standalone) > 0 {
 		r.org = standaloneOrg(opts.Standalone)
-	} else if r.org, err = Discover(ctx, r.creds.For("aws", r.creds.Caller())); err != nil {
-		return nil, err
+	} else {
+		dcfg := r.creds.For(r.creds.Partition(), r.creds.Caller())
+		if r.org, err = discoverStructure(ctx, dcfg); err != nil {
+			return nil, err
+		}
+		details = r.discoverDetailsAsync(ctx, dcfg)
 	}
 	accounts, err := r.selectAccounts()
 	if err != nil {
@@ -174,12 +179,43 @@ func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 	}
 	r.prog.AccountsTotal = len(accounts)
 	r.schedule(ctx, accounts)
+	if details != nil {
+		if err := details(); err != nil {
+			r.addGap(snapshot.Gap{Account: r.org.MasterAccountId, Service: "organizations", Error: shortError(err), Code: errorCode(err)})
+		}
+		if err := r.w.WriteOrg(r.org); err != nil {
+			return nil, err
+		}
+	}
 	if ctx.Err() == nil {
 		r.collectManaged(ctx)
 	} else if len(r.managed) > 0 {
 		r.addGap(snapshot.Gap{Account: snapshot.AWSAccount, Region: snapshot.Global, Service: "iam", Error: "interrupted"})
 	}
 	return r.commit()
+}
+
+// discoverDetailsAsync reads the organization's tags, policies and
+// delegations while the accounts are collected; the returned function
+// waits for them and applies them to r.org.
+func (r *run) discoverDetailsAsync(ctx context.Context, cfg aws.Config) func() error {
+	type result struct {
+		d   *orgDetails
+		err error
+	}
+	ch := make(chan result, 1)
+	o := *r.org
+	go func() {
+		d, err := discoverDetails(ctx, cfg, &o)
+		ch <- result{d, err}
+	}()
+	return func() error {
+		res := <-ch
+		if res.err != nil {
+			return res.err
+		}
+		return res.d.apply(r.org)
+	}
 }
 
 // DefaultConcurrency is the number of API calls in flight when

@@ -21,6 +21,7 @@ type Credentials struct {
 	base     aws.Config
 	opts     *Options
 	caller   string // account of the starting identity
+	part     string // its partition
 	mu       sync.Mutex
 	chain    aws.CredentialsProvider // end of --role-chain, shared by all accounts
 	accounts map[string]aws.Config
@@ -33,6 +34,10 @@ func newCredentials(ctx context.Context, base aws.Config, opts *Options) (*Crede
 		return nil, fmt.Errorf("sts GetCallerIdentity with the starting credentials: %w", err)
 	}
 	c.caller = aws.ToString(id.Account)
+	c.part = "aws"
+	if p := strings.SplitN(aws.ToString(id.Arn), ":", 3); len(p) == 3 && p[1] != "" {
+		c.part = p[1]
+	}
 	if len(opts.RoleChain) > 0 {
 		prov := base.Credentials
 		for _, arn := range opts.RoleChain {
@@ -42,6 +47,9 @@ func newCredentials(ctx context.Context, base aws.Config, opts *Options) (*Crede
 	}
 	return c, nil
 }
+
+// Partition returns the partition of the starting identity.
+func (c *Credentials) Partition() string { return c.part }
 
 // Caller returns the account id of the starting identity.
 func (c *Credentials) Caller() string { return c.caller }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -17,6 +18,20 @@ import (
 // policies of every enabled type with content and targets, delegated
 // administrators and trusted services.
 func Discover(ctx context.Context, cfg aws.Config) (*org.Organization, error) {
+	o, err := discoverStructure(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	d, err := discoverDetails(ctx, cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	return o, d.apply(o)
+}
+
+// discoverStructure reads what collection needs to start: the
+// organization, its roots, OUs and accounts (without tags).
+func discoverStructure(ctx context.Context, cfg aws.Config) (*org.Organization, error) {
 	c := organizations.NewFromConfig(cfg)
 	d, err := c.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 	if err != nil {
@@ -43,18 +58,82 @@ func Discover(ctx context.Context, cfg aws.Config) (*org.Organization, error) {
 			return nil, err
 		}
 	}
-	if err := discoverPolicies(ctx, c, o); err != nil {
-		return nil, err
-	}
-	if err := discoverDelegation(ctx, c, o); err != nil {
-		return nil, err
-	}
 	sort.Slice(o.Accounts, func(i, j int) bool { return o.Accounts[i].Id < o.Accounts[j].Id })
 	sort.Slice(o.OrganizationalUnits, func(i, j int) bool { return o.OrganizationalUnits[i].Id < o.OrganizationalUnits[j].Id })
 	if err := o.Index(); err != nil {
 		return nil, fmt.Errorf("organization as discovered: %w", err)
 	}
 	return o, nil
+}
+
+// orgDetails is what discovery reads after the structure: account tags,
+// policies, delegated administrators and trusted services. It is read
+// while the accounts are collected and applied at the end.
+type orgDetails struct {
+	tags       map[string]map[string]string
+	policies   []org.Policy
+	delegated  []org.DelegatedAdministrator
+	principals []org.ServicePrincipal
+}
+
+// discoverDetails reads the details of o, several calls at a time.
+func discoverDetails(ctx context.Context, cfg aws.Config, o *org.Organization) (*orgDetails, error) {
+	c := organizations.NewFromConfig(cfg)
+	d := &orgDetails{tags: map[string]map[string]string{}}
+	var mu sync.Mutex
+	var firstErr error
+	ids := make([]string, len(o.Accounts))
+	for i, a := range o.Accounts {
+		ids[i] = a.Id
+	}
+	parallel(ids, func(id string) {
+		tags, err := listTags(ctx, c, id)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		d.tags[id] = tags
+	})
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	var err error
+	if d.policies, err = discoverPolicies(ctx, c, o); err != nil {
+		return nil, err
+	}
+	if d.delegated, d.principals, err = discoverDelegation(ctx, c); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// apply sets the details on o.
+func (d *orgDetails) apply(o *org.Organization) error {
+	for i := range o.Accounts {
+		o.Accounts[i].Tags = d.tags[o.Accounts[i].Id]
+	}
+	o.Policies, o.DelegatedAdministrators, o.EnabledServicePrincipals = d.policies, d.delegated, d.principals
+	return o.Index()
+}
+
+// discoveryWidth is how many Organizations reads discovery makes at once
+// (the API's rate limit applies as well).
+const discoveryWidth = 8
+
+// parallel runs fn for every item, discoveryWidth at a time.
+func parallel[T any](items []T, fn func(T)) {
+	sem := make(chan struct{}, discoveryWidth)
+	var wg sync.WaitGroup
+	for _, it := range items {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			fn(it)
+		}()
+	}
+	wg.Wait()
 }
 
 func listRoots(ctx context.Context, c *organizations.Client) ([]orgtypes.Root, error) {
@@ -85,11 +164,6 @@ func walk(ctx context.Context, c *organizations.Client, o *org.Organization, par
 				JoinedMethod: string(a.JoinedMethod), JoinedTimestamp: aws.ToTime(a.JoinedTimestamp),
 				ParentId: parent,
 			}
-			tags, err := listTags(ctx, c, acct.Id)
-			if err != nil {
-				return err
-			}
-			acct.Tags = tags
 			o.Accounts = append(o.Accounts, acct)
 		}
 	}
@@ -144,25 +218,32 @@ func policyTypes(o *org.Organization) []string {
 	return types
 }
 
-func discoverPolicies(ctx context.Context, c *organizations.Client, o *org.Organization) error {
+func discoverPolicies(ctx context.Context, c *organizations.Client, o *org.Organization) ([]org.Policy, error) {
+	var sums []orgtypes.PolicySummary
 	for _, typ := range policyTypes(o) {
 		p := organizations.NewListPoliciesPaginator(c, &organizations.ListPoliciesInput{Filter: orgtypes.PolicyType(typ)})
 		for p.HasMorePages() {
 			pg, err := p.NextPage(ctx)
 			if err != nil {
-				return fmt.Errorf("organizations ListPolicies %s: %w", typ, err)
+				return nil, fmt.Errorf("organizations ListPolicies %s: %w", typ, err)
 			}
-			for _, s := range pg.Policies {
-				pol, err := describePolicy(ctx, c, s)
-				if err != nil {
-					return err
-				}
-				o.Policies = append(o.Policies, pol)
-			}
+			sums = append(sums, pg.Policies...)
 		}
 	}
-	sort.Slice(o.Policies, func(i, j int) bool { return o.Policies[i].Id < o.Policies[j].Id })
-	return nil
+	out := make([]org.Policy, len(sums))
+	errs := make([]error, len(sums))
+	idx := make([]int, len(sums))
+	for i := range idx {
+		idx[i] = i
+	}
+	parallel(idx, func(i int) { out[i], errs[i] = describePolicy(ctx, c, sums[i]) })
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Id < out[j].Id })
+	return out, nil
 }
 
 func describePolicy(ctx context.Context, c *organizations.Client, s orgtypes.PolicySummary) (org.Policy, error) {
@@ -190,12 +271,13 @@ func describePolicy(ctx context.Context, c *organizations.Client, s orgtypes.Pol
 	return pol, nil
 }
 
-func discoverDelegation(ctx context.Context, c *organizations.Client, o *org.Organization) error {
+func discoverDelegation(ctx context.Context, c *organizations.Client) ([]org.DelegatedAdministrator, []org.ServicePrincipal, error) {
+	o := &org.Organization{}
 	dp := organizations.NewListDelegatedAdministratorsPaginator(c, &organizations.ListDelegatedAdministratorsInput{})
 	for dp.HasMorePages() {
 		pg, err := dp.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("organizations ListDelegatedAdministrators: %w", err)
+			return nil, nil, fmt.Errorf("organizations ListDelegatedAdministrators: %w", err)
 		}
 		for _, d := range pg.DelegatedAdministrators {
 			da := org.DelegatedAdministrator{AccountId: aws.ToString(d.Id)}
@@ -203,7 +285,7 @@ func discoverDelegation(ctx context.Context, c *organizations.Client, o *org.Org
 			for sp.HasMorePages() {
 				spg, err := sp.NextPage(ctx)
 				if err != nil {
-					return fmt.Errorf("organizations ListDelegatedServicesForAccount %s: %w", da.AccountId, err)
+					return nil, nil, fmt.Errorf("organizations ListDelegatedServicesForAccount %s: %w", da.AccountId, err)
 				}
 				for _, s := range spg.DelegatedServices {
 					da.ServicePrincipals = append(da.ServicePrincipals, aws.ToString(s.ServicePrincipal))
@@ -220,7 +302,7 @@ func discoverDelegation(ctx context.Context, c *organizations.Client, o *org.Org
 	for ap.HasMorePages() {
 		pg, err := ap.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("organizations ListAWSServiceAccessForOrganization: %w", err)
+			return nil, nil, fmt.Errorf("organizations ListAWSServiceAccessForOrganization: %w", err)
 		}
 		for _, s := range pg.EnabledServicePrincipals {
 			o.EnabledServicePrincipals = append(o.EnabledServicePrincipals, org.ServicePrincipal{
@@ -231,5 +313,5 @@ func discoverDelegation(ctx context.Context, c *organizations.Client, o *org.Org
 	sort.Slice(o.EnabledServicePrincipals, func(i, j int) bool {
 		return o.EnabledServicePrincipals[i].ServicePrincipal < o.EnabledServicePrincipals[j].ServicePrincipal
 	})
-	return nil
+	return o.DelegatedAdministrators, o.EnabledServicePrincipals, nil
 }
