@@ -100,6 +100,7 @@ collects only what is missing.`,
 	f.DurationVar(&o.Duration, "duration", time.Hour, "assumed-role session duration")
 	f.IntVar(&o.Concurrency, "concurrency", collect.DefaultConcurrency, "API calls in flight")
 	f.StringSliceVar(&rates, "rate-limit", nil, "per-service request rate per account and region, SERVICE=PER_SECOND[:BURST] (e.g. ec2=10:50); defaults in docs/collect.md")
+	f.DurationVar(&o.CallTimeout, "call-timeout", time.Minute, "give up on an API call attempt after this long (the region or service becomes a gap)")
 	f.BoolVar(&o.Resume, "resume", false, "collect only what the snapshot in --out lacks")
 	f.StringVar(&o.HomeRegion, "home-region", "", "region for global services (default --region)")
 	f.StringVar(&fromCfg, "from-config-snapshots", "", "build the snapshot from AWS Config snapshot files in a directory or s3://bucket/prefix instead of calling AWS")

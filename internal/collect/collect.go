@@ -46,10 +46,13 @@ type Options struct {
 	Duration        time.Duration
 	Concurrency     int // API calls in flight; default DefaultConcurrency
 	// Rates overrides DefaultRates, per service (SDK package name).
-	Rates      map[string]Rate
-	Resume     bool // collect only what the snapshot in Out lacks
-	HomeRegion string
-	Version    string // orgrail version for the manifest
+	Rates map[string]Rate
+	// CallTimeout bounds each attempt of each call (default 60 s): a
+	// region or endpoint that does not answer becomes a gap.
+	CallTimeout time.Duration
+	Resume      bool // collect only what the snapshot in Out lacks
+	HomeRegion  string
+	Version     string // orgrail version for the manifest
 
 	// Standalone lists accounts to collect without AWS Organizations
 	// (reached through RoleChain from a jump account). When set, the
@@ -130,6 +133,9 @@ type run struct {
 func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 60 * time.Second
 	}
 	if opts.HomeRegion == "" {
 		opts.HomeRegion = base.Region

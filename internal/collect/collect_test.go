@@ -271,9 +271,11 @@ func TestFaultsGivePartialSnapshotAndResumeCompletes(t *testing.T) {
 		srv.Faults.Add(awstest.Fault{Kind: awstest.Unassumable, Role: "arn:aws:iam::" + member + ":role/OrganizationAccountAccessRole"}),
 		srv.Faults.Add(awstest.Fault{Kind: awstest.Deny, Service: "kms", Operation: "ListKeys", Region: "us-west-2"}),
 		srv.Faults.Add(awstest.Fault{Kind: awstest.ServerError, Status: 503, Service: "guardduty", Operation: "ListDetectors", Region: "ap-northeast-1"}),
+		srv.Faults.Add(awstest.Fault{Kind: awstest.Timeout, Service: "kms", Operation: "ListAliases", Region: "ap-northeast-1", Account: want.Org.MasterAccountId}),
 	}
 	out := t.TempDir()
-	scope := Options{Out: out, Regions: []string{"us-west-2", "ap-northeast-1"}, Services: []string{"ec2regions", "iam", "kms", "guardduty"}}
+	scope := Options{Out: out, Regions: []string{"us-west-2", "ap-northeast-1"}, Services: []string{"ec2regions", "iam", "kms", "guardduty"},
+		CallTimeout: 500 * time.Millisecond}
 	res := collectFrom(t, srv, scope)
 	if !res.Partial() {
 		t.Fatal("want a partial snapshot")
@@ -287,9 +289,11 @@ func TestFaultsGivePartialSnapshotAndResumeCompletes(t *testing.T) {
 			kinds["denied"] = true
 		case g.Service == "guardduty":
 			kinds["5xx"] = true
+		case g.Service == "kms" && g.Operation == "ListAliases":
+			kinds["timeout"] = true
 		}
 	}
-	for _, k := range []string{"unassumable", "denied", "5xx"} {
+	for _, k := range []string{"unassumable", "denied", "5xx", "timeout"} {
 		if !kinds[k] {
 			t.Errorf("no %s gap in %+v", k, res.Manifest.Gaps)
 		}

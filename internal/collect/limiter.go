@@ -185,7 +185,9 @@ func (r *run) instrument(st *middleware.Stack) error {
 			if err := r.acquire(ctx); err != nil {
 				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 			}
-			out, md, err := next.HandleFinalize(ctx, in)
+			actx, cancel := context.WithTimeout(ctx, r.opts.CallTimeout)
+			out, md, err := next.HandleFinalize(actx, in)
+			cancel()
 			r.release()
 			r.calls.Add(1)
 			switch {
