@@ -12,6 +12,7 @@ import (
 
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
@@ -70,6 +71,9 @@ collects only what is missing.`,
 			}
 			if len(o.Regions) == 0 {
 				o.Regions = allowedRegions(g)
+			}
+			if err := applyStandalone(g, &o); err != nil {
+				return Usage("%v", err)
 			}
 			if g.Progress() {
 				o.Progress = progressPrinter(g)
@@ -133,6 +137,64 @@ func allowedRegions(g *Globals) []string {
 	}
 	g.Log.Info("collecting the configuration's allowed regions (--regions overrides)", "regions", strings.Join(c.Standards.AllowedRegions, ","))
 	return c.Standards.AllowedRegions
+}
+
+// applyStandalone reads a standalone landing-zone configuration (no AWS
+// Organizations: accounts listed in the configuration, reached from a jump
+// account through a role chain) into the collect options. Hops that name
+// an account become --role-chain; the last hop without one is the role
+// assumed in every target account. Flags given on the command line win.
+func applyStandalone(g *Globals, o *collect.Options) error {
+	if st, err := os.Stat(g.ConfigDir); err != nil || !st.IsDir() {
+		return nil
+	}
+	c, _, err := config.Load(g.ConfigDir)
+	if err != nil || c == nil || !c.Organization.Standalone() {
+		return nil
+	}
+	return standaloneOptions(c, o)
+}
+
+func standaloneOptions(c *config.Config, o *collect.Options) error {
+	ids := map[string]string{}
+	for _, a := range c.Accounts {
+		if a.ID == "" {
+			return fmt.Errorf("standalone mode: account %q has no id", a.Name)
+		}
+		ids[a.Name], ids[a.ID] = a.ID, a.ID
+		if len(o.Accounts) > 0 && !contains(o.Accounts, a.ID) {
+			continue
+		}
+		o.Standalone = append(o.Standalone, org.Account{Id: a.ID, Name: a.Name, Email: a.Email, Status: org.StatusActive, Tags: a.Tags})
+	}
+	if len(o.RoleChain) > 0 || o.RoleARNTemplate != "" {
+		return nil
+	}
+	for i, hop := range c.Organization.RoleChain {
+		if hop.Account == "" {
+			if i != len(c.Organization.RoleChain)-1 {
+				return fmt.Errorf("standalone mode: roleChain hop %d names no account but is not the last", i+1)
+			}
+			o.RoleName, o.ExternalID = hop.Role, hop.ExternalID
+			continue
+		}
+		id := ids[hop.Account]
+		if id == "" {
+			return fmt.Errorf("standalone mode: roleChain hop %d: unknown account %q", i+1, hop.Account)
+		}
+		o.RoleChain = append(o.RoleChain, fmt.Sprintf("arn:aws:iam::%s:role/%s", id, hop.Role))
+	}
+	o.Accounts = nil // the standalone list is already the selection
+	return nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 // parseRates reads --rate-limit SERVICE=PER_SECOND[:BURST] values.
