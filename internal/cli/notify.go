@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/config"
-	"github.com/orgrail/orgrail/internal/detect"
 	"github.com/orgrail/orgrail/internal/notify"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
@@ -521,27 +520,9 @@ after a crash it resumes where it stopped and never notifies twice.`,
 
 // notifyMatcher compiles the built-in detections and those of dir.
 func notifyMatcher(g *Globals, dir string, o *org.Organization) (*notify.DetectMatcher, error) {
-	rules, err := detect.Builtin()
+	e, err := compileDetections(g, dir, o)
 	if err != nil {
-		return nil, fmt.Errorf("built-in detections: %w", err)
-	}
-	if dir != "" {
-		more, diags, err := detect.LoadDir(dir)
-		if err != nil {
-			return nil, Usage("--rules: %v", err)
-		}
-		for _, d := range diags {
-			fmt.Fprintf(g.Stderr, "%s\n", d)
-		}
-		rules = append(rules, more...)
-	}
-	var opts []detect.Option
-	if o != nil {
-		opts = append(opts, detect.WithOrgAccounts(o.AccountIDs()...))
-	}
-	e, err := detect.Compile(rules, opts...)
-	if err != nil {
-		return nil, Usage("detections: %v", err)
+		return nil, err
 	}
 	return notify.NewDetectMatcher(e), nil
 }

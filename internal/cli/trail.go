@@ -239,27 +239,9 @@ func trailRenderScan(g *Globals, format output.Format, res *trail.ScanResult) er
 
 // trailLoadMatcher compiles the built-in detections and those of dir.
 func trailLoadMatcher(g *Globals, dir string, o *org.Organization) (trail.Matcher, error) {
-	rules, err := detect.Builtin()
+	e, err := compileDetections(g, dir, o)
 	if err != nil {
-		return nil, fmt.Errorf("built-in detections: %w", err)
-	}
-	if dir != "" {
-		more, diags, err := detect.LoadDir(dir)
-		if err != nil {
-			return nil, Usage("--rules: %v", err)
-		}
-		for _, d := range diags {
-			fmt.Fprintf(g.Stderr, "%s\n", d)
-		}
-		rules = append(rules, more...)
-	}
-	var opts []detect.Option
-	if o != nil {
-		opts = append(opts, detect.WithOrgAccounts(o.AccountIDs()...))
-	}
-	e, err := detect.Compile(rules, opts...)
-	if err != nil {
-		return nil, Usage("detections: %v", err)
+		return nil, err
 	}
 	for _, r := range e.Skipped() {
 		g.Log.Debug("detection skipped: needs the organization's accounts (--snapshot)", "detection", r.ID)
