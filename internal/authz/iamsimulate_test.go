@@ -2,6 +2,7 @@ package authz
 
 import (
 	"encoding/json"
+	"github.com/orgrail/orgrail/internal/shareddata"
 	"os"
 	"path/filepath"
 	"sort"
@@ -9,29 +10,8 @@ import (
 	"testing"
 )
 
-// sharedData finds ../shared/data beside the repository root, or skips.
-func sharedData(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Skip(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s absent", p)
-	}
-	return p
-}
+// sharedData finds ../shared/data/sub, or skips.
+func sharedData(t testing.TB, sub string) string { return shareddata.Dir(t, sub) }
 
 // rcpFullAccess is the policy AWS attaches at every RCP level by default;
 // the other implementation's harness adds it to every level too.

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/orgrail/orgrail/internal/shareddata"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,27 +11,8 @@ import (
 	"time"
 )
 
-// trailData returns ../shared/data/cloudtrail from the module root, or
-// skips.
-func trailData(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "cloudtrail")
-	if _, err := os.Stat(p); err != nil {
-		t.Skip("shared CloudTrail data not present")
-	}
-	return p
-}
+// trailData returns ../shared/data/cloudtrail, or skips.
+func trailData(t *testing.T) string { return shareddata.Dir(t, "cloudtrail") }
 
 func runTrail(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()

@@ -2,36 +2,15 @@ package detect
 
 import (
 	"encoding/json"
+	"github.com/orgrail/orgrail/internal/shareddata"
 	"os"
 	"path/filepath"
 	"sort"
 	"testing"
 )
 
-// sharedData finds ../shared/data beside the repository root, skipping
-// the test when it is absent.
-func sharedData(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s absent", p)
-	}
-	return p
-}
+// sharedData finds ../shared/data/sub, or skips.
+func sharedData(t *testing.T, sub string) string { return shareddata.Dir(t, sub) }
 
 // readRecords reads a CloudTrail file: {"Records": [...]} or a bare array.
 func readRecords(t *testing.T, path string) []json.RawMessage {

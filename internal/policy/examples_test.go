@@ -1,35 +1,15 @@
 package policy
 
 import (
+	"github.com/orgrail/orgrail/internal/shareddata"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// sharedData finds ../shared/data beside the repository root, or skips.
-func sharedData(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Skip(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s absent", p)
-	}
-	return p
-}
+// sharedData finds ../shared/data/sub, or skips.
+func sharedData(t testing.TB, sub string) string { return shareddata.Dir(t, sub) }
 
 // TestPolicyExamplesParse checks that every policy AWS publishes as an
 // example parses and compiles.

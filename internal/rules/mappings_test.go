@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/orgrail/orgrail/internal/shareddata"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -8,30 +9,8 @@ import (
 	"testing"
 )
 
-// sharedData returns ../shared/data relative to the repository root,
-// skipping the test when it is absent.
-func sharedData(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		t.Skip("shared data absent")
-	}
-	return data
-}
+// sharedData returns ../shared/data, or skips.
+func sharedData(t *testing.T) string { return shareddata.Dir(t, "") }
 
 // knownOutsidePacks are managed rule identifiers the conformance packs
 // of the shared data do not reference (checked against the AWS Config

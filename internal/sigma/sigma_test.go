@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"errors"
+	"github.com/orgrail/orgrail/internal/shareddata"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,29 +155,8 @@ func TestEventNames(t *testing.T) {
 	}
 }
 
-// sharedData finds ../shared/data beside the repository root.
-func sharedData(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s absent", p)
-	}
-	return p
-}
+// sharedData finds ../shared/data/sub, or skips.
+func sharedData(t *testing.T, sub string) string { return shareddata.Dir(t, sub) }
 
 func TestSigmaHQCloudTrailRulesLoad(t *testing.T) {
 	dir := sharedData(t, "sigma-cloudtrail")

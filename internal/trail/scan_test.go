@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
+	"github.com/orgrail/orgrail/internal/shareddata"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,26 +35,8 @@ func (m *nameMatcher) Match(ev []byte, dst []Hit) ([]Hit, error) {
 	return dst, nil
 }
 
-// sharedData finds ../shared/data from the module root, or skips.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(p); err != nil {
-		t.Skip("shared data not present")
-	}
-	return p
-}
+// sharedData returns ../shared/data, or skips.
+func sharedData(t testing.TB) string { return shareddata.Dir(t, "") }
 
 func TestScanSharedData(t *testing.T) {
 	dir := filepath.Join(sharedData(t), "cloudtrail")
