@@ -123,6 +123,9 @@ func scalarText(raw json.RawMessage) string {
 
 // writeOutput serializes an operation's output in the wire protocol.
 func (s *Server) writeOutput(w http.ResponseWriter, req *Request, svc *serviceDef, out any) error {
+	if rr, ok := out.(rawResponse); ok {
+		return rr.writeResponse(w, req)
+	}
 	sp := s.spec(svc.Name, req.Operation)
 	if sp == nil {
 		return fmt.Errorf("no output type known for %s %s", svc.Name, req.Operation)

@@ -60,11 +60,12 @@ It runs until interrupted (SIGINT or SIGTERM).
 			if err != nil {
 				return Usage("%v", err)
 			}
-			// The stateful services (queues, topics, tables) are served too,
+			// The stateful services (queues, topics, tables, S3 objects) are served too,
 			// so watch, notify and Lambda mode can be tried against it.
 			srv.ServeSQS()
 			srv.ServeSNS()
 			srv.ServeDynamoDB()
+			srv.ServeS3Objects()
 			creds := srv.AdminCredentials()
 			line, err := json.Marshal(awsServerReady{Endpoint: srv.Endpoint, AccessKeyID: creds.AccessKeyID,
 				SecretAccessKey: creds.SecretAccessKey, AccountID: srv.ManagementAccount(), Region: srv.Region})

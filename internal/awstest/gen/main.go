@@ -43,7 +43,7 @@ var extraOps = map[string][]string{
 		"DescribeAccount", "DescribeOrganizationalUnit", "CreateOrganizationalUnit", "MoveAccount",
 		"CreatePolicy", "AttachPolicy", "DetachPolicy", "EnablePolicyType", "DisablePolicyType",
 		"CreateAccount", "DescribeCreateAccountStatus", "ListCreateAccountStatus"},
-	"s3":          {"PutPublicAccessBlock", "DeletePublicAccessBlock", "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketEncryption", "DeleteBucketEncryption"},
+	"s3":          {"PutPublicAccessBlock", "DeletePublicAccessBlock", "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketEncryption", "DeleteBucketEncryption", "PutObject", "GetObject", "HeadObject", "ListObjectsV2"},
 	"s3control":   {"PutPublicAccessBlock", "DeletePublicAccessBlock"},
 	"ec2":         {"EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault"},
 	"iam":         {"UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy"},
