@@ -70,6 +70,22 @@ type notifySetup struct {
 	channels map[string]notify.Channel
 }
 
+// notifier loads the notifications: section of --config, opens the
+// state and returns a notifier over both; call the returned function to
+// close the state.
+func (sf *stateFlags) notifier(ctx context.Context, g *Globals) (*notifySetup, *notify.Notifier, func(), error) {
+	setup, err := loadNotify(ctx, g)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := sf.open(ctx, g)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	nt := &notify.Notifier{Config: setup.cfg, State: st, Channels: setup.channels, Log: g.Log}
+	return setup, nt, func() { st.Close() }, nil
+}
+
 // loadNotify reads the notifications: section of --config and builds
 // the channels. Problems in that section are usage errors.
 func loadNotify(ctx context.Context, g *Globals) (*notifySetup, error) {
@@ -227,23 +243,18 @@ and parked again after the configured attempts.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			setup, err := loadNotify(ctx, g)
+			_, nt, closeState, err := sf.notifier(ctx, g)
 			if err != nil {
 				return err
 			}
-			st, err := sf.open(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			n, err := st.Unpark(ctx, id, channel, time.Now())
+			defer closeState()
+			n, err := nt.State.Unpark(ctx, id, channel, time.Now())
 			if err != nil {
 				return err
 			}
 			if n == 0 && id != "" {
 				return Usage("no parked message with id %q", id)
 			}
-			nt := &notify.Notifier{Config: setup.cfg, State: st, Channels: setup.channels, Log: g.Log}
 			sent, err := deliverDue(ctx, nt)
 			if g.Progress() {
 				fmt.Fprintf(g.Stderr, "%d parked messages made pending, %d delivery attempts\n", n, sent)
@@ -283,16 +294,11 @@ func notifySubmitCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			defer in.Close()
-			setup, err := loadNotify(ctx, g)
+			setup, nt, closeState, err := sf.notifier(ctx, g)
 			if err != nil {
 				return err
 			}
-			st, err := sf.open(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			nt := &notify.Notifier{Config: setup.cfg, State: st, Channels: setup.channels, Log: g.Log}
+			defer closeState()
 			stats, err := notify.SubmitLines(ctx, nt, in, notify.NewDirectory(setup.lz, nil))
 			if err != nil {
 				return Usage("%s: %v", name, err)
@@ -481,16 +487,12 @@ after a crash it resumes where it stopped and never notifies twice.`,
 				}
 				w.Since = t
 			}
-			setup, err := loadNotify(ctx, g)
+			setup, nt, closeState, err := sf.notifier(ctx, g)
 			if err != nil {
 				return err
 			}
-			st, err := sf.open(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			nt := &notify.Notifier{Config: setup.cfg, State: st, Channels: setup.channels, Log: g.Log, Lease: lease}
+			defer closeState()
+			nt.Lease = lease
 			if w.Pipeline, err = df.pipeline(g, setup, nt); err != nil {
 				return err
 			}
@@ -562,16 +564,11 @@ ORGRAIL_DYNAMODB_TABLE. See docs/deploy-lambda.md.`,
 			if sf.table == "" {
 				return Usage("lambda mode needs ORGRAIL_DYNAMODB_TABLE (or --dynamodb-table)")
 			}
-			setup, err := loadNotify(ctx, g)
+			setup, nt, closeState, err := sf.notifier(ctx, g)
 			if err != nil {
 				return err
 			}
-			st, err := sf.open(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			nt := &notify.Notifier{Config: setup.cfg, State: st, Channels: setup.channels, Log: g.Log}
+			defer closeState()
 			p, err := df.pipeline(g, setup, nt)
 			if err != nil {
 				return err
