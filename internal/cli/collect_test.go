@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,30 +20,7 @@ func serveDemo(t *testing.T) awsServerReady {
 	if _, err := demo.WriteEmbedded(dir); err != nil {
 		t.Fatal(err)
 	}
-	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	g := &Globals{Stdin: strings.NewReader(""), Stdout: pw, Stderr: &stderr}
-	root := NewRoot(g)
-	root.SetArgs([]string{"dev", "aws-server", "--org", dir, "--addr", "127.0.0.1:0"})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- root.ExecuteContext(ctx); pw.Close() }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("aws-server: %v (stderr %s)", err, stderr.String())
-		}
-	})
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no ready line: %v (stderr %s)", err, stderr.String())
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	var ready awsServerReady
-	if err := json.Unmarshal([]byte(line), &ready); err != nil {
-		t.Fatalf("ready line %q: %v", line, err)
-	}
-	return ready
+	return runDevServer(t, dir)
 }
 
 // TestCollectCommandAgainstDevServer runs `orgrail collect` as a user

@@ -72,15 +72,27 @@ func mustWrite(t *testing.T, w *snapshot.Writer, f *snapshot.ServiceFile) {
 	}
 }
 
-// startDevServer runs `orgrail dev aws-server` in-process and returns
-// its ready line.
+// startDevServer runs `orgrail dev aws-server` in-process over a small
+// fixture and returns its ready line, checked.
 func startDevServer(t *testing.T) awsServerReady {
+	t.Helper()
+	ready := runDevServer(t, devSnapshot(t))
+	if !strings.HasPrefix(ready.Endpoint, "http://127.0.0.1:") || ready.AccountID != "111111111111" || ready.Region != "us-east-1" || ready.AccessKeyID == "" || ready.SecretAccessKey == "" {
+		t.Fatalf("ready line = %+v", ready)
+	}
+	return ready
+}
+
+// runDevServer runs `orgrail dev aws-server --org DIR --addr 127.0.0.1:0`
+// in-process until the test ends and returns its ready line, which must
+// hold exactly the contract's fields.
+func runDevServer(t *testing.T, dir string) awsServerReady {
 	t.Helper()
 	pr, pw := io.Pipe()
 	var stderr bytes.Buffer
 	g := &Globals{Stdin: strings.NewReader(""), Stdout: pw, Stderr: &stderr}
 	root := NewRoot(g)
-	root.SetArgs([]string{"dev", "aws-server", "--org", devSnapshot(t), "--addr", "127.0.0.1:0"})
+	root.SetArgs([]string{"dev", "aws-server", "--org", dir, "--addr", "127.0.0.1:0"})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx); pw.Close() }()
@@ -100,9 +112,6 @@ func startDevServer(t *testing.T) awsServerReady {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ready); err != nil {
 		t.Fatalf("ready line %q: %v", line, err)
-	}
-	if !strings.HasPrefix(ready.Endpoint, "http://127.0.0.1:") || ready.AccountID != "111111111111" || ready.Region != "us-east-1" || ready.AccessKeyID == "" || ready.SecretAccessKey == "" {
-		t.Fatalf("ready line = %+v", ready)
 	}
 	return ready
 }
