@@ -198,11 +198,7 @@ func reportSkipped(g *Globals, res *rules.Result) {
 }
 
 func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time) error {
-	path, err := store.Resolve(g.StatePath)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, path)
+	s, err := store.Open(ctx, g.StatePath) // Open resolves the default path
 	if err != nil {
 		return err
 	}
@@ -540,11 +536,7 @@ func assumeRoleConfigs(ctx context.Context, base aws.Config, partition, roleName
 }
 
 func recordRemediation(ctx context.Context, g *Globals, orgID, source string, started time.Time, rs []remediate.Result) error {
-	path, err := store.Resolve(g.StatePath)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, path)
+	s, err := store.Open(ctx, g.StatePath) // Open resolves the default path
 	if err != nil {
 		return err
 	}
