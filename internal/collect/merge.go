@@ -1,6 +1,23 @@
 package collect
 
-import "reflect"
+import (
+	"context"
+	"reflect"
+)
+
+// allPages reads every page of a paginated call (more and next are an
+// SDK paginator's HasMorePages and NextPage) and merges them into out,
+// which it returns: the output one call returning everything would give.
+func allPages[O, F any](ctx context.Context, out *O, more func() bool, next func(context.Context, ...F) (*O, error)) (*O, error) {
+	for more() {
+		pg, err := next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		mergePage(out, pg)
+	}
+	return out, nil
+}
 
 // mergePage folds one page of a paginated output into acc, so that the
 // stored output is what one call returning everything would give: list

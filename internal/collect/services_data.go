@@ -30,28 +30,12 @@ func init() {
 func collectKMS(j *job) {
 	c := kms.NewFromConfig(j.cfg)
 	keys := once(j, "ListKeys", func(ctx context.Context) (*kms.ListKeysOutput, error) {
-		out := &kms.ListKeysOutput{}
 		p := kms.NewListKeysPaginator(c, &kms.ListKeysInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &kms.ListKeysOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "ListAliases", func(ctx context.Context) (*kms.ListAliasesOutput, error) {
-		out := &kms.ListAliasesOutput{}
 		p := kms.NewListAliasesPaginator(c, &kms.ListAliasesInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &kms.ListAliasesOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if keys == nil {
 		return
@@ -75,28 +59,12 @@ func collectKMS(j *job) {
 func collectRDS(j *job) {
 	c := rds.NewFromConfig(j.cfg)
 	once(j, "DescribeDBInstances", func(ctx context.Context) (*rds.DescribeDBInstancesOutput, error) {
-		out := &rds.DescribeDBInstancesOutput{}
 		p := rds.NewDescribeDBInstancesPaginator(c, &rds.DescribeDBInstancesInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &rds.DescribeDBInstancesOutput{}, p.HasMorePages, p.NextPage)
 	})
 	snaps := once(j, "DescribeDBSnapshots", func(ctx context.Context) (*rds.DescribeDBSnapshotsOutput, error) {
-		out := &rds.DescribeDBSnapshotsOutput{}
 		p := rds.NewDescribeDBSnapshotsPaginator(c, &rds.DescribeDBSnapshotsInput{SnapshotType: aws.String("manual")})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &rds.DescribeDBSnapshotsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if snaps == nil {
 		return
@@ -111,16 +79,8 @@ func collectRDS(j *job) {
 func collectLambda(j *job) {
 	c := lambda.NewFromConfig(j.cfg)
 	fns := once(j, "ListFunctions", func(ctx context.Context) (*lambda.ListFunctionsOutput, error) {
-		out := &lambda.ListFunctionsOutput{}
 		p := lambda.NewListFunctionsPaginator(c, &lambda.ListFunctionsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &lambda.ListFunctionsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if fns == nil {
 		return
@@ -135,16 +95,8 @@ func collectLambda(j *job) {
 func collectSQS(j *job) {
 	c := sqs.NewFromConfig(j.cfg)
 	qs := once(j, "ListQueues", func(ctx context.Context) (*sqs.ListQueuesOutput, error) {
-		out := &sqs.ListQueuesOutput{}
 		p := sqs.NewListQueuesPaginator(c, &sqs.ListQueuesInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &sqs.ListQueuesOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if qs == nil {
 		return
@@ -159,16 +111,8 @@ func collectSQS(j *job) {
 func collectSNS(j *job) {
 	c := sns.NewFromConfig(j.cfg)
 	ts := once(j, "ListTopics", func(ctx context.Context) (*sns.ListTopicsOutput, error) {
-		out := &sns.ListTopicsOutput{}
 		p := sns.NewListTopicsPaginator(c, &sns.ListTopicsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &sns.ListTopicsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if ts == nil {
 		return
@@ -185,16 +129,8 @@ func collectSNS(j *job) {
 func collectSecrets(j *job) {
 	c := secretsmanager.NewFromConfig(j.cfg)
 	ss := once(j, "ListSecrets", func(ctx context.Context) (*secretsmanager.ListSecretsOutput, error) {
-		out := &secretsmanager.ListSecretsOutput{}
 		p := secretsmanager.NewListSecretsPaginator(c, &secretsmanager.ListSecretsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &secretsmanager.ListSecretsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if ss == nil {
 		return

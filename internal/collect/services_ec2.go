@@ -11,91 +11,35 @@ func init() { collectors["ec2"] = collectEC2 }
 func collectEC2(j *job) {
 	c := ec2.NewFromConfig(j.cfg)
 	once(j, "DescribeSecurityGroups", func(ctx context.Context) (*ec2.DescribeSecurityGroupsOutput, error) {
-		out := &ec2.DescribeSecurityGroupsOutput{}
 		p := ec2.NewDescribeSecurityGroupsPaginator(c, &ec2.DescribeSecurityGroupsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ec2.DescribeSecurityGroupsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "DescribeSecurityGroupRules", func(ctx context.Context) (*ec2.DescribeSecurityGroupRulesOutput, error) {
-		out := &ec2.DescribeSecurityGroupRulesOutput{}
 		p := ec2.NewDescribeSecurityGroupRulesPaginator(c, &ec2.DescribeSecurityGroupRulesInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ec2.DescribeSecurityGroupRulesOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "DescribeNetworkAcls", func(ctx context.Context) (*ec2.DescribeNetworkAclsOutput, error) {
-		out := &ec2.DescribeNetworkAclsOutput{}
 		p := ec2.NewDescribeNetworkAclsPaginator(c, &ec2.DescribeNetworkAclsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ec2.DescribeNetworkAclsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "DescribeVpcs", func(ctx context.Context) (*ec2.DescribeVpcsOutput, error) {
-		out := &ec2.DescribeVpcsOutput{}
 		p := ec2.NewDescribeVpcsPaginator(c, &ec2.DescribeVpcsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ec2.DescribeVpcsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "DescribeFlowLogs", func(ctx context.Context) (*ec2.DescribeFlowLogsOutput, error) {
-		out := &ec2.DescribeFlowLogsOutput{}
 		p := ec2.NewDescribeFlowLogsPaginator(c, &ec2.DescribeFlowLogsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ec2.DescribeFlowLogsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "DescribeVpcEndpoints", func(ctx context.Context) (*ec2.DescribeVpcEndpointsOutput, error) {
-		out := &ec2.DescribeVpcEndpointsOutput{}
 		p := ec2.NewDescribeVpcEndpointsPaginator(c, &ec2.DescribeVpcEndpointsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ec2.DescribeVpcEndpointsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "GetEbsEncryptionByDefault", func(ctx context.Context) (*ec2.GetEbsEncryptionByDefaultOutput, error) {
 		return c.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
 	})
 	once(j, "DescribeInstances", func(ctx context.Context) (*ec2.DescribeInstancesOutput, error) {
-		out := &ec2.DescribeInstancesOutput{}
 		p := ec2.NewDescribeInstancesPaginator(c, &ec2.DescribeInstancesInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ec2.DescribeInstancesOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "GetSnapshotBlockPublicAccessState", func(ctx context.Context) (*ec2.GetSnapshotBlockPublicAccessStateOutput, error) {
 		return c.GetSnapshotBlockPublicAccessState(ctx, &ec2.GetSnapshotBlockPublicAccessStateInput{})

@@ -37,16 +37,8 @@ func collectIAM(j *job) {
 		return authorizationDetails(ctx, c)
 	})
 	once(j, "ListVirtualMFADevices", func(ctx context.Context) (*iam.ListVirtualMFADevicesOutput, error) {
-		out := &iam.ListVirtualMFADevicesOutput{}
 		p := iam.NewListVirtualMFADevicesPaginator(c, &iam.ListVirtualMFADevicesInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &iam.ListVirtualMFADevicesOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "ListSAMLProviders", func(ctx context.Context) (*iam.ListSAMLProvidersOutput, error) {
 		return c.ListSAMLProviders(ctx, &iam.ListSAMLProvidersInput{})
@@ -116,19 +108,11 @@ func reportMissing(code string) bool {
 }
 
 func authorizationDetails(ctx context.Context, c *iam.Client) (*iam.GetAccountAuthorizationDetailsOutput, error) {
-	out := &iam.GetAccountAuthorizationDetailsOutput{}
 	in := &iam.GetAccountAuthorizationDetailsInput{Filter: []iamtypes.EntityType{
 		iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeGroup, iamtypes.EntityTypeLocalManagedPolicy,
 	}}
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(c, in)
-	for p.HasMorePages() {
-		pg, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		mergePage(out, pg)
-	}
-	return out, nil
+	return allPages(ctx, &iam.GetAccountAuthorizationDetailsOutput{}, p.HasMorePages, p.NextPage)
 }
 
 // noteManaged remembers the AWS-managed policies attached in an account,
@@ -169,16 +153,8 @@ func collectAccount(j *job) {
 func collectS3(j *job) {
 	c := s3.NewFromConfig(j.cfg, pathStyle(j.cfg))
 	list := once(j, "ListBuckets", func(ctx context.Context) (*s3.ListBucketsOutput, error) {
-		out := &s3.ListBucketsOutput{}
 		p := s3.NewListBucketsPaginator(c, &s3.ListBucketsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &s3.ListBucketsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if list == nil {
 		return

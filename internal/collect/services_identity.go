@@ -19,16 +19,8 @@ func init() { collectors["ssoadmin"] = collectSSOAdmin }
 func collectSSOAdmin(j *job) {
 	c := ssoadmin.NewFromConfig(j.cfg)
 	inst := once(j, "ListInstances", func(ctx context.Context) (*ssoadmin.ListInstancesOutput, error) {
-		out := &ssoadmin.ListInstancesOutput{}
 		p := ssoadmin.NewListInstancesPaginator(c, &ssoadmin.ListInstancesInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ssoadmin.ListInstancesOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if inst == nil {
 		return
@@ -36,16 +28,8 @@ func collectSSOAdmin(j *job) {
 	for _, in := range inst.Instances {
 		iarn := aws.ToString(in.InstanceArn)
 		sets := each(j, "ListPermissionSets", iarn, func(ctx context.Context) (*ssoadmin.ListPermissionSetsOutput, error) {
-			out := &ssoadmin.ListPermissionSetsOutput{}
 			p := ssoadmin.NewListPermissionSetsPaginator(c, &ssoadmin.ListPermissionSetsInput{InstanceArn: in.InstanceArn})
-			for p.HasMorePages() {
-				pg, err := p.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				mergePage(out, pg)
-			}
-			return out, nil
+			return allPages(ctx, &ssoadmin.ListPermissionSetsOutput{}, p.HasMorePages, p.NextPage)
 		})
 		if sets == nil {
 			continue
@@ -65,28 +49,12 @@ func permissionSet(j *job, c *ssoadmin.Client, instance *string, ps string) {
 		return c.GetInlinePolicyForPermissionSet(ctx, &ssoadmin.GetInlinePolicyForPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
 	})
 	each(j, "ListManagedPoliciesInPermissionSet", ps, func(ctx context.Context) (*ssoadmin.ListManagedPoliciesInPermissionSetOutput, error) {
-		out := &ssoadmin.ListManagedPoliciesInPermissionSetOutput{}
 		p := ssoadmin.NewListManagedPoliciesInPermissionSetPaginator(c, &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ssoadmin.ListManagedPoliciesInPermissionSetOutput{}, p.HasMorePages, p.NextPage)
 	})
 	accts := each(j, "ListAccountsForProvisionedPermissionSet", ps, func(ctx context.Context) (*ssoadmin.ListAccountsForProvisionedPermissionSetOutput, error) {
-		out := &ssoadmin.ListAccountsForProvisionedPermissionSetOutput{}
 		p := ssoadmin.NewListAccountsForProvisionedPermissionSetPaginator(c, &ssoadmin.ListAccountsForProvisionedPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &ssoadmin.ListAccountsForProvisionedPermissionSetOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if accts == nil {
 		return
@@ -94,16 +62,8 @@ func permissionSet(j *job, c *ssoadmin.Client, instance *string, ps string) {
 	for _, a := range accts.AccountIds {
 		a := a
 		each(j, "ListAccountAssignments", ps+"|"+a, func(ctx context.Context) (*ssoadmin.ListAccountAssignmentsOutput, error) {
-			out := &ssoadmin.ListAccountAssignmentsOutput{}
 			p := ssoadmin.NewListAccountAssignmentsPaginator(c, &ssoadmin.ListAccountAssignmentsInput{InstanceArn: instance, PermissionSetArn: psArn, AccountId: &a})
-			for p.HasMorePages() {
-				pg, err := p.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				mergePage(out, pg)
-			}
-			return out, nil
+			return allPages(ctx, &ssoadmin.ListAccountAssignmentsOutput{}, p.HasMorePages, p.NextPage)
 		})
 	}
 }

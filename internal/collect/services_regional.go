@@ -59,44 +59,20 @@ func collectConfig(j *job) {
 		return c.DescribeDeliveryChannels(ctx, &configservice.DescribeDeliveryChannelsInput{})
 	})
 	once(j, "DescribeConfigRules", func(ctx context.Context) (*configservice.DescribeConfigRulesOutput, error) {
-		out := &configservice.DescribeConfigRulesOutput{}
 		p := configservice.NewDescribeConfigRulesPaginator(c, &configservice.DescribeConfigRulesInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &configservice.DescribeConfigRulesOutput{}, p.HasMorePages, p.NextPage)
 	})
 	once(j, "DescribeConfigurationAggregators", func(ctx context.Context) (*configservice.DescribeConfigurationAggregatorsOutput, error) {
-		out := &configservice.DescribeConfigurationAggregatorsOutput{}
 		p := configservice.NewDescribeConfigurationAggregatorsPaginator(c, &configservice.DescribeConfigurationAggregatorsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &configservice.DescribeConfigurationAggregatorsOutput{}, p.HasMorePages, p.NextPage)
 	})
 }
 
 func collectGuardDuty(j *job) {
 	c := guardduty.NewFromConfig(j.cfg)
 	dets := once(j, "ListDetectors", func(ctx context.Context) (*guardduty.ListDetectorsOutput, error) {
-		out := &guardduty.ListDetectorsOutput{}
 		p := guardduty.NewListDetectorsPaginator(c, &guardduty.ListDetectorsInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &guardduty.ListDetectorsOutput{}, p.HasMorePages, p.NextPage)
 	})
 	if dets != nil {
 		for _, id := range dets.DetectorIds {
@@ -129,16 +105,8 @@ func collectSecurityHub(j *job) {
 	}
 	if hub != nil {
 		once(j, "GetEnabledStandards", func(ctx context.Context) (*securityhub.GetEnabledStandardsOutput, error) {
-			out := &securityhub.GetEnabledStandardsOutput{}
 			p := securityhub.NewGetEnabledStandardsPaginator(c, &securityhub.GetEnabledStandardsInput{})
-			for p.HasMorePages() {
-				pg, err := p.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				mergePage(out, pg)
-			}
-			return out, nil
+			return allPages(ctx, &securityhub.GetEnabledStandardsOutput{}, p.HasMorePages, p.NextPage)
 		})
 		once(j, "GetAdministratorAccount", func(ctx context.Context) (*securityhub.GetAdministratorAccountOutput, error) {
 			return c.GetAdministratorAccount(ctx, &securityhub.GetAdministratorAccountInput{})
@@ -154,15 +122,7 @@ func collectSecurityHub(j *job) {
 func collectAccessAnalyzer(j *job) {
 	c := accessanalyzer.NewFromConfig(j.cfg)
 	once(j, "ListAnalyzers", func(ctx context.Context) (*accessanalyzer.ListAnalyzersOutput, error) {
-		out := &accessanalyzer.ListAnalyzersOutput{}
 		p := accessanalyzer.NewListAnalyzersPaginator(c, &accessanalyzer.ListAnalyzersInput{})
-		for p.HasMorePages() {
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			mergePage(out, pg)
-		}
-		return out, nil
+		return allPages(ctx, &accessanalyzer.ListAnalyzersOutput{}, p.HasMorePages, p.NextPage)
 	})
 }
