@@ -70,3 +70,26 @@ func TestReadEntriesForms(t *testing.T) {
 		})
 	}
 }
+
+func TestSkipStringEscapes(t *testing.T) {
+	tests := []struct {
+		in  string
+		end int
+	}{
+		{`"abc" x`, 5},
+		{`"a\"b" x`, 6},
+		{`"a\\" x`, 5},
+		{`"a\\\"b" x`, 8},
+		{`"\\\\" x`, 6},
+		{`""`, 2},
+	}
+	for _, tt := range tests {
+		end, err := skipString([]byte(tt.in), 0)
+		if err != nil || end != tt.end {
+			t.Errorf("%s: end %d err %v, want %d", tt.in, end, err, tt.end)
+		}
+	}
+	if _, err := skipString([]byte(`"abc\"`), 0); err == nil {
+		t.Error("unterminated string accepted")
+	}
+}

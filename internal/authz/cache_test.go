@@ -25,9 +25,9 @@ func TestCacheSharesByContent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	hits, misses, size := c.Stats()
-	if size != 9 || hits+misses != 1600 || misses > 9+8 {
-		t.Errorf("hits %d misses %d size %d", hits, misses, size)
+	misses, size := c.Stats()
+	if size != 9 || misses > 9+8 {
+		t.Errorf("misses %d size %d", misses, size)
 	}
 	p1, _ := c.Compile("", doc)
 	p2, _ := c.Compile("", doc)

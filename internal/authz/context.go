@@ -31,6 +31,16 @@ func (c *Context) Set(key string, vals ...string) {
 	c.m[lk] = append(c.m[lk], vals...)
 }
 
+// setBytes is Set for a key read from a request file: the key is
+// lowered and copied in one step.
+func (c *Context) setBytes(key []byte, vals []string) {
+	if c.m == nil {
+		c.m = make(policy.MapContext, 8)
+	}
+	lk := strings.ToLower(string(key))
+	c.m[lk] = append(c.m[lk], vals...)
+}
+
 // Has reports whether the context has a key (case-insensitive).
 func (c Context) Has(key string) bool {
 	_, ok := c.m[strings.ToLower(key)]

@@ -56,21 +56,38 @@ func skipValue(b []byte, i int) (int, error) {
 	return j, fmt.Errorf("invalid JSON value %q", lit)
 }
 
+// skipString returns the end of the string starting at the quote b[i].
+// It jumps from quote to quote (bytes.IndexByte is vectorised) and
+// counts the backslashes before each: most of a policy's bytes are in
+// strings, so this is where the reader spends its time.
 func skipString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return len(b), errTruncated
+		}
+		j += k
+		n := 0
+		for p := j - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
 			return j + 1, nil
 		}
+		j++
 	}
-	return len(b), errTruncated
 }
+
+// structural marks the bytes skipContainer stops at.
+var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
 
 func skipContainer(b []byte, i int) (int, error) {
 	depth := 0
 	for j := i; j < len(b); j++ {
+		if !structural[b[j]] {
+			continue
+		}
 		switch b[j] {
 		case '"':
 			end, err := skipString(b, j)
@@ -95,7 +112,7 @@ func skipContainer(b []byte, i int) (int, error) {
 
 // members calls fn with each member of the object b (its key, unquoted,
 // and the raw bytes of its value).
-func members(b []byte, fn func(key string, val []byte) error) error {
+func members(b []byte, fn func(key []byte, val []byte) error) error {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return errors.New("expected a JSON object")
@@ -113,7 +130,7 @@ func members(b []byte, fn func(key string, val []byte) error) error {
 		if err != nil {
 			return err
 		}
-		key, err := jsonString(b[i:end])
+		key, err := memberKey(b[i:end])
 		if err != nil {
 			return err
 		}
@@ -191,4 +208,146 @@ func jsonString(q []byte) (string, error) {
 	var s string
 	err := json.Unmarshal(q, &s)
 	return s, err
+}
+
+// scanMembers reads the object at the start of b, calling fn with each
+// member's key and the bytes from its value to the end of b; fn returns
+// how many bytes the value takes. It lets a caller cut a long value
+// (a list of policies) into parts while reading it, instead of skipping
+// it first and reading it again. scanMembers returns where the object
+// ends.
+func scanMembers(b []byte, fn func(key []byte, rest []byte) (int, error)) (int, error) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return i, errors.New("expected a JSON object")
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return i, errors.New("expected a quoted member name")
+		}
+		end, err := skipString(b, i)
+		if err != nil {
+			return end, err
+		}
+		key, err := memberKey(b[i:end])
+		if err != nil {
+			return end, err
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return i, fmt.Errorf("expected ':' after %q", key)
+		}
+		vs := skipSpace(b, i+1)
+		if vs >= len(b) {
+			return vs, fmt.Errorf("%s: %w", key, errTruncated)
+		}
+		n, err := fn(key, b[vs:])
+		if err != nil {
+			return vs + n, err
+		}
+		i = skipSpace(b, vs+n)
+		if i >= len(b) {
+			return i, errTruncated
+		}
+		switch b[i] {
+		case ',':
+			i++
+		case '}':
+			return i + 1, nil
+		default:
+			return i, fmt.Errorf("unexpected %q after member %q", b[i], key)
+		}
+	}
+}
+
+// scanElements is scanMembers for an array; null stands for an empty
+// array.
+func scanElements(b []byte, fn func(i int, rest []byte) (int, error)) (int, error) {
+	i := skipSpace(b, 0)
+	if bytes.HasPrefix(b[i:], []byte("null")) {
+		return i + 4, nil
+	}
+	if i >= len(b) || b[i] != '[' {
+		return i, errors.New("expected a JSON array")
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for n := 0; ; n++ {
+		vs := skipSpace(b, i)
+		if vs >= len(b) {
+			return vs, errTruncated
+		}
+		ln, err := fn(n, b[vs:])
+		if err != nil {
+			return vs + ln, err
+		}
+		i = skipSpace(b, vs+ln)
+		if i >= len(b) {
+			return i, errTruncated
+		}
+		switch b[i] {
+		case ',':
+			i++
+		case ']':
+			return i + 1, nil
+		default:
+			return i, fmt.Errorf("unexpected %q in array", b[i])
+		}
+	}
+}
+
+// jsonStringOrNull decodes a value that must be a string; null reads
+// as "".
+func jsonStringOrNull(v []byte) (string, error) {
+	if string(v) == "null" {
+		return "", nil
+	}
+	if len(v) == 0 || v[0] != '"' {
+		return "", fmt.Errorf("expected a string, found %.20s", v)
+	}
+	return jsonString(v)
+}
+
+// jsonStringAt reads the string (or null) at the start of rest and
+// returns its length in bytes.
+func jsonStringAt(rest []byte) (string, int, error) {
+	n, err := skipValue(rest, 0)
+	if err != nil {
+		return "", n, err
+	}
+	s, err := jsonStringOrNull(rest[:n])
+	return s, n, err
+}
+
+// jsonBool reads the boolean (or null) at the start of rest and returns
+// its length in bytes.
+func jsonBool(rest []byte) (bool, int, error) {
+	switch {
+	case bytes.HasPrefix(rest, []byte("true")):
+		return true, 4, nil
+	case bytes.HasPrefix(rest, []byte("false")):
+		return false, 5, nil
+	case bytes.HasPrefix(rest, []byte("null")):
+		return false, 4, nil
+	}
+	n, _ := skipValue(rest, 0)
+	return false, n, fmt.Errorf("expected true or false, found %.20s", rest[:n])
+}
+
+// memberKey returns the unquoted name of a member. Callers switch on
+// string(key), which Go compiles without allocating: an entry has a few
+// dozen members, and a string each was a measurable share of decoding.
+func memberKey(q []byte) ([]byte, error) {
+	if len(q) >= 2 && bytes.IndexByte(q, '\\') < 0 {
+		return q[1 : len(q)-1], nil
+	}
+	s, err := jsonString(q)
+	return []byte(s), err
 }

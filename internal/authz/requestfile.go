@@ -15,26 +15,24 @@ import (
 // Some names have aliases so that files written for other simulators
 // load.
 type fileRequest struct {
-	Request struct {
-		Principal     json.RawMessage            `json:"principal"`
-		PrincipalKind string                     `json:"principalKind"`
-		Action        string                     `json:"action"`
-		Resource      json.RawMessage            `json:"resource"`
-		Context       map[string]json.RawMessage `json:"context"`
-	} `json:"request"`
+	Principal     filePrincipal
+	PrincipalKind string
+	Action        string
+	Resource      fileResource
+	Context       Context
 }
 
 type filePrincipal struct {
-	ARN  string `json:"arn"`
-	Type string `json:"type"`
-	Kind string `json:"kind"`
+	ARN  string
+	Type string
+	Kind string
 }
 
 type fileResource struct {
-	ARN       string `json:"arn"`
-	Resource  string `json:"resource"`
-	Account   string `json:"account"`
-	AccountID string `json:"accountId"`
+	ARN       string
+	Resource  string
+	Account   string
+	AccountID string
 }
 
 // namedPolicy is the wrapped form {"id": ..., "policy": {...}}.
@@ -49,48 +47,65 @@ type namedPolicy struct {
 // policies through its Cache.
 type Loader struct {
 	Cache *Cache
+	local *localCache
+}
+
+// worker returns a Loader for one goroutine: it shares the cache and
+// keeps a lock-free copy of the entries it uses.
+func (l *Loader) worker() *Loader {
+	return &Loader{Cache: l.Cache, local: &localCache{m: map[uint64][]*cacheEntry{}}}
 }
 
 // NewLoader returns a Loader with a fresh cache.
 func NewLoader() *Loader { return &Loader{Cache: NewCache()} }
 
-// Decode reads one request-file entry.
+// Decode reads one request-file entry. Each byte of the entry is
+// scanned once: policy lists are cut into policies as they are read,
+// and a policy already in the cache costs a hash and a comparison.
 func (l *Loader) Decode(raw []byte) (*Input, error) {
 	var fr fileRequest
 	in := &Input{}
-	err := members(raw, func(key string, val []byte) error {
-		var err error
-		switch key {
+	_, err := scanMembers(raw, func(key []byte, rest []byte) (n int, err error) {
+		switch string(key) {
 		case "request":
-			err = decodeRequest(val, &fr)
+			n, err = skipValue(rest, 0)
+			if err == nil {
+				err = decodeRequest(rest[:n], &fr)
+			}
 		case "identityPolicies":
-			in.Identity, err = l.list(key, val)
+			in.Identity, n, err = l.list("identityPolicies", "", rest)
 		case "permissionBoundaries":
-			in.Boundaries, err = l.list(key, val)
+			in.Boundaries, n, err = l.list("permissionBoundaries", "", rest)
 		case "endpointPolicies":
-			in.Endpoints, err = l.list(key, val)
+			in.Endpoints, n, err = l.list("endpointPolicies", "", rest)
 		case "sessionPolicy":
-			var n *Named
-			if n, err = l.one(key, val); n != nil {
-				in.Session = []Named{*n}
+			var p *Named
+			if n, err = skipValue(rest, 0); err == nil {
+				if p, err = l.one("sessionPolicy", "", -1, rest[:n]); p != nil {
+					in.Session = []Named{*p}
+				}
 			}
 		case "resourcePolicy":
-			in.ResourcePolicy, err = l.one(key, val)
+			if n, err = skipValue(rest, 0); err == nil {
+				in.ResourcePolicy, err = l.one("resourcePolicy", "", -1, rest[:n])
+			}
 		case "serviceControlPolicies":
-			in.SCPs, err = l.levels(key, val)
+			in.SCPs, n, err = l.levels("serviceControlPolicies", rest)
 		case "resourceControlPolicies":
-			in.RCPs, err = l.levels(key, val)
+			in.RCPs, n, err = l.levels("resourceControlPolicies", rest)
 		case "principalIsManagementAccount":
-			err = json.Unmarshal(val, &in.PrincipalIsManagementAccount)
+			in.PrincipalIsManagementAccount, n, err = jsonBool(rest)
 		case "principalIsServiceLinkedRole":
-			err = json.Unmarshal(val, &in.PrincipalIsServiceLinkedRole)
+			in.PrincipalIsServiceLinkedRole, n, err = jsonBool(rest)
 		case "resourceIsManagementAccount":
-			err = json.Unmarshal(val, &in.ResourceIsManagementAccount)
+			in.ResourceIsManagementAccount, n, err = jsonBool(rest)
+		default:
+			n, err = skipValue(rest, 0)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", key, err)
+			return n, fmt.Errorf("%s: %w", key, err)
 		}
-		return nil
+		return n, nil
 	})
 	if err != nil {
 		return nil, err
@@ -102,82 +117,56 @@ func (l *Loader) Decode(raw []byte) (*Input, error) {
 }
 
 func (l *Loader) request(fr *fileRequest, in *Input) error {
-	r := &fr.Request
-	if strings.TrimSpace(r.Action) == "" {
+	if strings.TrimSpace(fr.Action) == "" {
 		return errors.New("request.action is missing")
 	}
-	in.Action = r.Action
-	var p filePrincipal
-	if len(r.Principal) > 0 && r.Principal[0] == '{' {
-		if err := json.Unmarshal(r.Principal, &p); err != nil {
-			return fmt.Errorf("request.principal: %w", err)
-		}
-	} else if len(r.Principal) > 0 && string(r.Principal) != "null" {
-		if err := json.Unmarshal(r.Principal, &p.ARN); err != nil {
-			return fmt.Errorf("request.principal must be a string or an object: %w", err)
-		}
-	}
-	kind := firstNonEmpty(r.PrincipalKind, p.Kind, p.Type)
+	in.Action = fr.Action
+	p := &fr.Principal
+	kind := firstNonEmpty(fr.PrincipalKind, p.Kind, p.Type)
 	sub, ok := ParsePrincipal(p.ARN, kind)
 	if !ok {
 		return fmt.Errorf("request.principal %q (kind %q) is not a principal ARN, account, service or anonymous", p.ARN, kind)
 	}
 	in.Principal = sub
-	var res fileResource
-	if len(r.Resource) > 0 && r.Resource[0] == '{' {
-		if err := json.Unmarshal(r.Resource, &res); err != nil {
-			return fmt.Errorf("request.resource: %w", err)
-		}
-	} else if len(r.Resource) > 0 && string(r.Resource) != "null" {
-		if err := json.Unmarshal(r.Resource, &res.ARN); err != nil {
-			return fmt.Errorf("request.resource must be a string or an object: %w", err)
-		}
-	}
+	res := &fr.Resource
 	in.Resource = firstNonEmpty(res.ARN, res.Resource, "*")
 	in.ResourceAccount = firstNonEmpty(res.Account, res.AccountID, arnAccount(in.Resource))
-	ctx, err := contextValues(r.Context)
-	if err != nil {
-		return err
-	}
-	in.Context = ctx
+	in.Context = fr.Context
 	return nil
 }
 
-func contextValues(raw map[string]json.RawMessage) (Context, error) {
-	c := Context{}
-	for k, v := range raw {
-		if vals, ok := fastValues(v); ok {
-			c.Set(k, vals...)
-			continue
-		}
-		var list []any
-		if len(v) > 0 && v[0] == '[' {
-			if err := json.Unmarshal(v, &list); err != nil {
-				return c, fmt.Errorf("request.context[%q]: %w", k, err)
-			}
-		} else {
-			var one any
-			if err := json.Unmarshal(v, &one); err != nil {
-				return c, fmt.Errorf("request.context[%q]: %w", k, err)
-			}
-			list = []any{one}
-		}
-		vals := make([]string, 0, len(list))
-		for _, x := range list {
-			switch t := x.(type) {
-			case string:
-				vals = append(vals, t)
-			case bool:
-				vals = append(vals, strconv.FormatBool(t))
-			case float64:
-				vals = append(vals, strconv.FormatFloat(t, 'f', -1, 64))
-			default:
-				return c, fmt.Errorf("request.context[%q]: values must be strings, numbers or booleans", k)
-			}
-		}
-		c.Set(k, vals...)
+// contextValue reads the value of one context key: a string, number or
+// boolean, or a list of them.
+func contextValue(k []byte, v []byte) ([]string, error) {
+	if vals, ok := fastValues(v); ok {
+		return vals, nil
 	}
-	return c, nil
+	var list []any
+	if len(v) > 0 && v[0] == '[' {
+		if err := json.Unmarshal(v, &list); err != nil {
+			return nil, fmt.Errorf("request.context[%q]: %w", k, err)
+		}
+	} else {
+		var one any
+		if err := json.Unmarshal(v, &one); err != nil {
+			return nil, fmt.Errorf("request.context[%q]: %w", k, err)
+		}
+		list = []any{one}
+	}
+	vals := make([]string, 0, len(list))
+	for _, x := range list {
+		switch t := x.(type) {
+		case string:
+			vals = append(vals, t)
+		case bool:
+			vals = append(vals, strconv.FormatBool(t))
+		case float64:
+			vals = append(vals, strconv.FormatFloat(t, 'f', -1, 64))
+		default:
+			return nil, fmt.Errorf("request.context[%q]: values must be strings, numbers or booleans", k)
+		}
+	}
+	return vals, nil
 }
 
 // arnAccount returns the 12-digit account of an ARN, or "".
@@ -203,12 +192,23 @@ func isNull(raw json.RawMessage) bool {
 	return len(t) == 0 || string(t) == "null"
 }
 
-// one compiles a policy given as a document or as {id, policy}.
-func (l *Loader) one(where string, raw json.RawMessage) (*Named, error) {
+// one compiles a policy given as a document or as {id, policy}. Its
+// place in the file, where+sub+[idx] (no index when idx < 0), names it
+// when it has no id; the name is built only on a cache miss.
+func (l *Loader) one(where, sub string, idx int, raw []byte) (*Named, error) {
 	if isNull(raw) {
 		return nil, nil
 	}
-	return l.Cache.named(where, raw, func() (*Named, error) { return l.build(where, raw) })
+	return l.Cache.named(l.local, where, sub, idx, raw, func() (*Named, error) {
+		return l.build(placeName(where, sub, idx), raw)
+	})
+}
+
+func placeName(where, sub string, idx int) string {
+	if idx < 0 {
+		return where + sub
+	}
+	return where + sub + "[" + strconv.Itoa(idx) + "]"
 }
 
 // build reads and compiles one policy entry (on a cache miss).
@@ -244,53 +244,66 @@ func (l *Loader) build(where string, raw json.RawMessage) (*Named, error) {
 	return &Named{ID: id, Policy: p}, nil
 }
 
-func (l *Loader) list(where string, raw []byte) ([]Named, error) {
+// list reads the array of policies at the start of rest and returns its
+// length in bytes.
+func (l *Loader) list(where, sub string, rest []byte) ([]Named, int, error) {
 	var out []Named
-	err := elements(raw, func(i int, val []byte) error {
-		n, err := l.one(where+"["+strconv.Itoa(i)+"]", val)
-		if n != nil {
-			out = append(out, *n)
+	n, err := scanElements(rest, func(i int, elem []byte) (int, error) {
+		end, err := skipValue(elem, 0)
+		if err != nil {
+			return end, err
 		}
-		return err
+		p, err := l.one(where, sub, i, elem[:end])
+		if p != nil {
+			out = append(out, *p)
+		}
+		return end, err
 	})
-	return out, err
+	return out, n, err
 }
 
-func (l *Loader) levels(where string, raw []byte) ([]Level, error) {
+func (l *Loader) levels(where string, rest []byte) ([]Level, int, error) {
 	var out []Level
-	err := elements(raw, func(i int, val []byte) error {
+	n, err := scanElements(rest, func(i int, elem []byte) (int, error) {
 		var id, orgID string
+		var ps []Named
 		var policies []byte
-		err := members(val, func(key string, v []byte) (err error) {
-			switch key {
+		end, err := scanMembers(elem, func(key []byte, v []byte) (n int, err error) {
+			switch string(key) {
 			case "id":
-				id, err = jsonString(v)
-				return err
+				id, n, err = jsonStringAt(v)
 			case "orgIdentifier":
-				orgID, err = jsonString(v)
-				return err
+				orgID, n, err = jsonStringAt(v)
 			case "policies":
 				policies = v
+				n, err = skipValue(v, 0)
+			default:
+				n, err = skipValue(v, 0)
 			}
-			return nil
+			return n, err
 		})
 		if err != nil {
-			return fmt.Errorf("[%d]: %w", i, err)
+			return end, fmt.Errorf("[%d]: %w", i, err)
 		}
-		id = firstNonEmpty(id, orgID, where+"["+strconv.Itoa(i)+"]")
-		ps, err := l.list(id+".policies", policies)
-		if err != nil {
-			return fmt.Errorf("[%d]: %w", i, err)
+		if id == "" && orgID == "" {
+			id = where + "[" + strconv.Itoa(i) + "]"
+		}
+		id = firstNonEmpty(id, orgID)
+		if policies != nil {
+			if ps, _, err = l.list(id, ".policies", policies); err != nil {
+				return end, fmt.Errorf("[%d]: %w", i, err)
+			}
 		}
 		out = append(out, Level{ID: id, Policies: ps})
-		return nil
+		return end, nil
 	})
-	return out, err
+	return out, n, err
 }
 
 // ReadEntries calls fn with each entry of a request file: a JSON array
 // of objects, or JSON Lines (any sequence of JSON objects). n counts
-// entries from 1.
+// entries from 1. raw is valid only during the call: fn copies what it
+// keeps, so that reading a large file allocates nothing per entry.
 func ReadEntries(r io.Reader, fn func(n int, raw []byte) error) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	first, err := peekNonSpace(br)
@@ -351,8 +364,7 @@ func readSequence(br *bufio.Reader, fn func(n int, raw []byte) error) error {
 			if pend[i] != '{' {
 				return fmt.Errorf("request %d: not a JSON object", n)
 			}
-			raw := append([]byte(nil), pend[i:end]...)
-			if err := fn(n, raw); err != nil {
+			if err := fn(n, pend[i:end]); err != nil {
 				return err
 			}
 			n++
@@ -393,31 +405,64 @@ func peekNonSpace(br *bufio.Reader) (byte, error) {
 // part of every entry that is never the same twice, so it avoids
 // encoding/json's reflection.
 func decodeRequest(b []byte, fr *fileRequest) error {
-	r := &fr.Request
-	return members(b, func(key string, v []byte) (err error) {
-		switch key {
-		case "principal", "resource":
-			raw := append(json.RawMessage(nil), v...)
-			if key == "principal" {
-				r.Principal = raw
-			} else {
-				r.Resource = raw
+	return members(b, func(key []byte, v []byte) (err error) {
+		switch string(key) {
+		case "principal":
+			if len(v) > 0 && v[0] == '{' {
+				p := &fr.Principal
+				err = members(v, func(k []byte, pv []byte) (err error) {
+					switch string(k) {
+					case "arn":
+						p.ARN, err = jsonStringOrNull(pv)
+					case "type":
+						p.Type, err = jsonStringOrNull(pv)
+					case "kind":
+						p.Kind, err = jsonStringOrNull(pv)
+					}
+					return err
+				})
+			} else if fr.Principal.ARN, err = jsonStringOrNull(v); err != nil {
+				err = fmt.Errorf("must be a string or an object: %w", err)
+			}
+		case "resource":
+			if len(v) > 0 && v[0] == '{' {
+				r := &fr.Resource
+				err = members(v, func(k []byte, rv []byte) (err error) {
+					switch string(k) {
+					case "arn":
+						r.ARN, err = jsonStringOrNull(rv)
+					case "resource":
+						r.Resource, err = jsonStringOrNull(rv)
+					case "account":
+						r.Account, err = jsonStringOrNull(rv)
+					case "accountId":
+						r.AccountID, err = jsonStringOrNull(rv)
+					}
+					return err
+				})
+			} else if fr.Resource.ARN, err = jsonStringOrNull(v); err != nil {
+				err = fmt.Errorf("must be a string or an object: %w", err)
 			}
 		case "principalKind":
-			r.PrincipalKind, err = jsonString(v)
+			fr.PrincipalKind, err = jsonStringOrNull(v)
 		case "action":
-			r.Action, err = jsonString(v)
+			fr.Action, err = jsonStringOrNull(v)
 		case "context", "contextVariables":
 			if string(v) == "null" {
 				return nil
 			}
-			r.Context = map[string]json.RawMessage{}
-			err = members(v, func(k string, cv []byte) error {
-				r.Context[k] = cv
-				return nil
+			return members(v, func(k []byte, cv []byte) error {
+				vals, err := contextValue(k, cv)
+				if err == nil {
+					fr.Context.setBytes(k, vals)
+				}
+				return err
 			})
 		}
-		return err
+		if err != nil {
+			return fmt.Errorf("request.%s: %w", key, err)
+		}
+		return nil
 	})
 }
 

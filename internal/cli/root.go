@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -218,8 +219,35 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if stopProfile := startProfile(stderr); stopProfile != nil {
+		defer stopProfile()
+	}
 	err := root.ExecuteContext(ctx)
 	return report(err, stderr)
+}
+
+// startProfile writes a CPU profile to the file named by
+// ORGRAIL_CPUPROFILE, for the benchmarks in bench/: the batch commands
+// are measured as users run them, through the binary.
+func startProfile(stderr io.Writer) func() {
+	path := os.Getenv("ORGRAIL_CPUPROFILE")
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "orgrail: ORGRAIL_CPUPROFILE: %v\n", err)
+		return nil
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintf(stderr, "orgrail: ORGRAIL_CPUPROFILE: %v\n", err)
+		f.Close()
+		return nil
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 func report(err error, stderr io.Writer) int {
