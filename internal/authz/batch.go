@@ -1,10 +1,13 @@
 package authz
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -30,18 +33,32 @@ const batchSize = 256
 type batch struct {
 	first   int
 	buf     []byte
+	starts  []int
 	ends    []int
 	results []Result
+	stopped int // index of the entry that stopped the batch, or -1
 	err     error
 	done    chan struct{}
 }
 
-func (b *batch) entry(i int) []byte {
-	start := 0
-	if i > 0 {
-		start = b.ends[i-1]
-	}
-	return b.buf[start:b.ends[i]]
+func (b *batch) entry(i int) []byte { return b.buf[b.starts[i]:b.ends[i]] }
+
+// batches recycles batches once their results are written: their
+// buffers are the bulk of what a batch run allocates.
+var batches = sync.Pool{New: func() any { return new(batch) }}
+
+func newBatch(first int) *batch {
+	b := batches.Get().(*batch)
+	b.first, b.buf, b.starts, b.ends = first, b.buf[:0], b.starts[:0], b.ends[:0]
+	b.results, b.stopped, b.err, b.done = b.results[:0], -1, nil, make(chan struct{})
+	return b
+}
+
+// release returns b to the pool. Nothing decoded from it may refer to
+// its buffer: the loader copies what it keeps.
+func (b *batch) release() {
+	clear(b.results)
+	batches.Put(b)
 }
 
 var errBatchStopped = errors.New("batch stopped")
@@ -54,40 +71,88 @@ var errBatchStopped = errors.New("batch stopped")
 // compiled once through the Loader's cache. A malformed request stops
 // the batch with an error naming it, after every earlier result has
 // been emitted.
+//
+// When r can seek (a file), JSON Lines are cut at newlines alone and
+// each line is checked by the worker that decodes it, so the one serial
+// goroutine does almost nothing. A line that is not exactly one object
+// (a value over several lines, two on a line, a malformed one) sends
+// the batch back to the start of the input in the careful mode, which
+// cuts values by their structure; results already emitted are not
+// emitted again.
 func (e *Engine) RunBatch(r io.Reader, l *Loader, explain bool, emit func(n int, res Result) error) (BatchStats, error) {
+	if rs, ok := r.(io.ReadSeeker); ok {
+		if start, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			st, at, err := e.pipeline(r, l, explain, emit, true, 0)
+			if err != nil || at == 0 {
+				return st, err
+			}
+			if _, err := rs.Seek(start, io.SeekStart); err != nil {
+				return st, fmt.Errorf("request %d: rereading the request file: %w", at, err)
+			}
+			rest, _, err := e.pipeline(r, l, explain, emit, false, at-1)
+			st.add(rest)
+			return st, err
+		}
+	}
+	st, _, err := e.pipeline(r, l, explain, emit, false, 0)
+	return st, err
+}
+
+func (s *BatchStats) add(o BatchStats) {
+	s.Requests += o.Requests
+	s.Allowed += o.Allowed
+	s.ExplicitlyDenied += o.ExplicitlyDenied
+	s.ImplicitlyDenied += o.ImplicitlyDenied
+}
+
+// pipeline runs one pass over r. In lines mode it returns, as at, the
+// number of the first entry that needs the careful mode (0 when none
+// did); entries before it have been emitted. In careful mode the first
+// skip entries are read but neither decided nor emitted.
+func (e *Engine) pipeline(r io.Reader, l *Loader, explain bool, emit func(n int, res Result) error, lines bool, skip int) (BatchStats, int, error) {
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan *batch, workers)
 	order := make(chan *batch, 4*workers)
 	stop := make(chan struct{})
 	var readErr error
+	var readAt int
 	go func() {
 		defer close(order)
 		defer close(work)
-		cur := &batch{first: 1}
+		cur := newBatch(skip + 1)
 		send := func() bool {
 			select {
 			case <-stop:
 				return false
 			default:
 			}
-			cur.done = make(chan struct{})
 			select {
 			case order <- cur:
 			case <-stop:
 				return false
 			}
 			work <- cur
-			cur = &batch{first: cur.first + len(cur.ends), buf: make([]byte, 0, cap(cur.buf))}
+			cur = newBatch(cur.first + len(cur.ends))
 			return true
 		}
-		readErr = ReadEntries(r, func(n int, raw []byte) error {
+		add := func(n int, raw []byte) error {
+			if n <= skip {
+				return nil
+			}
+			cur.starts = append(cur.starts, len(cur.buf))
 			cur.buf = append(cur.buf, raw...)
 			cur.ends = append(cur.ends, len(cur.buf))
 			if len(cur.ends) == batchSize && !send() {
 				return errBatchStopped
 			}
 			return nil
-		})
+		}
+		br := bufio.NewReaderSize(r, 1<<16)
+		if first, err := peekNonSpace(br); lines && err == nil && first == '{' {
+			readAt, readErr = readLineChunks(br, &cur, send)
+		} else {
+			readErr = readEntries(br, add)
+		}
 		if len(cur.ends) > 0 {
 			send()
 		}
@@ -99,37 +164,44 @@ func (e *Engine) RunBatch(r io.Reader, l *Loader, explain bool, emit func(n int,
 			defer wg.Done()
 			wl := l.worker()
 			for b := range work {
-				e.decideBatch(b, wl, explain)
+				e.decideBatch(b, wl, explain, lines)
 				close(b.done)
 			}
 		}()
 	}
-	st, err := collectBatches(order, emit)
+	st, at, err := collectBatches(order, emit)
 	close(stop)
 	// Let the reader and the workers finish before returning: they hold
 	// the caller's reader and loader.
 	for b := range order {
 		<-b.done
+		b.release()
 	}
 	wg.Wait()
-	if err != nil {
-		return st, err
+	switch {
+	case err != nil:
+		return st, 0, err
+	case at > 0:
+		return st, at, nil
+	case readErr != nil && !errors.Is(readErr, errBatchStopped):
+		return st, 0, readErr
 	}
-	if readErr != nil && !errors.Is(readErr, errBatchStopped) {
-		return st, readErr
-	}
-	return st, nil
+	return st, readAt, nil
 }
 
 // collectBatches emits the results of each batch, in input order, as
-// the batches are decided.
-func collectBatches(order <-chan *batch, emit func(n int, res Result) error) (BatchStats, error) {
+// the batches are decided. It stops at the first entry that failed, with
+// its error, or that needs the careful mode, with its number.
+func collectBatches(order <-chan *batch, emit func(n int, res Result) error) (BatchStats, int, error) {
 	var st BatchStats
 	for b := range order {
 		<-b.done
 		for i := range b.results {
-			if i == len(b.results)-1 && b.err != nil {
-				break
+			if i == b.stopped {
+				if b.err != nil {
+					return st, 0, b.err
+				}
+				return st, b.first + i, nil
 			}
 			res := &b.results[i]
 			st.Requests++
@@ -142,28 +214,92 @@ func collectBatches(order <-chan *batch, emit func(n int, res Result) error) (Ba
 				st.ImplicitlyDenied++
 			}
 			if err := emit(b.first+i, *res); err != nil {
-				return st, err
+				return st, 0, err
 			}
 		}
-		if b.err != nil {
-			return st, b.err
-		}
+		b.release()
 	}
-	return st, nil
+	return st, 0, nil
 }
 
-// decideBatch decodes and decides the entries of b. On the first
-// malformed entry it stops: b.results then ends with that entry's
-// (empty) slot and b.err names it.
-func (e *Engine) decideBatch(b *batch, l *Loader, explain bool) {
-	b.results = make([]Result, len(b.ends))
+// decideBatch decodes and decides the entries of b. At the first entry
+// that does not decode it stops (b.stopped): with the entry's error in
+// careful mode, without one in lines mode, where the entry is read again
+// carefully.
+func (e *Engine) decideBatch(b *batch, l *Loader, explain, lines bool) {
+	b.results = slices.Grow(b.results[:0], len(b.ends))[:len(b.ends)]
 	for i := range b.ends {
 		in, err := l.Decode(b.entry(i))
 		if err != nil {
-			b.err = fmt.Errorf("request %d: %w", b.first+i, err)
-			b.results = b.results[:i+1]
+			b.stopped = i
+			if !lines {
+				b.err = fmt.Errorf("request %d: %w", b.first+i, err)
+			}
 			return
 		}
 		b.results[i] = e.Evaluate(in, explain)
 	}
 }
+
+// lineChunk is how much input a batch of JSON Lines holds.
+const lineChunk = 1 << 20
+
+// readLineChunks reads JSON Lines a chunk at a time straight into the
+// current batch's buffer and cuts it at newlines: no copy per line. It
+// returns the number of the first line that is not an object on a line
+// of its own (judged by its first and last bytes; the worker checks the
+// rest), or 0 at the end. The batch holding that line is not sent.
+func readLineChunks(r io.Reader, cur **batch, send func() bool) (int, error) {
+	var carry []byte
+	for {
+		b := *cur
+		b.buf = append(slices.Grow(b.buf[:0], lineChunk+len(carry)), carry...)
+		carry = carry[:0]
+		n, err := io.ReadFull(r, b.buf[len(b.buf):cap(b.buf)])
+		b.buf = b.buf[:len(b.buf)+n]
+		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !eof {
+			return 0, err
+		}
+		end := len(b.buf)
+		if !eof {
+			end = bytes.LastIndexByte(b.buf, '\n') + 1
+			if end == 0 {
+				// A line longer than a chunk: keep it all and read on.
+				carry = append(carry, b.buf...)
+				continue
+			}
+			carry = append(carry, b.buf[end:]...)
+		}
+		for pos := 0; pos < end; {
+			nl := bytes.IndexByte(b.buf[pos:end], '\n')
+			stop := end
+			if nl >= 0 {
+				stop = pos + nl
+			}
+			s, e := pos, stop
+			for s < e && isSpace(b.buf[s]) {
+				s++
+			}
+			for e > s && isSpace(b.buf[e-1]) {
+				e--
+			}
+			if s < e {
+				if b.buf[s] != '{' || b.buf[e-1] != '}' {
+					return b.first + len(b.ends), nil
+				}
+				b.starts = append(b.starts, s)
+				b.ends = append(b.ends, e)
+			}
+			pos = stop + 1
+		}
+		if eof {
+			return 0, nil
+		}
+		if len(b.ends) > 0 && !send() {
+			return 0, errBatchStopped
+		}
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

@@ -3,6 +3,9 @@ package authz
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -91,5 +94,64 @@ func TestSkipStringEscapes(t *testing.T) {
 	}
 	if _, err := skipString([]byte(`"abc\"`), 0); err == nil {
 		t.Error("unterminated string accepted")
+	}
+}
+
+// TestRunBatchLinesFallback checks that the newline fast path (taken for
+// files) gives the same results and errors as the careful reader (taken
+// for pipes) on input that is not one object per line.
+func TestRunBatchLinesFallback(t *testing.T) {
+	g := randreq.NewPooled(5, 10)
+	var lines []string
+	for range 700 {
+		b, err := json.Marshal(g.Next())
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, string(b))
+	}
+	pretty := func(s string) string {
+		var out bytes.Buffer
+		if err := json.Indent(&out, []byte(s), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	join := func(ls []string) string { return strings.Join(ls, "\n") + "\n" }
+	cases := map[string]string{
+		"regular":         join(lines),
+		"pretty at 600":   join(lines[:600]) + pretty(lines[600]) + "\n" + join(lines[601:]),
+		"two on a line":   join(lines[:300]) + lines[300] + " " + lines[301] + "\n" + join(lines[302:]),
+		"split object":    join(lines[:10]) + "{\"request\": {\"action\": \"s3:GetObject\", \"principal\": \"arn:aws:iam::111111111111:user/a\"}\n}\n" + join(lines[10:]),
+		"malformed at 42": join(lines[:41]) + "{\"request\": 3}\n" + join(lines[41:]),
+		"truncated end":   join(lines[:5]) + "{\"request\": {",
+		"bad json at 9":   join(lines[:8]) + "{\"a\" 1}\n" + join(lines[8:]),
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := t.TempDir() + "/req.jsonl"
+			if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			run := func(r io.Reader) (string, BatchStats, error) {
+				var out strings.Builder
+				st, err := New().RunBatch(r, NewLoader(), false, func(n int, res Result) error {
+					fmt.Fprintf(&out, "%d %s %s\n", n, res.Decision, res.DecidedBy)
+					return nil
+				})
+				return out.String(), st, err
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			fast, fst, ferr := run(f)
+			slow, sst, serr := run(io.MultiReader(strings.NewReader(in)))
+			if fast != slow || fst != sst || fmt.Sprint(ferr) != fmt.Sprint(serr) {
+				t.Errorf("file: %d results %+v err %v\npipe: %d results %+v err %v",
+					strings.Count(fast, "\n"), fst, ferr, strings.Count(slow, "\n"), sst, serr)
+			}
+		})
 	}
 }

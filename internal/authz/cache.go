@@ -127,6 +127,8 @@ func (c *Cache) named(local *localCache, where, sub string, idx int, raw []byte,
 type localCache struct {
 	m    map[uint64][]*cacheEntry
 	size int
+	strs map[string]string // see Loader.str
+	keys map[string]string // see Loader.lowerKey
 }
 
 func (l *localCache) add(h uint64, e *cacheEntry) {

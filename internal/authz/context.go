@@ -31,14 +31,15 @@ func (c *Context) Set(key string, vals ...string) {
 	c.m[lk] = append(c.m[lk], vals...)
 }
 
-// setBytes is Set for a key read from a request file: the key is
-// lowered and copied in one step.
-func (c *Context) setBytes(key []byte, vals []string) {
+// setLowered is Set for a key already in lower case.
+func (c *Context) setLowered(lk string, vals []string) {
 	if c.m == nil {
 		c.m = make(policy.MapContext, 8)
 	}
-	lk := strings.ToLower(string(key))
-	c.m[lk] = append(c.m[lk], vals...)
+	if old, ok := c.m[lk]; ok {
+		vals = append(old, vals...)
+	}
+	c.m[lk] = vals
 }
 
 // Has reports whether the context has a key (case-insensitive).

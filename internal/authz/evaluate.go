@@ -36,9 +36,11 @@ func (e *Engine) Decide(in *Input) Decision {
 // no allow. With explain it also lists the path in plain words.
 func (e *Engine) Evaluate(in *Input, explain bool) Result {
 	res := Result{MatchedStatements: []StatementRef{}}
-	st := &evalState{}
+	st := statePool.Get().(*evalState)
 	st.prepare(in, &res, explain)
 	res.Decision = e.run(st)
+	st.in, st.res = nil, nil
+	statePool.Put(st)
 	return res
 }
 

@@ -53,7 +53,7 @@ type Loader struct {
 // worker returns a Loader for one goroutine: it shares the cache and
 // keeps a lock-free copy of the entries it uses.
 func (l *Loader) worker() *Loader {
-	return &Loader{Cache: l.Cache, local: &localCache{m: map[uint64][]*cacheEntry{}}}
+	return &Loader{Cache: l.Cache, local: &localCache{m: map[uint64][]*cacheEntry{}, strs: map[string]string{}, keys: map[string]string{}}}
 }
 
 // NewLoader returns a Loader with a fresh cache.
@@ -65,12 +65,12 @@ func NewLoader() *Loader { return &Loader{Cache: NewCache()} }
 func (l *Loader) Decode(raw []byte) (*Input, error) {
 	var fr fileRequest
 	in := &Input{}
-	_, err := scanMembers(raw, func(key []byte, rest []byte) (n int, err error) {
+	end, err := scanMembers(raw, func(key []byte, rest []byte) (n int, err error) {
 		switch string(key) {
 		case "request":
 			n, err = skipValue(rest, 0)
 			if err == nil {
-				err = decodeRequest(rest[:n], &fr)
+				err = l.decodeRequest(rest[:n], &fr)
 			}
 		case "identityPolicies":
 			in.Identity, n, err = l.list("identityPolicies", "", rest)
@@ -110,6 +110,9 @@ func (l *Loader) Decode(raw []byte) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
+	if skipSpace(raw, end) != len(raw) {
+		return nil, errors.New("unexpected data after the request object")
+	}
 	if err := l.request(&fr, in); err != nil {
 		return nil, err
 	}
@@ -137,8 +140,8 @@ func (l *Loader) request(fr *fileRequest, in *Input) error {
 
 // contextValue reads the value of one context key: a string, number or
 // boolean, or a list of them.
-func contextValue(k []byte, v []byte) ([]string, error) {
-	if vals, ok := fastValues(v); ok {
+func (l *Loader) contextValue(k []byte, v []byte) ([]string, error) {
+	if vals, ok := l.fastValues(v); ok {
 		return vals, nil
 	}
 	var list []any
@@ -305,7 +308,10 @@ func (l *Loader) levels(where string, rest []byte) ([]Level, int, error) {
 // entries from 1. raw is valid only during the call: fn copies what it
 // keeps, so that reading a large file allocates nothing per entry.
 func ReadEntries(r io.Reader, fn func(n int, raw []byte) error) error {
-	br := bufio.NewReaderSize(r, 1<<16)
+	return readEntries(bufio.NewReaderSize(r, 1<<16), fn)
+}
+
+func readEntries(br *bufio.Reader, fn func(n int, raw []byte) error) error {
 	first, err := peekNonSpace(br)
 	if err == io.EOF {
 		return errors.New("the request file is empty")
@@ -404,7 +410,7 @@ func peekNonSpace(br *bufio.Reader) (byte, error) {
 // decodeRequest reads the request member by structure: it is the one
 // part of every entry that is never the same twice, so it avoids
 // encoding/json's reflection.
-func decodeRequest(b []byte, fr *fileRequest) error {
+func (l *Loader) decodeRequest(b []byte, fr *fileRequest) error {
 	return members(b, func(key []byte, v []byte) (err error) {
 		switch string(key) {
 		case "principal":
@@ -413,15 +419,15 @@ func decodeRequest(b []byte, fr *fileRequest) error {
 				err = members(v, func(k []byte, pv []byte) (err error) {
 					switch string(k) {
 					case "arn":
-						p.ARN, err = jsonStringOrNull(pv)
+						p.ARN, err = l.stringOrNull(pv)
 					case "type":
-						p.Type, err = jsonStringOrNull(pv)
+						p.Type, err = l.stringOrNull(pv)
 					case "kind":
-						p.Kind, err = jsonStringOrNull(pv)
+						p.Kind, err = l.stringOrNull(pv)
 					}
 					return err
 				})
-			} else if fr.Principal.ARN, err = jsonStringOrNull(v); err != nil {
+			} else if fr.Principal.ARN, err = l.stringOrNull(v); err != nil {
 				err = fmt.Errorf("must be a string or an object: %w", err)
 			}
 		case "resource":
@@ -430,31 +436,31 @@ func decodeRequest(b []byte, fr *fileRequest) error {
 				err = members(v, func(k []byte, rv []byte) (err error) {
 					switch string(k) {
 					case "arn":
-						r.ARN, err = jsonStringOrNull(rv)
+						r.ARN, err = l.stringOrNull(rv)
 					case "resource":
-						r.Resource, err = jsonStringOrNull(rv)
+						r.Resource, err = l.stringOrNull(rv)
 					case "account":
-						r.Account, err = jsonStringOrNull(rv)
+						r.Account, err = l.stringOrNull(rv)
 					case "accountId":
-						r.AccountID, err = jsonStringOrNull(rv)
+						r.AccountID, err = l.stringOrNull(rv)
 					}
 					return err
 				})
-			} else if fr.Resource.ARN, err = jsonStringOrNull(v); err != nil {
+			} else if fr.Resource.ARN, err = l.stringOrNull(v); err != nil {
 				err = fmt.Errorf("must be a string or an object: %w", err)
 			}
 		case "principalKind":
-			fr.PrincipalKind, err = jsonStringOrNull(v)
+			fr.PrincipalKind, err = l.stringOrNull(v)
 		case "action":
-			fr.Action, err = jsonStringOrNull(v)
+			fr.Action, err = l.stringOrNull(v)
 		case "context", "contextVariables":
 			if string(v) == "null" {
 				return nil
 			}
 			return members(v, func(k []byte, cv []byte) error {
-				vals, err := contextValue(k, cv)
+				vals, err := l.contextValue(k, cv)
 				if err == nil {
-					fr.Context.setBytes(k, vals)
+					fr.Context.setLowered(l.lowerKey(k), vals)
 				}
 				return err
 			})
@@ -468,10 +474,12 @@ func decodeRequest(b []byte, fr *fileRequest) error {
 
 // fastValues reads a context value that is a plain string or a list of
 // plain strings without encoding/json; ok is false for anything else.
-func fastValues(v []byte) ([]string, bool) {
+func (l *Loader) fastValues(v []byte) ([]string, bool) {
 	if len(v) > 0 && v[0] == '"' {
-		s, err := jsonString(v)
-		return []string{s}, err == nil && !bytes.ContainsRune(v, '\\')
+		if len(v) < 2 || v[len(v)-1] != '"' || bytes.IndexByte(v, '\\') >= 0 {
+			return nil, false
+		}
+		return []string{l.str(v[1 : len(v)-1])}, true
 	}
 	if len(v) == 0 || v[0] != '[' {
 		return nil, false
@@ -483,8 +491,54 @@ func fastValues(v []byte) ([]string, bool) {
 			ok = false
 			return nil
 		}
-		out = append(out, string(e[1:len(e)-1]))
+		out = append(out, l.str(e[1:len(e)-1]))
 		return nil
 	})
 	return out, ok && err == nil
+}
+
+// maxInterned bounds a worker's table of interned strings.
+const maxInterned = 1 << 16
+
+// str returns b as a string, shared with earlier requests read by the
+// same worker: keys, actions, principals and context values repeat from
+// one request to the next, and a string each was a third of what
+// decoding allocated.
+func (l *Loader) str(b []byte) string {
+	if l.local == nil {
+		return string(b)
+	}
+	if s, ok := l.local.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(l.local.strs) >= maxInterned {
+		clear(l.local.strs)
+	}
+	l.local.strs[s] = s
+	return s
+}
+
+// lowerKey returns a context key as the engine looks it up: lower case.
+func (l *Loader) lowerKey(k []byte) string {
+	if l.local == nil {
+		return strings.ToLower(string(k))
+	}
+	if s, ok := l.local.keys[string(k)]; ok {
+		return s
+	}
+	s := strings.ToLower(string(k))
+	if len(l.local.keys) >= maxInterned {
+		clear(l.local.keys)
+	}
+	l.local.keys[string(k)] = s
+	return s
+}
+
+// stringOrNull is jsonStringOrNull through the worker's strings.
+func (l *Loader) stringOrNull(v []byte) (string, error) {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 {
+		return l.str(v[1 : len(v)-1]), nil
+	}
+	return jsonStringOrNull(v)
 }
