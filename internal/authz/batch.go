@@ -228,8 +228,9 @@ func collectBatches(order <-chan *batch, emit func(n int, res Result) error) (Ba
 // carefully.
 func (e *Engine) decideBatch(b *batch, l *Loader, explain, lines bool) {
 	b.results = slices.Grow(b.results[:0], len(b.ends))[:len(b.ends)]
+	in := &Input{}
 	for i := range b.ends {
-		in, err := l.Decode(b.entry(i))
+		err := l.decodeInto(b.entry(i), in)
 		if err != nil {
 			b.stopped = i
 			if !lines {

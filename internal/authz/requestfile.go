@@ -19,7 +19,6 @@ type fileRequest struct {
 	PrincipalKind string
 	Action        string
 	Resource      fileResource
-	Context       Context
 }
 
 type filePrincipal struct {
@@ -63,26 +62,47 @@ func NewLoader() *Loader { return &Loader{Cache: NewCache()} }
 // scanned once: policy lists are cut into policies as they are read,
 // and a policy already in the cache costs a hash and a comparison.
 func (l *Loader) Decode(raw []byte) (*Input, error) {
-	var fr fileRequest
 	in := &Input{}
+	if err := l.decodeInto(raw, in); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// decodeInto is Decode into an Input that a worker reuses from one
+// request to the next: its slices and its context map keep their
+// memory, so a request allocates little beyond its strings.
+func (l *Loader) decodeInto(raw []byte, in *Input) error {
+	var fr fileRequest
+	ctx := in.Context.m
+	clear(ctx)
+	*in = Input{
+		Identity:   in.Identity[:0],
+		Boundaries: in.Boundaries[:0],
+		Session:    in.Session[:0],
+		Endpoints:  in.Endpoints[:0],
+		SCPs:       in.SCPs[:0],
+		RCPs:       in.RCPs[:0],
+		Context:    Context{m: ctx},
+	}
 	end, err := scanMembers(raw, func(key []byte, rest []byte) (n int, err error) {
 		switch string(key) {
 		case "request":
 			n, err = skipValue(rest, 0)
 			if err == nil {
-				err = l.decodeRequest(rest[:n], &fr)
+				err = l.decodeRequest(rest[:n], &fr, &in.Context)
 			}
 		case "identityPolicies":
-			in.Identity, n, err = l.list("identityPolicies", "", rest)
+			in.Identity, n, err = l.list(in.Identity, "identityPolicies", "", rest)
 		case "permissionBoundaries":
-			in.Boundaries, n, err = l.list("permissionBoundaries", "", rest)
+			in.Boundaries, n, err = l.list(in.Boundaries, "permissionBoundaries", "", rest)
 		case "endpointPolicies":
-			in.Endpoints, n, err = l.list("endpointPolicies", "", rest)
+			in.Endpoints, n, err = l.list(in.Endpoints, "endpointPolicies", "", rest)
 		case "sessionPolicy":
 			var p *Named
 			if n, err = skipValue(rest, 0); err == nil {
 				if p, err = l.one("sessionPolicy", "", -1, rest[:n]); p != nil {
-					in.Session = []Named{*p}
+					in.Session = append(in.Session, *p)
 				}
 			}
 		case "resourcePolicy":
@@ -90,9 +110,9 @@ func (l *Loader) Decode(raw []byte) (*Input, error) {
 				in.ResourcePolicy, err = l.one("resourcePolicy", "", -1, rest[:n])
 			}
 		case "serviceControlPolicies":
-			in.SCPs, n, err = l.levels("serviceControlPolicies", rest)
+			in.SCPs, n, err = l.levels(in.SCPs, "serviceControlPolicies", rest)
 		case "resourceControlPolicies":
-			in.RCPs, n, err = l.levels("resourceControlPolicies", rest)
+			in.RCPs, n, err = l.levels(in.RCPs, "resourceControlPolicies", rest)
 		case "principalIsManagementAccount":
 			in.PrincipalIsManagementAccount, n, err = jsonBool(rest)
 		case "principalIsServiceLinkedRole":
@@ -108,15 +128,12 @@ func (l *Loader) Decode(raw []byte) (*Input, error) {
 		return n, nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if skipSpace(raw, end) != len(raw) {
-		return nil, errors.New("unexpected data after the request object")
+		return errors.New("unexpected data after the request object")
 	}
-	if err := l.request(&fr, in); err != nil {
-		return nil, err
-	}
-	return in, nil
+	return l.request(&fr, in)
 }
 
 func (l *Loader) request(fr *fileRequest, in *Input) error {
@@ -133,8 +150,10 @@ func (l *Loader) request(fr *fileRequest, in *Input) error {
 	in.Principal = sub
 	res := &fr.Resource
 	in.Resource = firstNonEmpty(res.ARN, res.Resource, "*")
-	in.ResourceAccount = firstNonEmpty(res.Account, res.AccountID, arnAccount(in.Resource))
-	in.Context = fr.Context
+	in.ResourceAccount = firstNonEmpty(res.Account, res.AccountID)
+	if in.ResourceAccount == "" {
+		in.ResourceAccount = arnAccount(in.Resource)
+	}
 	return nil
 }
 
@@ -174,11 +193,19 @@ func (l *Loader) contextValue(k []byte, v []byte) ([]string, error) {
 
 // arnAccount returns the 12-digit account of an ARN, or "".
 func arnAccount(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) == 6 && isDigits(parts[4]) && len(parts[4]) == 12 {
-		return parts[4]
+	rest := arn
+	for range 4 { // arn:partition:service:region:
+		i := strings.IndexByte(rest, ':')
+		if i < 0 {
+			return ""
+		}
+		rest = rest[i+1:]
 	}
-	return ""
+	i := strings.IndexByte(rest, ':')
+	if i != 12 || !isDigits(rest[:12]) {
+		return ""
+	}
+	return rest[:12]
 }
 
 func firstNonEmpty(s ...string) string {
@@ -249,8 +276,8 @@ func (l *Loader) build(where string, raw json.RawMessage) (*Named, error) {
 
 // list reads the array of policies at the start of rest and returns its
 // length in bytes.
-func (l *Loader) list(where, sub string, rest []byte) ([]Named, int, error) {
-	var out []Named
+func (l *Loader) list(dst []Named, where, sub string, rest []byte) ([]Named, int, error) {
+	out := dst[:0]
 	n, err := scanElements(rest, func(i int, elem []byte) (int, error) {
 		end, err := skipValue(elem, 0)
 		if err != nil {
@@ -265,11 +292,14 @@ func (l *Loader) list(where, sub string, rest []byte) ([]Named, int, error) {
 	return out, n, err
 }
 
-func (l *Loader) levels(where string, rest []byte) ([]Level, int, error) {
-	var out []Level
+func (l *Loader) levels(dst []Level, where string, rest []byte) ([]Level, int, error) {
+	out := dst[:0]
 	n, err := scanElements(rest, func(i int, elem []byte) (int, error) {
 		var id, orgID string
 		var ps []Named
+		if i < cap(out) {
+			ps = out[:i+1][i].Policies[:0] // reuse the level's memory
+		}
 		var policies []byte
 		end, err := scanMembers(elem, func(key []byte, v []byte) (n int, err error) {
 			switch string(key) {
@@ -293,7 +323,7 @@ func (l *Loader) levels(where string, rest []byte) ([]Level, int, error) {
 		}
 		id = firstNonEmpty(id, orgID)
 		if policies != nil {
-			if ps, _, err = l.list(id, ".policies", policies); err != nil {
+			if ps, _, err = l.list(ps, id, ".policies", policies); err != nil {
 				return end, fmt.Errorf("[%d]: %w", i, err)
 			}
 		}
@@ -410,7 +440,7 @@ func peekNonSpace(br *bufio.Reader) (byte, error) {
 // decodeRequest reads the request member by structure: it is the one
 // part of every entry that is never the same twice, so it avoids
 // encoding/json's reflection.
-func (l *Loader) decodeRequest(b []byte, fr *fileRequest) error {
+func (l *Loader) decodeRequest(b []byte, fr *fileRequest, ctx *Context) error {
 	return members(b, func(key []byte, v []byte) (err error) {
 		switch string(key) {
 		case "principal":
@@ -460,7 +490,7 @@ func (l *Loader) decodeRequest(b []byte, fr *fileRequest) error {
 			return members(v, func(k []byte, cv []byte) error {
 				vals, err := l.contextValue(k, cv)
 				if err == nil {
-					fr.Context.setLowered(l.lowerKey(k), vals)
+					ctx.setLowered(l.lowerKey(k), vals)
 				}
 				return err
 			})
