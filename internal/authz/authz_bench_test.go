@@ -137,3 +137,19 @@ func reportCPU(b *testing.B, start time.Duration, decisions float64) {
 		b.ReportMetric(decisions/d.Seconds(), "decisions/cpu-s")
 	}
 }
+
+// BenchmarkScanEntries measures the structural scan that cuts request
+// entries and the policies inside them (bytes per second).
+func BenchmarkScanEntries(b *testing.B) {
+	data := mixedRequests(b, 1000)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		for i := skipSpace(data, 0); i < len(data); i = skipSpace(data, i) {
+			end, err := skipValue(data, i)
+			if err != nil {
+				b.Fatal(err)
+			}
+			i = end
+		}
+	}
+}
