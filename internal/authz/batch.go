@@ -243,7 +243,7 @@ func (e *Engine) decideBatch(b *batch, l *Loader, explain, lines bool) {
 }
 
 // lineChunk is how much input a batch of JSON Lines holds.
-const lineChunk = 1 << 20
+const lineChunk = 256 << 10
 
 // readLineChunks reads JSON Lines a chunk at a time straight into the
 // current batch's buffer and cuts it at newlines: no copy per line. It

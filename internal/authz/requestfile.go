@@ -241,37 +241,62 @@ func placeName(where, sub string, idx int) string {
 	return where + sub + "[" + strconv.Itoa(idx) + "]"
 }
 
-// build reads and compiles one policy entry (on a cache miss).
+// build reads and compiles one policy entry (on a cache miss): a policy
+// document, or {id|name, policy|document} around one, where the policy
+// may also be a JSON string as AWS APIs return it. Member names match
+// without regard to case.
 func (l *Loader) build(where string, raw json.RawMessage) (*Named, error) {
-	id, doc := where, []byte(raw)
-	var np namedPolicy
-	if json.Unmarshal(raw, &np) == nil && (!isNull(np.Policy) || !isNull(np.Document)) {
-		doc = np.Policy
-		if isNull(doc) {
-			doc = np.Document
+	var id, name, docID string
+	var pol, doc []byte
+	_, err := scanMembers(raw, func(key []byte, rest []byte) (int, error) {
+		n, err := skipValue(rest, 0)
+		if err != nil {
+			return n, err
 		}
-		id = firstNonEmpty(np.ID, np.Name, where)
-		if bytes.HasPrefix(bytes.TrimSpace(doc), []byte(`"`)) {
+		v := rest[:n]
+		switch {
+		case bytes.EqualFold(key, []byte("policy")):
+			pol = v
+		case bytes.EqualFold(key, []byte("document")):
+			doc = v
+		case string(key) == "Id":
+			docID, _ = jsonStringOrNull(v)
+			if id == "" {
+				id = docID
+			}
+		case bytes.EqualFold(key, []byte("id")):
+			id, _ = jsonStringOrNull(v)
+		case bytes.EqualFold(key, []byte("name")):
+			name, _ = jsonStringOrNull(v)
+		}
+		return n, nil
+	})
+	src := []byte(raw)
+	label := where
+	if err == nil && (!isNull(pol) || !isNull(doc)) {
+		src = pol
+		if isNull(src) {
+			src = doc
+		}
+		label = firstNonEmpty(id, name, where)
+		if bytes.HasPrefix(bytes.TrimSpace(src), []byte(`"`)) {
 			// A policy given as a JSON string, as AWS APIs return it.
 			var s string
-			if err := json.Unmarshal(doc, &s); err != nil {
+			if err := json.Unmarshal(src, &s); err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
-			doc = []byte(s)
+			src = []byte(s)
 		}
-	} else {
-		var withID struct{ Id string }
-		if json.Unmarshal(raw, &withID) == nil && withID.Id != "" {
-			id = withID.Id
-		}
+	} else if docID != "" {
+		label = docID
 	}
 	// Compiled forms are shared by content: the same document at another
 	// place in the file, or under another id, is compiled once.
-	p, err := l.Cache.Compile("", doc)
+	p, err := l.Cache.Compile("", src)
 	if err != nil {
-		return nil, fmt.Errorf("%s (%s): %w", where, id, err)
+		return nil, fmt.Errorf("%s (%s): %w", where, label, err)
 	}
-	return &Named{ID: id, Policy: p}, nil
+	return &Named{ID: label, Policy: p}, nil
 }
 
 // list reads the array of policies at the start of rest and returns its

@@ -1,6 +1,9 @@
 package awsdata
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTable(t *testing.T) {
 	if err := Err(); err != nil {
@@ -34,5 +37,13 @@ func TestTable(t *testing.T) {
 	}
 	if !found {
 		t.Error("s3 not among RCP services")
+	}
+}
+
+func TestRCPServicesFromHeadMatchesFullTable(t *testing.T) {
+	head := RCPServices()
+	once.Do(load)
+	if len(head) == 0 || strings.Join(head, ",") != strings.Join(rcp, ",") {
+		t.Errorf("head %d services, full table %d", len(head), len(rcp))
 	}
 }
