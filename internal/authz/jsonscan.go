@@ -1,12 +1,12 @@
 package authz
 
 import (
-	"encoding/binary"
-	"math/bits"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 )
 
 // The request loader reads the top level of each entry by hand: it finds
