@@ -132,90 +132,27 @@ func skipContainer(b []byte, i int) (int, error) {
 // members calls fn with each member of the object b (its key, unquoted,
 // and the raw bytes of its value).
 func members(b []byte, fn func(key []byte, val []byte) error) error {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return errors.New("expected a JSON object")
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return nil
-	}
-	for {
-		i = skipSpace(b, i)
-		if i >= len(b) || b[i] != '"' {
-			return errors.New("expected a quoted member name")
-		}
-		end, err := skipString(b, i)
+	_, err := scanMembers(b, func(key []byte, rest []byte) (int, error) {
+		n, err := skipValue(rest, 0)
 		if err != nil {
-			return err
+			return n, fmt.Errorf("%s: %w", key, err)
 		}
-		key, err := memberKey(b[i:end])
-		if err != nil {
-			return err
-		}
-		i = skipSpace(b, end)
-		if i >= len(b) || b[i] != ':' {
-			return fmt.Errorf("expected ':' after %q", key)
-		}
-		vs := skipSpace(b, i+1)
-		ve, err := skipValue(b, vs)
-		if err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-		if err := fn(key, b[vs:ve]); err != nil {
-			return err
-		}
-		i = skipSpace(b, ve)
-		if i >= len(b) {
-			return errTruncated
-		}
-		switch b[i] {
-		case ',':
-			i++
-		case '}':
-			return nil
-		default:
-			return fmt.Errorf("unexpected %q after member %q", b[i], key)
-		}
-	}
+		return n, fn(key, rest[:n])
+	})
+	return err
 }
 
 // elements calls fn with the raw bytes of each element of the array b.
 // null stands for an empty array.
 func elements(b []byte, fn func(i int, val []byte) error) error {
-	i := skipSpace(b, 0)
-	if string(b[i:]) == "null" {
-		return nil
-	}
-	if i >= len(b) || b[i] != '[' {
-		return errors.New("expected a JSON array")
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return nil
-	}
-	for n := 0; ; n++ {
-		vs := skipSpace(b, i)
-		ve, err := skipValue(b, vs)
+	_, err := scanElements(b, func(i int, rest []byte) (int, error) {
+		n, err := skipValue(rest, 0)
 		if err != nil {
-			return err
+			return n, err
 		}
-		if err := fn(n, b[vs:ve]); err != nil {
-			return err
-		}
-		i = skipSpace(b, ve)
-		if i >= len(b) {
-			return errTruncated
-		}
-		switch b[i] {
-		case ',':
-			i++
-		case ']':
-			return nil
-		default:
-			return fmt.Errorf("unexpected %q in array", b[i])
-		}
-	}
+		return n, fn(i, rest[:n])
+	})
+	return err
 }
 
 // jsonString decodes a quoted JSON string, without encoding/json when it
@@ -269,19 +206,26 @@ func scanMembers(b []byte, fn func(key []byte, rest []byte) (int, error)) (int, 
 		if err != nil {
 			return vs + n, err
 		}
-		i = skipSpace(b, vs+n)
-		if i >= len(b) {
-			return i, errTruncated
-		}
-		switch b[i] {
-		case ',':
-			i++
-		case '}':
-			return i + 1, nil
-		default:
-			return i, fmt.Errorf("unexpected %q after member %q", b[i], key)
+		var done bool
+		if i, done, err = nextItem(b, vs+n, '}'); done || err != nil {
+			return i, err
 		}
 	}
+}
+
+// nextItem steps over the separator after a member or an element that
+// ends at i: a comma (more follow) or close (the container ends).
+func nextItem(b []byte, i int, close byte) (next int, done bool, err error) {
+	i = skipSpace(b, i)
+	switch {
+	case i >= len(b):
+		return i, true, errTruncated
+	case b[i] == ',':
+		return i + 1, false, nil
+	case b[i] == close:
+		return i + 1, true, nil
+	}
+	return i, true, fmt.Errorf("unexpected %q after a value, expected ',' or %q", b[i], close)
 }
 
 // scanElements is scanMembers for an array; null stands for an empty
@@ -307,17 +251,9 @@ func scanElements(b []byte, fn func(i int, rest []byte) (int, error)) (int, erro
 		if err != nil {
 			return vs + ln, err
 		}
-		i = skipSpace(b, vs+ln)
-		if i >= len(b) {
-			return i, errTruncated
-		}
-		switch b[i] {
-		case ',':
-			i++
-		case ']':
-			return i + 1, nil
-		default:
-			return i, fmt.Errorf("unexpected %q in array", b[i])
+		var done bool
+		if i, done, err = nextItem(b, vs+ln, ']'); done || err != nil {
+			return i, err
 		}
 	}
 }

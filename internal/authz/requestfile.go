@@ -471,36 +471,14 @@ func (l *Loader) decodeRequest(b []byte, fr *fileRequest, ctx *Context) error {
 		case "principal":
 			if len(v) > 0 && v[0] == '{' {
 				p := &fr.Principal
-				err = members(v, func(k []byte, pv []byte) (err error) {
-					switch string(k) {
-					case "arn":
-						p.ARN, err = l.stringOrNull(pv)
-					case "type":
-						p.Type, err = l.stringOrNull(pv)
-					case "kind":
-						p.Kind, err = l.stringOrNull(pv)
-					}
-					return err
-				})
+				err = l.stringMembers(v, []string{"arn", "type", "kind"}, &p.ARN, &p.Type, &p.Kind)
 			} else if fr.Principal.ARN, err = l.stringOrNull(v); err != nil {
 				err = fmt.Errorf("must be a string or an object: %w", err)
 			}
 		case "resource":
 			if len(v) > 0 && v[0] == '{' {
 				r := &fr.Resource
-				err = members(v, func(k []byte, rv []byte) (err error) {
-					switch string(k) {
-					case "arn":
-						r.ARN, err = l.stringOrNull(rv)
-					case "resource":
-						r.Resource, err = l.stringOrNull(rv)
-					case "account":
-						r.Account, err = l.stringOrNull(rv)
-					case "accountId":
-						r.AccountID, err = l.stringOrNull(rv)
-					}
-					return err
-				})
+				err = l.stringMembers(v, []string{"arn", "resource", "account", "accountId"}, &r.ARN, &r.Resource, &r.Account, &r.AccountID)
 			} else if fr.Resource.ARN, err = l.stringOrNull(v); err != nil {
 				err = fmt.Errorf("must be a string or an object: %w", err)
 			}
@@ -596,4 +574,18 @@ func (l *Loader) stringOrNull(v []byte) (string, error) {
 		return l.str(v[1 : len(v)-1]), nil
 	}
 	return jsonStringOrNull(v)
+}
+
+// stringMembers reads the members of a small object named in names into
+// the strings at the same place in dst; other members are ignored.
+func (l *Loader) stringMembers(v []byte, names []string, dst ...*string) error {
+	return members(v, func(k []byte, val []byte) (err error) {
+		for i, name := range names {
+			if string(k) == name {
+				*dst[i], err = l.stringOrNull(val)
+				return err
+			}
+		}
+		return nil
+	})
 }
