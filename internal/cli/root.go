@@ -21,6 +21,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/orgrail/orgrail/internal/output"
 )
@@ -106,13 +107,12 @@ func (g *Globals) Format(defaultOff output.Format, allowed ...output.Format) (ou
 // Progress reports whether progress output is wanted on stderr.
 func (g *Globals) Progress() bool { return !g.Quiet }
 
+// isTerminal reports whether w is a terminal. It asks the terminal
+// driver, not the file mode: /dev/null is a character device too, and
+// `orgrail ... > /dev/null` must not pay for table rendering.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // commandFactory builds one top-level command.
