@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -41,10 +42,7 @@ func BenchmarkCollect(b *testing.B) {
 	latency := time.Duration(benchEnv("ORGRAIL_BENCH_LATENCY_MS", 40)) * time.Millisecond
 	conc := benchEnv("ORGRAIL_BENCH_CONCURRENCY", collect.DefaultConcurrency)
 	ctx := context.Background()
-	dir := b.TempDir()
-	if _, err := demo.Generate(ctx, dir, demo.Options{Seed: 7, Accounts: accounts, Days: 1}); err != nil {
-		b.Fatal(err)
-	}
+	dir := generatedOrg(b, accounts)
 	snap, err := snapshot.Open(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -67,6 +65,7 @@ func BenchmarkCollect(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		stopProfile := startProfile(b)
 		cpu0 := cpuSeconds()
 		opts := collect.Options{Out: filepath.Join(b.TempDir(), "out"), Concurrency: conc}
 		if os.Getenv("ORGRAIL_BENCH_NO_RATES") != "" {
@@ -83,6 +82,7 @@ func BenchmarkCollect(b *testing.B) {
 			b.Fatalf("%d gaps, first %s", len(res.Manifest.Gaps), res.Manifest.Gaps[0])
 		}
 		cpu := cpuSeconds() - cpu0
+		stopProfile()
 		floor := time.Duration(float64(res.Calls) * float64(latency) / float64(conc))
 		acctRegions := 0
 		for _, c := range res.Manifest.Coverage {
@@ -100,6 +100,48 @@ func BenchmarkCollect(b *testing.B) {
 		fmt.Fprintf(os.Stderr, "collect: %d accounts × %d regions (%d account-regions), concurrency %d, latency %s: wall %.1fs, floor %.1fs (%.2f×), %d calls (%.1f per account-region), %d throttled, CPU %.1fs (client and server), peak RSS %d MiB\n",
 			len(res.Manifest.Coverage), len(regions), acctRegions, conc, latency, res.Elapsed.Seconds(), floor.Seconds(),
 			res.Elapsed.Seconds()/floor.Seconds(), res.Calls, perAR, res.Throttles, cpu, peakRSS()>>20)
+	}
+}
+
+// generatedOrg generates the benchmark's organization (seed 7, one day
+// of logs). With ORGRAIL_BENCH_ORG_DIR set it is generated there once and
+// reused by later runs with the same account count, so a 1,000-account
+// run does not pay for generation again (nor count its memory).
+func generatedOrg(b *testing.B, accounts int) string {
+	b.Helper()
+	dir := b.TempDir()
+	if keep := os.Getenv("ORGRAIL_BENCH_ORG_DIR"); keep != "" {
+		dir = filepath.Join(keep, fmt.Sprintf("seed7-%d", accounts))
+		if _, err := os.Stat(filepath.Join(dir, "snapshot", "manifest.json")); err == nil {
+			return dir
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := demo.Generate(context.Background(), dir, demo.Options{Seed: 7, Accounts: accounts, Days: 1}); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// startProfile writes a CPU profile of the collection alone (not the
+// generation) to ORGRAIL_BENCH_CPUPROFILE, when set.
+func startProfile(b *testing.B) (stop func()) {
+	path := os.Getenv("ORGRAIL_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
 	}
 }
 

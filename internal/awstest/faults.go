@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -58,12 +59,22 @@ type Fault struct {
 }
 
 // Faults is the set of active faults. Safe for concurrent use.
+//
+// Faults are indexed by their service, account and region (an empty field
+// is its own key), so a call looks at the few faults that can match it —
+// at most eight index entries — however many faults a test adds (a
+// benchmark adds one throttle per account and region).
 type Faults struct {
 	mu     sync.Mutex
-	faults []*activeFault
+	faults []*activeFault // every fault, in the order added
+	index  map[faultKey][]*activeFault
+	unasm  []*activeFault // Unassumable faults, checked by AssumeRole
 	nextID int
 	done   chan struct{}
 }
+
+// faultKey is the part of a fault's match the index keys on.
+type faultKey struct{ service, account, region string }
 
 type activeFault struct {
 	id int
@@ -85,13 +96,22 @@ func (f *Faults) Add(ft Fault) (remove func()) {
 	}
 	af := &activeFault{id: f.nextID, Fault: ft, tokens: float64(ft.Burst), last: time.Now()}
 	f.faults = append(f.faults, af)
+	if ft.Kind == Unassumable {
+		f.unasm = append(f.unasm, af)
+	} else {
+		if f.index == nil {
+			f.index = map[faultKey][]*activeFault{}
+		}
+		k := faultKey{ft.Service, ft.Account, ft.Region}
+		f.index[k] = append(f.index[k], af)
+	}
 	return func() { f.remove(af.id) }
 }
 
 // Clear removes every fault.
 func (f *Faults) Clear() {
 	f.mu.Lock()
-	f.faults = nil
+	f.faults, f.index, f.unasm = nil, nil, nil
 	f.mu.Unlock()
 }
 
@@ -99,11 +119,31 @@ func (f *Faults) remove(id int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i, af := range f.faults {
-		if af.id == id {
-			f.faults = append(f.faults[:i], f.faults[i+1:]...)
+		if af.id != id {
+			continue
+		}
+		f.faults = append(f.faults[:i], f.faults[i+1:]...)
+		if af.Kind == Unassumable {
+			f.unasm = without(f.unasm, af)
 			return
 		}
+		k := faultKey{af.Service, af.Account, af.Region}
+		if l := without(f.index[k], af); len(l) > 0 {
+			f.index[k] = l
+		} else {
+			delete(f.index, k)
+		}
+		return
 	}
+}
+
+func without(l []*activeFault, af *activeFault) []*activeFault {
+	for i, x := range l {
+		if x == af {
+			return append(l[:i:i], l[i+1:]...)
+		}
+	}
+	return l
 }
 
 func (f *Faults) closeAll() {
@@ -116,16 +156,46 @@ func (f *Faults) closeAll() {
 	}
 }
 
+// candidates returns the faults that may match req (every field but the
+// operation already matching), in the order they were added.
+func (f *Faults) candidates(req *Request, buf []*activeFault) []*activeFault {
+	acct := ""
+	if req.Caller != nil {
+		acct = req.Caller.Account
+	}
+	for _, svc := range [2]string{"", req.Service} {
+		for _, a := range [2]string{"", acct} {
+			for _, r := range [2]string{"", req.Region} {
+				buf = append(buf, f.index[faultKey{svc, a, r}]...)
+				if r == "" && req.Region == "" {
+					break
+				}
+			}
+			if acct == "" {
+				break
+			}
+		}
+		if req.Service == "" {
+			break
+		}
+	}
+	if len(buf) > 1 {
+		slices.SortFunc(buf, func(a, b *activeFault) int { return a.id - b.id })
+	}
+	return buf
+}
+
 // match returns the action of the first fault that fires for req.
 func (f *Faults) match(req *Request) *faultAction {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.faults) == 0 {
+	if len(f.index) == 0 {
 		return nil
 	}
+	var buf [8]*activeFault
 	var act *faultAction
-	for _, af := range f.faults {
-		if af.Kind == Unassumable || !af.matches(req) {
+	for _, af := range f.candidates(req, buf[:0]) {
+		if !af.matches(req) {
 			continue
 		}
 		if af.Times > 0 && af.used >= af.Times {
@@ -157,8 +227,8 @@ func (f *Faults) match(req *Request) *faultAction {
 func (f *Faults) unassumable(account, role string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, af := range f.faults {
-		if af.Kind == Unassumable && (af.Role == "" || af.Role == role) && (af.Account == "" || af.Account == account) {
+	for _, af := range f.unasm {
+		if (af.Role == "" || af.Role == role) && (af.Account == "" || af.Account == account) {
 			return true
 		}
 	}

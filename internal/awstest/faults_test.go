@@ -3,6 +3,7 @@ package awstest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -119,5 +120,48 @@ func TestFaultUnassumableRole(t *testing.T) {
 	remove()
 	if _, err := c.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("s")}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFaultIndex checks the index against the rules of a linear scan:
+// the first fault added that fires wins (a latency fault lets later ones
+// fire too), wildcards match, removed faults stop matching.
+func TestFaultIndex(t *testing.T) {
+	f := newFaults()
+	req := func(svc, acct, region, op string) *Request {
+		return &Request{Service: svc, Operation: op, Region: region, Caller: &Identity{Account: acct}}
+	}
+	for i := 0; i < 1000; i++ {
+		f.Add(Fault{Kind: Deny, Service: "ec2", Account: fmt.Sprintf("%012d", i), Region: "eu-west-1", Code: fmt.Sprint(i)})
+	}
+	f.Add(Fault{Kind: Latency, Latency: time.Millisecond})
+	if a := f.match(req("ec2", "000000000007", "eu-west-1", "DescribeVpcs")); a == nil || a.Code != "7" {
+		t.Fatalf("account 7 eu-west-1: %+v", a)
+	}
+	if a := f.match(req("ec2", "000000000007", "us-east-1", "DescribeVpcs")); a == nil || a.Kind != Latency {
+		t.Fatalf("account 7 us-east-1: want the latency fault only, got %+v", a)
+	}
+	rmOp := f.Add(Fault{Kind: ServerError, Operation: "DescribeVpcs", Code: "op"})
+	if a := f.match(req("ec2", "000000000007", "eu-west-1", "DescribeVpcs")); a == nil || a.Code != "7" {
+		t.Fatalf("the earlier fault must win: %+v", a)
+	}
+	if a := f.match(req("iam", "000000000007", "", "DescribeVpcs")); a == nil || a.Code != "op" {
+		t.Fatalf("operation-only fault: %+v", a)
+	}
+	rmOp()
+	if a := f.match(req("iam", "000000000007", "", "DescribeVpcs")); a == nil || a.Kind != Latency {
+		t.Fatalf("after removal: %+v", a)
+	}
+	rm := f.Add(Fault{Kind: Unassumable, Account: "000000000042"})
+	if !f.unassumable("000000000042", "arn:aws:iam::000000000042:role/X") || f.unassumable("000000000041", "") {
+		t.Fatal("unassumable")
+	}
+	rm()
+	if f.unassumable("000000000042", "arn:aws:iam::000000000042:role/X") {
+		t.Fatal("unassumable after removal")
+	}
+	f.Clear()
+	if a := f.match(req("ec2", "000000000007", "eu-west-1", "DescribeVpcs")); a != nil {
+		t.Fatalf("after Clear: %+v", a)
 	}
 }

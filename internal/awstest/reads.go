@@ -24,6 +24,11 @@ type state struct {
 	// gen counts writes; decoded caches SDK values per generation.
 	gen     atomic.Uint64
 	decoded sync.Map
+	// absent remembers the service files the snapshot does not have
+	// (stateKey with account, region and service only), so the many
+	// calls into regions where nothing was collected do not each look
+	// for the file on disk.
+	absent sync.Map
 }
 
 type stateKey struct{ account, region, service, op, resource string }
@@ -71,8 +76,13 @@ func (s *Server) lookup(account, region, service, op, resource string) (raw json
 	if ok {
 		return v.raw, v.code, true, nil
 	}
+	fk := stateKey{account: account, region: region, service: service}
+	if _, gone := s.state.absent.Load(fk); gone {
+		return nil, "", false, nil
+	}
 	f, err := s.snap.Service(account, region, service)
 	if errors.Is(err, snapshot.ErrNotCollected) {
+		s.state.absent.Store(fk, struct{}{})
 		return nil, "", false, nil
 	}
 	if err != nil {
@@ -149,7 +159,13 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 		}
 		raw = json.RawMessage("{}")
 	}
-	out, err := s.decodeCached(stateKey{account, region, file, req.Operation, key}, req, raw)
+	ck := stateKey{account, region, file, req.Operation, key}
+	if !found {
+		// Nothing stored: every account and region answers the same
+		// empty output, decoded once.
+		ck = stateKey{service: req.Service + "/" + file, op: req.Operation}
+	}
+	out, err := s.decodeCached(ck, req, raw)
 	if err != nil {
 		return nil, err
 	}

@@ -215,13 +215,16 @@ func (s *Server) Config(ctx context.Context, creds aws.Credentials) aws.Config {
 
 // transport dials the server whatever the host name, so host-prefixed
 // endpoints (S3 Control's ACCOUNT.host, S3 virtual-host buckets) reach
-// it without DNS.
+// it without DNS. It keeps up to maxIdleConns connections open between
+// calls: every client of a test shares it, and a client with more calls
+// in flight than idle connections would otherwise open (and the server
+// accept) a new connection for most of its calls.
 func (s *Server) transport() *http.Transport {
 	s.trOnce.Do(func() {
 		addr := s.ln.Addr().String()
 		d := &net.Dialer{Timeout: 5 * time.Second}
 		s.tr = &http.Transport{
-			MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second, DisableCompression: true,
+			MaxIdleConnsPerHost: maxIdleConns, IdleConnTimeout: 30 * time.Second, DisableCompression: true,
 			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 				return d.DialContext(ctx, network, addr)
 			},
@@ -229,6 +232,10 @@ func (s *Server) transport() *http.Transport {
 	})
 	return s.tr
 }
+
+// maxIdleConns is how many idle connections the transport keeps per
+// host: enough for a collector running hundreds of calls at once.
+const maxIdleConns = 1024
 
 // noRateLimit disables the retry token bucket so fault tests are
 // deterministic.

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/orgrail/orgrail/internal/org"
@@ -153,6 +155,7 @@ func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 		coverage: map[string]*snapshot.Coverage{}, managed: map[string]bool{}, limits: newLimits(opts.Rates),
 		interrupted: map[string]bool{}}
 	base.APIOptions = append(append([]func(*middleware.Stack) error{}, base.APIOptions...), r.instrument)
+	base.HTTPClient = keepConnections(base.HTTPClient, opts.Concurrency)
 	var prev *snapshot.Manifest
 	if opts.Resume {
 		prev = readPrevious(dir)
@@ -222,6 +225,26 @@ func (r *run) discoverDetailsAsync(ctx context.Context, cfg aws.Config) func() e
 		}
 		return res.d.apply(r.org)
 	}
+}
+
+// keepConnections raises the idle connections the SDK's default HTTP
+// client keeps (10 per host, 100 in all) to the calls the collector keeps
+// in flight: with fewer, most calls to a busy endpoint (EC2 in one region,
+// IAM) would close their connection after the answer and the next call
+// would open, and TLS-handshake, a new one. A client the caller built
+// itself is left as it is.
+func keepConnections(c aws.HTTPClient, concurrency int) aws.HTTPClient {
+	if c == nil {
+		c = awshttp.NewBuildableClient()
+	}
+	b, ok := c.(*awshttp.BuildableClient)
+	if !ok {
+		return c
+	}
+	return b.WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, concurrency)
+		t.MaxIdleConns = max(t.MaxIdleConns, 4*concurrency)
+	})
 }
 
 // DefaultConcurrency is the number of API calls in flight when
