@@ -8,6 +8,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -72,6 +73,20 @@ func BenchmarkCollect(b *testing.B) {
 			opts.Rates = map[string]collect.Rate{}
 			for k := range collect.DefaultRates {
 				opts.Rates[k] = collect.Rate{PerSecond: 1e6, Burst: 1e6}
+			}
+		}
+		var lastSecond int
+		if os.Getenv("ORGRAIL_BENCH_TIMELINE") != "" {
+			// One line a second: how the calls spread over the run.
+			var mu sync.Mutex
+			opts.Progress = func(p collect.Progress) {
+				mu.Lock()
+				defer mu.Unlock()
+				if s := int(p.Elapsed / time.Second); s > lastSecond {
+					lastSecond = s
+					fmt.Fprintf(os.Stderr, "t=%3ds calls %7d accounts started %4d done %4d tasks %6d/%6d\n",
+						s, p.Calls, p.AccountsStarted, p.AccountsDone, p.TasksDone, p.Tasks)
+				}
 			}
 		}
 		res, err := collect.Run(ctx, srv.Config(ctx, srv.AdminCredentials()), opts)

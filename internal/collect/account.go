@@ -58,13 +58,32 @@ func (r *run) schedule(ctx context.Context, accounts []*org.Account) {
 			}
 		}()
 	}
-	for _, a := range accounts {
+	for _, a := range managementFirst(accounts, r.org.MasterAccountId) {
 		next <- a
 	}
 	close(next)
 	aw.Wait()
 	close(queue)
 	tw.Wait()
+}
+
+// managementFirst puts the management account first: it holds the
+// organization-wide reads (Identity Center assignments for every account,
+// the organization's policies), the longest chains of calls of the run,
+// which must start early to end with the rest rather than after it.
+func managementFirst(accounts []*org.Account, mgmt string) []*org.Account {
+	out := make([]*org.Account, 0, len(accounts))
+	for _, a := range accounts {
+		if a.Id == mgmt {
+			out = append(out, a)
+		}
+	}
+	for _, a := range accounts {
+		if a.Id != mgmt {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // accountWorkers is how many accounts are entered at once: enough to

@@ -118,12 +118,15 @@ type run struct {
 	errs      atomic.Int64
 	limits    *limits
 
-	mu          sync.Mutex
-	gaps        []snapshot.Gap
-	coverage    map[string]*snapshot.Coverage
-	managed     map[string]bool // AWS-managed policy ARNs attached somewhere
-	interrupted map[string]bool // accounts left incomplete by cancellation
-	prog        Progress
+	mu       sync.Mutex
+	gaps     []snapshot.Gap
+	coverage map[string]*snapshot.Coverage
+	managed  map[string]bool // AWS-managed policy ARNs attached somewhere
+	// managedFetch reads their documents as they are found (nil when
+	// resuming a snapshot that has them).
+	managedFetch *managedFetch
+	interrupted  map[string]bool // accounts left incomplete by cancellation
+	prog         Progress
 
 	sharedMu    sync.Mutex
 	sharedCalls map[string]*sharedCall
@@ -187,6 +190,7 @@ func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 		r.keepPrevious(prev)
 	}
 	r.prog.AccountsTotal = len(accounts)
+	r.managedFetch = r.startManaged(ctx)
 	r.schedule(ctx, accounts)
 	if details != nil {
 		if err := details(); err != nil {
@@ -196,11 +200,7 @@ func Run(ctx context.Context, base aws.Config, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	if ctx.Err() == nil {
-		r.collectManaged(ctx)
-	} else if len(r.managed) > 0 {
-		r.addGap(snapshot.Gap{Account: snapshot.AWSAccount, Region: snapshot.Global, Service: "iam", Error: "interrupted"})
-	}
+	r.finishManaged(ctx)
 	return r.commit()
 }
 

@@ -45,7 +45,7 @@ var DefaultRates = map[string]Rate{
 	"sqs":            {50, 100},
 	"sns":            {20, 40},
 	"secretsmanager": {20, 40},
-	"ssoadmin":       {10, 20},
+	"ssoadmin":       {20, 40},
 }
 
 var defaultRate = Rate{10, 20}

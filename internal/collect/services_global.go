@@ -123,8 +123,12 @@ func (r *run) noteManaged(d *iam.GetAccountAuthorizationDetailsOutput) {
 			arn := aws.ToString(p.PolicyArn)
 			if strings.Contains(arn, ":iam::aws:policy/") {
 				r.mu.Lock()
+				seen := r.managed[arn]
 				r.managed[arn] = true
 				r.mu.Unlock()
+				if !seen && r.managedFetch != nil {
+					r.managedFetch.fetch(arn)
+				}
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"sort"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -68,37 +69,79 @@ func permissionSet(j *job, c *ssoadmin.Client, instance *string, ps string) {
 	}
 }
 
-// collectManaged reads the documents of the AWS-managed policies attached
-// anywhere in the organization, once, into the pseudo-account "aws".
-func (r *run) collectManaged(ctx context.Context) {
-	if len(r.managed) == 0 {
-		return
-	}
+// managedFetch reads the documents of the AWS-managed policies attached
+// anywhere in the organization, once each, into the pseudo-account
+// "aws". It runs during the collection: each policy is fetched as soon as
+// the first account that attaches it has been read, instead of all of
+// them after the last account, where their calls (IAM, rate-limited per
+// account) made a serial tail of tens of seconds.
+type managedFetch struct {
+	j   *job
+	c   *iam.Client
+	sem chan struct{}
+	wg  sync.WaitGroup
+}
+
+// startManaged prepares the fetch; nil when there is nothing to fetch
+// (resuming a snapshot that has the documents already).
+func (r *run) startManaged(ctx context.Context) *managedFetch {
 	if r.opts.Resume && r.w.Has(snapshot.AWSAccount, snapshot.Global, "iam") {
-		return
+		return nil
 	}
-	arns := make([]string, 0, len(r.managed))
-	for a := range r.managed {
-		arns = append(arns, a)
-	}
-	sort.Strings(arns)
 	svc, _ := snapshot.LookupService("iam")
 	j := &job{run: r, ctx: withAccount(ctx, r.creds.Caller()), cfg: r.creds.For(r.org.Partition(), r.creds.Caller()), account: snapshot.AWSAccount,
 		region: snapshot.Global, svc: svc, file: snapshot.NewServiceFile(snapshot.AWSAccount, snapshot.Global, "iam")}
-	c := iam.NewFromConfig(j.cfg)
-	fanOut(j, arns, func(arn string) {
-		p := each(j, "GetPolicy", arn, func(ctx context.Context) (*iam.GetPolicyOutput, error) {
-			return c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: &arn})
+	m := &managedFetch{j: j, c: iam.NewFromConfig(j.cfg), sem: make(chan struct{}, fanOutWidth)}
+	// Policies noted before the start (from accounts kept by --resume).
+	r.mu.Lock()
+	known := make([]string, 0, len(r.managed))
+	for arn := range r.managed {
+		known = append(known, arn)
+	}
+	r.mu.Unlock()
+	sort.Strings(known)
+	for _, arn := range known {
+		m.fetch(arn)
+	}
+	return m
+}
+
+// fetch reads one policy's default version, fanOutWidth at a time.
+func (m *managedFetch) fetch(arn string) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.sem <- struct{}{}
+		defer func() { <-m.sem }()
+		p := each(m.j, "GetPolicy", arn, func(ctx context.Context) (*iam.GetPolicyOutput, error) {
+			return m.c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: &arn})
 		})
 		if p == nil || p.Policy == nil {
 			return
 		}
-		each(j, "GetPolicyVersion", arn, func(ctx context.Context) (*iam.GetPolicyVersionOutput, error) {
-			return c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: &arn, VersionId: p.Policy.DefaultVersionId})
+		each(m.j, "GetPolicyVersion", arn, func(ctx context.Context) (*iam.GetPolicyVersionOutput, error) {
+			return m.c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: &arn, VersionId: p.Policy.DefaultVersionId})
 		})
-	})
-	if !j.failed {
-		if err := r.w.WriteService(j.file); err != nil {
+	}()
+}
+
+// finishManaged waits for the fetches and writes the file when every one
+// answered. An interrupted run records the gap, so --resume fetches them.
+func (r *run) finishManaged(ctx context.Context) {
+	m := r.managedFetch
+	if m == nil {
+		return
+	}
+	m.wg.Wait()
+	r.mu.Lock()
+	n := len(r.managed)
+	r.mu.Unlock()
+	switch {
+	case n == 0:
+	case ctx.Err() != nil:
+		r.addGap(snapshot.Gap{Account: snapshot.AWSAccount, Region: snapshot.Global, Service: "iam", Error: "interrupted"})
+	case !m.j.failed:
+		if err := r.w.WriteService(m.j.file); err != nil {
 			r.addGap(snapshot.Gap{Account: snapshot.AWSAccount, Region: snapshot.Global, Service: "iam", Error: err.Error()})
 		}
 	}
