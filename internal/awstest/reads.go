@@ -22,8 +22,9 @@ type state struct {
 	mu      sync.RWMutex
 	outputs map[stateKey]stateVal
 	// gen counts writes; decoded caches SDK values per generation.
-	gen     atomic.Uint64
-	decoded sync.Map
+	gen      atomic.Uint64
+	decoded  sync.Map
+	decodedN atomic.Int64 // decoded entries stored for an account
 	// absent remembers the service files the snapshot does not have
 	// (stateKey with account, region and service only), so the many
 	// calls into regions where nothing was collected do not each look
@@ -184,9 +185,19 @@ func (s *Server) decodeCached(k stateKey, req *Request, raw json.RawMessage) (an
 	if err != nil {
 		return nil, err
 	}
-	s.state.decoded.Store(k, decodedOut{gen: gen, v: v})
+	// The cache is for tests that read the same thing again and again; a
+	// collection of a large organization reads each answer once, and
+	// keeping every one would hold the whole organization decoded (over
+	// a GiB at 1,000 accounts). Past maxDecoded entries only the shared
+	// empty answers are kept.
+	if k.account == "" || s.state.decodedN.Add(1) <= maxDecoded {
+		s.state.decoded.Store(k, decodedOut{gen: gen, v: v})
+	}
 	return v, nil
 }
+
+// maxDecoded bounds the decoded answers kept per account and resource.
+const maxDecoded = 1 << 14
 
 type decodedOut struct {
 	gen uint64
