@@ -6,7 +6,8 @@
 # CPU and peak RSS, in the same run.
 #
 #   bench/collect.sh                 # 20 accounts, concurrency 256
-#   ACCOUNTS=1000 bench/collect.sh   # the target scale
+#   ACCOUNTS=1000 CONCURRENCY=128 ORGRAIL_BENCH_ORG_DIR=/tmp/benchorg bench/collect.sh
+#                                    # the target scale (see collect.md)
 #   ACCOUNTS=12 LATENCY_MS=400 CONCURRENCY=64 bench/collect.sh
 #
 # On a shared 2-core machine the local server and the collector share the
