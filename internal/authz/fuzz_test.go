@@ -1,8 +1,12 @@
 package authz
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -32,6 +36,39 @@ func FuzzEvaluate(f *testing.F) {
 		res := eng.Evaluate(in, true)
 		if d := eng.Decide(in); d != res.Decision {
 			t.Fatalf("Decide %s, Evaluate %s", d, res.Decision)
+		}
+	})
+}
+
+// FuzzRunBatchModes checks that the newline fast path (files) and the
+// careful reader (pipes) give the same results and the same error for
+// any input.
+func FuzzRunBatchModes(f *testing.F) {
+	f.Add([]byte("{\"request\":{\"action\":\"s3:GetObject\",\"principal\":\"arn:aws:iam::111111111111:user/a\"}}\n"))
+	f.Add([]byte("{\"request\":{\"action\":\"s3:GetObject\"}} {\"a\":1}\n{\n}\n"))
+	f.Add([]byte("{\"request\": {\"action\": \"sqs:SendMessage\", \"principal\": \"*\"}\n}\n\n{\"x\":\"}\"}"))
+	f.Add([]byte("[{\"request\":{\"action\":\"kms:Decrypt\",\"principal\":\"111111111111\"}}]"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		path := filepath.Join(t.TempDir(), "req.jsonl")
+		if err := os.WriteFile(path, in, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		run := func(r io.Reader) string {
+			var out strings.Builder
+			st, err := New().RunBatch(r, NewLoader(), false, func(n int, res Result) error {
+				fmt.Fprintf(&out, "%d %s %s;", n, res.Decision, res.DecidedBy)
+				return nil
+			})
+			fmt.Fprintf(&out, "%+v %v", st, err)
+			return out.String()
+		}
+		fh, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fh.Close()
+		if file, pipe := run(fh), run(io.MultiReader(bytes.NewReader(in))); file != pipe {
+			t.Fatalf("file: %s\npipe: %s", file, pipe)
 		}
 	})
 }
