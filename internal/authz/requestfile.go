@@ -34,14 +34,6 @@ type fileResource struct {
 	AccountID string
 }
 
-// namedPolicy is the wrapped form {"id": ..., "policy": {...}}.
-type namedPolicy struct {
-	ID       string          `json:"id"`
-	Name     string          `json:"name"`
-	Policy   json.RawMessage `json:"policy"`
-	Document json.RawMessage `json:"document"`
-}
-
 // Loader turns request-file entries into Inputs, sharing compiled
 // policies through its Cache.
 type Loader struct {

@@ -56,7 +56,6 @@ type sqsQueue struct {
 type sqsMessage struct {
 	id       string
 	body     string
-	attrs    map[string]sqstypes.MessageAttributeValue
 	visible  time.Time // not received before this time
 	receipt  string    // receipt handle of the latest receive
 	received int

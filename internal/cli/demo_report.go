@@ -32,15 +32,14 @@ type demoReport struct {
 // demoPlantedCheck says how many planted violations and detections the
 // engines found, and which they missed or added.
 type demoPlantedCheck struct {
-	Violations         int      `json:"violations"`
-	ViolationsFound    int      `json:"violationsFound"`
-	UnplannedFailures  int      `json:"unplannedFailures"`
-	Detections         int      `json:"detections"`
-	DetectionsFired    int      `json:"detectionsFired"`
-	MissedViolations   []string `json:"missedViolations,omitempty"`
-	MissedDetections   []string `json:"missedDetections,omitempty"`
-	UnplannedFindings  []string `json:"unplannedFindings,omitempty"`
-	plantedDetectionID map[string]bool
+	Violations        int      `json:"violations"`
+	ViolationsFound   int      `json:"violationsFound"`
+	UnplannedFailures int      `json:"unplannedFailures"`
+	Detections        int      `json:"detections"`
+	DetectionsFired   int      `json:"detectionsFired"`
+	MissedViolations  []string `json:"missedViolations,omitempty"`
+	MissedDetections  []string `json:"missedDetections,omitempty"`
+	UnplannedFindings []string `json:"unplannedFindings,omitempty"`
 }
 
 type plantedFile struct {

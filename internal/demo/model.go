@@ -76,7 +76,6 @@ type user struct {
 	groups       []string
 	attached     []string // policy ARNs attached directly
 	keys         []*accessKey
-	tags         map[string]string
 	virtualMFAID string
 }
 
@@ -227,7 +226,6 @@ type extraTrail struct {
 	name       string
 	region     string
 	validation bool
-	kms        bool
 	bucket     string
 }
 

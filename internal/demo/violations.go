@@ -14,7 +14,6 @@ const globalRegion = "global"
 // violations it causes: every AWS Config managed rule of the demo's rule
 // set that the broken resource fails.
 type plant struct {
-	name string
 	// workload is set when the plant needs a workload account's resources.
 	workload bool
 	fn       func(w *world, a *acct) []violation

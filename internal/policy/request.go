@@ -77,7 +77,6 @@ type Request struct {
 	resourceService string
 	serviceID       int32
 	lowerBuf        []byte
-	wildcardOnly    bool
 }
 
 // NewRequest prepares a request: the action is lowered once here, so
@@ -114,16 +113,6 @@ func (r *Request) ActionName() string { return r.actionName }
 
 // Service returns the request's lower-case service prefix.
 func (r *Request) Service() string { return r.service }
-
-// lowerASCII lowers s without allocating when it is already lower case.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(s)
-		}
-	}
-	return s
-}
 
 // lowerInto lowers s using buf for storage, so that a reused Request
 // lowers actions without allocating. The result aliases buf and is only

@@ -139,14 +139,6 @@ func writeEscaped(b *strings.Builder, v string) {
 	}
 }
 
-// literalText turns a pattern with escapes back into plain text.
-func literalText(s string) string {
-	if strings.IndexByte(s, escByte) < 0 {
-		return s
-	}
-	return strings.ReplaceAll(s, string(rune(escByte)), "")
-}
-
 // resolvable reports whether every variable has a single value or a
 // default.
 func (t *template) resolvable(ctx Lookup) bool {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/org"
-	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
 // Ctx is what a check sees: the rule, the account and region being
@@ -113,6 +112,3 @@ func (c *Ctx) viewOf(account string) *view {
 	}
 	return newView(c.run.snap, account)
 }
-
-// isGlobal reports whether region names the global pseudo-region.
-func isGlobal(region string) bool { return region == snapshot.Global || region == "" }

@@ -194,7 +194,6 @@ func position(b []byte, off int64) (line, col int) {
 // Open reports as incomplete and a collector can resume.
 type Writer struct {
 	Dir string
-	mu  sync.Mutex
 }
 
 // Create prepares dir (created 0700) and writes org.json.

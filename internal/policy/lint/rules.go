@@ -8,10 +8,6 @@ import (
 	"github.com/orgrail/orgrail/internal/severity"
 )
 
-// globalServices are services whose calls are not tied to one region (or
-// go to us-east-1): a region deny must exempt them.
-var globalServices = []string{"iam", "sts", "organizations", "cloudfront", "route53", "support", "budgets", "waf", "globalaccelerator"}
-
 func (l *linter) statement(s *policy.Statement) {
 	l.elements(s)
 	l.actions(s)
