@@ -24,6 +24,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orgrail/orgrail/internal/output"
+	"github.com/orgrail/orgrail/internal/store"
 )
 
 // Exit codes of the contract.
@@ -140,7 +141,16 @@ the binary.`,
 			if err := applyEnv(cmd.Root().PersistentFlags()); err != nil {
 				return err
 			}
-			return g.setupLog()
+			if err := g.setupLog(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			cmd.SetContext(store.WithLog(ctx, g.Log)) // store.Open reports permission fixes there
+
+			return nil
 		},
 	}
 	pf := root.PersistentFlags()
