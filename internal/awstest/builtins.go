@@ -7,4 +7,5 @@ func (s *Server) registerBuiltins() {
 	s.registerSTS()
 	s.registerOrganizations()
 	s.registerWrites()
+	s.registerEC2Writes()
 }
