@@ -151,6 +151,7 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				return err
 			}
 			reportSkipped(g, res)
+			reportUnreadable(g, res)
 			if !noStore {
 				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started); err != nil {
 					fmt.Fprintf(g.Stderr, "orgrail: findings not stored: %v\n", err)
@@ -164,6 +165,11 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				if g.Progress() {
 					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub\n", n)
 				}
+			}
+			if len(res.Unreadable) > 0 {
+				// The findings are not a full picture: a clean result or
+				// a failure count from a damaged snapshot would mislead.
+				return Exit(ExitPartial)
 			}
 			if findings.Failing(res.Report.Findings, threshold) {
 				return Exit(ExitFail)
@@ -193,6 +199,17 @@ func reportSkipped(g *Globals, res *rules.Result) {
 	sum := res.Summary()
 	fmt.Fprintf(g.Stderr, "%d rules, %d findings: %d failed, %d muted, %d error\n",
 		len(res.Rules), len(res.Report.Findings), sum.Total.Failed, sum.Total.Muted, sum.Total.Error)
+}
+
+// reportUnreadable names every snapshot file that could not be read,
+// whatever --quiet says: those findings are ERROR, and the run exits 3.
+func reportUnreadable(g *Globals, res *rules.Result) {
+	for _, u := range res.Unreadable {
+		fmt.Fprintf(g.Stderr, "orgrail: unreadable snapshot file %s: %s\n", u.Path, u.Error)
+	}
+	if n := len(res.Unreadable); n > 0 {
+		fmt.Fprintf(g.Stderr, "orgrail: %d snapshot files are corrupt or truncated; the rules that need them report ERROR (exit 3)\n", n)
+	}
 }
 
 func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time) error {
