@@ -138,6 +138,11 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 			if err != nil {
 				return err
 			}
+			if !noStore {
+				if err := checkStore(cmd.Context(), g); err != nil {
+					return err
+				}
+			}
 			started := time.Now()
 			res, err := af.run(cmd, g)
 			if err != nil {
@@ -154,7 +159,7 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 			reportUnreadable(g, res)
 			if !noStore {
 				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started); err != nil {
-					fmt.Fprintf(g.Stderr, "orgrail: findings not stored: %v\n", err)
+					return &ExitError{Code: ExitUsage, Err: fmt.Errorf("findings not stored (--state; --no-store skips the store): %w", err)}
 				}
 			}
 			if toHub {
@@ -210,6 +215,17 @@ func reportUnreadable(g *Globals, res *rules.Result) {
 	if n := len(res.Unreadable); n > 0 {
 		fmt.Fprintf(g.Stderr, "orgrail: %d snapshot files are corrupt or truncated; the rules that need them report ERROR (exit 3)\n", n)
 	}
+}
+
+// checkStore opens the state store once before a command that promises
+// to store its results, so an unusable --state fails (exit 2) before
+// any work rather than warning after it.
+func checkStore(ctx context.Context, g *Globals) error {
+	s, err := store.Open(ctx, g.StatePath)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--state: %w (--no-store skips the store)", err)}
+	}
+	return s.Close()
 }
 
 func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time) error {

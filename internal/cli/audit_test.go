@@ -159,3 +159,21 @@ func TestAuditNamesUnreadableSnapshotFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditUnusableStateExits2: audit promises to store its findings;
+// a --state that is a directory or not a database is an error (exit 2)
+// before any output, not a warning; --no-store needs no store.
+func TestAuditUnusableStateExits2(t *testing.T) {
+	dir := auditDemo(t)
+	notDB := filepath.Join(t.TempDir(), "state.db")
+	os.WriteFile(notDB, []byte("not a database, just text that is long enough to be read as a header......"), 0o600)
+	for _, state := range []string{t.TempDir(), notDB} {
+		code, out, errOut := run(t, nil, "audit", "--snapshot", dir, "--state", state, "--output", "json", "--quiet")
+		if code != ExitUsage || !strings.Contains(errOut, "--state") || out != "" {
+			t.Errorf("--state %s: exit %d (stdout %d bytes), want 2: %s", state, code, len(out), errOut)
+		}
+	}
+	if code, _, errOut := run(t, nil, "audit", "--snapshot", dir, "--state", notDB, "--no-store", "--fail-on", "none", "--quiet"); code != 0 {
+		t.Errorf("--no-store with a bad --state: exit %d: %s", code, errOut)
+	}
+}
