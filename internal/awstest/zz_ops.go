@@ -65,6 +65,8 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "GetEbsEncryptionByDefault", Legacy: true, New: func() any { return new(ec2.GetEbsEncryptionByDefaultOutput) }},
 	{Pkg: "ec2", Op: "GetImageBlockPublicAccessState", Legacy: true, New: func() any { return new(ec2.GetImageBlockPublicAccessStateOutput) }},
 	{Pkg: "ec2", Op: "GetSnapshotBlockPublicAccessState", Legacy: true, New: func() any { return new(ec2.GetSnapshotBlockPublicAccessStateOutput) }},
+	{Pkg: "ec2", Op: "RevokeSecurityGroupEgress", Legacy: true, New: func() any { return new(ec2.RevokeSecurityGroupEgressOutput) }},
+	{Pkg: "ec2", Op: "RevokeSecurityGroupIngress", Legacy: true, New: func() any { return new(ec2.RevokeSecurityGroupIngressOutput) }},
 	{Pkg: "guardduty", Op: "CreateDetector", Legacy: false, New: func() any { return new(guardduty.CreateDetectorOutput) }, Method: "POST", URI: "/detector"},
 	{Pkg: "guardduty", Op: "GetAdministratorAccount", Legacy: false, New: func() any { return new(guardduty.GetAdministratorAccountOutput) }, Method: "GET", URI: "/detector/{DetectorId}/administrator"},
 	{Pkg: "guardduty", Op: "GetDetector", Legacy: false, New: func() any { return new(guardduty.GetDetectorOutput) }, Method: "GET", URI: "/detector/{DetectorId}"},

@@ -45,7 +45,7 @@ var extraOps = map[string][]string{
 		"CreateAccount", "DescribeCreateAccountStatus", "ListCreateAccountStatus"},
 	"s3":        {"PutPublicAccessBlock", "DeletePublicAccessBlock", "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketEncryption", "DeleteBucketEncryption", "PutObject", "GetObject", "HeadObject", "ListObjectsV2"},
 	"s3control": {"PutPublicAccessBlock", "DeletePublicAccessBlock"},
-	"ec2":       {"EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault"},
+	"ec2":       {"EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"},
 	"iam": {"UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
 		// Reads derived from GetAccountAuthorizationDetails (iamreads.go).
 		"ListRoles", "GetRole", "ListUsers", "GetUser", "ListGroups", "GetGroup", "ListGroupsForUser",
