@@ -207,7 +207,9 @@ func buckets(snap *snapshot.Snapshot, acct string, add func(Resource, string)) e
 }
 
 func bucketTags(f *snapshot.ServiceFile, name string) map[string]string {
-	var t struct{ TagSet []struct{ Key, Value *string } }
+	var t struct {
+		TagSet []struct{ Key, Value *string }
+	}
 	if ok, _ := f.GetResource("GetBucketTagging", name, &t); !ok {
 		return nil
 	}
@@ -225,7 +227,7 @@ func bucketTags(f *snapshot.ServiceFile, name string) map[string]string {
 func publicACL(f *snapshot.ServiceFile, name string) []string {
 	var acl struct {
 		Grants []struct {
-			Grantee *struct{ URI *string }
+			Grantee    *struct{ URI *string }
 			Permission string
 		}
 	}
