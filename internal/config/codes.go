@@ -62,6 +62,8 @@ const (
 	CodeUnknownService   Code = "unknown-service"
 	CodeSameAccount      Code = "security-same-account"
 	CodeSecurityMgmt     Code = "security-management-account"
+	CodeAccessBoundary   Code = "access-boundary"
+	CodeAccessRef        Code = "access-unknown-ref"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -120,6 +122,8 @@ var Codes = []CodeInfo{
 	{CodeUnknownService, SevError, "a security service orgrail does not know"},
 	{CodeSameAccount, SevWarning, "Log Archive and Audit are the same account"},
 	{CodeSecurityMgmt, SevWarning, "Log Archive or Audit is the management account"},
+	{CodeAccessBoundary, SevError, "an access boundary without exactly one of from and onlyFrom, with an empty to, an unknown via, or a duplicate name"},
+	{CodeAccessRef, SevError, "an access boundary reference that is not Root, a declared OU path, account name or account id"},
 }
 
 // Info returns the description of a code.
