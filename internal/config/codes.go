@@ -62,6 +62,9 @@ const (
 	CodeUnknownService   Code = "unknown-service"
 	CodeSameAccount      Code = "security-same-account"
 	CodeSecurityMgmt     Code = "security-management-account"
+	CodeBadManage        Code = "ou-bad-manage"
+	CodeBadPrincipal     Code = "bad-service-principal"
+	CodeBadExpectation   Code = "expectation-bad"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -120,6 +123,9 @@ var Codes = []CodeInfo{
 	{CodeUnknownService, SevError, "a security service orgrail does not know"},
 	{CodeSameAccount, SevWarning, "Log Archive and Audit are the same account"},
 	{CodeSecurityMgmt, SevWarning, "Log Archive or Audit is the management account"},
+	{CodeBadManage, SevError, "an OU's manage is not exclusive"},
+	{CodeBadPrincipal, SevError, "a trusted-access or delegated-administrator service principal that is not <name>.amazonaws.com"},
+	{CodeBadExpectation, SevError, "a guardrails expectation whose action is not service:Action or whose expect is not allow or deny"},
 }
 
 // Info returns the description of a code.
