@@ -33,7 +33,7 @@ func (b *builder) policies() {
 			continue
 		}
 		b.add(Change{Key: keyPolicy(p.Type, p.Name), Kind: KindPolicy, Action: Update, Address: policyAddress(p.Type, p.Name),
-			Ref: Ref{PolicyType: p.Type, Policy: p.Name, ID: cur.Id},
+			Ref:    Ref{PolicyType: p.Type, Policy: p.Name, ID: cur.Id},
 			Before: &Attrs{Description: cur.Description, Content: cur.Content}, After: &Attrs{Description: p.Description, Content: doc},
 			Result: policyFingerprint(p.Description, doc), DependsOn: deps})
 	}
