@@ -28,5 +28,5 @@ func ExampleOpen() {
 	fmt.Println("schema version", ver)
 	// Output:
 	// true AWSLogs/o-abc/111111111111/CloudTrail/us-east-1/2026/11/25/
-	// schema version 1
+	// schema version 2
 }
