@@ -217,7 +217,9 @@ func (c *Center) readStore(s *snapshot.Snapshot) error {
 	for _, g := range groups.Groups {
 		c.Groups = append(c.Groups, Group{ID: deref(g.GroupId), DisplayName: deref(g.DisplayName)})
 		// MemberId is a union (MemberIdMemberUserId): stored as {"Value": id}.
-		var m struct{ GroupMemberships []struct{ MemberId struct{ Value string } } }
+		var m struct {
+			GroupMemberships []struct{ MemberId struct{ Value string } }
+		}
 		if _, err := f.GetResource("ListGroupMemberships", c.IdentityStoreID+"|"+deref(g.GroupId), &m); err != nil {
 			return fmt.Errorf("%s %s identitystore ListGroupMemberships: %w", c.Account, c.Region, err)
 		}
