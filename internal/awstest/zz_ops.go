@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -106,6 +107,9 @@ var generatedOps = []opSpec{
 	{Pkg: "iam", Op: "ListUsers", Legacy: false, New: func() any { return new(iam.ListUsersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListVirtualMFADevices", Legacy: false, New: func() any { return new(iam.ListVirtualMFADevicesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "UpdateAccountPasswordPolicy", Legacy: false, New: func() any { return new(iam.UpdateAccountPasswordPolicyOutput) }},
+	{Pkg: "identitystore", Op: "ListGroupMemberships", Legacy: false, New: func() any { return new(identitystore.ListGroupMembershipsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "identitystore", Op: "ListGroups", Legacy: false, New: func() any { return new(identitystore.ListGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "identitystore", Op: "ListUsers", Legacy: false, New: func() any { return new(identitystore.ListUsersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "kms", Op: "DescribeKey", Legacy: false, New: func() any { return new(kms.DescribeKeyOutput) }},
 	{Pkg: "kms", Op: "GetKeyPolicy", Legacy: false, New: func() any { return new(kms.GetKeyPolicyOutput) }},
 	{Pkg: "kms", Op: "GetKeyRotationStatus", Legacy: false, New: func() any { return new(kms.GetKeyRotationStatusOutput) }},

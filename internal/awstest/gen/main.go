@@ -28,7 +28,7 @@ var sdkPackage = map[string]string{
 	"ec2": "ec2", "cloudtrail": "cloudtrail", "config": "configservice", "guardduty": "guardduty",
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
 	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager",
-	"ssoadmin": "ssoadmin", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
+	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
