@@ -25,6 +25,7 @@ import (
 
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/safetext"
+	"github.com/orgrail/orgrail/internal/store"
 )
 
 // Exit codes of the contract.
@@ -141,7 +142,16 @@ the binary.`,
 			if err := applyEnv(cmd.Root().PersistentFlags()); err != nil {
 				return err
 			}
-			return g.setupLog()
+			if err := g.setupLog(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			cmd.SetContext(store.WithLog(ctx, g.Log)) // store.Open reports permission fixes there
+
+			return nil
 		},
 	}
 	pf := root.PersistentFlags()
