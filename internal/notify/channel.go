@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	neturl "net/url"
 	"os"
 	"strconv"
 	"time"
@@ -55,14 +55,21 @@ type Options struct {
 	Getenv func(string) string
 	// SNS publishes to SNS topics; required for sns channels.
 	SNS SNSPublisher
+	// AllowInsecureHTTP lets channels post to plain http:// URLs (local
+	// test receivers); so does InsecureHTTPEnv=1 in the environment.
+	AllowInsecureHTTP bool
 }
 
 func (o *Options) defaults() {
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	o.HTTPClient = safeClient(o.HTTPClient)
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
+	}
+	if o.Getenv(InsecureHTTPEnv) == "1" {
+		o.AllowInsecureHTTP = true
 	}
 }
 
@@ -93,10 +100,17 @@ func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 		}
 		return s, nil
 	}
+	urlFrom := "url"
+	if cc.URLEnv != "" {
+		urlFrom = "the value of " + cc.URLEnv
+	}
 	switch cc.Type {
 	case "slack", "teams", "webhook":
 		url, err := secret(cc.URL, cc.URLEnv)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkURL(cc.Name, urlFrom, url, o.AllowInsecureHTTP); err != nil {
 			return nil, err
 		}
 		switch cc.Type {
@@ -114,6 +128,11 @@ func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 		token, err := secret("", cc.TokenEnv)
 		if err != nil {
 			return nil, err
+		}
+		if cc.URL != "" {
+			if err := checkURL(cc.Name, urlFrom, cc.URL, o.AllowInsecureHTTP); err != nil {
+				return nil, err
+			}
 		}
 		return newSlackAPI(cc, token, o.HTTPClient), nil
 	case "sns":
@@ -171,7 +190,7 @@ func transportError(channel string, err error) *SendError {
 		return se
 	}
 	// A *url.Error names the URL, which for webhooks is a secret.
-	var ue *url.Error
+	var ue *neturl.Error
 	if errors.As(err, &ue) {
 		err = fmt.Errorf("%s: %w", ue.Op, ue.Err)
 	}
@@ -180,9 +199,14 @@ func transportError(channel string, err error) *SendError {
 
 // postJSON posts body and classifies the answer.
 func postJSON(ctx context.Context, client *http.Client, channel, url string, body []byte, header http.Header) error {
+	red := newRedactor(url)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return &SendError{Channel: channel, Permanent: true, Err: fmt.Errorf("bad URL: %w", err)}
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is a secret: never quoted
+		}
+		return red.err(&SendError{Channel: channel, Permanent: true, Err: fmt.Errorf("bad URL: %w", err)})
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range header {
@@ -190,11 +214,11 @@ func postJSON(ctx context.Context, client *http.Client, channel, url string, bod
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return transportError(channel, err)
+		return red.err(transportError(channel, err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return httpError(channel, resp)
+		return red.err(httpError(channel, resp))
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	return nil
