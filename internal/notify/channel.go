@@ -58,6 +58,14 @@ type Options struct {
 	// AllowInsecureHTTP lets channels post to plain http:// URLs (local
 	// test receivers); so does InsecureHTTPEnv=1 in the environment.
 	AllowInsecureHTTP bool
+	// Secrets resolves the *Secret references (Secrets Manager, SSM);
+	// required when a channel has one. AWSSecrets caches what it reads.
+	Secrets SecretResolver
+}
+
+// SecretResolver returns the value of a secret reference.
+type SecretResolver interface {
+	Resolve(ref string) (string, error)
 }
 
 func (o *Options) defaults() {
@@ -90,7 +98,20 @@ func NewChannels(c *Config, o Options) (map[string]Channel, error) {
 // NewChannel builds one channel from its configuration.
 func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 	o.defaults()
-	secret := func(v, env string) (string, error) {
+	secret := func(v, env string, ref ...string) (string, error) {
+		if len(ref) > 0 && ref[0] != "" {
+			if o.Secrets == nil {
+				return "", fmt.Errorf("channel %s: %s: no AWS secrets client", cc.Name, ref[0])
+			}
+			s, err := o.Secrets.Resolve(ref[0])
+			if err != nil {
+				return "", fmt.Errorf("channel %s: reading secret %s: %w", cc.Name, ref[0], err)
+			}
+			if s == "" {
+				return "", fmt.Errorf("channel %s: secret %s is empty", cc.Name, ref[0])
+			}
+			return s, nil
+		}
 		if env == "" {
 			return v, nil
 		}
@@ -101,12 +122,15 @@ func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 		return s, nil
 	}
 	urlFrom := "url"
-	if cc.URLEnv != "" {
+	switch {
+	case cc.URLSecret != "":
+		urlFrom = "the secret " + cc.URLSecret
+	case cc.URLEnv != "":
 		urlFrom = "the value of " + cc.URLEnv
 	}
 	switch cc.Type {
 	case "slack", "teams", "webhook":
-		url, err := secret(cc.URL, cc.URLEnv)
+		url, err := secret(cc.URL, cc.URLEnv, cc.URLSecret)
 		if err != nil {
 			return nil, err
 		}
@@ -119,13 +143,13 @@ func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 		case "teams":
 			return &teams{name: cc.Name, url: url, client: o.HTTPClient}, nil
 		}
-		key, err := secret("", cc.SecretEnv)
+		key, err := secret("", cc.SecretEnv, cc.SecretSecret)
 		if err != nil {
 			return nil, err
 		}
 		return newWebhook(cc, url, key, o.HTTPClient), nil
 	case "slack-api":
-		token, err := secret("", cc.TokenEnv)
+		token, err := secret("", cc.TokenEnv, cc.TokenSecret)
 		if err != nil {
 			return nil, err
 		}
@@ -141,11 +165,11 @@ func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 		}
 		return &snsChannel{name: cc.Name, topic: cc.TopicARN, client: o.SNS}, nil
 	case "email":
-		user, err := secret("", cc.UsernameEnv)
+		user, err := secret("", cc.UsernameEnv, cc.UsernameSecret)
 		if err != nil {
 			return nil, err
 		}
-		pass, err := secret("", cc.PasswordEnv)
+		pass, err := secret("", cc.PasswordEnv, cc.PasswordSecret)
 		if err != nil {
 			return nil, err
 		}
