@@ -8,4 +8,5 @@ func (s *Server) registerBuiltins() {
 	s.registerOrganizations()
 	s.registerWrites()
 	s.registerEC2Writes()
+	s.registerContacts()
 }
