@@ -7,6 +7,6 @@ func (s *Server) registerBuiltins() {
 	s.registerSTS()
 	s.registerOrganizations()
 	s.registerWrites()
-	s.registerEC2Writes()
 	s.registerContacts()
+	s.registerEC2Writes()
 }
