@@ -149,6 +149,9 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				}
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
+			if f == output.SARIF {
+				res.Report.Sources = configSources(g)
+			}
 			if err := findings.Render(g.Stdout, f, res.Report, findings.RenderOptions{All: all, MaxAccounts: 20}); err != nil {
 				return err
 			}
