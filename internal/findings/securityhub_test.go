@@ -112,3 +112,33 @@ func TestImportNeedsTheFindingsAccount(t *testing.T) {
 		t.Errorf("own findings only: %+v %v", res, err)
 	}
 }
+
+// TestDemoFormatsValidate validates the demo organization's whole audit
+// as OCSF (OCSF 1.3.0 schema), SARIF (2.1.0 schema, GitHub locations) and
+// ASFF (strict SDK decode, ASFF resource types).
+func TestDemoFormatsValidate(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := demo.WriteEmbedded(dir); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := snapshot.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit, err := rules.Audit(snap, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid, total := findings.CheckFormatsForTest(t, audit.Report)
+	t.Logf("demo audit: %d of %d OCSF events valid", valid, total)
+	if valid != total {
+		t.Errorf("%d OCSF events invalid", total-valid)
+	}
+	other := map[string]bool{}
+	for _, f := range audit.Report.Findings {
+		if findings.ToASFF(&findings.Report{Findings: []findings.Finding{f}})[0].Resources[0].Type == "Other" {
+			other[f.ResourceType] = true
+		}
+	}
+	t.Logf("resource types the ASFF list lacks (typed Other): %v", other)
+}
