@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/output"
