@@ -10,6 +10,7 @@ import (
 	"github.com/orgrail/orgrail/internal/detect"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
+	"github.com/orgrail/orgrail/internal/safetext"
 	"github.com/orgrail/orgrail/internal/severity"
 	"github.com/orgrail/orgrail/internal/snapshot"
 	"github.com/orgrail/orgrail/internal/store"
@@ -129,7 +130,7 @@ func trailParseWhen(s string, now time.Time) (time.Time, error) {
 // trailReportErrors lists unreadable files on stderr.
 func trailReportErrors(g *Globals, errs []trail.FileError) {
 	for _, e := range errs {
-		fmt.Fprintf(g.Stderr, "orgrail: %v\n", e)
+		fmt.Fprintf(g.Stderr, "orgrail: %s\n", safetext.CleanText(e.Error()))
 	}
 }
 
