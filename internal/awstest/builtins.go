@@ -8,4 +8,5 @@ func (s *Server) registerBuiltins() {
 	s.registerOrganizations()
 	s.registerWrites()
 	s.registerContacts()
+	s.registerIAMReads()
 }
