@@ -84,7 +84,9 @@ func TestEC2Filters(t *testing.T) {
 	srv := startFixture(t, Options{})
 	ctx := t.Context()
 	c := ec2.NewFromConfig(srv.Config(ctx, srv.AccountCredentials(workAcct)))
-	f := func(name string, values ...string) ec2types.Filter { return ec2types.Filter{Name: aws.String(name), Values: values} }
+	f := func(name string, values ...string) ec2types.Filter {
+		return ec2types.Filter{Name: aws.String(name), Values: values}
+	}
 	groups := func(in *ec2.DescribeSecurityGroupsInput) []string {
 		t.Helper()
 		out, err := c.DescribeSecurityGroups(ctx, in)
