@@ -77,6 +77,10 @@ func (s *Server) iamListPolicies(_ context.Context, req *Request) (any, error) {
 	var all []iamtypes.Policy
 	if scope != "AWS" {
 		for _, p := range d.Policies {
+			if p.PolicyName == nil {
+				arn := aws.ToString(p.Arn)
+				p.PolicyName = aws.String(arn[strings.LastIndex(arn, "/")+1:])
+			}
 			all = append(all, iamtypes.Policy{Arn: p.Arn, AttachmentCount: p.AttachmentCount, CreateDate: p.CreateDate, DefaultVersionId: p.DefaultVersionId,
 				IsAttachable: p.IsAttachable, Path: p.Path, PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount, PolicyId: p.PolicyId,
 				PolicyName: p.PolicyName, UpdateDate: p.UpdateDate})
