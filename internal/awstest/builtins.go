@@ -9,4 +9,5 @@ func (s *Server) registerBuiltins() {
 	s.registerWrites()
 	s.registerContacts()
 	s.registerIAMReads()
+	s.registerEC2Writes()
 }

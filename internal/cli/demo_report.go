@@ -84,7 +84,7 @@ func buildDemoReport(cmd *cobra.Command, g *Globals, dir string) (*demoReport, e
 			rep.Failed = append(rep.Failed, f)
 		}
 	}
-	m, err := trailLoadMatcher(g, "", snap.Org)
+	m, err := trailLoadMatcher(g, "", snap.Org, false)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,9 @@ func (r *demoReport) isPlanted(f *findings.Finding, configRule, account, region,
 	if rule == nil {
 		return false
 	}
-	implements := rule.Mappings.ConfigRule == configRule
+	// planted.json names the AWS Config managed rule, or the orgrail
+	// rule id where AWS has no managed rule (identity.*).
+	implements := rule.Mappings.ConfigRule == configRule || rule.ID == configRule
 	for _, also := range rule.AlsoConfigRules {
 		implements = implements || also == configRule
 	}
