@@ -87,12 +87,16 @@ const SSOServicePrincipal = "sso.amazonaws.com"
 // Load finds the Identity Center instance of a snapshot, looking in the
 // management account and in the delegated administrator for
 // sso.amazonaws.com, in every region collected for them. It returns
-// nil and no error when the organization has no instance.
+// nil and no error when the organization has no instance, and an error
+// (wrapping snapshot.ErrNotCollected or a gap) when that cannot be told
+// because the ssoadmin data is missing.
 func Load(s *snapshot.Snapshot) (*Center, error) {
 	candidates := []string{s.Org.MasterAccountId}
 	if d := s.Org.DelegatedAdminFor(SSOServicePrincipal); d != "" && d != s.Org.MasterAccountId {
 		candidates = append(candidates, d)
 	}
+	read := 0
+	var firstGap error
 	for _, acct := range candidates {
 		if acct == "" {
 			continue
@@ -105,10 +109,14 @@ func Load(s *snapshot.Snapshot) (*Center, error) {
 				}
 				var gap *snapshot.GapError
 				if errors.As(err, &gap) {
+					if firstGap == nil {
+						firstGap = err
+					}
 					continue
 				}
 				return nil, err
 			}
+			read++
 			var inst ssoadmin.ListInstancesOutput
 			if ok, err := f.Get("ListInstances", &inst); err != nil {
 				return nil, fmt.Errorf("%s %s ssoadmin ListInstances: %w", acct, region, err)
@@ -126,6 +134,12 @@ func Load(s *snapshot.Snapshot) (*Center, error) {
 			}
 			return c, nil
 		}
+	}
+	if firstGap != nil {
+		return nil, fmt.Errorf("IAM Identity Center: %w", firstGap)
+	}
+	if read == 0 {
+		return nil, fmt.Errorf("IAM Identity Center: no ssoadmin data for the management account: %w", snapshot.ErrNotCollected)
 	}
 	return nil, nil
 }
