@@ -187,3 +187,44 @@ func TestSessionTokens(t *testing.T) {
 		t.Errorf("s3 wrong token: %v", err)
 	}
 }
+
+// TestPresignedExpiry: a presigned URL works until X-Amz-Expires seconds
+// after its signing time, then S3 answers AccessDenied "Request has
+// expired".
+func TestPresignedExpiry(t *testing.T) {
+	srv := startFixture(t, Options{})
+	srv.PutObject(mgmtAcct, "logs-"+mgmtAcct, "k", []byte("hello"))
+	creds := srv.AdminCredentials()
+	get := func(at time.Time) (int, string) {
+		req, err := http.NewRequest("GET", srv.Endpoint+"/logs-"+mgmtAcct+"/k?X-Amz-Expires=3600", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", "us-east-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := srv.transport().RoundTrip(mustRequest(t, u))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := get(time.Now().Add(-30 * time.Minute)); status != 200 || body != "hello" {
+		t.Fatalf("within its hour: %d %s", status, body)
+	}
+	if status, body := get(time.Now().Add(-2 * time.Hour)); status != 403 || !strings.Contains(body, "Request has expired") {
+		t.Fatalf("past its hour: %d %s", status, body)
+	}
+}
+
+func mustRequest(t *testing.T, u string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("GET", u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
