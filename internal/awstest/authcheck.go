@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ const maxSkew = 15 * time.Minute
 func (s *Server) authenticate(req *Request, svc *serviceDef, sc sigScope, id *Identity) *APIError {
 	r := req.HTTP
 	token := r.Header.Get("X-Amz-Security-Token")
-	if token == "" {
+	if token == "" && r.Header.Get("Authorization") == "" {
 		token = r.URL.Query().Get("X-Amz-Security-Token")
 	}
 	if token != id.SessionToken {
@@ -95,10 +96,11 @@ const amzDateFormat = "20060102T150405Z"
 // presigned URL past its X-Amz-Expires), and a credential scope whose
 // date is not the signing date.
 func checkSigningTime(r *http.Request, svc *serviceDef, sc sigScope, now time.Time) *APIError {
-	q := r.URL.Query()
-	presigned := r.Header.Get("Authorization") == "" && q.Get("X-Amz-Algorithm") != ""
+	presigned := r.Header.Get("Authorization") == ""
+	var q url.Values
 	raw := r.Header.Get("X-Amz-Date")
 	if presigned {
+		q = r.URL.Query()
 		raw = q.Get("X-Amz-Date")
 	}
 	var signed time.Time
