@@ -109,7 +109,9 @@ func (m *moto) cli(t *testing.T, out any, args ...string) {
 // and returns its id and the management account id.
 func (m *moto) createOrganization(t *testing.T) (string, string) {
 	t.Helper()
-	var out struct{ Organization struct{ Id, MasterAccountId string } }
+	var out struct {
+		Organization struct{ Id, MasterAccountId string }
+	}
 	m.cli(t, &out, "organizations", "create-organization", "--feature-set", "ALL")
 	return out.Organization.Id, out.Organization.MasterAccountId
 }
