@@ -33,6 +33,7 @@ func Generate(ctx context.Context, dir string, opt Options) (*Summary, error) {
 	buildBaseline(w)
 	plantViolations(w)
 	planted := plantedEvents(w)
+	plantAccess(w)
 	if err := w.org.Index(); err != nil {
 		return nil, fmt.Errorf("demo organization: %w", err)
 	}
