@@ -138,6 +138,9 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 		if key == "" {
 			return nil, Errorf(validationCode(req), "missing the resource parameter of %s", req.Operation)
 		}
+		if err := s.checkResourceAccount(req, file, key); err != nil {
+			return nil, err
+		}
 	}
 	raw, code, found, err := s.lookup(account, region, file, req.Operation, key)
 	var gap *snapshot.GapError

@@ -84,7 +84,7 @@ func buildDemoReport(cmd *cobra.Command, g *Globals, dir string) (*demoReport, e
 			rep.Failed = append(rep.Failed, f)
 		}
 	}
-	m, err := trailLoadMatcher(g, "", snap.Org)
+	m, err := trailLoadMatcher(g, "", snap.Org, false)
 	if err != nil {
 		return nil, err
 	}

@@ -77,7 +77,7 @@ func gatherFacts(r *run, opt Options) *facts {
 		f.logArchive = accountByName(o, "logarchive", "log", "logging")
 	}
 	if f.mgmt != "" {
-		mv := newView(r.snap, f.mgmt)
+		mv := r.view(f.mgmt)
 		trails, err := trailsOf(mv, r.regionsOf(f.mgmt))
 		f.orgTrailsErr = err
 		for _, t := range trails {
@@ -90,7 +90,7 @@ func gatherFacts(r *run, opt Options) *facts {
 	}
 	f.orgAnalyzers, f.orgAnalyzersErr = orgAnalyzers(r, o)
 	if f.logArchive != "" {
-		lv := newView(r.snap, f.logArchive)
+		lv := r.view(f.logArchive)
 		out, err := get[s3.ListBucketsOutput](lv, "global", "s3", "ListBuckets")
 		f.logArchiveBucketsErr = err
 		if err == nil {
@@ -114,7 +114,7 @@ func orgAnalyzers(r *run, o *org.Organization) (map[string]bool, error) {
 	out := map[string]bool{}
 	var firstErr error
 	for _, id := range owners {
-		v := newView(r.snap, id)
+		v := r.view(id)
 		for _, region := range r.regionsOf(id) {
 			la, err := get[listAnalyzersOutput](v, region, "accessanalyzer", "ListAnalyzers")
 			if err != nil {
