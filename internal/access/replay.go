@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/orgrail/orgrail/internal/authz"
 	"github.com/orgrail/orgrail/internal/authz/orgsnap"
@@ -60,6 +61,11 @@ type Replayer struct {
 	prop Proposal
 	loc  locator
 
+	// relevant has a bit per ctxKeys entry that some loaded policy's
+	// conditions (or policy variables) use: the others cannot change a
+	// decision, so replay caches decisions without them.
+	relevant atomic.Uint32
+
 	mu         sync.Mutex
 	principals map[string]*principalInfo
 	accounts   map[string]*accountInfo
@@ -81,8 +87,58 @@ type accountInfo struct {
 
 // NewReplayer prepares a replay of prop against the snapshot.
 func NewReplayer(src *orgsnap.Source, eng *authz.Engine, prop Proposal) *Replayer {
-	return &Replayer{src: src, eng: eng, prop: prop, principals: map[string]*principalInfo{},
+	rp := &Replayer{src: src, eng: eng, prop: prop, principals: map[string]*principalInfo{},
 		accounts: map[string]*accountInfo{}, resources: map[string]*authz.Named{}}
+	rp.use(prop.Policy)
+	return rp
+}
+
+// ctxKeys are the request keys a record gives that vary between calls
+// of one principal, action and resource (lower case).
+var ctxKeys = [...]string{"aws:sourceip", "aws:securetransport", "aws:multifactorauthpresent", "aws:sourcevpce",
+	"aws:viaawsservice", "aws:requestedregion", "aws:userid"}
+
+// use marks the context keys the policies' conditions and policy
+// variables name as relevant.
+func (rp *Replayer) use(ns ...authz.Named) {
+	var bits uint32
+	for _, n := range ns {
+		if n.Policy == nil || n.Policy.Doc == nil {
+			continue
+		}
+		for _, st := range n.Policy.Doc.Statements {
+			for _, c := range st.Conditions {
+				bits |= keyBits(strings.ToLower(c.Key))
+			}
+			for _, v := range st.Resource {
+				if strings.Contains(v.S, "${") {
+					bits |= keyBits(strings.ToLower(v.S))
+				}
+			}
+		}
+	}
+	for {
+		old := rp.relevant.Load()
+		if old|bits == old || rp.relevant.CompareAndSwap(old, old|bits) {
+			return
+		}
+	}
+}
+
+func keyBits(s string) uint32 {
+	var bits uint32
+	for i, k := range ctxKeys {
+		if strings.Contains(s, k) {
+			bits |= 1 << i
+		}
+	}
+	return bits
+}
+
+func (rp *Replayer) useLevels(lv []authz.Level) {
+	for _, l := range lv {
+		rp.use(l.Policies...)
+	}
 }
 
 // withProposal returns levels with the proposal attached at its target
@@ -121,6 +177,8 @@ func (rp *Replayer) account(id string) (*accountInfo, error) {
 	if ai.rcp, err = rp.src.RCPLevels(id); err != nil {
 		return nil, err
 	}
+	rp.useLevels(ai.scp)
+	rp.useLevels(ai.rcp)
 	ai.scpNew, ai.rcpNew = ai.scp, ai.rcp
 	if rp.prop.Type == org.SCP {
 		ai.scpNew = rp.withProposal(ai.scp)
@@ -149,6 +207,8 @@ func (rp *Replayer) principal(arn string) (*principalInfo, bool, error) {
 				return nil, false, err
 			}
 			pi.identity, pi.boundaries, pi.slr = in.Identity, in.Boundaries, in.PrincipalIsServiceLinkedRole
+			rp.use(pi.identity...)
+			rp.use(pi.boundaries...)
 			pi.mgmt = rp.src.Snap.Org.IsManagementAccount(sub.Account)
 		} else {
 			// A caller of another organization: its own policies are not
@@ -180,6 +240,9 @@ func (rp *Replayer) resourcePolicy(arn, account string) (*authz.Named, error) {
 	in := authz.Input{Principal: policy.Subject{Kind: policy.KindAnonymous, ARN: "*"}, Action: "sts:GetCallerIdentity", Resource: arn, ResourceAccount: account}
 	if err := rp.src.Fill(&in); err != nil {
 		return nil, err
+	}
+	if in.ResourcePolicy != nil {
+		rp.use(*in.ResourcePolicy)
 	}
 	rp.mu.Lock()
 	rp.resources[key] = in.ResourcePolicy

@@ -99,72 +99,92 @@ func reconstruct(r *trail.Record) (request, string) {
 // array, else what requestParameters name (bucket and key, role, key,
 // function, queue, topic, secret); "*" when nothing names it.
 func resourceOf(r *trail.Record, action string) (string, bool) {
+	svc, _, _ := strings.Cut(action, ":")
+	b, named := appendResource(nil, r, svc)
+	return trail.Text(b), !named
+}
+
+// appendResource appends the resource ARN of a record to dst (JSON
+// escapes kept) and reports whether the record named one ("*" when not).
+func appendResource(dst []byte, r *trail.Record, svc string) ([]byte, bool) {
 	if len(r.Resources) > 0 {
 		if arn := field(r.Resources, "ARN"); len(arn) > 0 {
-			return trail.Text(arn), false
+			return append(dst, arn...), true
 		}
 	}
 	p := r.RequestParameters
 	if len(p) == 0 || p[0] != '{' {
-		return "*", true
+		return append(dst, '*'), false
 	}
-	svc, _, _ := strings.Cut(action, ":")
-	region, account := trail.Text(r.AWSRegion), trail.Text(r.Account())
+	region, account := r.AWSRegion, r.Account()
+	arnOf := func(prefix string, v []byte) []byte {
+		dst = append(dst, "arn:aws:"...)
+		dst = append(dst, prefix...)
+		return append(dst, v...)
+	}
 	switch svc {
 	case "s3":
 		if b := field(p, "bucketName"); len(b) > 0 {
-			arn := "arn:aws:s3:::" + trail.Text(b)
+			dst = append(append(dst, "arn:aws:s3:::"...), b...)
 			if k := field(p, "key"); len(k) > 0 {
-				arn += "/" + trail.Text(k)
+				dst = append(append(dst, '/'), k...)
 			}
-			return arn, false
+			return dst, true
 		}
 	case "sts":
 		if v := field(p, "roleArn"); len(v) > 0 {
-			return trail.Text(v), false
+			return append(dst, v...), true
 		}
 	case "iam":
 		if v := field(p, "roleName"); len(v) > 0 {
-			return "arn:aws:iam::" + account + ":role/" + trail.Text(v), false
+			dst = append(append(append(dst, "arn:aws:iam::"...), account...), ":role/"...)
+			return append(dst, v...), true
 		}
 		if v := field(p, "userName"); len(v) > 0 {
-			return "arn:aws:iam::" + account + ":user/" + trail.Text(v), false
+			dst = append(append(append(dst, "arn:aws:iam::"...), account...), ":user/"...)
+			return append(dst, v...), true
 		}
 		if v := field(p, "policyArn"); len(v) > 0 {
-			return trail.Text(v), false
+			return append(dst, v...), true
 		}
 	case "kms":
-		if v := trail.Text(field(p, "keyId")); v != "" {
-			if strings.HasPrefix(v, "arn:") {
-				return v, false
+		if v := field(p, "keyId"); len(v) > 0 {
+			if bytes.HasPrefix(v, []byte("arn:")) {
+				return append(dst, v...), true
 			}
-			if !strings.HasPrefix(v, "alias/") {
-				return "arn:aws:kms:" + region + ":" + account + ":key/" + v, false
+			if !bytes.HasPrefix(v, []byte("alias/")) {
+				dst = arnOf("kms:", region)
+				dst = append(append(append(dst, ':'), account...), ":key/"...)
+				return append(dst, v...), true
 			}
 		}
 	case "lambda":
-		if v := trail.Text(field(p, "functionName")); v != "" {
-			if strings.HasPrefix(v, "arn:") {
-				return v, false
+		if v := field(p, "functionName"); len(v) > 0 {
+			if bytes.HasPrefix(v, []byte("arn:")) {
+				return append(dst, v...), true
 			}
-			return "arn:aws:lambda:" + region + ":" + account + ":function:" + v, false
+			dst = arnOf("lambda:", region)
+			dst = append(append(append(dst, ':'), account...), ":function:"...)
+			return append(dst, v...), true
 		}
 	case "sqs":
-		if v := trail.Text(field(p, "queueUrl")); v != "" {
-			if i := strings.LastIndexByte(v, '/'); i > 0 {
+		if v := field(p, "queueUrl"); len(v) > 0 {
+			if i := bytes.LastIndexByte(v, '/'); i > 0 {
 				rest := v[:i]
-				acct := rest[strings.LastIndexByte(rest, '/')+1:]
-				return "arn:aws:sqs:" + region + ":" + acct + ":" + v[i+1:], false
+				acct := rest[bytes.LastIndexByte(rest, '/')+1:]
+				dst = arnOf("sqs:", region)
+				dst = append(append(append(dst, ':'), acct...), ':')
+				return append(dst, v[i+1:]...), true
 			}
 		}
 	case "sns":
 		if v := field(p, "topicArn"); len(v) > 0 {
-			return trail.Text(v), false
+			return append(dst, v...), true
 		}
 	case "secretsmanager":
-		if v := trail.Text(field(p, "secretId")); strings.HasPrefix(v, "arn:") {
-			return v, false
+		if v := field(p, "secretId"); bytes.HasPrefix(v, []byte("arn:")) {
+			return append(dst, v...), true
 		}
 	}
-	return "*", true
+	return append(dst, '*'), false
 }

@@ -1,6 +1,7 @@
 package access
 
 import (
+	"bytes"
 	"context"
 	"sort"
 	"strings"
@@ -61,27 +62,49 @@ const ApproxNoResource = "resource not named in the record (decided against *)"
 
 // replayHandler replays the records one ingest worker decodes.
 type replayHandler struct {
-	rp    *Replayer
-	res   *ReplayResult
-	cache map[string][2]authz.Decision
-	local ReplayResult
-	err   error
+	rp      *Replayer
+	res     *ReplayResult
+	cache   map[string][2]authz.Decision
+	actions map[string]mappedAction
+	buf     []byte
+	local   ReplayResult
 }
 
 func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 	h.local.Records++
-	q, reason := reconstruct(rec)
-	if reason != "" {
-		h.local.NotReplayed[reason]++
+	switch string(rec.EventType) {
+	case "AwsApiCall", "":
+	default:
+		h.local.NotReplayed[SkipNotAPICall]++
 		return nil
 	}
-	key := q.principal + "|" + q.action + "|" + q.resource + "|" + cacheContext(q.ctx)
-	d, ok := h.cache[key]
+	if len(rec.UserARN) == 0 {
+		h.local.NotReplayed[SkipNoPrincipal]++
+		return nil
+	}
+	h.buf = append(append(append(h.buf[:0], rec.EventSource...), '|'), rec.EventName...)
+	ma, ok := h.actions[string(h.buf)]
+	if !ok {
+		a, r := eventAction(trail.Text(rec.EventSource), trail.Text(rec.EventName))
+		ma = mappedAction{a, r}
+		h.actions[string(h.buf)] = ma
+	}
+	if ma.reason != "" {
+		h.local.NotReplayed[ma.reason]++
+		return nil
+	}
+	named := h.key(rec, ma.action, h.rp.relevant.Load())
+	d, ok := h.cache[string(h.buf)]
+	var q request
 	var before, after *authz.Input
 	if !ok {
+		var reason string
+		if q, reason = reconstruct(rec); reason != "" {
+			h.local.NotReplayed[reason]++
+			return nil
+		}
 		var err error
-		before, after, err = h.rp.inputs(&q)
-		if err != nil {
+		if before, after, err = h.rp.inputs(&q); err != nil {
 			return err
 		}
 		if before == nil {
@@ -89,12 +112,15 @@ func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 			return nil
 		}
 		d = [2]authz.Decision{h.rp.eng.Decide(before), h.rp.eng.Decide(after)}
-		if len(h.cache) < 1<<17 {
-			h.cache[key] = d
+		// Loading the caller's and the resource's policies may have made
+		// more keys relevant: the entry is keyed with them.
+		h.key(rec, ma.action, h.rp.relevant.Load())
+		if len(h.cache) < 1<<18 {
+			h.cache[string(h.buf)] = d
 		}
 	}
 	h.local.Replayed++
-	if q.noResArn {
+	if !named {
 		h.local.Approximations[ApproxNoResource]++
 	}
 	if d[0] == authz.Allowed {
@@ -104,6 +130,7 @@ func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 		return nil
 	}
 	if before == nil {
+		q, _ = reconstruct(rec)
 		var err error
 		if before, after, err = h.rp.inputs(&q); err != nil {
 			return err
@@ -113,17 +140,42 @@ func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 	return nil
 }
 
-// cacheContext renders the context keys that can differ between calls
-// of one principal, action and resource.
-func cacheContext(ctx map[string][]string) string {
-	var b strings.Builder
-	for _, k := range []string{"aws:SourceIp", "aws:SecureTransport", "aws:MultiFactorAuthPresent", "aws:SourceVpce", "aws:ViaAWSService", "aws:RequestedRegion", "aws:userid"} {
-		if v, ok := ctx[k]; ok {
-			b.WriteString(v[0])
+// key writes into h.buf what decides a call: principal, action,
+// resource and the values of the relevant context keys, as the record
+// has them. It reports whether the record named a resource.
+func (h *replayHandler) key(rec *trail.Record, action string, relevant uint32) bool {
+	b := append(append(h.buf[:0], rec.UserARN...), '|')
+	b = append(append(b, action...), '|')
+	svc, _, _ := strings.Cut(action, ":")
+	b, named := appendResource(b, rec, svc)
+	for i := range ctxKeys {
+		if relevant&(1<<i) == 0 {
+			continue
 		}
-		b.WriteByte('|')
+		b = append(b, '|')
+		switch i {
+		case 0:
+			b = append(b, rec.SourceIPAddr...)
+		case 1:
+			if bytes.Contains(rec.Raw, []byte(`"tlsDetails"`)) {
+				b = append(b, 't')
+			}
+		case 2:
+			b = append(b, field(rec.Raw, "mfaAuthenticated")...)
+		case 3:
+			b = append(b, field(rec.Raw, "vpcEndpointId")...)
+		case 4:
+			if len(rec.InvokedBy) > 0 {
+				b = append(b, 'v')
+			}
+		case 5:
+			b = append(b, rec.AWSRegion...)
+		case 6:
+			b = append(b, rec.PrincipalID...)
+		}
 	}
-	return b.String()
+	h.buf = b
+	return named
 }
 
 func (h *replayHandler) record(q *request, before, after *authz.Input, allowed bool) {
@@ -181,7 +233,7 @@ func Replay(ctx context.Context, src trail.Source, rp *Replayer, opts trail.Inge
 	var handlers []*replayHandler
 	var hmu sync.Mutex
 	newHandler := func() trail.Handler {
-		h := &replayHandler{rp: rp, res: res, cache: map[string][2]authz.Decision{},
+		h := &replayHandler{rp: rp, res: res, cache: map[string][2]authz.Decision{}, actions: map[string]mappedAction{},
 			local: ReplayResult{NotReplayed: map[string]int64{}, Approximations: map[string]int64{}}}
 		hmu.Lock()
 		handlers = append(handlers, h)

@@ -17,7 +17,7 @@ import (
 
 // regionSCP returns the demo's region-allow-list SCP with its allowed
 // regions replaced (nil keeps them).
-func regionSCP(t *testing.T, src *orgsnap.Source, regions []string) (authz.Named, string) {
+func regionSCP(t testing.TB, src *orgsnap.Source, regions []string) (authz.Named, string) {
 	t.Helper()
 	for _, p := range src.Snap.Org.Policies {
 		if p.Name != "region-allow-list" {
