@@ -281,6 +281,10 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":
 		return p("PermissionSetArn") + "|" + p("AccountId"), account
+	case "identitystore.ListUsers", "identitystore.ListGroups":
+		return p("IdentityStoreId"), account
+	case "identitystore.ListGroupMemberships":
+		return p("IdentityStoreId") + "|" + p("GroupId"), account
 	case "ssoadmin.DescribePermissionSet", "ssoadmin.GetInlinePolicyForPermissionSet",
 		"ssoadmin.ListManagedPoliciesInPermissionSet", "ssoadmin.ListAccountsForProvisionedPermissionSet":
 		return p("PermissionSetArn"), account

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -106,6 +107,9 @@ var generatedOps = []opSpec{
 	{Pkg: "iam", Op: "ListUsers", Legacy: false, New: func() any { return new(iam.ListUsersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListVirtualMFADevices", Legacy: false, New: func() any { return new(iam.ListVirtualMFADevicesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "UpdateAccountPasswordPolicy", Legacy: false, New: func() any { return new(iam.UpdateAccountPasswordPolicyOutput) }},
+	{Pkg: "identitystore", Op: "ListGroupMemberships", Legacy: false, New: func() any { return new(identitystore.ListGroupMembershipsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "identitystore", Op: "ListGroups", Legacy: false, New: func() any { return new(identitystore.ListGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "identitystore", Op: "ListUsers", Legacy: false, New: func() any { return new(identitystore.ListUsersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "kms", Op: "DescribeKey", Legacy: false, New: func() any { return new(kms.DescribeKeyOutput) }},
 	{Pkg: "kms", Op: "GetKeyPolicy", Legacy: false, New: func() any { return new(kms.GetKeyPolicyOutput) }},
 	{Pkg: "kms", Op: "GetKeyRotationStatus", Legacy: false, New: func() any { return new(kms.GetKeyRotationStatusOutput) }},
@@ -114,9 +118,13 @@ var generatedOps = []opSpec{
 	{Pkg: "lambda", Op: "GetPolicy", Legacy: false, New: func() any { return new(lambda.GetPolicyOutput) }, Method: "GET", URI: "/2015-03-31/functions/{FunctionName}/policy", Query: [][2]string{{"Qualifier", "Qualifier"}}},
 	{Pkg: "lambda", Op: "ListFunctions", Legacy: false, New: func() any { return new(lambda.ListFunctionsOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "MaxItems", Trunc: "", Method: "GET", URI: "/2015-03-31/functions", Query: [][2]string{{"MasterRegion", "MasterRegion"}, {"FunctionVersion", "FunctionVersion"}, {"Marker", "Marker"}, {"MaxItems", "MaxItems"}}},
 	{Pkg: "organizations", Op: "AttachPolicy", Legacy: false, New: func() any { return new(organizations.AttachPolicyOutput) }},
+	{Pkg: "organizations", Op: "CloseAccount", Legacy: false, New: func() any { return new(organizations.CloseAccountOutput) }},
 	{Pkg: "organizations", Op: "CreateAccount", Legacy: false, New: func() any { return new(organizations.CreateAccountOutput) }},
 	{Pkg: "organizations", Op: "CreateOrganizationalUnit", Legacy: false, New: func() any { return new(organizations.CreateOrganizationalUnitOutput) }},
 	{Pkg: "organizations", Op: "CreatePolicy", Legacy: false, New: func() any { return new(organizations.CreatePolicyOutput) }},
+	{Pkg: "organizations", Op: "DeleteOrganizationalUnit", Legacy: false, New: func() any { return new(organizations.DeleteOrganizationalUnitOutput) }},
+	{Pkg: "organizations", Op: "DeletePolicy", Legacy: false, New: func() any { return new(organizations.DeletePolicyOutput) }},
+	{Pkg: "organizations", Op: "DeregisterDelegatedAdministrator", Legacy: false, New: func() any { return new(organizations.DeregisterDelegatedAdministratorOutput) }},
 	{Pkg: "organizations", Op: "DescribeAccount", Legacy: false, New: func() any { return new(organizations.DescribeAccountOutput) }},
 	{Pkg: "organizations", Op: "DescribeCreateAccountStatus", Legacy: false, New: func() any { return new(organizations.DescribeCreateAccountStatusOutput) }},
 	{Pkg: "organizations", Op: "DescribeOrganization", Legacy: false, New: func() any { return new(organizations.DescribeOrganizationOutput) }},
@@ -124,7 +132,9 @@ var generatedOps = []opSpec{
 	{Pkg: "organizations", Op: "DescribePolicy", Legacy: false, New: func() any { return new(organizations.DescribePolicyOutput) }},
 	{Pkg: "organizations", Op: "DetachPolicy", Legacy: false, New: func() any { return new(organizations.DetachPolicyOutput) }},
 	{Pkg: "organizations", Op: "DisablePolicyType", Legacy: false, New: func() any { return new(organizations.DisablePolicyTypeOutput) }},
+	{Pkg: "organizations", Op: "EnableAWSServiceAccess", Legacy: false, New: func() any { return new(organizations.EnableAWSServiceAccessOutput) }},
 	{Pkg: "organizations", Op: "EnablePolicyType", Legacy: false, New: func() any { return new(organizations.EnablePolicyTypeOutput) }},
+	{Pkg: "organizations", Op: "InviteAccountToOrganization", Legacy: false, New: func() any { return new(organizations.InviteAccountToOrganizationOutput) }},
 	{Pkg: "organizations", Op: "ListAWSServiceAccessForOrganization", Legacy: false, New: func() any { return new(organizations.ListAWSServiceAccessForOrganizationOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "organizations", Op: "ListAccounts", Legacy: false, New: func() any { return new(organizations.ListAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "organizations", Op: "ListAccountsForParent", Legacy: false, New: func() any { return new(organizations.ListAccountsForParentOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
@@ -140,6 +150,11 @@ var generatedOps = []opSpec{
 	{Pkg: "organizations", Op: "ListTagsForResource", Legacy: false, New: func() any { return new(organizations.ListTagsForResourceOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "organizations", Op: "ListTargetsForPolicy", Legacy: false, New: func() any { return new(organizations.ListTargetsForPolicyOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "organizations", Op: "MoveAccount", Legacy: false, New: func() any { return new(organizations.MoveAccountOutput) }},
+	{Pkg: "organizations", Op: "RegisterDelegatedAdministrator", Legacy: false, New: func() any { return new(organizations.RegisterDelegatedAdministratorOutput) }},
+	{Pkg: "organizations", Op: "TagResource", Legacy: false, New: func() any { return new(organizations.TagResourceOutput) }},
+	{Pkg: "organizations", Op: "UntagResource", Legacy: false, New: func() any { return new(organizations.UntagResourceOutput) }},
+	{Pkg: "organizations", Op: "UpdateOrganizationalUnit", Legacy: false, New: func() any { return new(organizations.UpdateOrganizationalUnitOutput) }},
+	{Pkg: "organizations", Op: "UpdatePolicy", Legacy: false, New: func() any { return new(organizations.UpdatePolicyOutput) }},
 	{Pkg: "rds", Op: "DescribeDBInstances", Legacy: false, New: func() any { return new(rds.DescribeDBInstancesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "rds", Op: "DescribeDBSnapshotAttributes", Legacy: false, New: func() any { return new(rds.DescribeDBSnapshotAttributesOutput) }},
 	{Pkg: "rds", Op: "DescribeDBSnapshots", Legacy: false, New: func() any { return new(rds.DescribeDBSnapshotsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},

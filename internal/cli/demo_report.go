@@ -166,7 +166,9 @@ func (r *demoReport) isPlanted(f *findings.Finding, configRule, account, region,
 	if rule == nil {
 		return false
 	}
-	implements := rule.Mappings.ConfigRule == configRule
+	// planted.json names the AWS Config managed rule, or the orgrail
+	// rule id where AWS has no managed rule (identity.*).
+	implements := rule.Mappings.ConfigRule == configRule || rule.ID == configRule
 	for _, also := range rule.AlsoConfigRules {
 		implements = implements || also == configRule
 	}

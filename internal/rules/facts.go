@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"github.com/orgrail/orgrail/internal/identity"
 	"sort"
 	"strings"
 
@@ -43,6 +44,11 @@ type facts struct {
 
 	logArchiveBuckets    map[string]bool
 	logArchiveBucketsErr error
+
+	// center is the organization's IAM Identity Center (nil when it
+	// has none).
+	center    *identity.Center
+	centerErr error
 }
 
 // trailInfo is a trail with its status and event selectors.
@@ -89,6 +95,9 @@ func gatherFacts(r *run, opt Options) *facts {
 		f.orgTrailsErr = errors.New("the organization has no management account in org.json")
 	}
 	f.orgAnalyzers, f.orgAnalyzersErr = orgAnalyzers(r, o)
+	if r.snap != nil {
+		f.center, f.centerErr = identity.Load(r.snap)
+	}
 	if f.logArchive != "" {
 		lv := r.view(f.logArchive)
 		out, err := get[s3.ListBucketsOutput](lv, "global", "s3", "ListBuckets")

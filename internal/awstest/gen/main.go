@@ -28,7 +28,7 @@ var sdkPackage = map[string]string{
 	"ec2": "ec2", "cloudtrail": "cloudtrail", "config": "configservice", "guardduty": "guardduty",
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
 	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager",
-	"ssoadmin": "ssoadmin", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
+	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
@@ -42,7 +42,10 @@ var extraOps = map[string][]string{
 		"ListDelegatedServicesForAccount", "ListAWSServiceAccessForOrganization", "ListTagsForResource",
 		"DescribeAccount", "DescribeOrganizationalUnit", "CreateOrganizationalUnit", "MoveAccount",
 		"CreatePolicy", "AttachPolicy", "DetachPolicy", "EnablePolicyType", "DisablePolicyType",
-		"CreateAccount", "DescribeCreateAccountStatus", "ListCreateAccountStatus"},
+		"CreateAccount", "DescribeCreateAccountStatus", "ListCreateAccountStatus",
+		"UpdatePolicy", "DeletePolicy", "UpdateOrganizationalUnit", "DeleteOrganizationalUnit", "TagResource",
+		"UntagResource", "EnableAWSServiceAccess", "RegisterDelegatedAdministrator", "DeregisterDelegatedAdministrator",
+		"CloseAccount", "InviteAccountToOrganization"},
 	"s3":        {"PutPublicAccessBlock", "DeletePublicAccessBlock", "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketEncryption", "DeleteBucketEncryption", "PutObject", "GetObject", "HeadObject", "ListObjectsV2"},
 	"s3control": {"PutPublicAccessBlock", "DeletePublicAccessBlock"},
 	"ec2":       {"EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"},
