@@ -48,14 +48,20 @@ func (e *BenignError) Error() string { return e.Op + ": " + e.Code }
 
 // MissingError says an operation's output is absent from a service file
 // that exists: the collector did not record it.
+// Reason is the collector's error when the operation failed (a gap of
+// that one operation); empty when it was simply not recorded.
 type MissingError struct {
 	Account, Region, Service, Op, Key string
+	Reason                            string
 }
 
 func (e *MissingError) Error() string {
 	s := fmt.Sprintf("not collected: account %s region %s %s %s", e.Account, e.Region, e.Service, e.Op)
 	if e.Key != "" {
 		s += " for " + e.Key
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
 	}
 	return s
 }
@@ -113,7 +119,7 @@ func decodeOp[T any](v *view, region, service, op string) (*T, error) {
 		if code := f.Error(op); code != "" {
 			return nil, &BenignError{Op: op, Code: code}
 		}
-		return nil, &MissingError{Account: v.account, Region: region, Service: service, Op: op}
+		return nil, &MissingError{Account: v.account, Region: region, Service: service, Op: op, Reason: f.Gap(op)}
 	}
 	return out, nil
 }
@@ -133,7 +139,7 @@ func getRes[T any](v *view, region, service, op, key string) (*T, error) {
 		if code := f.ResourceError(op, key); code != "" {
 			return nil, &BenignError{Op: op, Code: code}
 		}
-		return nil, &MissingError{Account: v.account, Region: region, Service: service, Op: op, Key: key}
+		return nil, &MissingError{Account: v.account, Region: region, Service: service, Op: op, Key: key, Reason: f.Gap(op)}
 	}
 	return out, nil
 }
