@@ -167,7 +167,7 @@ func (r *demoReport) isPlanted(f *findings.Finding, configRule, account, region,
 		return false
 	}
 	implements := rule.Mappings.ConfigRule == configRule
-	for _, also := range rule.AlsoConfigRules {
+	for _, also := range append(append([]string(nil), rule.AlsoConfigRules...), rule.Related...) {
 		implements = implements || also == configRule
 	}
 	if !implements {

@@ -19,6 +19,9 @@ import (
 type view struct {
 	snap    *snapshot.Snapshot
 	account string
+	// rule is the rule being evaluated (nil while facts are gathered):
+	// its reads are reported to onRead.
+	rule    *Rule
 	files   map[string]fileEntry
 	decoded map[string]decodeEntry
 }
@@ -91,8 +94,19 @@ func (v *view) has(region, service string) bool {
 	return err == nil && f != nil
 }
 
+// onRead, when set (by tests), is told of every operation a rule reads,
+// to check the rule's declared Reads.
+var onRead func(r *Rule, serviceOp string)
+
+func (v *view) noteRead(service, op string) {
+	if onRead != nil && v.rule != nil {
+		onRead(v.rule, service+":"+op)
+	}
+}
+
 // get decodes an operation's output into a new T, once per view.
 func get[T any](v *view, region, service, op string) (*T, error) {
+	v.noteRead(service, op)
 	key := region + "/" + service + "/" + op
 	if e, ok := v.decoded[key]; ok {
 		if e.err != nil {
@@ -126,6 +140,7 @@ func decodeOp[T any](v *view, region, service, op string) (*T, error) {
 
 // getRes decodes a per-resource operation's output for key.
 func getRes[T any](v *view, region, service, op, key string) (*T, error) {
+	v.noteRead(service, op)
 	f, err := v.file(region, service)
 	if err != nil {
 		return nil, err

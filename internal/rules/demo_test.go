@@ -47,13 +47,9 @@ func demoDir(t testing.TB) string {
 	return demoOnce.dir
 }
 
-// lzPlanted names, for landing-zone rules that have no Config rule of
-// their own, the Config rule whose planted violations they fail too.
-var lzPlanted = map[string][]string{"lz.bucket-effective-public-access-block": {"S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"}}
-
 // configRulesOf returns every Config rule identifier a rule implements.
 func configRulesOf(r *Rule) []string {
-	out := append([]string(nil), lzPlanted[r.ID]...)
+	out := append([]string(nil), r.Related...)
 	if r.Mappings.ConfigRule != "" {
 		out = append(out, r.Mappings.ConfigRule)
 	}

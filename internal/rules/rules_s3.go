@@ -35,6 +35,7 @@ func init() {
 			Rationale:   "What S3 enforces is the bucket's and the account's settings combined: an account that blocks everything protects every bucket (orgrail's landing-zone view; S3.8 asks for the bucket's own settings).",
 			Remediation: "Turn on Block Public Access for the account, or for the bucket (aws s3api put-public-access-block).",
 			Mappings:    findings.Mappings{CIS: "2.1.4", NistCsf: "PR.DS"},
+			Related:     []string{"S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"},
 			check:       checkEffectivePAB},
 		&Rule{ID: "s3.bucket-public-read", Title: "S3 buckets do not allow public read access", Severity: severity.Critical,
 			Scope: ScopeAccount, ResourceType: typeBucket, Services: []string{"s3", "s3control"},
