@@ -28,7 +28,7 @@ func init() {
 			Scope: ScopeAccount, ResourceType: typeBucket, Services: []string{"s3"},
 			Rationale:   "Block Public Access on the bucket itself keeps it private even if the account-level setting is later turned off; S3.8 judges the bucket's own settings.",
 			Remediation: "Turn on all four Block Public Access settings of the bucket (aws s3api put-public-access-block).",
-			Mappings:    findings.Mappings{ConfigRule: "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", SecurityHub: "S3.8", NistCsf: "PR.DS"},
+			Mappings:    findings.Mappings{ConfigRule: "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", SecurityHub: "S3.8", CIS: "2.1.4", NistCsf: "PR.DS"},
 			check:       checkBucketPAB},
 		&Rule{ID: "lz.bucket-effective-public-access-block", Title: "S3 buckets block public access (bucket or account setting)", Severity: severity.Medium,
 			Scope: ScopeAccount, ResourceType: typeBucket, Services: []string{"s3", "s3control"},
