@@ -7,4 +7,6 @@ func (s *Server) registerBuiltins() {
 	s.registerSTS()
 	s.registerOrganizations()
 	s.registerWrites()
+	s.registerContacts()
+	s.registerEC2Writes()
 }

@@ -138,6 +138,9 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 		if key == "" {
 			return nil, Errorf(validationCode(req), "missing the resource parameter of %s", req.Operation)
 		}
+		if err := s.checkResourceAccount(req, file, key); err != nil {
+			return nil, err
+		}
 	}
 	raw, code, found, err := s.lookup(account, region, file, req.Operation, key)
 	var gap *snapshot.GapError
@@ -278,6 +281,10 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":
 		return p("PermissionSetArn") + "|" + p("AccountId"), account
+	case "identitystore.ListUsers", "identitystore.ListGroups":
+		return p("IdentityStoreId"), account
+	case "identitystore.ListGroupMemberships":
+		return p("IdentityStoreId") + "|" + p("GroupId"), account
 	case "ssoadmin.DescribePermissionSet", "ssoadmin.GetInlinePolicyForPermissionSet",
 		"ssoadmin.ListManagedPoliciesInPermissionSet", "ssoadmin.ListAccountsForProvisionedPermissionSet":
 		return p("PermissionSetArn"), account

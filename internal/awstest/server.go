@@ -437,6 +437,9 @@ func decodeRaw(sp *opSpec, raw json.RawMessage) (any, error) {
 	if len(raw) == 0 {
 		return v, nil
 	}
+	if d, ok := unionDecoders[sp.Pkg+"."+sp.Op]; ok {
+		return d(raw)
+	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, fmt.Errorf("stored %s output does not fit %T: %w", sp.Op, v, err)
 	}

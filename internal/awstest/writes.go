@@ -91,6 +91,9 @@ func decodeXML(req *Request, v any) error {
 }
 
 func (s *Server) bucketOp(req *Request) (string, error) {
+	if err := s.checkBucketAccess(req, req.Bucket); err != nil {
+		return "", err
+	}
 	for _, b := range s.bucketNames(req.Account()) {
 		if b == req.Bucket {
 			return b, nil

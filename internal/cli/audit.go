@@ -11,14 +11,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/output"
-	"github.com/orgrail/orgrail/internal/remediate"
 	"github.com/orgrail/orgrail/internal/rules"
 	"github.com/orgrail/orgrail/internal/severity"
 	"github.com/orgrail/orgrail/internal/snapshot"
@@ -140,6 +138,11 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 			if err != nil {
 				return err
 			}
+			if !noStore {
+				if err := checkStore(cmd.Context(), g); err != nil {
+					return err
+				}
+			}
 			started := time.Now()
 			res, err := af.run(cmd, g)
 			if err != nil {
@@ -153,9 +156,10 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				return err
 			}
 			reportSkipped(g, res)
+			reportUnreadable(g, res)
 			if !noStore {
 				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started); err != nil {
-					fmt.Fprintf(g.Stderr, "orgrail: findings not stored: %v\n", err)
+					return &ExitError{Code: ExitUsage, Err: fmt.Errorf("findings not stored (--state; --no-store skips the store): %w", err)}
 				}
 			}
 			if toHub {
@@ -166,6 +170,11 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				if g.Progress() {
 					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub\n", n)
 				}
+			}
+			if len(res.Unreadable) > 0 {
+				// The findings are not a full picture: a clean result or
+				// a failure count from a damaged snapshot would mislead.
+				return Exit(ExitPartial)
 			}
 			if findings.Failing(res.Report.Findings, threshold) {
 				return Exit(ExitFail)
@@ -195,6 +204,28 @@ func reportSkipped(g *Globals, res *rules.Result) {
 	sum := res.Summary()
 	fmt.Fprintf(g.Stderr, "%d rules, %d findings: %d failed, %d muted, %d error\n",
 		len(res.Rules), len(res.Report.Findings), sum.Total.Failed, sum.Total.Muted, sum.Total.Error)
+}
+
+// reportUnreadable names every snapshot file that could not be read,
+// whatever --quiet says: those findings are ERROR, and the run exits 3.
+func reportUnreadable(g *Globals, res *rules.Result) {
+	for _, u := range res.Unreadable {
+		fmt.Fprintf(g.Stderr, "orgrail: unreadable snapshot file %s: %s\n", u.Path, u.Error)
+	}
+	if n := len(res.Unreadable); n > 0 {
+		fmt.Fprintf(g.Stderr, "orgrail: %d snapshot files are corrupt or truncated; the rules that need them report ERROR (exit 3)\n", n)
+	}
+}
+
+// checkStore opens the state store once before a command that promises
+// to store its results, so an unusable --state fails (exit 2) before
+// any work rather than warning after it.
+func checkStore(ctx context.Context, g *Globals) error {
+	s, err := store.Open(ctx, g.StatePath)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--state: %w (--no-store skips the store)", err)}
+	}
+	return s.Close()
 }
 
 func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time) error {
@@ -385,162 +416,4 @@ func importToSecurityHub(ctx context.Context, g *Globals, r *findings.Report, re
 		c.Region = reg
 		return securityhub.NewFromConfig(c)
 	})
-}
-
-func init() { register(newRemediateCmd) }
-
-func newRemediateCmd(g *Globals) *cobra.Command {
-	var af auditFlags
-	var ruleIDs, accounts []string
-	var apply bool
-	var roleName string
-	cmd := &cobra.Command{
-		Use:   "remediate --snapshot DIR",
-		Short: "Plan (and with --apply, make) the safe fixes of failing findings",
-		Long: `Remediate audits the snapshot and prints a plan of AWS API calls, per account
-and region, for the failures that are safe to fix automatically: account
-S3 Block Public Access, EBS encryption by default, the password policy,
-restarting a stopped trail, enabling GuardDuty, Config or Security Hub in a
-region, closing the default security group. Nothing changes without
---apply; with it each call is made with the role --role-name assumed in
-the account, and every result is printed. Muted findings are left alone.
-
-Exit status: 0, or 1 when an applied step failed.`,
-		Example: `  orgrail remediate --snapshot ./snap
-  orgrail remediate --snapshot ./snap --rule ec2.ebs-default-encryption --apply`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := g.Format(output.Table, output.General...)
-			if err != nil {
-				return err
-			}
-			res, err := af.run(cmd, g)
-			if err != nil {
-				var ee *ExitError
-				if errors.As(err, &ee) {
-					return err
-				}
-				return &ExitError{Code: ExitUsage, Err: err}
-			}
-			snap, _ := snapshot.Open(af.snapshot)
-			fixes := remediate.Fixes{}
-			for _, r := range res.Rules {
-				if r.Fix != "" {
-					fixes[r.ID] = r.Fix
-				}
-			}
-			opt := remediate.Options{Rules: splitAll(ruleIDs), Accounts: splitAll(accounts)}
-			if snap != nil {
-				opt.SecurityHubAdmin = snap.Org.DelegatedAdminFor("securityhub.amazonaws.com")
-			}
-			plan := remediate.Build(res.Report.Findings, fixes, snap, opt)
-			if !apply {
-				return renderPlan(g, f, plan)
-			}
-			base, err := g.AWSConfig(cmd.Context())
-			if err != nil {
-				return err
-			}
-			started := time.Now()
-			results := remediate.Apply(cmd.Context(), plan, assumeRoleConfigs(cmd.Context(), base, res.Report.Partition, roleName))
-			if err := renderResults(g, f, results); err != nil {
-				return err
-			}
-			if err := recordRemediation(cmd.Context(), g, res.Report.OrgID, af.snapshot, started, results); err != nil {
-				fmt.Fprintf(g.Stderr, "orgrail: remediation results not stored: %v\n", err)
-			}
-			for _, r := range results {
-				if !r.OK {
-					return Exit(ExitFail)
-				}
-			}
-			return nil
-		},
-	}
-	af.bind(cmd)
-	cmd.Flags().StringSliceVar(&ruleIDs, "rule", nil, "only fix these rules (repeatable)")
-	cmd.Flags().StringSliceVar(&accounts, "account", nil, "only fix these accounts (repeatable)")
-	cmd.Flags().BoolVar(&apply, "apply", false, "make the API calls (default: print the plan only)")
-	cmd.Flags().StringVar(&roleName, "role-name", "OrganizationAccountAccessRole", "role assumed in each account for --apply")
-	return cmd
-}
-
-func renderPlan(g *Globals, f output.Format, p *remediate.Plan) error {
-	if f != output.Table {
-		return output.Encode(g.Stdout, f, p)
-	}
-	t := output.NewTable(g.Stdout, "#", "ACCOUNT", "REGION", "CALL", "RESOURCE", "FIXES")
-	for i, s := range p.Steps {
-		t.Row(strconv.Itoa(i+1), s.Account, s.Region, s.Service+" "+s.Operation, s.Resource, fmt.Sprintf("%d findings (%s)", len(s.Findings), joinComma(s.RuleIDs)))
-	}
-	if err := t.Flush(); err != nil {
-		return err
-	}
-	for _, s := range p.Skipped {
-		fmt.Fprintf(g.Stdout, "not fixed: %s %s %s %s: %s\n", s.RuleID, s.Account, s.Region, s.Resource, s.Reason)
-	}
-	_, err := fmt.Fprintf(g.Stdout, "\n%d API calls planned; nothing was changed (use --apply)\n", len(p.Steps))
-	return err
-}
-
-func renderResults(g *Globals, f output.Format, rs []remediate.Result) error {
-	if f != output.Table {
-		return output.Encode(g.Stdout, f, rs)
-	}
-	t := output.NewTable(g.Stdout, "#", "ACCOUNT", "REGION", "CALL", "RESULT")
-	for _, r := range rs {
-		res := "ok"
-		if !r.OK {
-			res = "FAILED: " + r.Error
-		}
-		t.Row(strconv.Itoa(r.Step), r.Account, r.Region, r.Operation, res)
-	}
-	return t.Flush()
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += v
-	}
-	return out
-}
-
-// assumeRoleConfigs returns a ConfigFor that uses the starting identity
-// in its own account and assumes roleName in every other one.
-func assumeRoleConfigs(ctx context.Context, base aws.Config, partition, roleName string) remediate.ConfigFor {
-	caller := ""
-	if id, err := sts.NewFromConfig(base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
-		caller = aws.ToString(id.Account)
-	}
-	if partition == "" {
-		partition = "aws"
-	}
-	cache := map[string]aws.Config{}
-	return func(ctx context.Context, account, region string) (aws.Config, error) {
-		if cfg, ok := cache[account]; ok {
-			return cfg, nil
-		}
-		cfg := base.Copy()
-		if account != caller {
-			arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, roleName)
-			cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), arn,
-				func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "orgrail-remediate" }))
-		}
-		cache[account] = cfg
-		return cfg, nil
-	}
-}
-
-func recordRemediation(ctx context.Context, g *Globals, orgID, source string, started time.Time, rs []remediate.Result) error {
-	s, err := store.Open(ctx, g.StatePath) // Open resolves the default path
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	_, err = remediate.Record(ctx, s.DB(), orgID, source, started, rs)
-	return err
 }

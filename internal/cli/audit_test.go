@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -116,5 +118,62 @@ func TestAuditToSecurityHub(t *testing.T) {
 	lines := strings.Count(out, "\n")
 	if got := len(srv.Findings()); got != lines || got == 0 {
 		t.Fatalf("server received %d findings, audit printed %d", got, lines)
+	}
+}
+
+// TestAuditNamesUnreadableSnapshotFiles: a truncated gzip file, a file
+// that is not gzip and a gzip file of bad JSON each make audit exit 3
+// (not 0 or 1, even with --fail-on none) and name the file on stderr.
+func TestAuditNamesUnreadableSnapshotFiles(t *testing.T) {
+	damage := map[string]func(b []byte) []byte{
+		"truncated": func(b []byte) []byte { return b[:len(b)/2] },
+		"not gzip":  func([]byte) []byte { return []byte("this is not gzip") },
+		"bad json": func([]byte) []byte {
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			zw.Write([]byte(`{"service": "ec2", "operations": {`))
+			zw.Close()
+			return buf.Bytes()
+		},
+	}
+	for name, fn := range damage {
+		t.Run(name, func(t *testing.T) {
+			dir := auditDemo(t)
+			path := filepath.Join(dir, "snapshot", "accounts", "782512803675", "us-east-1", "ec2.json.gz")
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, fn(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for _, failOn := range []string{"high", "none"} {
+				code, _, errOut := run(t, nil, "audit", "--snapshot", dir, "--no-store", "--fail-on", failOn, "--output", "json", "--quiet")
+				if code != ExitPartial {
+					t.Errorf("--fail-on %s: exit %d, want 3", failOn, code)
+				}
+				if !strings.Contains(errOut, path) {
+					t.Errorf("stderr does not name %s: %s", path, errOut)
+				}
+			}
+		})
+	}
+}
+
+// TestAuditUnusableStateExits2: audit promises to store its findings;
+// a --state that is a directory or not a database is an error (exit 2)
+// before any output, not a warning; --no-store needs no store.
+func TestAuditUnusableStateExits2(t *testing.T) {
+	dir := auditDemo(t)
+	notDB := filepath.Join(t.TempDir(), "state.db")
+	os.WriteFile(notDB, []byte("not a database, just text that is long enough to be read as a header......"), 0o600)
+	for _, state := range []string{t.TempDir(), notDB} {
+		code, out, errOut := run(t, nil, "audit", "--snapshot", dir, "--state", state, "--output", "json", "--quiet")
+		if code != ExitUsage || !strings.Contains(errOut, "--state") || out != "" {
+			t.Errorf("--state %s: exit %d (stdout %d bytes), want 2: %s", state, code, len(out), errOut)
+		}
+	}
+	if code, _, errOut := run(t, nil, "audit", "--snapshot", dir, "--state", notDB, "--no-store", "--fail-on", "none", "--quiet"); code != 0 {
+		t.Errorf("--no-store with a bad --state: exit %d: %s", code, errOut)
 	}
 }

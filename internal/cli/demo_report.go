@@ -84,7 +84,7 @@ func buildDemoReport(cmd *cobra.Command, g *Globals, dir string) (*demoReport, e
 			rep.Failed = append(rep.Failed, f)
 		}
 	}
-	m, err := trailLoadMatcher(g, "", snap.Org)
+	m, err := trailLoadMatcher(g, "", snap.Org, false)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,10 @@ func (r *demoReport) isPlanted(f *findings.Finding, configRule, account, region,
 	if rule == nil {
 		return false
 	}
-	implements := rule.Mappings.ConfigRule == configRule
+	// planted.json names the AWS Config managed rule, or the orgrail
+	// rule id where AWS has no managed rule (identity.*); an lz rule
+	// also fails where the AWS rule it reads alike (Related) does.
+	implements := rule.Mappings.ConfigRule == configRule || rule.ID == configRule
 	for _, also := range append(append([]string(nil), rule.AlsoConfigRules...), rule.Related...) {
 		implements = implements || also == configRule
 	}

@@ -434,11 +434,13 @@ func triageResolveCmd(g *Globals, verb, status string) *cobra.Command {
 type detectionFlags struct {
 	rules    string
 	snapshot string
+	skipBad  bool
 }
 
 func (d *detectionFlags) bind(c *cobra.Command) {
 	c.Flags().StringVar(&d.rules, "rules", os.Getenv("ORGRAIL_RULES"), "directory of extra detections (orgrail YAML and Sigma rules; env ORGRAIL_RULES)")
 	c.Flags().StringVar(&d.snapshot, "snapshot", os.Getenv("ORGRAIL_SNAPSHOT"), "snapshot directory whose org.json names accounts and OUs (env ORGRAIL_SNAPSHOT)")
+	c.Flags().BoolVar(&d.skipBad, "skip-bad-rules", false, "run the detections that load when some of --rules do not (default: exit 2)")
 }
 
 func (d *detectionFlags) pipeline(g *Globals, setup *notifySetup, nt *notify.Notifier) (*notify.Pipeline, error) {
@@ -450,7 +452,7 @@ func (d *detectionFlags) pipeline(g *Globals, setup *notifySetup, nt *notify.Not
 		}
 		o = snap.Org
 	}
-	m, err := notifyMatcher(g, d.rules, o)
+	m, err := notifyMatcher(g, d.rules, o, d.skipBad)
 	if err != nil {
 		return nil, err
 	}
@@ -521,8 +523,8 @@ after a crash it resumes where it stopped and never notifies twice.`,
 }
 
 // notifyMatcher compiles the built-in detections and those of dir.
-func notifyMatcher(g *Globals, dir string, o *org.Organization) (*notify.DetectMatcher, error) {
-	e, err := compileDetections(g, dir, o)
+func notifyMatcher(g *Globals, dir string, o *org.Organization, skipBad bool) (*notify.DetectMatcher, error) {
+	e, err := compileDetections(g, dir, o, skipBad)
 	if err != nil {
 		return nil, err
 	}

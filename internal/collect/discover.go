@@ -82,9 +82,12 @@ func discoverDetails(ctx context.Context, cfg aws.Config, o *org.Organization) (
 	d := &orgDetails{tags: map[string]map[string]string{}}
 	var mu sync.Mutex
 	var firstErr error
-	ids := make([]string, len(o.Accounts))
-	for i, a := range o.Accounts {
-		ids[i] = a.Id
+	ids := make([]string, 0, len(o.Accounts)+len(o.OrganizationalUnits))
+	for _, a := range o.Accounts {
+		ids = append(ids, a.Id)
+	}
+	for _, u := range o.OrganizationalUnits {
+		ids = append(ids, u.Id) // OU tags: plan compares them with the configuration
 	}
 	parallel(ids, func(id string) {
 		tags, err := listTags(ctx, c, id)
@@ -112,6 +115,9 @@ func discoverDetails(ctx context.Context, cfg aws.Config, o *org.Organization) (
 func (d *orgDetails) apply(o *org.Organization) error {
 	for i := range o.Accounts {
 		o.Accounts[i].Tags = d.tags[o.Accounts[i].Id]
+	}
+	for i := range o.OrganizationalUnits {
+		o.OrganizationalUnits[i].Tags = d.tags[o.OrganizationalUnits[i].Id]
 	}
 	o.Policies, o.DelegatedAdministrators, o.EnabledServicePrincipals = d.policies, d.delegated, d.principals
 	return o.Index()

@@ -148,6 +148,10 @@ var loadCases = []loadCase{
 	{"bad az count", map[string]string{"a.yaml": "standards:\n  azCount: »7\n"}, []string{"bad-az-count"}},
 	{"unknown service", map[string]string{"a.yaml": "security:\n  services: [cloudtrail, »gaurdduty]\n"}, []string{"unknown-service"}},
 	{"same log archive and audit", map[string]string{"a.yaml": twoAccounts + "security:\n  logArchiveAccount: alpha\n  auditAccount: »alpha\n"}, []string{"security-same-account"}},
+	{"bad manage", map[string]string{"a.yaml": "ous:\n  - path: A\n    manage: »shared\n"}, []string{"ou-bad-manage"}},
+	{"bad trusted access principal", map[string]string{"a.yaml": "organization:\n  trustedAccess:\n    - »guardduty\n"}, []string{"bad-service-principal"}},
+	{"delegated admin of an unknown account", map[string]string{"a.yaml": twoAccounts + "organization:\n  delegatedAdministrators:\n    - service: »guardduty\n      account: »gamma\n"}, []string{"bad-service-principal", "unknown-account"}},
+	{"bad expectation", map[string]string{"a.yaml": twoAccounts + "guardrails:\n  expectations:\n    - name: x\n      principal: alpha\n      action: »s3\n      expect: »maybe\n"}, []string{"expectation-bad", "expectation-bad"}},
 	{"security in management account", map[string]string{"a.yaml": twoAccounts + "organization:\n  managementAccount: alpha\nsecurity:\n  logArchiveAccount: »alpha\n  auditAccount: beta\n"}, []string{"security-management-account"}},
 }
 

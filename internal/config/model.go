@@ -29,8 +29,10 @@ type Config struct {
 	Policies      []Policy     `yaml:"policies" json:"policies" doc:"Organization policies (SCP, RCP, declarative, tag, backup, ...) and where they attach."`
 	Standards     Standards    `yaml:"standards" json:"standards" doc:"Company-wide standards that detective guardrails check."`
 	Security      Security     `yaml:"security" json:"security" doc:"The security baseline: Log Archive and Audit accounts and the services that must be on."`
+	Guardrails    Guardrails   `yaml:"guardrails" json:"guardrails,omitempty" doc:"What the preventive guardrails must keep allowed or denied; plan shows which expectations a policy change flips."`
 	Notifications Section      `yaml:"notifications" json:"-" doc:"Notification routing (channels, routes, quiet hours). Owned and validated by the notification feature." shape:"mapping"`
 	Exceptions    Section      `yaml:"exceptions" json:"-" doc:"Exceptions (mutes) of audit findings, each with a reason and an expiry. Owned and validated by the audit feature." shape:"sequence"`
+	Access        Access       `yaml:"access" json:"access" doc:"Access boundaries between accounts, checked by orgrail access internal."`
 }
 
 // Mode values of organization.mode.
@@ -47,7 +49,39 @@ type Organization struct {
 	HomeRegion        string    `yaml:"homeRegion" json:"homeRegion,omitempty" enum:"@regions" doc:"Region where the landing zone's regional resources live."`
 	JumpAccount       string    `yaml:"jumpAccount" json:"jumpAccount,omitempty" doc:"standalone mode: name of the account people and orgrail sign in to first."`
 	RoleChain         []RoleHop `yaml:"roleChain" json:"roleChain,omitempty" doc:"standalone mode: roles assumed in order from the jump account. The last hop may omit account: it is then assumed in every target account."`
-	Pos               Positions `yaml:"-" json:"-"`
+	// TrustedAccess and DelegatedAdministrators are managed by plan and
+	// apply: listed services get trusted access, listed delegations are
+	// registered; services not listed are left alone.
+	TrustedAccess           []string         `yaml:"trustedAccess" json:"trustedAccess,omitempty" pattern:"^[a-z0-9.-]+\\.amazonaws\\.com$" doc:"Service principals given trusted access to the organization (EnableAWSServiceAccess), e.g. guardduty.amazonaws.com."`
+	DelegatedAdministrators []DelegatedAdmin `yaml:"delegatedAdministrators" json:"delegatedAdministrators,omitempty" doc:"Delegated administrators: which account administers which service for the organization. Trusted access for the service is implied."`
+	Pos                     Positions        `yaml:"-" json:"-"`
+}
+
+// DelegatedAdmin registers one account as delegated administrator of one
+// service principal.
+type DelegatedAdmin struct {
+	Service string    `yaml:"service" json:"service" required:"true" pattern:"^[a-z0-9.-]+\\.amazonaws\\.com$" doc:"Service principal, e.g. guardduty.amazonaws.com."`
+	Account string    `yaml:"account" json:"account" required:"true" doc:"Account name (or id) registered as delegated administrator, usually the Audit account."`
+	Pos     Positions `yaml:"-" json:"-"`
+}
+
+// Guardrails holds the expectations the preventive guardrails must meet.
+type Guardrails struct {
+	Expectations []Expectation `yaml:"expectations" json:"expectations,omitempty" doc:"Requests that must stay allowed or denied by the SCPs and RCPs; plan reports each one a change flips."`
+	Pos          Positions     `yaml:"-" json:"-"`
+}
+
+// Expectation is one request with the decision the guardrails must give
+// it. Only the SCP and RCP layers are judged: the caller is assumed to
+// hold an identity policy that allows the request.
+type Expectation struct {
+	Name      string            `yaml:"name" json:"name" required:"true" doc:"Short name shown in plans."`
+	Principal string            `yaml:"principal" json:"principal" required:"true" doc:"Calling account (name or id) or an IAM ARN in a declared account."`
+	Action    string            `yaml:"action" json:"action" required:"true" doc:"Action, service:Name, e.g. s3:GetObject."`
+	Resource  string            `yaml:"resource" json:"resource,omitempty" doc:"Resource ARN (default *)."`
+	Context   map[string]string `yaml:"context" json:"context,omitempty" doc:"Request context keys and values, e.g. aws:RequestedRegion: us-east-1."`
+	Expect    string            `yaml:"expect" json:"expect" required:"true" enum:"allow|deny" doc:"allow: must stay allowed; deny: must stay denied."`
+	Pos       Positions         `yaml:"-" json:"-"`
 }
 
 // Standalone reports whether the configuration runs without AWS Organizations.
@@ -66,8 +100,12 @@ type OU struct {
 	Path        string            `yaml:"path" json:"path" required:"true" doc:"Path from the root, segments separated by '/', e.g. Workloads/Prod. Every parent must be declared too. At most 5 levels."`
 	Description string            `yaml:"description" json:"description,omitempty" doc:"Free text."`
 	Tags        map[string]string `yaml:"tags" json:"tags,omitempty" doc:"Tags on the OU."`
+	Manage      string            `yaml:"manage" json:"manage,omitempty" enum:"exclusive" doc:"exclusive: orgrail owns this subtree; OUs and policy attachments below it that the configuration does not declare are removed (with --allow-delete)."`
 	Pos         Positions         `yaml:"-" json:"-"`
 }
+
+// ManageExclusive is the value of ous[].manage that claims a subtree.
+const ManageExclusive = "exclusive"
 
 // RootPath is the name that stands for the organization root wherever an
 // OU path is expected.

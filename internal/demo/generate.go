@@ -32,6 +32,7 @@ func Generate(ctx context.Context, dir string, opt Options) (*Summary, error) {
 	w := buildOrg(opt)
 	buildBaseline(w)
 	plantViolations(w)
+	plantIdentity(w)
 	planted := plantedEvents(w)
 	if err := w.org.Index(); err != nil {
 		return nil, fmt.Errorf("demo organization: %w", err)

@@ -146,7 +146,9 @@ delivery: {maxAttempts: 100, backoff: 20ms, maxBackoff: 200ms}`, hs.URL)))
 			}
 		}
 	}
-	wctx, cancel := context.WithTimeout(ctx, 40*time.Second)
+	// The deadline only guards against a hang: the workers stop when the
+	// receiver's counters say every detection arrived.
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	var wg sync.WaitGroup
 	for w := 0; w < 4; w++ {

@@ -147,10 +147,7 @@ func (n *Notifier) item(en *Entry, t Target, now time.Time) *Item {
 // the attempt under way finishes (bounded by SendTimeout) and unsent
 // messages are released for the next round.
 func (n *Notifier) Deliver(ctx context.Context) (int, error) {
-	lease, batch := n.Lease, n.Batch
-	if lease <= 0 {
-		lease = 2 * time.Minute
-	}
+	lease, batch := n.lease(), n.Batch
 	if batch <= 0 {
 		batch = 50
 	}
@@ -199,6 +196,18 @@ func (n *Notifier) deliverChannel(ctx context.Context, name string, items []*Ite
 		if wait := n.wait(name, now); wait.After(now) {
 			return n.release(keep, items[i:], wait)
 		}
+		// The batch's lease was taken before the messages ahead of
+		// this one were sent: renew it for this attempt, and leave the
+		// message alone when another worker claimed it after the lease
+		// ran out (sending it here too would deliver it twice).
+		mine, err := n.State.Renew(keep, it, n.now(), n.lease())
+		if err != nil {
+			return err
+		}
+		if !mine {
+			n.log().Info("lease lost, message left to the worker that claimed it", "channel", it.Channel, "id", it.ID)
+			continue
+		}
 		if err := n.attempt(keep, ch, it); err != nil {
 			return err
 		}
@@ -214,13 +223,27 @@ func (n *Notifier) release(ctx context.Context, items []*Item, next time.Time) e
 	return errors.Join(errs...)
 }
 
+// lease is how long a claim or a renewal reserves a message: Lease
+// (default 2m), and at least twice the send timeout so that an attempt
+// and its bookkeeping end well inside the lease renewed before it.
+func (n *Notifier) lease() time.Duration {
+	lease := n.Lease
+	if lease <= 0 {
+		lease = 2 * time.Minute
+	}
+	return max(lease, 2*n.sendTimeout())
+}
+
+func (n *Notifier) sendTimeout() time.Duration {
+	if n.SendTimeout <= 0 {
+		return 30 * time.Second
+	}
+	return n.SendTimeout
+}
+
 // attempt sends one message and records the outcome.
 func (n *Notifier) attempt(ctx context.Context, ch Channel, it *Item) error {
-	timeout := n.SendTimeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	sctx, cancel := context.WithTimeout(ctx, timeout)
+	sctx, cancel := context.WithTimeout(ctx, n.sendTimeout())
 	m := &Message{ID: it.ID, Event: it.Event, Count: it.Count, Window: it.Window, Lane: it.Lane}
 	err := ch.Send(sctx, m)
 	cancel()

@@ -110,7 +110,7 @@ func (c *Ctx) viewOf(account string) *view {
 	if c.v != nil && c.v.account == account {
 		return c.v
 	}
-	v := newView(c.run.snap, account)
+	v := c.run.view(account)
 	v.rule = c.rule
 	return v
 }

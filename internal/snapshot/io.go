@@ -262,8 +262,17 @@ func (w *Writer) Commit(m *Manifest) error {
 // content always gives the same bytes (no gzip timestamp, sorted keys).
 // It is safe for concurrent use; compressors are pooled, since a fresh
 // flate writer allocates and clears about a megabyte.
+//
+// Every output passes through RedactJSON first: this is the one place
+// through which every snapshot writer (collect, the Config-snapshot
+// source, the demo generator) serializes a service file, so no secret
+// value collected by any of them reaches the disk.
 func EncodeServiceFile(f *ServiceFile) ([]byte, error) {
-	raw, err := json.Marshal(f)
+	rf, err := redactFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Path(f.Account, f.Region, f.Service), err)
+	}
+	raw, err := json.Marshal(rf)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Path(f.Account, f.Region, f.Service), err)
 	}

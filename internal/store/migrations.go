@@ -123,6 +123,55 @@ CREATE TABLE dedupe (
 );
 CREATE INDEX dedupe_expires ON dedupe (expires_at);
 `,
+	// 2: remediation journal (who applied which plan, each step as it
+	// happens) and the scope of an audit run (what findings diff may
+	// compare).
+	`
+ALTER TABLE runs ADD COLUMN caller TEXT;
+ALTER TABLE runs ADD COLUMN plan_digest TEXT;
+ALTER TABLE runs ADD COLUMN scope TEXT;
+
+CREATE TABLE remediation_steps (
+	run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	step      INTEGER NOT NULL,
+	account   TEXT    NOT NULL,
+	region    TEXT    NOT NULL,
+	operation TEXT    NOT NULL,
+	resource  TEXT,
+	status    TEXT    NOT NULL DEFAULT 'planned'
+	          CHECK (status IN ('planned', 'ok', 'failed')),
+	error     TEXT,
+	at        INTEGER,
+	PRIMARY KEY (run_id, step)
+);
+`,
+	// 3: the landing-zone apply journal (plan/apply, drift).
+	`
+CREATE TABLE apply_runs (
+	plan_id     TEXT    PRIMARY KEY,
+	org_id      TEXT    NOT NULL,
+	plan        TEXT    NOT NULL,
+	status      TEXT    NOT NULL DEFAULT 'running'
+	            CHECK (status IN ('running', 'done', 'failed')),
+	started_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL,
+	finished_at INTEGER
+);
+CREATE INDEX apply_runs_org ON apply_runs (org_id, status, finished_at);
+
+CREATE TABLE apply_steps (
+	plan_id    TEXT    NOT NULL REFERENCES apply_runs (plan_id) ON DELETE CASCADE,
+	change_key TEXT    NOT NULL,
+	seq        INTEGER NOT NULL,
+	status     TEXT    NOT NULL
+	           CHECK (status IN ('started', 'done', 'failed')),
+	object_id  TEXT,
+	request_id TEXT,
+	detail     TEXT,
+	updated_at INTEGER NOT NULL,
+	PRIMARY KEY (plan_id, change_key)
+);
+`,
 }
 
 // SchemaVersion is the version the migrations bring the store to.

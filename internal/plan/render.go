@@ -1,0 +1,148 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Render writes the plan for people, as Terraform does: one block per
+// change marked + (add), ~ (change in place), - (remove) or ± (move),
+// the text diff of policy documents, the guardrail expectations that
+// change, and a summary line.
+func Render(w io.Writer, p *Plan, color bool) error {
+	r := &renderer{w: w, color: color}
+	if p.Empty() {
+		r.line("No changes. The organization %s matches the configuration.", p.OrgID)
+		return r.err
+	}
+	r.line("orgrail will make these changes to organization %s:", p.OrgID)
+	r.line("")
+	for i := range p.Changes {
+		r.change(&p.Changes[i])
+	}
+	r.expectations(p)
+	s := p.Summary()
+	r.line("Plan: %d to add, %d to change, %d to remove.", s.Add, s.Change, s.Remove)
+	return r.err
+}
+
+type renderer struct {
+	w     io.Writer
+	color bool
+	err   error
+}
+
+func (r *renderer) line(format string, a ...any) {
+	if r.err == nil {
+		_, r.err = fmt.Fprintf(r.w, format+"\n", a...)
+	}
+}
+
+// paint colours a marker when colour is on.
+func (r *renderer) paint(sym string) string {
+	if !r.color {
+		return sym
+	}
+	code := map[string]string{"+": "32", "-": "31", "~": "33", "±": "36"}[sym]
+	return "\x1b[" + code + "m" + sym + "\x1b[0m"
+}
+
+func (r *renderer) change(c *Change) {
+	r.line("  %s %s %s", r.paint(c.Action.Symbol()), c.Action, c.Address)
+	switch {
+	case c.Kind == KindPolicy && c.Action == Create:
+		if c.After.Description != "" {
+			r.line("      description: %q", c.After.Description)
+		}
+		r.indent(UnifiedDiff("", Pretty(c.After.Content), "/dev/null", c.Ref.Policy, 3))
+	case c.Kind == KindPolicy && c.Action == Update:
+		if c.Before.Description != c.After.Description {
+			r.line("      description: %q → %q", c.Before.Description, c.After.Description)
+		}
+		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), c.Ref.Policy+" (current)", c.Ref.Policy+" (configured)", 3))
+	case c.Action == Move:
+		r.line("      ou: %s → %s", c.Before.Parent, c.After.Parent)
+	case c.Action == Tag:
+		r.tags(c.Before.Tags, c.After.Tags)
+	case c.Action == Create && c.After != nil:
+		if c.After.Email != "" {
+			r.line("      email: %s", c.After.Email)
+		}
+		if c.After.Parent != "" {
+			r.line("      parent: %s", c.After.Parent)
+		}
+		if len(c.After.Tags) > 0 {
+			r.tags(nil, c.After.Tags)
+		}
+	}
+	for _, d := range c.Lint {
+		r.line("      lint: %s %s: %s", d.Severity, d.Code, d.Message)
+	}
+	if len(c.Expectations) > 0 {
+		r.line("      changes expectations: %s", strings.Join(c.Expectations, "; "))
+	}
+	r.line("")
+}
+
+func (r *renderer) indent(text string) {
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if l != "" {
+			r.line("      %s", l)
+		}
+	}
+}
+
+// tags shows tag changes key by key.
+func (r *renderer) tags(before, after map[string]string) {
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	var ks []string
+	for k := range keys {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	for _, k := range ks {
+		b, inB := before[k]
+		a, inA := after[k]
+		switch {
+		case !inB:
+			r.line("      %s tag %s = %q", r.paint("+"), k, a)
+		case !inA:
+			r.line("      %s tag %s = %q", r.paint("-"), k, b)
+		case a != b:
+			r.line("      %s tag %s = %q → %q", r.paint("~"), k, b, a)
+		}
+	}
+}
+
+func (r *renderer) expectations(p *Plan) {
+	var changed []Expectation
+	for _, e := range p.Expectations {
+		if e.Changed() || !e.Met() {
+			changed = append(changed, e)
+		}
+	}
+	if len(changed) == 0 {
+		if len(p.Expectations) > 0 {
+			r.line("Guardrail expectations: all %d keep their decision.", len(p.Expectations))
+			r.line("")
+		}
+		return
+	}
+	r.line("Guardrail expectations:")
+	for _, e := range changed {
+		mark := "ok"
+		if !e.Met() {
+			mark = "BROKEN"
+		}
+		r.line("  %s %s: %s → %s (must be %s)", mark, e.Name, e.Before, e.After, e.Expect)
+	}
+	r.line("")
+}
