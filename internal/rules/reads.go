@@ -5,7 +5,7 @@ package rules
 // operations is missing (a gap of that operation, or not collected);
 // a gap elsewhere in the same service leaves it evaluating.
 // Organization facts (the organization trail, the organization
-// analyzers, the Log Archive's buckets) are read once for all rules and
+// analyzers, the Log Archive's buckets, IAM Identity Center) are read once for all rules and
 // are not listed. TestRulesReadWhatTheyDeclare keeps the list true.
 var builtinReads = map[string][]string{
 	"account.part-of-organization":            {},
@@ -35,6 +35,10 @@ var builtinReads = map[string][]string{
 	"ec2.vpc-flow-logs":                       {"ec2:DescribeFlowLogs", "ec2:DescribeVpcs"},
 	"guardduty.delegated-admin":               {},
 	"guardduty.enabled":                       {"guardduty:GetDetector", "guardduty:ListDetectors"},
+	"identity.admin-assigned-broadly":         {}, // IAM Identity Center is read once, as an organization fact
+	"identity.assignment-to-group":            {},
+	"identity.iam-user-access-keys":           {"iam:GetCredentialReport"},
+	"identity.unused-permission-set":          {},
 	"iam.access-analyzer-enabled":             {"accessanalyzer:ListAnalyzers"},
 	"iam.access-keys-rotated":                 {"iam:GetCredentialReport"},
 	"iam.cloudshell-full-access-restricted":   {"iam:GetAccountAuthorizationDetails"},
