@@ -146,6 +146,14 @@ func TestMotoCollectAndAuditWorkload(t *testing.T) {
 			t.Errorf("%s did not fail on %s in the workload account (failed: %v; error: %q)", rule, res, failed[rule], errored[rule])
 		}
 	}
+	// moto answers GetImageBlockPublicAccessState with a 500: that gap
+	// costs ec2.image-block-public-access only, not the security-group,
+	// VPC and volume rules of the same service file.
+	for _, rule := range []string{"ec2.sg-ssh-restricted", "ec2.default-sg-closed", "ec2.vpc-flow-logs", "ec2.volumes-encrypted", "ec2.ebs-default-encryption"} {
+		if msg, ok := errored[rule]; ok {
+			t.Errorf("%s is ERROR next to another operation's gap: %s", rule, msg)
+		}
+	}
 	for rule, msg := range errored {
 		t.Logf("ERROR %s: %s", rule, msg)
 	}
