@@ -19,6 +19,7 @@ import (
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
 	"github.com/orgrail/orgrail/internal/findings"
+	"github.com/orgrail/orgrail/internal/org"
 )
 
 // Config managed rule pages (docs.aws.amazon.com/config/latest/developerguide/<name>.html).
@@ -397,4 +398,81 @@ func init() {
 			}, Want: findings.Failed},
 	)
 	_ = shtypes.StandardsStatusReady
+}
+
+const (
+	shIAM      = "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html"
+	qIAM7      = "This control checks whether the account password policy for IAM users uses strong configurations. The control fails if the password policy doesn't use strong configurations. Unless you provide custom parameter values, Security Hub CSPM uses the default values mentioned in the preceding table."
+	qIAM7Age   = "The PasswordReusePrevention and MaxPasswordAge parameters have no default value, so if you exclude these parameters, Security Hub CSPM ignores number of password rotations and password age when evaluating this control."
+	qIAM15     = "CIS recommends that the password policy require a minimum password length of 14 characters."
+	qIAM16     = "This control checks whether the number of passwords to remember is set to 24. The control fails if the value is not 24."
+	qIAM9      = "The control generates FAILED findings if root user credentials are present in the account and MFA isn't enabled for the root user."
+	qIAM9Pass  = "This control generates PASSED findings in the following cases: Root user credentials are present in the account and MFA is enabled for the root user. Root user credentials aren't present in the account."
+	qHardware  = "The rule is NON_COMPLIANT if any virtual MFA devices are permitted for signing in with root credentials."
+	qIAM6Pass  = "The control generates PASSED findings in the following cases: Root user credentials are present in the account and hardware MFA is enabled for the root user. Root user credentials aren't present in the account."
+	qPwMissing = "This rule is NON_COMPLIANT if the account password policy does not meet the specified requirements."
+)
+
+func noRootCredentials(f *fx) {
+	f.org.EnabledServicePrincipals = append(f.org.EnabledServicePrincipals, orgServicePrincipal(spIAM))
+	op[iam.GetAccountSummaryOutput](f, acctW, "global", "iam", "GetAccountSummary").SummaryMap = map[string]int32{
+		"AccountMFAEnabled": 0, "AccountPasswordPresent": 0, "AccountAccessKeysPresent": 0, "AccountSigningCertificatesPresent": 0}
+}
+
+func init() {
+	addDocCases(
+		// IAM.7
+		docCase{Rule: "iam.password-policy-strong", Source: shIAM, Quote: qIAM7, Name: "symbols not required",
+			Mutate: func(f *fx) { pwPolicy(f).RequireSymbols = false }, Want: findings.Failed},
+		docCase{Rule: "iam.password-policy-strong", Source: shIAM, Quote: qIAM7, Name: "four character classes and 8 characters",
+			Mutate: func(f *fx) { pwPolicy(f).MinimumPasswordLength = awsv2.Int32(8) }, Want: findings.Passed},
+		docCase{Rule: "iam.password-policy-strong", Source: shIAM, Quote: qIAM7Age, Name: "passwords never expire (age not judged)",
+			Mutate: func(f *fx) { pwPolicy(f).MaxPasswordAge = nil; pwPolicy(f).PasswordReusePrevention = nil }, Want: findings.Passed},
+		docCase{Rule: "iam.password-policy-strong", Source: cfgDoc("iam-password-policy"), Quote: qPwMissing, Name: "no password policy",
+			Mutate: func(f *fx) { f.setErr(acctW, "global", "iam", "GetAccountPasswordPolicy", "NoSuchEntity") }, Want: findings.Failed},
+
+		// IAM.15 (CIS 1.8)
+		docCase{Rule: "iam.password-policy-length-14", Source: shIAM, Quote: qIAM15, Name: "minimum length 8",
+			Mutate: func(f *fx) { pwPolicy(f).MinimumPasswordLength = awsv2.Int32(8) }, Want: findings.Failed},
+		docCase{Rule: "iam.password-policy-length-14", Source: shIAM, Quote: qIAM15, Name: "minimum length 14", Want: findings.Passed},
+		docCase{Rule: "iam.password-policy-length-14", Source: shIAM, Quote: qIAM15, Name: "minimum length 20",
+			Mutate: func(f *fx) { pwPolicy(f).MinimumPasswordLength = awsv2.Int32(20) }, Want: findings.Passed},
+
+		// IAM.16
+		docCase{Rule: "iam.password-policy-reuse", Source: shIAM, Quote: qIAM16, Name: "remembers 12",
+			Mutate: func(f *fx) { pwPolicy(f).PasswordReusePrevention = awsv2.Int32(12) }, Want: findings.Failed},
+		docCase{Rule: "iam.password-policy-reuse", Source: shIAM, Quote: qIAM16, Name: "remembers 24", Want: findings.Passed},
+		docCase{Rule: "iam.password-policy-reuse", Source: shIAM, Quote: qIAM16, Name: "not set",
+			Mutate: func(f *fx) { pwPolicy(f).PasswordReusePrevention = nil }, Want: findings.Failed},
+
+		// IAM.17
+		docCase{Rule: "iam.password-policy-expiry", Source: shIAM, Quote: "Ensure IAM password policy expires passwords within 90 days or less", Name: "never expires",
+			Mutate: func(f *fx) { pwPolicy(f).MaxPasswordAge = nil }, Want: findings.Failed},
+		docCase{Rule: "iam.password-policy-expiry", Source: shIAM, Quote: "Ensure IAM password policy expires passwords within 90 days or less", Name: "90 days", Want: findings.Passed},
+		docCase{Rule: "iam.password-policy-expiry", Source: shIAM, Quote: "Ensure IAM password policy expires passwords within 90 days or less", Name: "180 days",
+			Mutate: func(f *fx) { pwPolicy(f).MaxPasswordAge = awsv2.Int32(180) }, Want: findings.Failed},
+
+		// IAM.9
+		docCase{Rule: "iam.root-mfa-enabled", Source: shIAM, Quote: qIAM9, Name: "root without MFA",
+			Mutate: func(f *fx) {
+				op[iam.GetAccountSummaryOutput](f, acctW, "global", "iam", "GetAccountSummary").SummaryMap["AccountMFAEnabled"] = 0
+			}, Want: findings.Failed},
+		docCase{Rule: "iam.root-mfa-enabled", Source: shIAM, Quote: qIAM9Pass, Name: "root with MFA", Want: findings.Passed},
+		docCase{Rule: "iam.root-mfa-enabled", Source: shIAM, Quote: qIAM9Pass, Name: "root credentials not present (central root access)",
+			Mutate: noRootCredentials, Want: findings.Passed},
+
+		// IAM.6
+		docCase{Rule: "iam.root-hardware-mfa-enabled", Source: cfgDoc("root-account-hardware-mfa-enabled"), Quote: qHardware, Name: "a virtual MFA device for root",
+			Mutate: func(f *fx) {
+				vm := op[iam.ListVirtualMFADevicesOutput](f, acctW, "global", "iam", "ListVirtualMFADevices")
+				vm.VirtualMFADevices = append(vm.VirtualMFADevices, iamtypes.VirtualMFADevice{SerialNumber: awsv2.String("arn:aws:iam::" + acctW + ":mfa/root-account-mfa-device")})
+			}, Want: findings.Failed},
+		docCase{Rule: "iam.root-hardware-mfa-enabled", Source: shIAM, Quote: qIAM6Pass, Name: "MFA on, no virtual device for root", Want: findings.Passed},
+		docCase{Rule: "iam.root-hardware-mfa-enabled", Source: shIAM, Quote: qIAM6Pass, Name: "root credentials not present (central root access)",
+			Mutate: noRootCredentials, Want: findings.Passed},
+	)
+}
+
+func orgServicePrincipal(sp string) org.ServicePrincipal {
+	return org.ServicePrincipal{ServicePrincipal: sp}
 }

@@ -48,6 +48,8 @@ var builtinReads = map[string][]string{
 	"iam.no-inline-policies":                  {"iam:GetAccountAuthorizationDetails"},
 	"iam.no-kms-decrypt-all-keys":             {"iam:GetAccountAuthorizationDetails"},
 	"iam.no-service-wildcard-policies":        {"iam:GetAccountAuthorizationDetails"},
+	"iam.password-policy-expiry":              {"iam:GetAccountPasswordPolicy"},
+	"iam.password-policy-length-14":           {"iam:GetAccountPasswordPolicy"},
 	"iam.password-policy-reuse":               {"iam:GetAccountPasswordPolicy"},
 	"iam.password-policy-strong":              {"iam:GetAccountPasswordPolicy"},
 	"iam.root-access-key-absent":              {"iam:GetAccountSummary", "iam:GetCredentialReport"},
