@@ -160,7 +160,7 @@ func byID[T any](items []T, ids []string, id func(T) string, code, kind string) 
 	for _, i := range ids {
 		want[i] = true
 	}
-	var out []T
+	out := []T{}
 	for _, it := range items {
 		if want[id(it)] {
 			out = append(out, it)
@@ -262,7 +262,9 @@ func filterInstances(req *Request, o *ec2.DescribeInstancesOutput, filters []ec2
 		missing[id] = true
 	}
 	c := *o
-	c.Reservations = nil
+	if c.Reservations != nil {
+		c.Reservations = []ec2types.Reservation{} // an empty answer stays an empty list
+	}
 	for _, r := range o.Reservations {
 		var insts []ec2types.Instance
 		for _, in := range r.Instances {

@@ -66,6 +66,10 @@ func plantAccess(w *world) {
 			statement("PartnersSubscribe", "Allow", "Principal", "*", "Action", "SNS:Subscribe", "Resource", topicARN,
 				"Condition", m{"StringLike": m{"aws:PrincipalOrgID": "o-*"}})))})
 	add(plantedAccess{Analysis: "external", Kind: "public", Principal: "*", Account: ls.Id, ResourceArn: topicARN})
+	// "o-*" restricts nothing (AWS counts a wildcard organization id as
+	// public), so the detective rule fails the topic as well.
+	w.planted.Violations = append(w.planted.Violations,
+		violation{ConfigRule: "sns.topic-not-public", Account: ls.Id, Region: home, ResourceArn: topicARN})
 
 	prod, dev := w.byName["payments-prod"], w.byName["payments-dev"]
 	prod.roles = append(prod.roles, &role{name: "payments-hotfix", path: "/", created: End.AddDate(0, -1, 0),

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+
+	"github.com/orgrail/orgrail/internal/collect"
 )
 
 // ConfigFor returns the aws.Config that acts in an account and region
@@ -94,7 +96,10 @@ func call(ctx context.Context, cfg aws.Config, s Step) error {
 	switch s.Service + ":" + s.Operation {
 	case "s3control:PutPublicAccessBlock":
 		in := &s3control.PutPublicAccessBlockInput{}
-		return run(in, func() error { _, err := s3control.NewFromConfig(cfg).PutPublicAccessBlock(ctx, in); return err })
+		return run(in, func() error {
+			_, err := s3control.NewFromConfig(cfg, collect.S3ControlEndpointAsGiven(cfg)).PutPublicAccessBlock(ctx, in)
+			return err
+		})
 	case "ec2:EnableEbsEncryptionByDefault":
 		in := &ec2.EnableEbsEncryptionByDefaultInput{}
 		return run(in, func() error { _, err := ec2.NewFromConfig(cfg).EnableEbsEncryptionByDefault(ctx, in); return err })

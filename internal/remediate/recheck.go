@@ -14,6 +14,8 @@ import (
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+
+	"github.com/orgrail/orgrail/internal/collect"
 )
 
 // recheck describes a step's resource again: the step to make (nil when
@@ -48,7 +50,7 @@ func recheckEBS(ctx context.Context, cfg aws.Config, s Step) (*Step, string, err
 }
 
 func recheckPAB(ctx context.Context, cfg aws.Config, s Step) (*Step, string, error) {
-	out, err := s3control.NewFromConfig(cfg).GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(s.Account)})
+	out, err := s3control.NewFromConfig(cfg, collect.S3ControlEndpointAsGiven(cfg)).GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(s.Account)})
 	if err != nil {
 		if code(err) == "NoSuchPublicAccessBlockConfiguration" {
 			return &s, "", nil
