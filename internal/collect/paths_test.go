@@ -2,10 +2,12 @@ package collect
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/orgrail/orgrail/internal/sizecap"
 )
@@ -86,5 +88,15 @@ func TestConfigSnapshotBombIsCapped(t *testing.T) {
 	}
 	if len(res.Manifest.Gaps) != 1 || !strings.Contains(res.Manifest.Gaps[0].Error, "ORGRAIL_MAX_DECOMPRESSED") {
 		t.Fatalf("gaps = %+v", res.Manifest.Gaps)
+	}
+}
+
+// TestSqueezeSpace checks that whitespace runs shrink outside strings
+// only, escapes included.
+func TestSqueezeSpace(t *testing.T) {
+	in := `{ "a" :    "x   \"  y" ,` + "\n\n\t" + `"b":[1,   2]}`
+	b, _ := io.ReadAll(&squeezeSpace{r: iotest.OneByteReader(strings.NewReader(in))})
+	if want := `{ "a" : "x   \"  y" ,` + "\n" + `"b":[1, 2]}`; string(b) != want {
+		t.Fatalf("got %q, want %q", b, want)
 	}
 }
