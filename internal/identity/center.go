@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
@@ -87,12 +88,16 @@ const SSOServicePrincipal = "sso.amazonaws.com"
 // Load finds the Identity Center instance of a snapshot, looking in the
 // management account and in the delegated administrator for
 // sso.amazonaws.com, in every region collected for them. It returns
-// nil and no error when the organization has no instance.
+// nil and no error when the organization has no instance, and an error
+// (wrapping snapshot.ErrNotCollected or a gap) when that cannot be told
+// because the ssoadmin data is missing.
 func Load(s *snapshot.Snapshot) (*Center, error) {
 	candidates := []string{s.Org.MasterAccountId}
 	if d := s.Org.DelegatedAdminFor(SSOServicePrincipal); d != "" && d != s.Org.MasterAccountId {
 		candidates = append(candidates, d)
 	}
+	read := 0
+	var firstGap error
 	for _, acct := range candidates {
 		if acct == "" {
 			continue
@@ -105,10 +110,14 @@ func Load(s *snapshot.Snapshot) (*Center, error) {
 				}
 				var gap *snapshot.GapError
 				if errors.As(err, &gap) {
+					if firstGap == nil {
+						firstGap = err
+					}
 					continue
 				}
 				return nil, err
 			}
+			read++
 			var inst ssoadmin.ListInstancesOutput
 			if ok, err := f.Get("ListInstances", &inst); err != nil {
 				return nil, fmt.Errorf("%s %s ssoadmin ListInstances: %w", acct, region, err)
@@ -126,6 +135,12 @@ func Load(s *snapshot.Snapshot) (*Center, error) {
 			}
 			return c, nil
 		}
+	}
+	if firstGap != nil {
+		return nil, fmt.Errorf("IAM Identity Center: %w", firstGap)
+	}
+	if read == 0 {
+		return nil, fmt.Errorf("IAM Identity Center: no ssoadmin data for the management account: %w", snapshot.ErrNotCollected)
 	}
 	return nil, nil
 }
@@ -317,4 +332,27 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// RoleARN returns the ARN of the IAM role Identity Center created for
+// a permission set in an account, read from the account's IAM data in
+// the snapshot (GetAccountAuthorizationDetails): the role under the
+// path /aws-reserved/sso.amazonaws.com/ whose name starts with
+// RoleNamePrefix(permissionSet).
+func RoleARN(s *snapshot.Snapshot, account, permissionSet string) (string, error) {
+	f, err := s.Service(account, snapshot.Global, "iam")
+	if err != nil {
+		return "", fmt.Errorf("account %s: %w", account, err)
+	}
+	var d iam.GetAccountAuthorizationDetailsOutput
+	if _, err := f.Get("GetAccountAuthorizationDetails", &d); err != nil {
+		return "", fmt.Errorf("account %s IAM: %w", account, err)
+	}
+	prefix := RoleNamePrefix(permissionSet)
+	for _, r := range d.RoleDetailList {
+		if strings.HasPrefix(deref(r.Path), "/aws-reserved/sso.amazonaws.com/") && strings.HasPrefix(deref(r.RoleName), prefix) {
+			return deref(r.Arn), nil
+		}
+	}
+	return "", fmt.Errorf("account %s has no Identity Center role for permission set %s (no role %s* under /aws-reserved/sso.amazonaws.com/): is it provisioned there?", account, permissionSet, prefix)
 }
