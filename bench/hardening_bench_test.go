@@ -88,16 +88,17 @@ func compare(b *testing.B, run func(scale int) (float64, int)) {
 	}
 }
 
-// BenchmarkHardeningTrailScanDuplicates scans 20,000 and 200,000 copies
-// of one StopLogging record (the same event id: 2 M identical
-// detections cost 4.7 GB before detections were streamed).
+// BenchmarkHardeningTrailScanDuplicates scans 60,000 and 600,000 copies
+// (both past the 50,000 detections a scan holds) of one StopLogging
+// record (the same event id: 2 M identical detections cost 4.7 GB
+// before detections were streamed).
 func BenchmarkHardeningTrailScanDuplicates(b *testing.B) {
 	dir := b.TempDir()
 	compare(b, func(scale int) (float64, int) {
 		src := filepath.Join(dir, fmt.Sprint(scale))
 		writeGzipFile(b, filepath.Join(src, "trail.json.gz"), func(w *bufio.Writer) {
 			w.WriteString(`{"Records":[`)
-			for i := 0; i < 20000*scale; i++ {
+			for i := 0; i < 60000*scale; i++ {
 				if i > 0 {
 					w.WriteByte(',')
 				}
@@ -119,7 +120,7 @@ func BenchmarkHardeningTrailScanDistinct(b *testing.B) {
 		src := filepath.Join(dir, fmt.Sprint(scale))
 		writeGzipFile(b, filepath.Join(src, "trail.json.gz"), func(w *bufio.Writer) {
 			w.WriteString(`{"Records":[`)
-			n := 20000 * scale
+			n := 60000 * scale
 			for i := 0; i < n; i++ {
 				if i > 0 {
 					w.WriteByte(',')
