@@ -14,6 +14,7 @@ import (
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/rules"
+	"github.com/orgrail/orgrail/internal/safetext"
 	"github.com/orgrail/orgrail/internal/severity"
 	"github.com/orgrail/orgrail/internal/snapshot"
 	"github.com/orgrail/orgrail/internal/store"
@@ -198,7 +199,7 @@ func reportSkipped(g *Globals, res *rules.Result) {
 		return
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(g.Stderr, "skipped %s (%s): %s\n", s.Account, s.Name, s.Reason)
+		fmt.Fprintln(g.Stderr, safetext.Clean(fmt.Sprintf("skipped %s (%s): %s", s.Account, s.Name, s.Reason)))
 	}
 	sum := res.Summary()
 	fmt.Fprintf(g.Stderr, "%d rules, %d findings: %d failed, %d muted, %d error\n",

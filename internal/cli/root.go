@@ -163,6 +163,7 @@ the binary.`,
 	pf.StringVar(&g.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour in table output")
 	pf.BoolVar(&g.Quiet, "quiet", false, "no progress or informational logs on stderr")
+	addSizeFlags(pf)
 	root.SetIn(g.Stdin)
 	root.SetOut(g.Stdout)
 	root.SetErr(g.Stderr)

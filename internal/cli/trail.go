@@ -181,20 +181,21 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 			if err != nil {
 				return err
 			}
+			out := newScanWriter(g.Stdout, format)
 			res, err := trail.ScanAll(cmd.Context(), srcs, trail.ScanOptions{
 				IngestOptions: trail.IngestOptions{Filter: f, Workers: sel.workers},
-				Matcher:       m, Org: o,
+				Matcher:       m, Org: o, Emit: out.write,
 			})
 			if err != nil {
 				return &ExitError{Code: ExitPartial, Err: err}
 			}
 			trailReportErrors(g, res.Errors)
-			if err := trailRenderScan(g, format, res); err != nil {
+			if err := out.close(res); err != nil {
 				return err
 			}
 			if g.Progress() {
-				fmt.Fprintf(g.Stderr, "scanned %d files, %d records: %d detections (%d suppressed), %d read errors\n",
-					res.Stats.Files, res.Stats.Records, len(res.Detections), res.Suppressed, len(res.Errors))
+				fmt.Fprintf(g.Stderr, "scanned %d files, %d records: %d detections (%d suppressed, %d duplicates), %d read errors\n",
+					res.Stats.Files, res.Stats.Records, res.Count, res.Suppressed, res.Duplicates, len(res.Errors))
 			}
 			switch {
 			case res.Max() >= 0 && res.Max().Reaches(threshold):
@@ -211,33 +212,6 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 	c.Flags().StringVar(&snapDir, "snapshot", "", "snapshot directory whose org.json names accounts and OUs")
 	c.Flags().StringVar(&failOn, "fail-on", "high", "exit 1 when a detection is at or above this severity (none disables)")
 	return c
-}
-
-func trailRenderScan(g *Globals, format output.Format, res *trail.ScanResult) error {
-	switch format {
-	case output.JSON:
-		if res.Detections == nil {
-			res.Detections = []trail.Detection{}
-		}
-		return output.Encode(g.Stdout, format, res)
-	case output.JSONL:
-		l := output.NewLines(g.Stdout)
-		for _, d := range res.Detections {
-			if err := l.Write(d); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	t := output.NewTable(g.Stdout, "TIME", "SEVERITY", "DETECTION", "ACCOUNT", "REGION", "PRINCIPAL", "EVENT", "SOURCE IP")
-	for _, d := range res.Detections {
-		acct := d.Account
-		if d.AccountName != "" {
-			acct += " (" + d.AccountName + ")"
-		}
-		t.Row(d.EventTime, d.Severity.String(), d.DetectionID, acct, d.Region, d.Principal, d.EventName, d.SourceIP)
-	}
-	return t.Flush()
 }
 
 // trailLoadMatcher compiles the built-in detections and those of dir.

@@ -1,10 +1,12 @@
 package collect
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/safetext"
+	"github.com/orgrail/orgrail/internal/sizecap"
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
@@ -39,7 +42,7 @@ type ConfigOptions struct {
 // file of each account and region is used. The manifest lists what this
 // source cannot give.
 func FromConfigSnapshots(ctx context.Context, source string, opts ConfigOptions) (*Result, error) {
-	files, read, err := configSource(ctx, source, opts.AWS)
+	files, open, err := configSource(ctx, source, opts.AWS)
 	if err != nil {
 		return nil, err
 	}
@@ -55,23 +58,17 @@ func FromConfigSnapshots(ctx context.Context, source string, opts ConfigOptions)
 			gaps = append(gaps, snapshot.Gap{Account: "unknown", Error: fmt.Sprintf("%s: %v", safetext.Quote(name), err)})
 			continue
 		}
-		doc, err := readConfigFile(read, name)
-		if err == nil {
-			for i := range doc.ConfigurationItems {
-				ci := &doc.ConfigurationItems[i]
-				if ci.AWSAccountID == "" {
-					ci.AWSAccountID = acct
-				}
-				if ci.AWSRegion == "" {
-					ci.AWSRegion = region
-				}
-				if err = b.addItem(ci); err != nil {
-					err = fmt.Errorf("%s: %w", name, err)
-					break
-				}
+		err := streamConfigFile(open, name, func(ci *ConfigurationItem) error {
+			if ci.AWSAccountID == "" {
+				ci.AWSAccountID = acct
 			}
-		}
+			if ci.AWSRegion == "" {
+				ci.AWSRegion = region
+			}
+			return b.addItem(ci)
+		})
 		if err != nil {
+			err = fmt.Errorf("%s: %w", name, err)
 			gaps = append(gaps, snapshot.Gap{Account: acct, Region: region, Error: err.Error()})
 		}
 		if b.accts[acct] == nil {
@@ -217,30 +214,168 @@ func latestSnapshots(files []string) []string {
 	return out
 }
 
-func readConfigFile(read func(string) ([]byte, error), name string) (*ConfigSnapshotFile, error) {
-	b, err := read(name)
+// readConfigFile reads a whole Config snapshot file (for tests and
+// tools; the builder streams items with streamConfigFile).
+func readConfigFile(open func(string) (io.ReadCloser, error), name string) (*ConfigSnapshotFile, error) {
+	doc := &ConfigSnapshotFile{}
+	err := streamConfigFile(open, name, func(ci *ConfigurationItem) error {
+		doc.ConfigurationItems = append(doc.ConfigurationItems, *ci)
+		return nil
+	})
+	return doc, err
+}
+
+// maxConfigItem bounds one configuration item. AWS Config items are
+// kilobytes to a few megabytes (a role with large inline policies); an
+// item of 64 MiB is not one, and decoding it would only cost memory.
+const maxConfigItem = 64 << 20
+
+// streamConfigFile reads a Config snapshot file (gzip or not) item by
+// item: memory holds one item, the decompressed size is capped
+// (sizecap.MaxDecompressed), and so is each item's size.
+func streamConfigFile(open func(string) (io.ReadCloser, error), name string, fn func(*ConfigurationItem) error) error {
+	rc, err := open(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(b))
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 64<<10)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("not a gzip file: %w", err)
+			return fmt.Errorf("not a gzip file: %w", err)
 		}
-		if b, err = io.ReadAll(zr); err != nil {
-			return nil, fmt.Errorf("corrupt or truncated gzip data: %w", err)
+		r = zr
+	}
+	item := &itemBudget{r: &squeezeSpace{r: sizecap.Reader(r, sizecap.MaxDecompressed())}}
+	dec := json.NewDecoder(item)
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return configReadError(err)
+		}
+		if key, _ := tok.(string); key != "configurationItems" {
+			item.reset()
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return configReadError(err)
+			}
+			continue
+		}
+		if err := expectDelim(dec, '['); err != nil {
+			return err
+		}
+		for n := 1; dec.More(); n++ {
+			item.reset()
+			var ci ConfigurationItem
+			if err := dec.Decode(&ci); err != nil {
+				return fmt.Errorf("configuration item %d: %w", n, configReadError(err))
+			}
+			if err := fn(&ci); err != nil {
+				return err
+			}
+		}
+		if err := expectDelim(dec, ']'); err != nil {
+			return err
 		}
 	}
-	var doc ConfigSnapshotFile
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
+	return expectDelim(dec, '}')
+}
+
+// expectDelim reads one JSON delimiter.
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return configReadError(err)
 	}
-	return &doc, nil
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("invalid JSON: want %s, found %s", want, safetext.Quote(fmt.Sprint(tok)))
+	}
+	return nil
+}
+
+// configReadError names what went wrong reading a Config file.
+func configReadError(err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.Is(err, sizecap.ErrTooLarge), errors.Is(err, errItemTooLarge):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, gzip.ErrChecksum), errors.As(err, &se) && strings.Contains(err.Error(), "unexpected end"):
+		return fmt.Errorf("corrupt or truncated data: %w", err)
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON: %w", err)
+	}
+	return fmt.Errorf("corrupt or truncated gzip data: %w", err)
+}
+
+// squeezeSpace collapses each run of JSON whitespace outside strings to
+// one byte. encoding/json's Decoder rescans a run of whitespace from its
+// start on every refill, so a file of a gigabyte of spaces would cost
+// hours of CPU; squeezed, it costs one pass.
+type squeezeSpace struct {
+	r        io.Reader
+	inString bool
+	escaped  bool
+	space    bool // the last byte passed on was whitespace outside a string
+}
+
+func (s *squeezeSpace) Read(p []byte) (int, error) {
+	for {
+		n, err := s.r.Read(p)
+		w := 0
+		for _, c := range p[:n] {
+			switch {
+			case s.inString:
+				s.inString = s.escaped || c != '"'
+				s.escaped = !s.escaped && c == '\\'
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+				if s.space {
+					continue
+				}
+				s.space = true
+				p[w] = c
+				w++
+				continue
+			case c == '"':
+				s.inString = true
+			}
+			s.space = false
+			p[w] = c
+			w++
+		}
+		if w > 0 || err != nil {
+			return w, err
+		}
+	}
+}
+
+var errItemTooLarge = fmt.Errorf("a configuration item larger than %d MiB", maxConfigItem>>20)
+
+// itemBudget fails once more than maxConfigItem bytes are read without
+// a reset (the decoder reads ahead a little; the budget is generous).
+type itemBudget struct {
+	r    io.Reader
+	used int64
+}
+
+func (b *itemBudget) reset() { b.used = 0 }
+
+func (b *itemBudget) Read(p []byte) (int, error) {
+	if b.used > maxConfigItem {
+		return 0, errItemTooLarge
+	}
+	n, err := b.r.Read(p)
+	b.used += int64(n)
+	return n, err
 }
 
 // configSource lists the files of a local directory or an S3 prefix and
 // returns a reader for them.
-func configSource(ctx context.Context, source string, cfg aws.Config) ([]string, func(string) ([]byte, error), error) {
+func configSource(ctx context.Context, source string, cfg aws.Config) ([]string, func(string) (io.ReadCloser, error), error) {
 	if rest, ok := strings.CutPrefix(source, "s3://"); ok {
 		bucket, prefix, _ := strings.Cut(rest, "/")
 		c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
@@ -255,13 +390,12 @@ func configSource(ctx context.Context, source string, cfg aws.Config) ([]string,
 				keys = append(keys, aws.ToString(o.Key))
 			}
 		}
-		read := func(key string) ([]byte, error) {
+		read := func(key string) (io.ReadCloser, error) {
 			out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key})
 			if err != nil {
 				return nil, fmt.Errorf("s3://%s/%s: %w", bucket, key, err)
 			}
-			defer out.Body.Close()
-			return io.ReadAll(out.Body)
+			return out.Body, nil
 		}
 		return keys, read, nil
 	}
@@ -278,7 +412,7 @@ func configSource(ctx context.Context, source string, cfg aws.Config) ([]string,
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", source, err)
 	}
-	return files, os.ReadFile, nil
+	return files, func(name string) (io.ReadCloser, error) { return os.Open(name) }, nil
 }
 
 // WriteConfigSnapshots writes, for every account and region of s, the

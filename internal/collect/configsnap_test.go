@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -100,7 +101,7 @@ func TestConfigSnapshotsRoundTrip(t *testing.T) {
 	if len(matches) != 1 {
 		t.Fatalf("config files: %v", matches)
 	}
-	doc, err := readConfigFile(os.ReadFile, matches[0])
+	doc, err := readConfigFile(func(n string) (io.ReadCloser, error) { return os.Open(n) }, matches[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,14 @@ package collect
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
+
+	"github.com/orgrail/orgrail/internal/sizecap"
 )
 
 // TestConfigSnapshotCannotWriteOutsideOut feeds AWS Config snapshot
@@ -61,5 +65,38 @@ func TestConfigSnapshotCannotWriteOutsideOut(t *testing.T) {
 		if c.Account != acct {
 			t.Errorf("coverage lists account %q", c.Account)
 		}
+	}
+}
+
+// TestConfigSnapshotBombIsCapped gives a Config snapshot file of a few
+// kilobytes that inflates to 8 MiB (spaces inside the items array) with
+// the cap at 1 MiB: the file is a gap that names the cap, and nothing
+// else is lost.
+func TestConfigSnapshotBombIsCapped(t *testing.T) {
+	sizecap.SetMaxDecompressed(1 << 20)
+	defer sizecap.SetMaxDecompressed(0)
+	archive := t.TempDir()
+	p := filepath.Join(archive, "AWSLogs", acct, "Config", "eu-west-1", "2026", "11", "20", "ConfigSnapshot",
+		acct+"_Config_eu-west-1_ConfigSnapshot_20261120T000000Z_x.json.gz")
+	writeGzip(t, p, `{"fileVersion":"1.0","configurationItems":[`+strings.Repeat(" ", 8<<20)+`]}`)
+	if fi, _ := os.Stat(p); fi.Size() > 64<<10 {
+		t.Fatalf("the bomb is %d bytes compressed", fi.Size())
+	}
+	res, err := FromConfigSnapshots(context.Background(), archive, ConfigOptions{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Manifest.Gaps) != 1 || !strings.Contains(res.Manifest.Gaps[0].Error, "ORGRAIL_MAX_DECOMPRESSED") {
+		t.Fatalf("gaps = %+v", res.Manifest.Gaps)
+	}
+}
+
+// TestSqueezeSpace checks that whitespace runs shrink outside strings
+// only, escapes included.
+func TestSqueezeSpace(t *testing.T) {
+	in := `{ "a" :    "x   \"  y" ,` + "\n\n\t" + `"b":[1,   2]}`
+	b, _ := io.ReadAll(&squeezeSpace{r: iotest.OneByteReader(strings.NewReader(in))})
+	if want := `{ "a" : "x   \"  y" ,` + "\n" + `"b":[1, 2]}`; string(b) != want {
+		t.Fatalf("got %q, want %q", b, want)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/orgrail/orgrail/internal/org"
+	"github.com/orgrail/orgrail/internal/sizecap"
 )
 
 // Snapshot is an opened snapshot directory. Service files are read on
@@ -156,7 +157,10 @@ func ReadServiceFile(path string) (*ServiceFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a gzip file: %w", path, err)
 	}
-	b, err := io.ReadAll(zr)
+	b, err := io.ReadAll(sizecap.Reader(zr, sizecap.MaxDecompressed()))
+	if errors.Is(err, sizecap.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: corrupt or truncated gzip data: %w", path, err)
 	}

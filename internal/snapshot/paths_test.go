@@ -1,9 +1,15 @@
 package snapshot
 
 import (
+	"bytes"
+	"compress/gzip"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/orgrail/orgrail/internal/sizecap"
 )
 
 // TestCheckScope uses region names from the AWS General Reference
@@ -71,5 +77,25 @@ func TestWriterRefusesBadScope(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(base, "snap", "accounts")); err == nil {
 		t.Fatal("an accounts directory was created")
+	}
+}
+
+// TestReadServiceFileBombIsCapped reads a service file that inflates
+// past the cap: an error naming the file and the cap, not a read of it
+// all.
+func TestReadServiceFileBombIsCapped(t *testing.T) {
+	sizecap.SetMaxDecompressed(1 << 20)
+	defer sizecap.SetMaxDecompressed(0)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(`{"service":"iam","operations":{"X":"` + strings.Repeat("A", 8<<20) + `"}}`))
+	zw.Close()
+	p := filepath.Join(t.TempDir(), "iam.json.gz")
+	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadServiceFile(p)
+	if !errors.Is(err, sizecap.ErrTooLarge) || !strings.Contains(err.Error(), p) {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/orgrail/orgrail/internal/sizecap"
 )
 
 // DefaultMaxRecord is the largest record, in bytes, a Decoder accepts.
@@ -137,7 +139,9 @@ func (d *Decoder) open() error {
 		if err != nil {
 			return err
 		}
-		d.src = d.gz
+		// A log file of a few megabytes that inflates to gigabytes is
+		// a bomb, not a log: stop at the cap.
+		d.src = sizecap.Reader(d.gz, sizecap.MaxDecompressed())
 		return nil
 	}
 	d.src = d.br
@@ -212,7 +216,9 @@ func (d *Decoder) endErr() error {
 		return d.fail(ErrTruncated, "")
 	case errors.Is(d.rerr, io.ErrUnexpectedEOF):
 		return d.fail(ErrTruncated, "the gzip stream ends early")
-	case d.src == d.gz && d.gz != nil:
+	case errors.Is(d.rerr, sizecap.ErrTooLarge):
+		return d.fail(d.rerr, "")
+	case d.gz != nil && d.src != d.br:
 		return d.fail(ErrCorrupt, d.rerr.Error())
 	}
 	return d.fail(d.rerr, "")

@@ -3,7 +3,6 @@ package trail
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -74,6 +73,14 @@ type ScanOptions struct {
 	Matcher Matcher
 	// Org, when set, names accounts and their OUs in detections.
 	Org *org.Organization
+	// Emit, when set, receives every detection in output order once the
+	// records are read, and ScanResult.Detections stays empty: a scan
+	// that finds millions of detections streams them instead of holding
+	// them.
+	Emit func(Detection) error
+	// MaxBuffered bounds the detections held in memory before they are
+	// sorted into a temporary run file (DefaultMaxBuffered if 0).
+	MaxBuffered int
 }
 
 // ScanResult is what Scan found.
@@ -82,15 +89,26 @@ type ScanResult struct {
 	Stats      Stats       `json:"stats"`
 	Detections []Detection `json:"detections"`
 	// Suppressed counts hits collapsed by the rules' suppression.
-	Suppressed int         `json:"suppressed"`
+	Suppressed int `json:"suppressed"`
+	// Duplicates counts detections dropped because the same rule had
+	// already fired on the same event id (a file delivered twice).
+	Duplicates int         `json:"duplicates"`
 	Errors     []FileError `json:"errors"`
 	// Partial is true when some files (or records) could not be read.
 	Partial bool `json:"partial"`
+	// Count is the number of detections output (emitted or kept).
+	Count int `json:"count"`
+
+	max  severity.Level // highest severity emitted, -1 for none
+	peak int            // most detections held in memory at once
 }
 
 // Max returns the highest severity among the detections, or -1.
 func (r *ScanResult) Max() severity.Level {
 	m := severity.Level(-1)
+	if r.Count > 0 {
+		m = r.max
+	}
 	for _, d := range r.Detections {
 		if d.Severity > m {
 			m = d.Severity
@@ -115,80 +133,80 @@ func ScanAll(ctx context.Context, srcs []Source, opts ScanOptions) (*ScanResult,
 	if opts.Matcher == nil {
 		return nil, fmt.Errorf("scan: no matcher")
 	}
-	res := &ScanResult{}
-	var all []Detection
+	res := &ScanResult{max: -1}
+	sink := newSink(opts.MaxBuffered)
+	defer sink.close()
 	var names []string
 	for _, src := range srcs {
 		names = append(names, src.String())
-		found, err := scanOne(ctx, src, opts, res)
-		if err != nil {
+		if err := scanOne(ctx, src, opts, res, sink); err != nil {
 			return nil, err
 		}
-		all = append(all, found...)
 	}
 	res.Source = strings.Join(names, ", ")
 	res.Partial = len(res.Errors) > 0
-	sortDetections(all)
+	res.peak = sink.peak
+	emit := opts.Emit
+	if emit == nil {
+		res.Detections = []Detection{}
+		emit = func(d Detection) error { res.Detections = append(res.Detections, d); return nil }
+	}
 	sup := suppressor{}
-	res.Detections = make([]Detection, 0, len(all))
-	for _, d := range all {
+	var prev Detection
+	err := sink.each(func(d *Detection) error {
+		if res.Count+res.Suppressed+res.Duplicates > 0 && sameDetection(&prev, d) {
+			res.Duplicates++
+			return nil
+		}
+		prev = *d
 		t, _ := time.Parse(time.RFC3339, d.EventTime)
 		if !sup.allow(d.hit, t) {
 			res.Suppressed++
-			continue
+			return nil
 		}
 		if opts.Org != nil {
 			d.AccountName, d.OU = accountNames(opts.Org, d.Account)
 		}
-		res.Detections = append(res.Detections, d)
+		res.Count++
+		res.max = max(res.max, d.Severity)
+		return emit(*d)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return res, nil
 }
 
-// scanOne ingests one source, adding its counts and errors to res, and
-// returns its detections unsorted.
-func scanOne(ctx context.Context, src Source, opts ScanOptions, res *ScanResult) ([]Detection, error) {
+// scanOne ingests one source, adding its counts and errors to res and
+// its detections to sink.
+func scanOne(ctx context.Context, src Source, opts ScanOptions, res *ScanResult, sink *detectionSink) error {
 	f := opts.Filter
 	list := func(ctx context.Context, fn func(Object) error) error {
 		return src.List(ctx, &f, KindLog|KindEvents, fn)
 	}
 	var handlers []*scanHandler
 	newHandler := func() Handler {
-		h := &scanHandler{m: opts.Matcher, src: src}
+		h := &scanHandler{m: opts.Matcher, src: src, sink: sink}
 		handlers = append(handlers, h)
 		return h
 	}
 	st, ferrs, err := IngestFrom(ctx, src, list, opts.IngestOptions, newHandler)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	res.Stats.Files += st.Files
 	res.Stats.Records += st.Records
 	res.Stats.Bytes += st.Bytes
 	res.Stats.Failed += st.Failed
 	res.Errors = append(res.Errors, ferrs...)
-	var all []Detection
 	for _, h := range handlers {
-		all = append(all, h.found...)
+		if err := sink.add(h.found); err != nil {
+			return err
+		}
+		h.found = nil
 		res.Errors = append(res.Errors, h.errs...)
 	}
-	return all, nil
-}
-
-func sortDetections(ds []Detection) {
-	sort.Slice(ds, func(i, j int) bool {
-		a, b := &ds[i], &ds[j]
-		if a.EventTime != b.EventTime {
-			return a.EventTime < b.EventTime
-		}
-		if a.EventID != b.EventID {
-			return a.EventID < b.EventID
-		}
-		if a.DetectionID != b.DetectionID {
-			return a.DetectionID < b.DetectionID
-		}
-		return a.File < b.File
-	})
+	return nil
 }
 
 // accountNames returns an account's name and OU path, empty when the
@@ -204,11 +222,16 @@ func accountNames(o *org.Organization, account string) (string, string) {
 type scanHandler struct {
 	m     Matcher
 	src   Source
+	sink  *detectionSink
 	env   []byte
 	hits  []Hit
 	found []Detection
 	errs  []FileError
 }
+
+// handlerBatch is how many detections a worker gathers before handing
+// them to the sink.
+const handlerBatch = 1024
 
 func (h *scanHandler) Record(obj *Object, rec *Record) error {
 	h.env = AppendEnvelope(h.env[:0], rec)
@@ -220,6 +243,13 @@ func (h *scanHandler) Record(obj *Object, rec *Record) error {
 	}
 	for _, hit := range h.hits {
 		h.found = append(h.found, newDetection(obj, rec, hit, fileName(h.src, obj)))
+	}
+	if len(h.found) >= handlerBatch {
+		if err := h.sink.add(h.found); err != nil {
+			return err
+		}
+		clear(h.found)
+		h.found = h.found[:0]
 	}
 	return nil
 }

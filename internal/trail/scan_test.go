@@ -117,13 +117,18 @@ func TestScanCorruptInput(t *testing.T) {
 			t.Errorf("%s: error %v, want %v naming the file", base, e, want[base])
 		}
 	}
-	// Two good files, and the record after the huge one.
+	// Two good files holding the same record (one detection: the second
+	// is a duplicate of the same event id), and the record after the
+	// huge one.
 	var names []string
 	for _, d := range res.Detections {
 		names = append(names, d.EventName+"@"+filepath.Base(d.File))
 	}
 	got := strings.Join(names, " ")
-	for _, w := range []string{"AuthorizeSecurityGroupIngress@good.json", "AuthorizeSecurityGroupIngress@good.json.gz", "ConsoleLogin@huge.json"} {
+	if res.Duplicates != 1 || len(res.Detections) != 2 {
+		t.Errorf("detections %q, %d duplicates; want 2 and 1", got, res.Duplicates)
+	}
+	for _, w := range []string{"AuthorizeSecurityGroupIngress@good.json", "ConsoleLogin@huge.json"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("detections %q lack %s", got, w)
 		}
