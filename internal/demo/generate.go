@@ -34,6 +34,7 @@ func Generate(ctx context.Context, dir string, opt Options) (*Summary, error) {
 	plantViolations(w)
 	plantIdentity(w)
 	planted := plantedEvents(w)
+	plantAccess(w)
 	if err := w.org.Index(); err != nil {
 		return nil, fmt.Errorf("demo organization: %w", err)
 	}
@@ -86,7 +87,11 @@ func putService(fw *fileWriter, f *snapshot.ServiceFile) error {
 	if err != nil {
 		return err
 	}
-	fw.put(path.Join(SnapshotDir, filepath.ToSlash(snapshot.Path(f.Account, f.Region, f.Service))), b)
+	rel, err := snapshot.SafePath(f.Account, f.Region, f.Service)
+	if err != nil {
+		return err
+	}
+	fw.put(path.Join(SnapshotDir, filepath.ToSlash(rel)), b)
 	return nil
 }
 
