@@ -104,7 +104,7 @@ func TestConfigErrors(t *testing.T) {
 	tests := []struct{ yaml, want string }{
 		{"chanels: {}", `unknown key "chanels"`},
 		{"channels: {x: {type: pager}}", `type "pager"`},
-		{"channels: {x: {type: slack}}", "needs url or urlEnv"},
+		{"channels: {x: {type: slack}}", "needs url, urlEnv or urlSecret"},
 		{"routes: [{name: r, channels: [nope]}]", `channel "nope" is not defined`},
 		{"routes: [{name: r, lane: later}]", `lane "later"`},
 		{"routes: [{name: r, lane: triage, match: {severity: loud}}]", `unknown severity "loud"`},
