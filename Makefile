@@ -14,10 +14,12 @@ test:
 	$(GO) test -count=1 -timeout 20m ./...
 
 # race runs the race detector over the packages that share state
-# between goroutines (store, notify, collect, trail, authz).
+# between goroutines (store, notify, collect, trail, authz), with -short:
+# notify's multi-worker Lambda scenario and moto_server test run in
+# `make test` only.
 RACE_PKGS ?= ./internal/store/... ./internal/notify/... ./internal/collect/... ./internal/trail/... ./internal/authz/...
 race:
-	$(GO) test -race -count=1 -timeout 20m $(RACE_PKGS)
+	$(GO) test -race -short -count=1 -timeout 20m $(RACE_PKGS)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

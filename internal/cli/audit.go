@@ -53,6 +53,10 @@ func (af *auditFlags) run(cmd *cobra.Command, g *Globals) (*rules.Result, error)
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
 	opt := rules.Options{Framework: af.framework, Rules: rules.Builtin()}
+	// On a terminal, as collect does: accounts evaluated so far, on stderr.
+	progress, clearProgress := countProgress(g.Stderr, "audit: accounts", g.Progress() && isTerminal(g.Stderr))
+	defer clearProgress()
+	opt.Progress = progress
 	if af.rulesDir != "" {
 		custom, diags, err := rules.LoadCustom(af.rulesDir)
 		if err != nil {

@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -41,32 +42,79 @@ func SaveRun(ctx context.Context, db *sql.DB, r *Report, source, status string, 
 	if err != nil {
 		return 0, fmt.Errorf("saving audit run: %w", err)
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO findings
-		(run_id, finding_id, rule_id, status, severity, account, region, resource_arn, muted, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return 0, fmt.Errorf("saving findings: %w", err)
-	}
-	defer st.Close()
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		data, err := json.Marshal(f)
-		if err != nil {
-			return 0, err
-		}
-		muted := 0
-		if f.Muted {
-			muted = 1
-		}
-		if _, err := st.ExecContext(ctx, id, f.ID, f.RuleID, string(f.Status), f.Severity.String(), f.Account,
-			f.Region, f.ResourceArn, muted, string(data)); err != nil {
-			return 0, fmt.Errorf("saving finding %s: %w", f.ID, err)
-		}
+	if err := insertFindings(ctx, tx, id, r.Findings); err != nil {
+		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("saving audit run: %w", err)
 	}
 	return id, nil
+}
+
+// findingRowsPerInsert is how many findings one INSERT statement
+// carries: ten parameters each, far under SQLite's 32,766.
+const findingRowsPerInsert = 200
+
+// insertFindings writes the findings of run id with multi-row INSERTs
+// through two prepared statements (a full batch and the remainder), so
+// that 161,000 findings cost 800 statement executions instead of
+// 161,000. Each finding's JSON is encoded into one reused buffer.
+func insertFindings(ctx context.Context, tx *sql.Tx, id int64, fs []Finding) error {
+	const cols = `INSERT OR REPLACE INTO findings
+		(run_id, finding_id, rule_id, status, severity, account, region, resource_arn, muted, data) VALUES `
+	prepare := func(rows int) (*sql.Stmt, error) {
+		q := make([]byte, 0, len(cols)+rows*24)
+		q = append(q, cols...)
+		for i := range rows {
+			if i > 0 {
+				q = append(q, ',')
+			}
+			q = append(q, "(?,?,?,?,?,?,?,?,?,?)"...)
+		}
+		st, err := tx.PrepareContext(ctx, string(q))
+		if err != nil {
+			return nil, fmt.Errorf("saving findings: %w", err)
+		}
+		return st, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	args := make([]any, 0, findingRowsPerInsert*10)
+	var full *sql.Stmt
+	for start := 0; start < len(fs); start += findingRowsPerInsert {
+		batch := fs[start:min(start+findingRowsPerInsert, len(fs))]
+		args = args[:0]
+		for i := range batch {
+			f := &batch[i]
+			buf.Reset()
+			if err := enc.Encode(f); err != nil {
+				return fmt.Errorf("saving finding %s: %w", f.ID, err)
+			}
+			muted := 0
+			if f.Muted {
+				muted = 1
+			}
+			args = append(args, id, f.ID, f.RuleID, string(f.Status), f.Severity.String(), f.Account,
+				f.Region, f.ResourceArn, muted, string(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
+		}
+		st := full
+		if len(batch) < findingRowsPerInsert || full == nil {
+			var err error
+			if st, err = prepare(len(batch)); err != nil {
+				return err
+			}
+			if len(batch) == findingRowsPerInsert {
+				full = st
+				defer full.Close()
+			} else {
+				defer st.Close()
+			}
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("saving findings %d-%d: %w", start, start+len(batch), err)
+		}
+	}
+	return nil
 }
 
 // Runs lists the stored audit runs of an organization ("" for every

@@ -24,7 +24,9 @@ func Render(w io.Writer, f output.Format, r *Report, opt RenderOptions) error {
 	switch f {
 	case output.Table:
 		return renderTable(w, r, opt)
-	case output.JSON, output.YAML:
+	case output.JSON:
+		return renderJSONStream(w, r)
+	case output.YAML:
 		doc := struct {
 			*Report
 			Summary *Summary `json:"summary"`

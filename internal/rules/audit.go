@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/orgrail/orgrail/internal/findings"
@@ -40,6 +41,10 @@ type Options struct {
 	Now time.Time
 	// Workers bounds parallel account evaluation; 0 means GOMAXPROCS.
 	Workers int
+	// Progress, when set, is called after each account is evaluated with
+	// the accounts done and the total, from the evaluating goroutines
+	// (it must be safe for concurrent use).
+	Progress func(done, total int)
 }
 
 // Skipped is an account the audit did not evaluate, and why.
@@ -132,7 +137,7 @@ func Audit(snap *snapshot.Snapshot, opt Options) (*Result, error) {
 		}
 		accounts = append(accounts, a)
 	}
-	all = append(all, r.evalAccounts(accounts, selected, opt.Workers)...)
+	all = append(all, r.evalAccounts(accounts, selected, opt.Workers, opt.Progress)...)
 	r.finish(all, selected)
 	now := opt.Now
 	if now.IsZero() {
@@ -181,19 +186,23 @@ func newRun(snap *snapshot.Snapshot, opt Options) *run {
 // evalAccounts runs account and region rules for every account, the
 // accounts spread over workers; each worker holds one account's data at
 // a time.
-func (r *run) evalAccounts(accounts []*org.Account, rs []*Rule, workers int) []findings.Finding {
+func (r *run) evalAccounts(accounts []*org.Account, rs []*Rule, workers int, progress func(done, total int)) []findings.Finding {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	results := make([][]findings.Finding, len(accounts))
 	next := make(chan int)
 	var wg sync.WaitGroup
+	var done atomic.Int64
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
 				results[i] = r.evalAccount(accounts[i], rs)
+				if progress != nil {
+					progress(int(done.Add(1)), len(accounts))
+				}
 			}
 		}()
 	}

@@ -229,25 +229,8 @@ RETURNING id`, c.path, c.obj.Size, time.Now().UnixMilli()).Scan(&id)
 		}
 		ids[c.path] = id
 	}
-	if len(c.rows) > 0 {
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO trail_index
-(event_id, event_time, account, region, event_name, event_source, principal, source_ip, error_code, resources, file_id, record)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		for _, r := range c.rows {
-			eid := r.eventID
-			if eid == "" {
-				eid = fmt.Sprintf("%s#%d", c.path, r.record)
-			}
-			if _, err := stmt.ExecContext(ctx, eid, r.time, r.account, r.region, r.name, r.source,
-				nullable(r.principal), nullable(r.ip), nullable(r.errorCode), nullable(r.resources), id, r.record); err != nil {
-				stmt.Close()
-				return err
-			}
-		}
-		stmt.Close()
+	if err := insertRows(ctx, tx, id, c.path, c.rows); err != nil {
+		return err
 	}
 	if !c.final {
 		return nil
@@ -263,6 +246,49 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE trail_files SET etag = ?, records = ? WHERE id = ?`, c.obj.Version(), c.n, id)
 	return err
+}
+
+// indexRowsPerInsert is how many records one INSERT statement carries
+// (twelve parameters each, far under SQLite's 32,766).
+const indexRowsPerInsert = 100
+
+// insertRows writes one file's rows with multi-row INSERTs: a prepared
+// statement of indexRowsPerInsert rows, and one for the remainder.
+func insertRows(ctx context.Context, tx *sql.Tx, id int64, path string, rows []indexRow) error {
+	const head = `INSERT OR IGNORE INTO trail_index
+(event_id, event_time, account, region, event_name, event_source, principal, source_ip, error_code, resources, file_id, record) VALUES `
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	args := make([]any, 0, indexRowsPerInsert*12)
+	for start := 0; start < len(rows); start += indexRowsPerInsert {
+		batch := rows[start:min(start+indexRowsPerInsert, len(rows))]
+		st := stmts[len(batch)]
+		if st == nil {
+			q := head + strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?),", len(batch)), ",")
+			var err error
+			if st, err = tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+			stmts[len(batch)] = st
+		}
+		args = args[:0]
+		for _, r := range batch {
+			eid := r.eventID
+			if eid == "" {
+				eid = fmt.Sprintf("%s#%d", path, r.record)
+			}
+			args = append(args, eid, r.time, r.account, r.region, r.name, r.source,
+				nullable(r.principal), nullable(r.ip), nullable(r.errorCode), nullable(r.resources), id, r.record)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nullable(s string) any {
