@@ -42,6 +42,7 @@ type simulateFlags struct {
 	scps, rcps, endpoints       []string
 	mgmt, slr                   bool
 	allowUnknown                bool
+	permissionSet, account      string
 }
 
 func newPolicySimulate(g *Globals) *cobra.Command {
@@ -97,6 +98,8 @@ Exit codes: 0 done; 1 with --fail-on-deny when any request is denied;
 	fl.BoolVar(&f.mgmt, "management-account", false, "the caller is in the management account (outside SCPs)")
 	fl.BoolVar(&f.slr, "service-linked-role", false, "the caller is a service-linked role (outside SCPs and RCPs)")
 	fl.BoolVar(&f.allowUnknown, "allow-unknown", false, "accept actions of known services that the embedded AWS table does not list (newer actions)")
+	fl.StringVar(&f.permissionSet, "permission-set", "", "with --snapshot and --account: the caller is the role IAM Identity Center made for this permission set in the account")
+	fl.StringVar(&f.account, "account", "", "with --permission-set: the account (id or name)")
 	return cmd
 }
 
@@ -126,6 +129,9 @@ func runSimulate(g *Globals, cmd *cobra.Command, f *simulateFlags) error {
 			return Usage("%s: %v", f.request, err)
 		}
 	default:
+		if err := permissionSetPrincipal(f); err != nil {
+			return err
+		}
 		in, err := singleInput(f, loader)
 		if err != nil {
 			return err
