@@ -10,10 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/securityhub"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/output"
@@ -110,7 +106,7 @@ func newAuditCmd(g *Globals) *cobra.Command {
 	var af auditFlags
 	var failOn string
 	var all, toHub, noStore bool
-	var hubRegion string
+	var hub hubFlags
 	cmd := &cobra.Command{
 		Use:   "audit --snapshot DIR",
 		Short: "Run the detective guardrails over a snapshot of the organization",
@@ -152,6 +148,9 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				}
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
+			if f == output.SARIF {
+				res.Report.Sources = configSources(g)
+			}
 			if err := findings.Render(g.Stdout, f, res.Report, findings.RenderOptions{All: all, MaxAccounts: 20}); err != nil {
 				return err
 			}
@@ -163,12 +162,12 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				}
 			}
 			if toHub {
-				n, err := importToSecurityHub(cmd.Context(), g, res.Report, hubRegion)
+				n, err := importToSecurityHub(cmd.Context(), g, res.Report, &hub)
+				if g.Progress() || err != nil {
+					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub (%d failed, %d of other accounts skipped)\n", n.Imported, n.Failed, n.Skipped)
+				}
 				if err != nil {
 					return fmt.Errorf("--to-security-hub: %w", err)
-				}
-				if g.Progress() {
-					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub\n", n)
 				}
 			}
 			if len(res.Unreadable) > 0 {
@@ -189,7 +188,7 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 	cmd.Flags().StringVar(&failOn, "fail-on", "high", "exit 1 when an unmuted failure reaches this severity (none disables)")
 	cmd.Flags().BoolVar(&all, "all", false, "table: list passed and not-applicable findings too")
 	cmd.Flags().BoolVar(&toHub, "to-security-hub", false, "import the findings into Security Hub (BatchImportFindings)")
-	cmd.Flags().StringVar(&hubRegion, "security-hub-region", "", "region of the Security Hub import (default: --region, else each finding's region)")
+	hub.bind(cmd)
 	cmd.Flags().BoolVar(&noStore, "no-store", false, "do not keep the findings in the state store")
 	return cmd
 }
@@ -425,25 +424,4 @@ func pickRuns(ctx context.Context, s *store.Store, orgID string, runID, against 
 		return nil, nil, fmt.Errorf("run %d: %w", against, findings.ErrNoRun)
 	}
 	return &cur, nil, nil
-}
-
-// importToSecurityHub sends the findings to Security Hub, one client per
-// region.
-func importToSecurityHub(ctx context.Context, g *Globals, r *findings.Report, region string) (int, error) {
-	cfg, err := g.AWSConfig(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if region == "" {
-		region = g.Region
-	}
-	caller := ""
-	if id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
-		caller = aws.ToString(id.Account)
-	}
-	return findings.ImportToSecurityHub(ctx, r, region, caller, func(reg string) findings.Importer {
-		c := cfg.Copy()
-		c.Region = reg
-		return securityhub.NewFromConfig(c)
-	})
 }

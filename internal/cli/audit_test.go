@@ -119,6 +119,31 @@ func TestAuditToSecurityHub(t *testing.T) {
 	if got := len(srv.Findings()); got != lines || got == 0 {
 		t.Fatalf("server received %d findings, audit printed %d", got, lines)
 	}
+	// Each finding was imported by its own account (the role assumed as
+	// collect does), into that account's default product.
+	for _, raw := range srv.Findings() {
+		var f struct{ AwsAccountId, ProductArn string }
+		if err := json.Unmarshal(raw, &f); err != nil || !strings.Contains(f.ProductArn, ":"+f.AwsAccountId+":product/"+f.AwsAccountId+"/default") {
+			t.Fatalf("finding of %s imported to %s (%v)", f.AwsAccountId, f.ProductArn, err)
+		}
+	}
+	if len(srv.Calls("sts", "AssumeRole")) == 0 {
+		t.Error("no role was assumed to import other accounts' findings")
+	}
+	// --security-hub-own-account: only the caller's own findings.
+	before := len(srv.Findings())
+	code, _, errOut = run(t, env, "audit", "--snapshot", dir, "--no-store", "--to-security-hub", "--security-hub-own-account", "--fail-on", "none", "--output", "jsonl")
+	if code != 0 {
+		t.Fatalf("own account: exit %d: %s", code, errOut)
+	}
+	for _, raw := range srv.Findings()[before:] {
+		if !strings.Contains(string(raw), `"AwsAccountId":"`+srv.ManagementAccount()+`"`) {
+			t.Fatalf("own-account import sent another account's finding: %.200s", raw)
+		}
+	}
+	if len(srv.Findings()) == before {
+		t.Error("own-account import sent nothing")
+	}
 }
 
 // TestAuditNamesUnreadableSnapshotFiles: a truncated gzip file, a file

@@ -22,7 +22,7 @@ func init() {
 way AWS's policy evaluation logic does and says why; 'policy lint' checks
 policy documents. See docs/authz.md.`,
 		}
-		cmd.AddCommand(newPolicySimulate(g), newPolicyLint(g))
+		cmd.AddCommand(newPolicySimulate(g), newPolicyLint(g), newPolicyReplay(g))
 		return cmd
 	})
 }
@@ -41,8 +41,8 @@ type simulateFlags struct {
 	resourcePolicy              string
 	scps, rcps, endpoints       []string
 	mgmt, slr                   bool
-	allowUnknown                bool
 	permissionSet, account      string
+	allowUnknown                bool
 }
 
 func newPolicySimulate(g *Globals) *cobra.Command {
@@ -97,9 +97,9 @@ Exit codes: 0 done; 1 with --fail-on-deny when any request is denied;
 	fl.StringArrayVar(&f.endpoints, "endpoint-policy", nil, "VPC endpoint policy file")
 	fl.BoolVar(&f.mgmt, "management-account", false, "the caller is in the management account (outside SCPs)")
 	fl.BoolVar(&f.slr, "service-linked-role", false, "the caller is a service-linked role (outside SCPs and RCPs)")
-	fl.BoolVar(&f.allowUnknown, "allow-unknown", false, "accept actions of known services that the embedded AWS table does not list (newer actions)")
 	fl.StringVar(&f.permissionSet, "permission-set", "", "with --snapshot and --account: the caller is the role IAM Identity Center made for this permission set in the account")
 	fl.StringVar(&f.account, "account", "", "with --permission-set: the account (id or name)")
+	fl.BoolVar(&f.allowUnknown, "allow-unknown", false, "accept actions of known services that the embedded AWS table does not list (newer actions)")
 	return cmd
 }
 
