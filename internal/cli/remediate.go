@@ -166,8 +166,10 @@ func applyPlan(ctx context.Context, g *Globals, f output.Format, rf *remediateFl
 		fmt.Fprintln(g.Stderr, "nothing left to change after checking live state")
 		return nil
 	}
-	if interactive {
+	if interactive || g.Progress() {
 		_ = renderPlanTo(g.Stderr, verified)
+	}
+	if interactive {
 		if !confirm(g.Stdin, g.Stderr, len(verified.Steps), creds.CallerARN()) {
 			return Usage("not confirmed; nothing was changed")
 		}
