@@ -214,6 +214,7 @@ type function struct {
 type topic struct {
 	name      string
 	encrypted bool
+	policy    string // "" means the owner-only policy
 }
 
 type secret struct {
@@ -235,6 +236,8 @@ type extraTrail struct {
 type planted struct {
 	Violations []violation `json:"violations"`
 	Detections []detection `json:"detections"`
+	// Access is the planted access that `orgrail access` must find.
+	Access []plantedAccess `json:"access,omitempty"`
 }
 
 // violation is one deliberate violation, keyed by AWS Config managed rule.
