@@ -157,7 +157,7 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 			reportSkipped(g, res)
 			reportUnreadable(g, res)
 			if !noStore {
-				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started); err != nil {
+				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started, findings.ScopeOf(res.Report, af.rulesDir)); err != nil {
 					return &ExitError{Code: ExitUsage, Err: fmt.Errorf("findings not stored (--state; --no-store skips the store): %w", err)}
 				}
 			}
@@ -227,7 +227,7 @@ func checkStore(ctx context.Context, g *Globals) error {
 	return s.Close()
 }
 
-func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time) error {
+func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time, scope findings.Scope) error {
 	s, err := store.Open(ctx, g.StatePath) // Open resolves the default path
 	if err != nil {
 		return err
@@ -237,8 +237,11 @@ func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source str
 	if res.Partial {
 		status = "partial"
 	}
-	_, err = findings.SaveRun(ctx, s.DB(), res.Report, source, status, started)
-	return err
+	id, err := findings.SaveRun(ctx, s.DB(), res.Report, source, status, started)
+	if err != nil {
+		return err
+	}
+	return findings.SaveScope(ctx, s.DB(), id, scope)
 }
 
 func newRulesCmd(g *Globals) *cobra.Command {
@@ -345,6 +348,9 @@ of the same organization (or --against). Runs are stored by 'orgrail audit'.`,
 				if pf, err = findings.LoadRun(cmd.Context(), s.DB(), prev.ID); err != nil {
 					return err
 				}
+				if cf, pf, err = sameScope(cmd.Context(), g, s, cur.ID, prev.ID, cf, pf); err != nil {
+					return err
+				}
 			}
 			if g.Progress() {
 				from := "nothing (first run)"
@@ -361,6 +367,30 @@ of the same organization (or --against). Runs are stored by 'orgrail audit'.`,
 	diff.Flags().Int64Var(&against, "against", 0, "run to compare with (default: the one before --run)")
 	cmd.AddCommand(diff)
 	return cmd
+}
+
+// sameScope restricts two runs' findings to the rules and accounts both
+// runs covered, and says so on stderr when their scopes differ: a CIS
+// run after a full run must not show the other rules as fixed.
+func sameScope(ctx context.Context, g *Globals, s *store.Store, curID, prevID int64, cf, pf []findings.Finding) ([]findings.Finding, []findings.Finding, error) {
+	cs, err := findings.LoadScope(ctx, s.DB(), curID, cf)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := findings.LoadScope(ctx, s.DB(), prevID, pf)
+	if err != nil {
+		return nil, nil, err
+	}
+	o := findings.Common(ps, cs)
+	if o.Same {
+		return cf, pf, nil
+	}
+	if len(o.Rules) == 0 {
+		return nil, nil, Usage("runs %d and %d share no rule (%s): nothing to compare", prevID, curID, o.Why)
+	}
+	fmt.Fprintf(g.Stderr, "orgrail: runs %d and %d differ in scope (%s): comparing only the %d rules and %d accounts both cover\n",
+		prevID, curID, o.Why, len(o.Rules), len(o.Accounts))
+	return o.Restrict(cf), o.Restrict(pf), nil
 }
 
 // pickRuns finds the run to show and the one to compare with.

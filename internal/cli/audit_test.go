@@ -202,3 +202,31 @@ func TestAuditUnusableStateExits2(t *testing.T) {
 		t.Errorf("--no-store with a bad --state: exit %d: %s", code, errOut)
 	}
 }
+
+// TestFindingsDiffSameScope: a CIS run after a full run is compared on
+// the rules both runs evaluated; failures of the other rules are not
+// "fixed" (the diff showed 14 of them before).
+func TestFindingsDiffSameScope(t *testing.T) {
+	dir := auditDemo(t)
+	env := map[string]string{"ORGRAIL_STATE": filepath.Join(t.TempDir(), "state.db")}
+	if code, _, errOut := run(t, env, "audit", "--snapshot", dir, "--fail-on", "none", "--output", "json", "--quiet"); code != 0 {
+		t.Fatalf("full audit: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, env, "audit", "--snapshot", dir, "--framework", "cis", "--fail-on", "none", "--output", "json", "--quiet"); code != 0 {
+		t.Fatalf("cis audit: exit %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, env, "findings", "diff", "--output", "json")
+	if code != 0 {
+		t.Fatalf("diff: exit %d %s", code, errOut)
+	}
+	var d struct{ New, Fixed, StillOpen int }
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Fixed != 0 || d.New != 0 || d.StillOpen == 0 {
+		t.Errorf("diff of one snapshot under two scopes: %+v", d)
+	}
+	if !strings.Contains(errOut, "differ in scope") || !strings.Contains(errOut, "framework") {
+		t.Errorf("the scope difference is not said: %s", errOut)
+	}
+}
