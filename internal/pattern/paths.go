@@ -19,9 +19,10 @@ type Paths struct {
 
 type pathNode struct {
 	children map[string]*pathNode
-	small    []child // the same children, when few: scanned, not hashed
-	leaf     int     // path index, -1 when no path ends here
-	raw      bool    // also emit objects found here as Object values
+	small    []child   // the same children, when few: scanned, not hashed
+	leaf     int       // path index, -1 when no path ends here
+	raw      bool      // also emit objects found here as Object values
+	first    [4]uint64 // the first bytes of the children's keys, as a bit set
 }
 
 type child struct {
@@ -51,7 +52,9 @@ func (n *pathNode) child(key []byte) *pathNode {
 // path, so an event key holding dots reaches the same field as the nested
 // objects it spells.
 func (n *pathNode) dotted(key []byte) *pathNode {
-	if bytes.IndexByte(key, '.') < 0 {
+	// A dotted key starts with a child's key: most keys are ruled out by
+	// their first byte before any search for a dot.
+	if len(key) == 0 || n.first[key[0]>>6]&(1<<(key[0]&63)) == 0 || bytes.IndexByte(key, '.') < 0 {
 		return nil
 	}
 	for n != nil {
@@ -100,6 +103,11 @@ func (p *Paths) add(segs []string, name string, raw bool) int {
 		if c == nil {
 			c = newPathNode()
 			n.children[s] = c
+			b := byte('.') // an empty key: a dotted key starting with "."
+			if s != "" {
+				b = s[0]
+			}
+			n.first[b>>6] |= 1 << (b & 63)
 			if len(n.children) <= maxSmall {
 				n.small = append(n.small, child{s, c})
 			} else {

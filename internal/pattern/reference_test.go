@@ -273,6 +273,7 @@ var diffPatterns = append([]string{
 	`{"a.b": {"c": [1]}, "a": {"b.d": [2]}}`,
 	`{"a": {"x": [1], "y": [{"exists": false}], "b": {"c": [{"exists": false}]}}}`,
 	`{"b": {"c": ["z", {"exists": false}], "d": [1]}}`,
+	`{"": {"x": [1]}}`,
 }, fuzzPatterns...)
 
 func TestDifferential(t *testing.T) {
@@ -291,6 +292,7 @@ func TestDifferential(t *testing.T) {
 		`{"a.b": {"c": 1}, "a": {"b.d": 2}}`,
 		`{"a": [[{"x": 1, "y": 2}], [{"x": 1, "b": {"c": 3}}], [{"x": 1}]], "b": [[{"c": "z"}], [{"d": 1}]]}`,
 		`{"a.b.c": 1, "a": [{"b": {"d": 2}}, {"b.d": 2, "b.c": 1}]}`,
+		`{".x": 1, "a.": {"b": 1}}`,
 	} {
 		differential(t, diffPatterns, []byte(ev))
 	}
