@@ -98,15 +98,21 @@ func loadNotify(ctx context.Context, g *Globals) (*notifySetup, error) {
 		return nil, Usage("%v", err)
 	}
 	opts := notify.Options{}
-	if needsSNS(cfg) {
+	if needsSNS(cfg) || cfg.UsesSecretRefs() {
 		awsCfg, err := g.AWSConfig(ctx)
 		if err != nil {
 			return nil, err
 		}
 		opts.SNS = sns.NewFromConfig(awsCfg)
+		// Secrets Manager and SSM references are read once, here, at
+		// start (on Lambda: once per instance), and cached.
+		opts.Secrets = notify.NewAWSSecrets(ctx, awsCfg)
 	}
 	chans, err := notify.NewChannels(cfg, opts)
 	if err != nil {
+		if cfg.UsesSecretRefs() {
+			return nil, err // an unreadable secret is not a usage error
+		}
 		return nil, Usage("%v", err)
 	}
 	return &notifySetup{cfg: cfg, lz: lz, channels: chans}, nil

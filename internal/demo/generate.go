@@ -86,7 +86,11 @@ func putService(fw *fileWriter, f *snapshot.ServiceFile) error {
 	if err != nil {
 		return err
 	}
-	fw.put(path.Join(SnapshotDir, filepath.ToSlash(snapshot.Path(f.Account, f.Region, f.Service))), b)
+	rel, err := snapshot.SafePath(f.Account, f.Region, f.Service)
+	if err != nil {
+		return err
+	}
+	fw.put(path.Join(SnapshotDir, filepath.ToSlash(rel)), b)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
@@ -331,4 +332,27 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// RoleARN returns the ARN of the IAM role Identity Center created for
+// a permission set in an account, read from the account's IAM data in
+// the snapshot (GetAccountAuthorizationDetails): the role under the
+// path /aws-reserved/sso.amazonaws.com/ whose name starts with
+// RoleNamePrefix(permissionSet).
+func RoleARN(s *snapshot.Snapshot, account, permissionSet string) (string, error) {
+	f, err := s.Service(account, snapshot.Global, "iam")
+	if err != nil {
+		return "", fmt.Errorf("account %s: %w", account, err)
+	}
+	var d iam.GetAccountAuthorizationDetailsOutput
+	if _, err := f.Get("GetAccountAuthorizationDetails", &d); err != nil {
+		return "", fmt.Errorf("account %s IAM: %w", account, err)
+	}
+	prefix := RoleNamePrefix(permissionSet)
+	for _, r := range d.RoleDetailList {
+		if strings.HasPrefix(deref(r.Path), "/aws-reserved/sso.amazonaws.com/") && strings.HasPrefix(deref(r.RoleName), prefix) {
+			return deref(r.Arn), nil
+		}
+	}
+	return "", fmt.Errorf("account %s has no Identity Center role for permission set %s (no role %s* under /aws-reserved/sso.amazonaws.com/): is it provisioned there?", account, permissionSet, prefix)
 }

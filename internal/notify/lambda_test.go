@@ -171,7 +171,7 @@ func lambdaWorker(ctx context.Context, t *testing.T, cfg aws.Config, conf *Confi
 	rng := rand.New(rand.NewPCG(seed, 99))
 	qc := sqs.NewFromConfig(cfg)
 	st := newDynamoState(t, cfg)
-	chans, _ := NewChannels(conf, Options{})
+	chans, _ := NewChannels(conf, Options{AllowInsecureHTTP: true})
 	n := &Notifier{Config: conf, State: st, Channels: chans, Lease: 5 * time.Second, SendTimeout: 2 * time.Second}
 	h := &Handler{Pipeline: &Pipeline{Matcher: probeMatcher{}, Notifier: n}, Objects: bucket}
 	for ctx.Err() == nil {

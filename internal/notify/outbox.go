@@ -82,10 +82,17 @@ func (n *Notifier) SubmitAll(ctx context.Context, events []*Event) ([]Result, er
 	entries := make([]*Entry, len(events))
 	results := make([]Result, len(events))
 	remediate := make([][]string, len(events))
+	routed := make([]*Event, len(events))
 	for i, e := range events {
 		if err := e.Validate(); err != nil {
 			return nil, err
 		}
+		if e.Link != "" && !consoleURL(e.Link) {
+			cp := *e
+			cp.Link = "" // only the AWS console is linked to; the input's link is not stored
+			e = &cp
+		}
+		routed[i] = e
 		d := n.Config.Route(e, now)
 		en := &Entry{Key: e.Key(), Event: *e, Triage: d.Triage, Suppressed: d.Suppressed, Now: now}
 		res := Result{Key: en.Key, Suppressed: d.Suppressed, Triage: d.Triage && d.Suppressed == ""}
@@ -107,7 +114,7 @@ func (n *Notifier) SubmitAll(ctx context.Context, events []*Event) ([]Result, er
 			results[i] = Result{Key: entries[i].Key, Duplicate: true}
 			continue
 		}
-		n.remediate(ctx, remediate[i], events[i])
+		n.remediate(ctx, remediate[i], routed[i])
 	}
 	return results, nil
 }

@@ -85,8 +85,11 @@ func (s *Snapshot) Service(account, region, service string) (*ServiceFile, error
 	if ok {
 		return f, nil
 	}
-	path := filepath.Join(s.Dir, Path(account, region, service))
-	f, err := ReadServiceFile(path)
+	rel, err := SafePath(account, region, service)
+	if err != nil {
+		return nil, err
+	}
+	f, err = ReadServiceFile(filepath.Join(s.Dir, rel))
 	if errors.Is(err, fs.ErrNotExist) {
 		for _, k := range []string{key, gapKey(account, region, ""), gapKey(account, "", ""), gapKey(account, "", service)} {
 			if g, ok := s.gaps[k]; ok {
@@ -107,10 +110,13 @@ func (s *Snapshot) Service(account, region, service string) (*ServiceFile, error
 // Regions returns the region directories present for an account,
 // sorted, Global excluded.
 func (s *Snapshot) Regions(account string) []string {
+	if CheckAccount(account) != nil {
+		return nil
+	}
 	entries, _ := os.ReadDir(filepath.Join(s.Dir, "accounts", account))
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() && e.Name() != Global {
+		if e.IsDir() && e.Name() != Global && CheckRegion(e.Name()) == nil {
 			out = append(out, e.Name())
 		}
 	}
@@ -225,7 +231,14 @@ func (w *Writer) WriteService(f *ServiceFile) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(w.Dir, Path(f.Account, f.Region, f.Service))
+	rel, err := SafePath(f.Account, f.Region, f.Service)
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", w.Dir, err)
+	}
+	path, err := Within(w.Dir, rel)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), DirMode); err != nil {
 		return err
 	}
@@ -234,7 +247,11 @@ func (w *Writer) WriteService(f *ServiceFile) error {
 
 // Has reports whether a service file is already written (for --resume).
 func (w *Writer) Has(account, region, service string) bool {
-	_, err := os.Stat(filepath.Join(w.Dir, Path(account, region, service)))
+	rel, err := SafePath(account, region, service)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(w.Dir, rel))
 	return err == nil
 }
 
