@@ -179,6 +179,9 @@ func byID[T any](items []T, ids []string, id func(T) string, code, kind string) 
 // answer, returning a filtered copy (stored answers are shared).
 func filterEC2(req *Request, out any) (any, error) {
 	filters := ec2Filters(req)
+	if len(filters) == 0 && !hasIDList(req) {
+		return out, nil // the stored answer as is (an empty list stays empty, not absent)
+	}
 	var err *APIError
 	switch o := out.(type) {
 	case *ec2.DescribeSecurityGroupsOutput:
@@ -236,6 +239,18 @@ func filterEC2(req *Request, out any) (any, error) {
 		return nil, Errorf("InvalidParameterValue", "The filter '%s' is invalid", filters[0].name)
 	}
 	return out, nil
+}
+
+// idLists are the Describe* members that select by id or name.
+var idLists = []string{"GroupId", "GroupName", "InstanceId", "VpcId", "SecurityGroupRuleId", "NetworkAclId", "VpcEndpointId", "FlowLogId", "VolumeId"}
+
+func hasIDList(req *Request) bool {
+	for _, l := range idLists {
+		if _, ok := req.Form[l+".1"]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // nilIfNone keeps a nil *APIError from becoming a non-nil error.

@@ -167,6 +167,19 @@ func (s *Server) checkResourceAccount(req *Request, file, key string) *APIError 
 	case file == "s3" && key != "":
 		return s.checkBucketAccess(req, key)
 	}
+	// A resource named by the ARN of another account (a customer managed
+	// policy, a KMS key, a function, a secret) is refused the same way.
+	param := map[string]string{"iam": "PolicyArn", "kms": "KeyId", "lambda": "FunctionName", "secretsmanager": "SecretId"}[file]
+	if arn := req.Param(param); param != "" && strings.HasPrefix(arn, "arn:") {
+		if a := arnAccount(arn); a != "" && a != "aws" && a != req.Account() {
+			code := "AccessDeniedException"
+			if file == "iam" {
+				code = "AccessDenied"
+			}
+			return Errorf(code, "User: %s is not authorized to perform: %s:%s on resource: %s because no resource-based policy allows the %s:%s action",
+				req.Caller.ARN, file, req.Operation, arn, file, req.Operation)
+		}
+	}
 	return nil
 }
 

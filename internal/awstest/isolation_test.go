@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	accttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -217,5 +219,26 @@ func TestAlternateContactsOfAnotherAccount(t *testing.T) {
 	var ae smithy.APIError
 	if errors.As(err, &ae) && ae.ErrorCode() != "AccessDeniedException" {
 		t.Errorf("code %s", ae.ErrorCode())
+	}
+}
+
+// TestCrossAccountARNsAreRefused: a customer managed policy or a KMS key
+// named by another account's ARN is refused (AccessDenied for IAM,
+// AccessDeniedException for KMS), while AWS-managed policies stay
+// readable from every account.
+func TestCrossAccountARNsAreRefused(t *testing.T) {
+	srv := startFixture(t, Options{})
+	ctx := t.Context()
+	cfg := srv.Config(ctx, srv.AccountCredentials(workAcct))
+	_, err := iam.NewFromConfig(cfg).GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::" + securityAcct + ":policy/Local")})
+	if !isCode(err, "AccessDenied") {
+		t.Errorf("GetPolicy of another account: %v", err)
+	}
+	_, err = kms.NewFromConfig(cfg).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("arn:aws:kms:us-east-1:" + securityAcct + ":key/k1")})
+	if !isCode(err, "AccessDeniedException") {
+		t.Errorf("DescribeKey of another account: %v", err)
+	}
+	if _, err := kms.NewFromConfig(cfg).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("arn:aws:kms:us-east-1:" + workAcct + ":key/k1")}); err != nil {
+		t.Errorf("DescribeKey of its own key by ARN: %v", err)
 	}
 }
