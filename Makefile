@@ -5,13 +5,19 @@ COMMIT  ?= $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X github.com/orgrail/orgrail/internal/cli.Version=$(VERSION) -X github.com/orgrail/orgrail/internal/cli.Commit=$(COMMIT)
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
 
-.PHONY: build test bench lint release lambda conformance clean
+.PHONY: build test race bench lint release lambda conformance clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/orgrail ./cmd/orgrail
 
 test:
 	$(GO) test -count=1 -timeout 20m ./...
+
+# race runs the race detector over the packages that share state
+# between goroutines (store, notify, collect, trail, authz).
+RACE_PKGS ?= ./internal/store/... ./internal/notify/... ./internal/collect/... ./internal/trail/... ./internal/authz/...
+race:
+	$(GO) test -race -count=1 -timeout 20m $(RACE_PKGS)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+
+	"github.com/orgrail/orgrail/internal/safetext"
 )
 
 // The request loader reads the top level of each entry by hand: it finds
@@ -51,11 +53,11 @@ func skipValue(b []byte, i int) (int, error) {
 		}
 		j++
 	}
-	lit := string(b[i:j])
-	if lit == "true" || lit == "false" || lit == "null" || json.Valid(b[i:j]) {
+	lit := b[i:j]
+	if string(lit) == "true" || string(lit) == "false" || string(lit) == "null" || json.Valid(lit) {
 		return j, nil
 	}
-	return j, fmt.Errorf("invalid JSON value %q", lit)
+	return j, fmt.Errorf("invalid JSON value %s", safetext.QuoteBytes(lit))
 }
 
 // skipString returns the end of the string starting at the quote b[i].
@@ -196,7 +198,7 @@ func scanMembers(b []byte, fn func(key []byte, rest []byte) (int, error)) (int, 
 		}
 		i = skipSpace(b, end)
 		if i >= len(b) || b[i] != ':' {
-			return i, fmt.Errorf("expected ':' after %q", key)
+			return i, fmt.Errorf("expected ':' after %s", safetext.QuoteBytes(key))
 		}
 		vs := skipSpace(b, i+1)
 		if vs >= len(b) {

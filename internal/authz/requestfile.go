@@ -9,6 +9,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/orgrail/orgrail/internal/safetext"
 )
 
 // fileRequest holds the request member of an entry (see docs/authz.md).
@@ -38,13 +40,16 @@ type fileResource struct {
 // policies through its Cache.
 type Loader struct {
 	Cache *Cache
+	// Check, when set, validates each decoded request (see Validator);
+	// its error stops a batch like a malformed request.
+	Check func(*Input) error
 	local *localCache
 }
 
 // worker returns a Loader for one goroutine: it shares the cache and
 // keeps a lock-free copy of the entries it uses.
 func (l *Loader) worker() *Loader {
-	return &Loader{Cache: l.Cache, local: &localCache{m: map[uint64][]*cacheEntry{}, strs: map[string]string{}, keys: map[string]string{}}}
+	return &Loader{Cache: l.Cache, Check: l.Check, local: &localCache{m: map[uint64][]*cacheEntry{}, strs: map[string]string{}, keys: map[string]string{}}}
 }
 
 // NewLoader returns a Loader with a fresh cache.
@@ -137,7 +142,7 @@ func (l *Loader) request(fr *fileRequest, in *Input) error {
 	kind := firstNonEmpty(fr.PrincipalKind, p.Kind, p.Type)
 	sub, ok := ParsePrincipal(p.ARN, kind)
 	if !ok {
-		return fmt.Errorf("request.principal %q (kind %q) is not a principal ARN, account, service or anonymous", p.ARN, kind)
+		return fmt.Errorf("request.principal %s (kind %s) is not a principal ARN, account, service or anonymous", safetext.Quote(p.ARN), safetext.Quote(kind))
 	}
 	in.Principal = sub
 	res := &fr.Resource
@@ -145,6 +150,9 @@ func (l *Loader) request(fr *fileRequest, in *Input) error {
 	in.ResourceAccount = firstNonEmpty(res.Account, res.AccountID)
 	if in.ResourceAccount == "" {
 		in.ResourceAccount = arnAccount(in.Resource)
+	}
+	if l.Check != nil {
+		return l.Check(in)
 	}
 	return nil
 }
@@ -158,12 +166,12 @@ func (l *Loader) contextValue(k []byte, v []byte) ([]string, error) {
 	var list []any
 	if len(v) > 0 && v[0] == '[' {
 		if err := json.Unmarshal(v, &list); err != nil {
-			return nil, fmt.Errorf("request.context[%q]: %w", k, err)
+			return nil, fmt.Errorf("request.context[%s]: %w", safetext.QuoteBytes(k), err)
 		}
 	} else {
 		var one any
 		if err := json.Unmarshal(v, &one); err != nil {
-			return nil, fmt.Errorf("request.context[%q]: %w", k, err)
+			return nil, fmt.Errorf("request.context[%s]: %w", safetext.QuoteBytes(k), err)
 		}
 		list = []any{one}
 	}
@@ -177,7 +185,7 @@ func (l *Loader) contextValue(k []byte, v []byte) ([]string, error) {
 		case float64:
 			vals = append(vals, strconv.FormatFloat(t, 'f', -1, 64))
 		default:
-			return nil, fmt.Errorf("request.context[%q]: values must be strings, numbers or booleans", k)
+			return nil, fmt.Errorf("request.context[%s]: values must be strings, numbers or booleans", safetext.QuoteBytes(k))
 		}
 	}
 	return vals, nil
@@ -398,6 +406,15 @@ func readSequence(br *bufio.Reader, fn func(n int, raw []byte) error) error {
 		line, rerr := br.ReadSlice('\n')
 		if rerr == bufio.ErrBufferFull {
 			pend = append(pend, line...)
+			// Fail as soon as what is piling up cannot be a request:
+			// 200 MB without a newline must not be read whole first.
+			if i := skipSpace(pend, 0); i == len(pend) {
+				pend = pend[:0]
+			} else if pend[i] != '{' {
+				return fmt.Errorf("request %d: not a JSON object: %s", n, safetext.QuoteBytes(pend[i:min(len(pend), i+safetext.QuoteLimit)]))
+			} else if len(pend) > maxRequestBytes {
+				return fmt.Errorf("request %d: longer than %d MiB", n, maxRequestBytes>>20)
+			}
 			continue
 		}
 		pend = append(pend, line...)
@@ -415,7 +432,7 @@ func readSequence(br *bufio.Reader, fn func(n int, raw []byte) error) error {
 				return fmt.Errorf("request %d: %w", n, err)
 			}
 			if pend[i] != '{' {
-				return fmt.Errorf("request %d: not a JSON object", n)
+				return fmt.Errorf("request %d: not a JSON object: %s", n, safetext.QuoteBytes(pend[i:min(end, i+safetext.QuoteLimit)]))
 			}
 			if err := fn(n, pend[i:end]); err != nil {
 				return err
@@ -434,6 +451,12 @@ func readSequence(br *bufio.Reader, fn func(n int, raw []byte) error) error {
 		}
 	}
 }
+
+// maxRequestBytes bounds one entry of a request file: IAM caps a
+// managed policy at 6,144 characters and an SCP at 5,120, so an entry
+// of many megabytes is not a request, and reading it whole would only
+// cost memory.
+const maxRequestBytes = 64 << 20
 
 func skipSpaceBytes(b []byte) []byte { return b[skipSpace(b, 0):] }
 

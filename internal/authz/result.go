@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/orgrail/orgrail/internal/safetext"
 )
 
 // Decision is the outcome of a request.
@@ -37,7 +39,7 @@ func (d *Decision) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown decision %q", b)
+	return fmt.Errorf("unknown decision %s", safetext.QuoteBytes(b))
 }
 
 // Layer is a kind of policy in the evaluation flow.

@@ -7,4 +7,7 @@ func (s *Server) registerBuiltins() {
 	s.registerSTS()
 	s.registerOrganizations()
 	s.registerWrites()
+	s.registerContacts()
+	s.registerIAMReads()
+	s.registerEC2Writes()
 }

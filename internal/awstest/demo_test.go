@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -46,7 +47,8 @@ var sdkClients = map[string]func(aws.Config) any{
 	"kms": func(c aws.Config) any { return kms.NewFromConfig(c) }, "rds": func(c aws.Config) any { return rds.NewFromConfig(c) },
 	"lambda": func(c aws.Config) any { return lambda.NewFromConfig(c) }, "sqs": func(c aws.Config) any { return sqs.NewFromConfig(c) },
 	"sns": func(c aws.Config) any { return sns.NewFromConfig(c) }, "secretsmanager": func(c aws.Config) any { return secretsmanager.NewFromConfig(c) },
-	"ssoadmin": func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
+	"ssoadmin":      func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
+	"identitystore": func(c aws.Config) any { return identitystore.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -84,6 +86,11 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"SecretId": key}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
+	case "identitystore.ListUsers", "identitystore.ListGroups":
+		return map[string]string{"IdentityStoreId": key}
+	case "identitystore.ListGroupMemberships":
+		store, group, _ := strings.Cut(key, "|")
+		return map[string]string{"IdentityStoreId": store, "GroupId": group}
 	case "ssoadmin.ListAccountAssignments":
 		ps, acct, _ := strings.Cut(key, "|")
 		return map[string]string{"PermissionSetArn": ps, "AccountId": acct, "InstanceArn": instanceOf(ps)}

@@ -42,7 +42,11 @@ func TestSQSVisibilityAndRedelivery(t *testing.T) {
 	if err != nil || aws.ToString(got.QueueUrl) != aws.ToString(q.QueueUrl) {
 		t.Fatalf("GetQueueUrl = %v, %v", got, err)
 	}
-	if _, err := c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("nope")}); !isCode(err, "QueueDoesNotExist") {
+	// SQS answers a missing queue with the QueueDoesNotExist shape and
+	// the awsQuery code AWS.SimpleQueueService.NonExistentQueue (the
+	// SDK's ErrorCode, from the X-Amzn-Query-Error header).
+	var missing *sqstypes.QueueDoesNotExist
+	if _, err := c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("nope")}); !errors.As(err, &missing) || !isCode(err, "AWS.SimpleQueueService.NonExistentQueue") {
 		t.Fatalf("missing queue: %v", err)
 	}
 	for _, b := range []string{"one", "two"} {

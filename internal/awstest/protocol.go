@@ -289,14 +289,21 @@ func (s *Server) writeError(w http.ResponseWriter, req *Request, svc *serviceDef
 	var b bytes.Buffer
 	switch svc.Protocol {
 	case AWSJSON10, AWSJSON11, RESTJSON:
-		h.Set("X-Amzn-Errortype", e.Code)
+		typ := e.Code
+		if svc.Name == "sqs" {
+			var query string
+			if typ, query = sqsErrorType(e.Code); query != "" {
+				h.Set("X-Amzn-Query-Error", query)
+			}
+		}
+		h.Set("X-Amzn-Errortype", typ)
 		if svc.Protocol == RESTJSON {
 			h.Set("Content-Type", "application/json")
 		} else {
 			h.Set("Content-Type", "application/x-amz-json-1.1")
 		}
 		b.WriteString(`{"__type":`)
-		writeJSONString(&b, e.Code)
+		writeJSONString(&b, typ)
 		b.WriteString(`,"message":`)
 		writeJSONString(&b, e.Message)
 		b.WriteString(`,"Message":`)

@@ -138,6 +138,9 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 		if key == "" {
 			return nil, Errorf(validationCode(req), "missing the resource parameter of %s", req.Operation)
 		}
+		if err := s.checkResourceAccount(req, file, key); err != nil {
+			return nil, err
+		}
 	}
 	raw, code, found, err := s.lookup(account, region, file, req.Operation, key)
 	var gap *snapshot.GapError
@@ -169,6 +172,11 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 	out, err := s.decodeCached(ck, req, raw)
 	if err != nil {
 		return nil, err
+	}
+	if req.Protocol == EC2Query && strings.HasPrefix(req.Operation, "Describe") {
+		if out, err = filterEC2(req, out); err != nil {
+			return nil, err
+		}
 	}
 	return s.paginate(req, out)
 }
@@ -278,6 +286,10 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":
 		return p("PermissionSetArn") + "|" + p("AccountId"), account
+	case "identitystore.ListUsers", "identitystore.ListGroups":
+		return p("IdentityStoreId"), account
+	case "identitystore.ListGroupMemberships":
+		return p("IdentityStoreId") + "|" + p("GroupId"), account
 	case "ssoadmin.DescribePermissionSet", "ssoadmin.GetInlinePolicyForPermissionSet",
 		"ssoadmin.ListManagedPoliciesInPermissionSet", "ssoadmin.ListAccountsForProvisionedPermissionSet":
 		return p("PermissionSetArn"), account

@@ -128,7 +128,8 @@ func statusFor(code string) int {
 	switch code {
 	case "AccessDenied", "AccessDeniedException", "InvalidClientTokenId", "SignatureDoesNotMatch",
 		"UnrecognizedClientException", "InvalidAccessKeyId", "ExpiredToken", "ExpiredTokenException",
-		"InvalidAccessException", "AuthFailure", "MissingAuthenticationToken":
+		"InvalidAccessException", "AuthFailure", "MissingAuthenticationToken", "AuthorizationError", "Forbidden",
+		"RequestTimeTooSkewed", "InvalidSignatureException":
 		return http.StatusForbidden
 	case "NoSuchEntity", "NoSuchBucket", "NoSuchBucketPolicy", "NoSuchPublicAccessBlockConfiguration",
 		"ServerSideEncryptionConfigurationNotFoundError", "OwnershipControlsNotFoundError", "NoSuchTagSet",

@@ -28,8 +28,9 @@ type rawResponse interface {
 
 // s3Objects is an in-memory S3 object store: buckets of objects, read and
 // written through PutObject, GetObject, HeadObject and ListObjectsV2.
-// Bucket names are global, as in S3; any account may read a bucket (as
-// a Log Archive bucket policy granting the organization would allow).
+// Bucket names are global, as in S3; only the owning account may read
+// or write a bucket (another account is refused with AccessDenied, as S3
+// answers when no bucket policy grants it; see isolation.go).
 type s3Objects struct {
 	srv     *Server
 	mu      sync.RWMutex
@@ -90,6 +91,9 @@ func (o *s3Objects) put(_ context.Context, req *Request) (any, error) {
 	if req.Param("Key") == "" {
 		return nil, Errorf("InvalidArgument", "missing object key")
 	}
+	if err := o.srv.checkBucketAccess(req, req.Bucket); err != nil {
+		return nil, err
+	}
 	body := req.Body
 	if strings.Contains(req.HTTP.Header.Get("Content-Encoding"), "aws-chunked") ||
 		strings.HasPrefix(req.HTTP.Header.Get("X-Amz-Content-Sha256"), "STREAMING-") {
@@ -137,6 +141,9 @@ func (o *s3Objects) object(req *Request) (*s3Object, error) {
 	if b == nil {
 		return nil, &APIError{Code: "NoSuchBucket", Message: "The specified bucket does not exist", Status: http.StatusNotFound}
 	}
+	if b.owner != req.Account() {
+		return nil, crossAccountDenied(req, "s3:"+req.Operation, req.Bucket)
+	}
 	obj := b.objects[req.Param("Key")]
 	if obj == nil {
 		return nil, &APIError{Code: "NoSuchKey", Message: "The specified key does not exist.", Status: http.StatusNotFound}
@@ -156,7 +163,10 @@ func (o *s3Objects) head(_ context.Context, req *Request) (any, error) {
 	obj, err := o.object(req)
 	if err != nil {
 		// HEAD answers carry no body: S3 sends only the status, which
-		// the SDK reports as NotFound.
+		// the SDK reports as NotFound or Forbidden.
+		if err.(*APIError).Status == http.StatusForbidden {
+			return nil, &APIError{Code: "Forbidden", Message: "Forbidden", Status: http.StatusForbidden}
+		}
 		return nil, &APIError{Code: "NotFound", Message: "Not Found", Status: http.StatusNotFound}
 	}
 	return &s3Answer{headers: objectHeaders(obj)}, nil
@@ -207,6 +217,10 @@ type listEntry struct {
 func (o *s3Objects) list(ctx context.Context, req *Request) (any, error) {
 	o.mu.RLock()
 	b := o.buckets[req.Bucket]
+	if b != nil && b.owner != req.Account() {
+		o.mu.RUnlock()
+		return nil, crossAccountDenied(req, "s3:ListBucket", req.Bucket)
+	}
 	if b == nil {
 		o.mu.RUnlock()
 		if o.srv.servesFromSnapshot("s3", "ListObjectsV2") {

@@ -77,12 +77,35 @@ func (t *snsService) createTopic(_ context.Context, req *Request) (any, error) {
 	return &sns.CreateTopicOutput{TopicArn: aws.String(arn)}, nil
 }
 
+// topic finds the topic a request names and checks that the caller
+// may use it: a topic of another region is an invalid parameter, one of
+// another account is refused (AuthorizationError), as SNS answers when
+// no topic policy grants the caller; t.mu must be held.
+func (t *snsService) topic(req *Request) (*snsTopic, error) {
+	arn := req.Param("TopicArn")
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "sns" {
+		return nil, Errorf("InvalidParameter", "Invalid parameter: TopicArn")
+	}
+	if parts[3] != req.Region {
+		return nil, Errorf("InvalidParameter", "Invalid parameter: TopicArn (the topic is in %s, the call in %s)", parts[3], req.Region)
+	}
+	tp := t.topics[arn]
+	if tp == nil {
+		return nil, Errorf("NotFound", "Topic does not exist")
+	}
+	if parts[4] != req.Account() {
+		return nil, crossAccountDenied(req, "SNS:"+req.Operation, arn)
+	}
+	return tp, nil
+}
+
 func (t *snsService) subscribe(_ context.Context, req *Request) (any, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	tp := t.topics[req.Param("TopicArn")]
-	if tp == nil {
-		return nil, Errorf("NotFound", "Topic does not exist")
+	tp, err := t.topic(req)
+	if err != nil {
+		return nil, err
 	}
 	proto, ep := req.Param("Protocol"), req.Param("Endpoint")
 	switch proto {
@@ -107,10 +130,10 @@ func (t *snsService) publish(_ context.Context, req *Request) (any, error) {
 		return nil, Errorf("InvalidParameter", "Invalid parameter: Subject")
 	}
 	t.mu.Lock()
-	tp := t.topics[req.Param("TopicArn")]
-	if tp == nil {
+	tp, err := t.topic(req)
+	if err != nil {
 		t.mu.Unlock()
-		return nil, Errorf("NotFound", "Topic does not exist")
+		return nil, err
 	}
 	m := SNSMessage{MessageID: newID(), Subject: subject, Message: msg}
 	tp.published = append(tp.published, m)
@@ -134,7 +157,7 @@ func (t *snsService) deliver(sub snsSub, topic string, doc []byte) {
 		// arn:aws:sqs:region:account:name → this server's queue URL.
 		parts := strings.Split(sub.endpoint, ":")
 		if len(parts) == 6 {
-			_ = t.srv.ServeSQS().Deliver(fmt.Sprintf("%s/%s/%s", t.srv.Endpoint, parts[4], parts[5]), string(doc))
+			_ = t.srv.ServeSQS().Deliver(parts[3], fmt.Sprintf("%s/%s/%s", t.srv.Endpoint, parts[4], parts[5]), string(doc))
 		}
 		return
 	}

@@ -19,12 +19,16 @@ import (
 // sqsService is an in-memory SQS (JSON protocol): standard queues with
 // visibility timeouts, redelivery of messages not deleted in time, long
 // polling and receive counts. Queues belong to the caller's account and
-// region.
+// region: another account's queue is refused (AccessDenied), one of
+// another region does not exist (see isolation.go).
 type sqsService struct {
 	srv    *Server
 	mu     sync.Mutex
-	queues map[string]*sqsQueue // by URL
+	queues map[queueKey]*sqsQueue
 }
+
+// queueKey names a queue: its region and URL (the URL names the account).
+type queueKey struct{ region, url string }
 
 // extensions holds the services a Server was asked to serve beyond its
 // built-ins (SQS, SNS, DynamoDB), keyed by server and service name.
@@ -49,6 +53,8 @@ func extension[T any](s *Server, service string, mk func() *T, register func(*T)
 type sqsQueue struct {
 	url        string
 	name       string
+	account    string
+	region     string
 	visibility time.Duration
 	msgs       []*sqsMessage
 }
@@ -67,7 +73,7 @@ type sqsMessage struct {
 // PurgeQueue and DeleteQueue. It returns the service so that other
 // services (SNS) can deliver into its queues.
 func (s *Server) ServeSQS() *sqsService {
-	return extension(s, "sqs", func() *sqsService { return &sqsService{srv: s, queues: map[string]*sqsQueue{}} },
+	return extension(s, "sqs", func() *sqsService { return &sqsService{srv: s, queues: map[queueKey]*sqsQueue{}} },
 		func(q *sqsService) {
 			for op, h := range map[string]HandlerFunc{
 				"CreateQueue": q.create, "GetQueueUrl": q.getURL, "SendMessage": q.send, "ReceiveMessage": q.receive,
@@ -104,37 +110,47 @@ func (q *sqsService) create(_ context.Context, req *Request) (any, error) {
 	url := q.queueURL(req, in.QueueName)
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if _, ok := q.queues[url]; !ok {
-		q.queues[url] = &sqsQueue{url: url, name: in.QueueName, visibility: vis}
+	if _, ok := q.queues[queueKey{req.Region, url}]; !ok {
+		q.queues[queueKey{req.Region, url}] = &sqsQueue{url: url, name: in.QueueName, account: req.Account(), region: req.Region, visibility: vis}
 	}
 	return &sqs.CreateQueueOutput{QueueUrl: aws.String(url)}, nil
 }
 
+// getURL answers GetQueueUrl. Naming another account's queue
+// (QueueOwnerAWSAccountId) answers as a queue that does not exist, as
+// SQS does when no queue policy grants the caller access.
 func (q *sqsService) getURL(_ context.Context, req *Request) (any, error) {
 	url := q.queueURL(req, req.Param("QueueName"))
+	owner := req.Param("QueueOwnerAWSAccountId")
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if _, ok := q.queues[url]; !ok {
-		return nil, Errorf("QueueDoesNotExist", "The specified queue does not exist.")
+	if _, ok := q.queues[queueKey{req.Region, url}]; !ok || (owner != "" && owner != req.Account()) {
+		return nil, Errorf("QueueDoesNotExist", "The specified queue does not exist or you do not have access to it.")
 	}
 	return &sqs.GetQueueUrlOutput{QueueUrl: aws.String(url)}, nil
 }
 
-// queue finds the queue of a request's QueueUrl; q.mu must be held.
+// queue finds the queue of a request's QueueUrl in the request's
+// region and checks that it is the caller's; q.mu must be held.
 func (q *sqsService) queue(req *Request) (*sqsQueue, error) {
 	u := req.Param("QueueUrl")
-	if qu, ok := q.queues[u]; ok {
-		return qu, nil
-	}
-	// Accept the URL under another host name (localhost vs 127.0.0.1).
-	if i := strings.Index(u, "://"); i >= 0 {
-		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
-			if qu, ok := q.queues[q.srv.Endpoint+u[i+3+j:]]; ok {
-				return qu, nil
+	qu, ok := q.queues[queueKey{req.Region, u}]
+	if !ok {
+		// Accept the URL under another host name (localhost vs 127.0.0.1).
+		if i := strings.Index(u, "://"); i >= 0 {
+			if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+				qu, ok = q.queues[queueKey{req.Region, q.srv.Endpoint + u[i+3+j:]}]
 			}
 		}
 	}
-	return nil, Errorf("QueueDoesNotExist", "The specified queue does not exist.")
+	if !ok {
+		return nil, Errorf("QueueDoesNotExist", "The specified queue does not exist or you do not have access to it.")
+	}
+	if qu.account != req.Account() {
+		return nil, crossAccountDenied(req, "sqs:"+req.Operation,
+			fmt.Sprintf("arn:%s:sqs:%s:%s:%s", q.srv.partition(), qu.region, qu.account, qu.name))
+	}
+	return qu, nil
 }
 
 func md5Hex(s string) string {
@@ -178,11 +194,12 @@ func (q *sqsService) push(qu *sqsQueue, body string, delay time.Duration) string
 	return m.id
 }
 
-// Deliver puts a message in the queue with the given URL (SNS uses it).
-func (q *sqsService) Deliver(url, body string) error {
+// Deliver puts a message in the queue of a region with the given URL
+// (SNS uses it).
+func (q *sqsService) Deliver(region, url, body string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	qu, ok := q.queues[url]
+	qu, ok := q.queues[queueKey{region, url}]
 	if !ok {
 		return fmt.Errorf("queue %s does not exist", url)
 	}
@@ -312,6 +329,6 @@ func (q *sqsService) deleteQueue(_ context.Context, req *Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	delete(q.queues, qu.url)
+	delete(q.queues, queueKey{qu.region, qu.url})
 	return &sqs.DeleteQueueOutput{}, nil
 }

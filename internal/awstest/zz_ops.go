@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -29,7 +30,9 @@ import (
 // SDK output type, paginator members and REST route.
 var generatedOps = []opSpec{
 	{Pkg: "accessanalyzer", Op: "ListAnalyzers", Legacy: true, New: func() any { return new(accessanalyzer.ListAnalyzersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/analyzer", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}, {"type", "Type"}}},
+	{Pkg: "account", Op: "DeleteAlternateContact", Legacy: true, New: func() any { return new(account.DeleteAlternateContactOutput) }, Method: "POST", URI: "/deleteAlternateContact"},
 	{Pkg: "account", Op: "GetAlternateContact", Legacy: true, New: func() any { return new(account.GetAlternateContactOutput) }, Method: "POST", URI: "/getAlternateContact"},
+	{Pkg: "account", Op: "PutAlternateContact", Legacy: true, New: func() any { return new(account.PutAlternateContactOutput) }, Method: "POST", URI: "/putAlternateContact"},
 	{Pkg: "cloudtrail", Op: "CreateTrail", Legacy: true, New: func() any { return new(cloudtrail.CreateTrailOutput) }},
 	{Pkg: "cloudtrail", Op: "DescribeTrails", Legacy: true, New: func() any { return new(cloudtrail.DescribeTrailsOutput) }},
 	{Pkg: "cloudtrail", Op: "GetEventSelectors", Legacy: true, New: func() any { return new(cloudtrail.GetEventSelectorsOutput) }},
@@ -63,6 +66,8 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "GetEbsEncryptionByDefault", Legacy: true, New: func() any { return new(ec2.GetEbsEncryptionByDefaultOutput) }},
 	{Pkg: "ec2", Op: "GetImageBlockPublicAccessState", Legacy: true, New: func() any { return new(ec2.GetImageBlockPublicAccessStateOutput) }},
 	{Pkg: "ec2", Op: "GetSnapshotBlockPublicAccessState", Legacy: true, New: func() any { return new(ec2.GetSnapshotBlockPublicAccessStateOutput) }},
+	{Pkg: "ec2", Op: "RevokeSecurityGroupEgress", Legacy: true, New: func() any { return new(ec2.RevokeSecurityGroupEgressOutput) }},
+	{Pkg: "ec2", Op: "RevokeSecurityGroupIngress", Legacy: true, New: func() any { return new(ec2.RevokeSecurityGroupIngressOutput) }},
 	{Pkg: "guardduty", Op: "CreateDetector", Legacy: false, New: func() any { return new(guardduty.CreateDetectorOutput) }, Method: "POST", URI: "/detector"},
 	{Pkg: "guardduty", Op: "GetAdministratorAccount", Legacy: false, New: func() any { return new(guardduty.GetAdministratorAccountOutput) }, Method: "GET", URI: "/detector/{DetectorId}/administrator"},
 	{Pkg: "guardduty", Op: "GetDetector", Legacy: false, New: func() any { return new(guardduty.GetDetectorOutput) }, Method: "GET", URI: "/detector/{DetectorId}"},
@@ -74,14 +79,37 @@ var generatedOps = []opSpec{
 	{Pkg: "iam", Op: "GetAccountPasswordPolicy", Legacy: false, New: func() any { return new(iam.GetAccountPasswordPolicyOutput) }},
 	{Pkg: "iam", Op: "GetAccountSummary", Legacy: false, New: func() any { return new(iam.GetAccountSummaryOutput) }},
 	{Pkg: "iam", Op: "GetCredentialReport", Legacy: false, New: func() any { return new(iam.GetCredentialReportOutput) }},
+	{Pkg: "iam", Op: "GetGroup", Legacy: false, New: func() any { return new(iam.GetGroupOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "GetGroupPolicy", Legacy: false, New: func() any { return new(iam.GetGroupPolicyOutput) }},
 	{Pkg: "iam", Op: "GetPolicy", Legacy: false, New: func() any { return new(iam.GetPolicyOutput) }},
 	{Pkg: "iam", Op: "GetPolicyVersion", Legacy: false, New: func() any { return new(iam.GetPolicyVersionOutput) }},
+	{Pkg: "iam", Op: "GetRole", Legacy: false, New: func() any { return new(iam.GetRoleOutput) }},
+	{Pkg: "iam", Op: "GetRolePolicy", Legacy: false, New: func() any { return new(iam.GetRolePolicyOutput) }},
+	{Pkg: "iam", Op: "GetUser", Legacy: false, New: func() any { return new(iam.GetUserOutput) }},
+	{Pkg: "iam", Op: "GetUserPolicy", Legacy: false, New: func() any { return new(iam.GetUserPolicyOutput) }},
 	{Pkg: "iam", Op: "ListAccessKeys", Legacy: false, New: func() any { return new(iam.ListAccessKeysOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListAttachedGroupPolicies", Legacy: false, New: func() any { return new(iam.ListAttachedGroupPoliciesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListAttachedRolePolicies", Legacy: false, New: func() any { return new(iam.ListAttachedRolePoliciesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListAttachedUserPolicies", Legacy: false, New: func() any { return new(iam.ListAttachedUserPoliciesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListGroupPolicies", Legacy: false, New: func() any { return new(iam.ListGroupPoliciesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListGroups", Legacy: false, New: func() any { return new(iam.ListGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListGroupsForUser", Legacy: false, New: func() any { return new(iam.ListGroupsForUserOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListInstanceProfiles", Legacy: false, New: func() any { return new(iam.ListInstanceProfilesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListMFADevices", Legacy: false, New: func() any { return new(iam.ListMFADevicesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListOpenIDConnectProviders", Legacy: false, New: func() any { return new(iam.ListOpenIDConnectProvidersOutput) }},
+	{Pkg: "iam", Op: "ListPolicies", Legacy: false, New: func() any { return new(iam.ListPoliciesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListRolePolicies", Legacy: false, New: func() any { return new(iam.ListRolePoliciesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListRoleTags", Legacy: false, New: func() any { return new(iam.ListRoleTagsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListRoles", Legacy: false, New: func() any { return new(iam.ListRolesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListSAMLProviders", Legacy: false, New: func() any { return new(iam.ListSAMLProvidersOutput) }},
+	{Pkg: "iam", Op: "ListUserPolicies", Legacy: false, New: func() any { return new(iam.ListUserPoliciesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListUserTags", Legacy: false, New: func() any { return new(iam.ListUserTagsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "iam", Op: "ListUsers", Legacy: false, New: func() any { return new(iam.ListUsersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListVirtualMFADevices", Legacy: false, New: func() any { return new(iam.ListVirtualMFADevicesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "UpdateAccountPasswordPolicy", Legacy: false, New: func() any { return new(iam.UpdateAccountPasswordPolicyOutput) }},
+	{Pkg: "identitystore", Op: "ListGroupMemberships", Legacy: false, New: func() any { return new(identitystore.ListGroupMembershipsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "identitystore", Op: "ListGroups", Legacy: false, New: func() any { return new(identitystore.ListGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "identitystore", Op: "ListUsers", Legacy: false, New: func() any { return new(identitystore.ListUsersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "kms", Op: "DescribeKey", Legacy: false, New: func() any { return new(kms.DescribeKeyOutput) }},
 	{Pkg: "kms", Op: "GetKeyPolicy", Legacy: false, New: func() any { return new(kms.GetKeyPolicyOutput) }},
 	{Pkg: "kms", Op: "GetKeyRotationStatus", Legacy: false, New: func() any { return new(kms.GetKeyRotationStatusOutput) }},

@@ -10,15 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
-	"github.com/aws/aws-sdk-go-v2/service/securityhub"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/output"
-	"github.com/orgrail/orgrail/internal/remediate"
 	"github.com/orgrail/orgrail/internal/rules"
 	"github.com/orgrail/orgrail/internal/severity"
 	"github.com/orgrail/orgrail/internal/snapshot"
@@ -112,7 +106,7 @@ func newAuditCmd(g *Globals) *cobra.Command {
 	var af auditFlags
 	var failOn string
 	var all, toHub, noStore bool
-	var hubRegion string
+	var hub hubFlags
 	cmd := &cobra.Command{
 		Use:   "audit --snapshot DIR",
 		Short: "Run the detective guardrails over a snapshot of the organization",
@@ -140,6 +134,11 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 			if err != nil {
 				return err
 			}
+			if !noStore {
+				if err := checkStore(cmd.Context(), g); err != nil {
+					return err
+				}
+			}
 			started := time.Now()
 			res, err := af.run(cmd, g)
 			if err != nil {
@@ -149,23 +148,32 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				}
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
+			if f == output.SARIF {
+				res.Report.Sources = configSources(g)
+			}
 			if err := findings.Render(g.Stdout, f, res.Report, findings.RenderOptions{All: all, MaxAccounts: 20}); err != nil {
 				return err
 			}
 			reportSkipped(g, res)
+			reportUnreadable(g, res)
 			if !noStore {
-				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started); err != nil {
-					fmt.Fprintf(g.Stderr, "orgrail: findings not stored: %v\n", err)
+				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started, findings.ScopeOf(res.Report, af.rulesDir)); err != nil {
+					return &ExitError{Code: ExitUsage, Err: fmt.Errorf("findings not stored (--state; --no-store skips the store): %w", err)}
 				}
 			}
 			if toHub {
-				n, err := importToSecurityHub(cmd.Context(), g, res.Report, hubRegion)
+				n, err := importToSecurityHub(cmd.Context(), g, res.Report, &hub)
+				if g.Progress() || err != nil {
+					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub (%d failed, %d of other accounts skipped)\n", n.Imported, n.Failed, n.Skipped)
+				}
 				if err != nil {
 					return fmt.Errorf("--to-security-hub: %w", err)
 				}
-				if g.Progress() {
-					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub\n", n)
-				}
+			}
+			if len(res.Unreadable) > 0 {
+				// The findings are not a full picture: a clean result or
+				// a failure count from a damaged snapshot would mislead.
+				return Exit(ExitPartial)
 			}
 			if findings.Failing(res.Report.Findings, threshold) {
 				return Exit(ExitFail)
@@ -180,7 +188,7 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 	cmd.Flags().StringVar(&failOn, "fail-on", "high", "exit 1 when an unmuted failure reaches this severity (none disables)")
 	cmd.Flags().BoolVar(&all, "all", false, "table: list passed and not-applicable findings too")
 	cmd.Flags().BoolVar(&toHub, "to-security-hub", false, "import the findings into Security Hub (BatchImportFindings)")
-	cmd.Flags().StringVar(&hubRegion, "security-hub-region", "", "region of the Security Hub import (default: --region, else each finding's region)")
+	hub.bind(cmd)
 	cmd.Flags().BoolVar(&noStore, "no-store", false, "do not keep the findings in the state store")
 	return cmd
 }
@@ -197,7 +205,29 @@ func reportSkipped(g *Globals, res *rules.Result) {
 		len(res.Rules), len(res.Report.Findings), sum.Total.Failed, sum.Total.Muted, sum.Total.Error)
 }
 
-func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time) error {
+// reportUnreadable names every snapshot file that could not be read,
+// whatever --quiet says: those findings are ERROR, and the run exits 3.
+func reportUnreadable(g *Globals, res *rules.Result) {
+	for _, u := range res.Unreadable {
+		fmt.Fprintf(g.Stderr, "orgrail: unreadable snapshot file %s: %s\n", u.Path, u.Error)
+	}
+	if n := len(res.Unreadable); n > 0 {
+		fmt.Fprintf(g.Stderr, "orgrail: %d snapshot files are corrupt or truncated; the rules that need them report ERROR (exit 3)\n", n)
+	}
+}
+
+// checkStore opens the state store once before a command that promises
+// to store its results, so an unusable --state fails (exit 2) before
+// any work rather than warning after it.
+func checkStore(ctx context.Context, g *Globals) error {
+	s, err := store.Open(ctx, g.StatePath)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--state: %w (--no-store skips the store)", err)}
+	}
+	return s.Close()
+}
+
+func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time, scope findings.Scope) error {
 	s, err := store.Open(ctx, g.StatePath) // Open resolves the default path
 	if err != nil {
 		return err
@@ -207,8 +237,11 @@ func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source str
 	if res.Partial {
 		status = "partial"
 	}
-	_, err = findings.SaveRun(ctx, s.DB(), res.Report, source, status, started)
-	return err
+	id, err := findings.SaveRun(ctx, s.DB(), res.Report, source, status, started)
+	if err != nil {
+		return err
+	}
+	return findings.SaveScope(ctx, s.DB(), id, scope)
 }
 
 func newRulesCmd(g *Globals) *cobra.Command {
@@ -315,6 +348,9 @@ of the same organization (or --against). Runs are stored by 'orgrail audit'.`,
 				if pf, err = findings.LoadRun(cmd.Context(), s.DB(), prev.ID); err != nil {
 					return err
 				}
+				if cf, pf, err = sameScope(cmd.Context(), g, s, cur.ID, prev.ID, cf, pf); err != nil {
+					return err
+				}
 			}
 			if g.Progress() {
 				from := "nothing (first run)"
@@ -331,6 +367,30 @@ of the same organization (or --against). Runs are stored by 'orgrail audit'.`,
 	diff.Flags().Int64Var(&against, "against", 0, "run to compare with (default: the one before --run)")
 	cmd.AddCommand(diff)
 	return cmd
+}
+
+// sameScope restricts two runs' findings to the rules and accounts both
+// runs covered, and says so on stderr when their scopes differ: a CIS
+// run after a full run must not show the other rules as fixed.
+func sameScope(ctx context.Context, g *Globals, s *store.Store, curID, prevID int64, cf, pf []findings.Finding) ([]findings.Finding, []findings.Finding, error) {
+	cs, err := findings.LoadScope(ctx, s.DB(), curID, cf)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := findings.LoadScope(ctx, s.DB(), prevID, pf)
+	if err != nil {
+		return nil, nil, err
+	}
+	o := findings.Common(ps, cs)
+	if o.Same {
+		return cf, pf, nil
+	}
+	if len(o.Rules) == 0 {
+		return nil, nil, Usage("runs %d and %d share no rule (%s): nothing to compare", prevID, curID, o.Why)
+	}
+	fmt.Fprintf(g.Stderr, "orgrail: runs %d and %d differ in scope (%s): comparing only the %d rules and %d accounts both cover\n",
+		prevID, curID, o.Why, len(o.Rules), len(o.Accounts))
+	return o.Restrict(cf), o.Restrict(pf), nil
 }
 
 // pickRuns finds the run to show and the one to compare with.
@@ -364,183 +424,4 @@ func pickRuns(ctx context.Context, s *store.Store, orgID string, runID, against 
 		return nil, nil, fmt.Errorf("run %d: %w", against, findings.ErrNoRun)
 	}
 	return &cur, nil, nil
-}
-
-// importToSecurityHub sends the findings to Security Hub, one client per
-// region.
-func importToSecurityHub(ctx context.Context, g *Globals, r *findings.Report, region string) (int, error) {
-	cfg, err := g.AWSConfig(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if region == "" {
-		region = g.Region
-	}
-	caller := ""
-	if id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
-		caller = aws.ToString(id.Account)
-	}
-	return findings.ImportToSecurityHub(ctx, r, region, caller, func(reg string) findings.Importer {
-		c := cfg.Copy()
-		c.Region = reg
-		return securityhub.NewFromConfig(c)
-	})
-}
-
-func init() { register(newRemediateCmd) }
-
-func newRemediateCmd(g *Globals) *cobra.Command {
-	var af auditFlags
-	var ruleIDs, accounts []string
-	var apply bool
-	var roleName string
-	cmd := &cobra.Command{
-		Use:   "remediate --snapshot DIR",
-		Short: "Plan (and with --apply, make) the safe fixes of failing findings",
-		Long: `Remediate audits the snapshot and prints a plan of AWS API calls, per account
-and region, for the failures that are safe to fix automatically: account
-S3 Block Public Access, EBS encryption by default, the password policy,
-restarting a stopped trail, enabling GuardDuty, Config or Security Hub in a
-region, closing the default security group. Nothing changes without
---apply; with it each call is made with the role --role-name assumed in
-the account, and every result is printed. Muted findings are left alone.
-
-Exit status: 0, or 1 when an applied step failed.`,
-		Example: `  orgrail remediate --snapshot ./snap
-  orgrail remediate --snapshot ./snap --rule ec2.ebs-default-encryption --apply`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := g.Format(output.Table, output.General...)
-			if err != nil {
-				return err
-			}
-			res, err := af.run(cmd, g)
-			if err != nil {
-				var ee *ExitError
-				if errors.As(err, &ee) {
-					return err
-				}
-				return &ExitError{Code: ExitUsage, Err: err}
-			}
-			snap, _ := snapshot.Open(af.snapshot)
-			fixes := remediate.Fixes{}
-			for _, r := range res.Rules {
-				if r.Fix != "" {
-					fixes[r.ID] = r.Fix
-				}
-			}
-			opt := remediate.Options{Rules: splitAll(ruleIDs), Accounts: splitAll(accounts)}
-			if snap != nil {
-				opt.SecurityHubAdmin = snap.Org.DelegatedAdminFor("securityhub.amazonaws.com")
-			}
-			plan := remediate.Build(res.Report.Findings, fixes, snap, opt)
-			if !apply {
-				return renderPlan(g, f, plan)
-			}
-			base, err := g.AWSConfig(cmd.Context())
-			if err != nil {
-				return err
-			}
-			started := time.Now()
-			results := remediate.Apply(cmd.Context(), plan, assumeRoleConfigs(cmd.Context(), base, res.Report.Partition, roleName))
-			if err := renderResults(g, f, results); err != nil {
-				return err
-			}
-			if err := recordRemediation(cmd.Context(), g, res.Report.OrgID, af.snapshot, started, results); err != nil {
-				fmt.Fprintf(g.Stderr, "orgrail: remediation results not stored: %v\n", err)
-			}
-			for _, r := range results {
-				if !r.OK {
-					return Exit(ExitFail)
-				}
-			}
-			return nil
-		},
-	}
-	af.bind(cmd)
-	cmd.Flags().StringSliceVar(&ruleIDs, "rule", nil, "only fix these rules (repeatable)")
-	cmd.Flags().StringSliceVar(&accounts, "account", nil, "only fix these accounts (repeatable)")
-	cmd.Flags().BoolVar(&apply, "apply", false, "make the API calls (default: print the plan only)")
-	cmd.Flags().StringVar(&roleName, "role-name", "OrganizationAccountAccessRole", "role assumed in each account for --apply")
-	return cmd
-}
-
-func renderPlan(g *Globals, f output.Format, p *remediate.Plan) error {
-	if f != output.Table {
-		return output.Encode(g.Stdout, f, p)
-	}
-	t := output.NewTable(g.Stdout, "#", "ACCOUNT", "REGION", "CALL", "RESOURCE", "FIXES")
-	for i, s := range p.Steps {
-		t.Row(strconv.Itoa(i+1), s.Account, s.Region, s.Service+" "+s.Operation, s.Resource, fmt.Sprintf("%d findings (%s)", len(s.Findings), joinComma(s.RuleIDs)))
-	}
-	if err := t.Flush(); err != nil {
-		return err
-	}
-	for _, s := range p.Skipped {
-		fmt.Fprintf(g.Stdout, "not fixed: %s %s %s %s: %s\n", s.RuleID, s.Account, s.Region, s.Resource, s.Reason)
-	}
-	_, err := fmt.Fprintf(g.Stdout, "\n%d API calls planned; nothing was changed (use --apply)\n", len(p.Steps))
-	return err
-}
-
-func renderResults(g *Globals, f output.Format, rs []remediate.Result) error {
-	if f != output.Table {
-		return output.Encode(g.Stdout, f, rs)
-	}
-	t := output.NewTable(g.Stdout, "#", "ACCOUNT", "REGION", "CALL", "RESULT")
-	for _, r := range rs {
-		res := "ok"
-		if !r.OK {
-			res = "FAILED: " + r.Error
-		}
-		t.Row(strconv.Itoa(r.Step), r.Account, r.Region, r.Operation, res)
-	}
-	return t.Flush()
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += v
-	}
-	return out
-}
-
-// assumeRoleConfigs returns a ConfigFor that uses the starting identity
-// in its own account and assumes roleName in every other one.
-func assumeRoleConfigs(ctx context.Context, base aws.Config, partition, roleName string) remediate.ConfigFor {
-	caller := ""
-	if id, err := sts.NewFromConfig(base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
-		caller = aws.ToString(id.Account)
-	}
-	if partition == "" {
-		partition = "aws"
-	}
-	cache := map[string]aws.Config{}
-	return func(ctx context.Context, account, region string) (aws.Config, error) {
-		if cfg, ok := cache[account]; ok {
-			return cfg, nil
-		}
-		cfg := base.Copy()
-		if account != caller {
-			arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, roleName)
-			cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), arn,
-				func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "orgrail-remediate" }))
-		}
-		cache[account] = cfg
-		return cfg, nil
-	}
-}
-
-func recordRemediation(ctx context.Context, g *Globals, orgID, source string, started time.Time, rs []remediate.Result) error {
-	s, err := store.Open(ctx, g.StatePath) // Open resolves the default path
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	_, err = remediate.Record(ctx, s.DB(), orgID, source, started, rs)
-	return err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
+	"github.com/orgrail/orgrail/internal/safetext"
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
@@ -282,7 +283,7 @@ func reportCollect(g *Globals, res *collect.Result) error {
 		fmt.Fprintf(g.Stdout, "snapshot %s: %d accounts, %d API calls (%d throttled) in %s, %d gaps\n",
 			res.Dir, len(m.Coverage), res.Calls, res.Throttles, res.Elapsed.Round(time.Millisecond), len(m.Gaps))
 		for _, gp := range m.Gaps {
-			fmt.Fprintf(g.Stdout, "  gap: %s\n", gp)
+			fmt.Fprintf(g.Stdout, "  gap: %s\n", safetext.Clean(gp.String()))
 		}
 	} else {
 		summary := struct {

@@ -87,3 +87,57 @@ func TestCollectCommandAgainstDevServer(t *testing.T) {
 		})
 	}
 }
+
+// TestCollectS3ControlAgainstDevServer collects S3 Control from the dev
+// server of the demo organization through AWS_ENDPOINT_URL, as a user
+// would: the account-prefixed host (ACCOUNT.127.0.0.1) resolves nowhere,
+// so the collector must send S3 Control to the endpoint as given. No
+// s3control gap may be recorded and every account's block is stored.
+func TestCollectS3ControlAgainstDevServer(t *testing.T) {
+	ready := serveDemo(t)
+	setEndpointEnv(t, ready.Endpoint, ready.AccessKeyID, ready.SecretAccessKey, ready.Region)
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"collect", "--out", out, "--regions", "us-east-1", "--services", "s3control", "--output", "json"},
+		strings.NewReader(""), &stdout, &stderr)
+	if code != ExitOK {
+		t.Fatalf("exit %d, want 0\nstdout %s\nstderr %s", code, stdout.String(), stderr.String())
+	}
+	s, err := snapshot.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range s.Manifest.Gaps {
+		if g.Service == "s3control" {
+			t.Errorf("s3control gap: %+v", g)
+		}
+	}
+	for _, a := range s.Org.Accounts {
+		if a.Status != "ACTIVE" {
+			continue
+		}
+		f, err := s.Service(a.Id, snapshot.Global, "s3control")
+		if err != nil {
+			t.Errorf("account %s: %v", a.Id, err)
+			continue
+		}
+		if _, ok := f.Operations["GetPublicAccessBlock"]; !ok && f.Error("GetPublicAccessBlock") == "" {
+			t.Errorf("account %s: no GetPublicAccessBlock stored", a.Id)
+		}
+	}
+}
+
+// setEndpointEnv points the SDK's standard environment at an endpoint
+// with static keys and nothing from the user's own configuration.
+func setEndpointEnv(t *testing.T, endpoint, keyID, secret, region string) {
+	t.Helper()
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+	t.Setenv("AWS_ACCESS_KEY_ID", keyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", region)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_PROFILE", "")
+}

@@ -98,15 +98,21 @@ func loadNotify(ctx context.Context, g *Globals) (*notifySetup, error) {
 		return nil, Usage("%v", err)
 	}
 	opts := notify.Options{}
-	if needsSNS(cfg) {
+	if needsSNS(cfg) || cfg.UsesSecretRefs() {
 		awsCfg, err := g.AWSConfig(ctx)
 		if err != nil {
 			return nil, err
 		}
 		opts.SNS = sns.NewFromConfig(awsCfg)
+		// Secrets Manager and SSM references are read once, here, at
+		// start (on Lambda: once per instance), and cached.
+		opts.Secrets = notify.NewAWSSecrets(ctx, awsCfg)
 	}
 	chans, err := notify.NewChannels(cfg, opts)
 	if err != nil {
+		if cfg.UsesSecretRefs() {
+			return nil, err // an unreadable secret is not a usage error
+		}
 		return nil, Usage("%v", err)
 	}
 	return &notifySetup{cfg: cfg, lz: lz, channels: chans}, nil
@@ -434,11 +440,13 @@ func triageResolveCmd(g *Globals, verb, status string) *cobra.Command {
 type detectionFlags struct {
 	rules    string
 	snapshot string
+	skipBad  bool
 }
 
 func (d *detectionFlags) bind(c *cobra.Command) {
 	c.Flags().StringVar(&d.rules, "rules", os.Getenv("ORGRAIL_RULES"), "directory of extra detections (orgrail YAML and Sigma rules; env ORGRAIL_RULES)")
 	c.Flags().StringVar(&d.snapshot, "snapshot", os.Getenv("ORGRAIL_SNAPSHOT"), "snapshot directory whose org.json names accounts and OUs (env ORGRAIL_SNAPSHOT)")
+	c.Flags().BoolVar(&d.skipBad, "skip-bad-rules", false, "run the detections that load when some of --rules do not (default: exit 2)")
 }
 
 func (d *detectionFlags) pipeline(g *Globals, setup *notifySetup, nt *notify.Notifier) (*notify.Pipeline, error) {
@@ -450,7 +458,7 @@ func (d *detectionFlags) pipeline(g *Globals, setup *notifySetup, nt *notify.Not
 		}
 		o = snap.Org
 	}
-	m, err := notifyMatcher(g, d.rules, o)
+	m, err := notifyMatcher(g, d.rules, o, d.skipBad)
 	if err != nil {
 		return nil, err
 	}
@@ -521,8 +529,8 @@ after a crash it resumes where it stopped and never notifies twice.`,
 }
 
 // notifyMatcher compiles the built-in detections and those of dir.
-func notifyMatcher(g *Globals, dir string, o *org.Organization) (*notify.DetectMatcher, error) {
-	e, err := compileDetections(g, dir, o)
+func notifyMatcher(g *Globals, dir string, o *org.Organization, skipBad bool) (*notify.DetectMatcher, error) {
+	e, err := compileDetections(g, dir, o, skipBad)
 	if err != nil {
 		return nil, err
 	}

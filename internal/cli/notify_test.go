@@ -16,6 +16,7 @@ import (
 // Main against a local webhook that is alive on one path and dead on
 // another.
 func TestNotifyCommands(t *testing.T) {
+	t.Setenv("ORGRAIL_ALLOW_INSECURE_HTTP", "1") // the local webhook is plain http://
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		if strings.HasPrefix(r.URL.Path, "/dead") {

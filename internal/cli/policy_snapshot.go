@@ -4,6 +4,7 @@ import (
 	"github.com/orgrail/orgrail/internal/authz"
 	"github.com/orgrail/orgrail/internal/authz/orgsnap"
 	"github.com/orgrail/orgrail/internal/diag"
+	"github.com/orgrail/orgrail/internal/identity"
 )
 
 // snapshotInput fills in the policies of a request from a snapshot.
@@ -29,4 +30,38 @@ func lintSnapshot(dir string) (diag.List, error) {
 		return nil, Usage("%v", err)
 	}
 	return ds, nil
+}
+
+// permissionSetPrincipal turns --permission-set and --account into
+// --principal: the role Identity Center created for the permission set
+// in that account, found in the snapshot.
+func permissionSetPrincipal(f *simulateFlags) error {
+	if f.permissionSet == "" && f.account == "" {
+		return nil
+	}
+	if f.permissionSet == "" || f.account == "" || f.snapshot == "" {
+		return Usage("--permission-set needs --account and --snapshot")
+	}
+	if f.principal != "" {
+		return Usage("--permission-set and --principal are exclusive")
+	}
+	s, err := openSnapshot(f.snapshot)
+	if err != nil {
+		return err
+	}
+	acct := f.account
+	for _, a := range s.Org.Accounts {
+		if a.Name == f.account {
+			acct = a.Id
+		}
+	}
+	if s.Org.Account(acct) == nil {
+		return Usage("--account %q: not an account of the snapshot's organization", f.account)
+	}
+	arn, err := identity.RoleARN(s, acct, f.permissionSet)
+	if err != nil {
+		return Usage("--permission-set: %v", err)
+	}
+	f.principal = arn
+	return nil
 }

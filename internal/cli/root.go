@@ -24,6 +24,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orgrail/orgrail/internal/output"
+	"github.com/orgrail/orgrail/internal/safetext"
+	"github.com/orgrail/orgrail/internal/store"
 )
 
 // Exit codes of the contract.
@@ -140,7 +142,16 @@ the binary.`,
 			if err := applyEnv(cmd.Root().PersistentFlags()); err != nil {
 				return err
 			}
-			return g.setupLog()
+			if err := g.setupLog(); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			cmd.SetContext(store.WithLog(ctx, g.Log)) // store.Open reports permission fixes there
+
+			return nil
 		},
 	}
 	pf := root.PersistentFlags()
@@ -257,11 +268,11 @@ func report(err error, stderr io.Writer) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintf(stderr, "orgrail: %v\n", ee.Err)
+			fmt.Fprintf(stderr, "orgrail: %s\n", safetext.CleanText(ee.Err.Error()))
 		}
 		return ee.Code
 	}
 	// cobra's own errors (unknown command or flag) are usage errors.
-	fmt.Fprintf(stderr, "orgrail: %v\n", err)
+	fmt.Fprintf(stderr, "orgrail: %s\n", safetext.CleanText(err.Error()))
 	return ExitUsage
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/orgrail/orgrail/internal/detect"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
+	"github.com/orgrail/orgrail/internal/safetext"
 	"github.com/orgrail/orgrail/internal/severity"
 	"github.com/orgrail/orgrail/internal/snapshot"
 	"github.com/orgrail/orgrail/internal/store"
@@ -129,7 +130,7 @@ func trailParseWhen(s string, now time.Time) (time.Time, error) {
 // trailReportErrors lists unreadable files on stderr.
 func trailReportErrors(g *Globals, errs []trail.FileError) {
 	for _, e := range errs {
-		fmt.Fprintf(g.Stderr, "orgrail: %v\n", e)
+		fmt.Fprintf(g.Stderr, "orgrail: %s\n", safetext.CleanText(e.Error()))
 	}
 }
 
@@ -171,7 +172,8 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 				}
 				o = snap.Org
 			}
-			m, err := trailLoadMatcher(g, rulesDir, o)
+			skipBad, _ := cmd.Flags().GetBool("skip-bad-rules")
+			m, err := trailLoadMatcher(g, rulesDir, o, skipBad)
 			if err != nil {
 				return err
 			}
@@ -205,6 +207,7 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 	}
 	sel.bind(c)
 	c.Flags().StringVar(&rulesDir, "rules", "", "directory of extra detections (orgrail YAML and Sigma rules)")
+	c.Flags().Bool("skip-bad-rules", false, "run the detections that load when some of --rules do not (default: exit 2)")
 	c.Flags().StringVar(&snapDir, "snapshot", "", "snapshot directory whose org.json names accounts and OUs")
 	c.Flags().StringVar(&failOn, "fail-on", "high", "exit 1 when a detection is at or above this severity (none disables)")
 	return c
@@ -238,8 +241,8 @@ func trailRenderScan(g *Globals, format output.Format, res *trail.ScanResult) er
 }
 
 // trailLoadMatcher compiles the built-in detections and those of dir.
-func trailLoadMatcher(g *Globals, dir string, o *org.Organization) (trail.Matcher, error) {
-	e, err := compileDetections(g, dir, o)
+func trailLoadMatcher(g *Globals, dir string, o *org.Organization, skipBad bool) (trail.Matcher, error) {
+	e, err := compileDetections(g, dir, o, skipBad)
 	if err != nil {
 		return nil, err
 	}

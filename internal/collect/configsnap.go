@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/orgrail/orgrail/internal/org"
+	"github.com/orgrail/orgrail/internal/safetext"
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
@@ -50,12 +51,19 @@ func FromConfigSnapshots(ctx context.Context, source string, opts ConfigOptions)
 	var gaps []snapshot.Gap
 	for _, name := range latest {
 		acct, region := configFileScope(name)
+		if err := checkConfigScope(acct, region); err != nil {
+			gaps = append(gaps, snapshot.Gap{Account: "unknown", Error: fmt.Sprintf("%s: %v", safetext.Quote(name), err)})
+			continue
+		}
 		doc, err := readConfigFile(read, name)
 		if err == nil {
 			for i := range doc.ConfigurationItems {
 				ci := &doc.ConfigurationItems[i]
 				if ci.AWSAccountID == "" {
 					ci.AWSAccountID = acct
+				}
+				if ci.AWSRegion == "" {
+					ci.AWSRegion = region
 				}
 				if err = b.addItem(ci); err != nil {
 					err = fmt.Errorf("%s: %w", name, err)
@@ -152,6 +160,18 @@ func configOrg(from string, accts map[string]map[string]bool) (*org.Organization
 		o.Accounts = append(o.Accounts, org.Account{Id: id, Name: id, Status: org.StatusActive})
 	}
 	return o, o.Index()
+}
+
+// checkConfigScope checks the account and region of a Config delivery
+// path (AWSLogs/<account>/Config/<region>/…): they name directories.
+func checkConfigScope(account, region string) error {
+	if account == snapshot.AWSAccount || snapshot.CheckAccount(account) != nil {
+		return fmt.Errorf("not a Config delivery path: account id %s is not 12 digits", safetext.Quote(account))
+	}
+	if region == snapshot.Global || snapshot.CheckRegion(region) != nil {
+		return fmt.Errorf("not a Config delivery path: region %s is not an AWS region name", safetext.Quote(region))
+	}
+	return nil
 }
 
 // configFileScope reads account and region from a Config delivery path.
@@ -350,9 +370,15 @@ func writeListKinds(s *snapshot.Snapshot, account, scope string, emit func(Confi
 }
 
 func writeConfigFile(dir, account, region string, at time.Time, doc *ConfigSnapshotFile) error {
+	if err := checkConfigScope(account, region); err != nil {
+		return err
+	}
 	rel := filepath.Join("AWSLogs", account, "Config", region, at.Format("2006/1/2"), "ConfigSnapshot",
 		fmt.Sprintf("%s_Config_%s_ConfigSnapshot_%s_%s.json.gz", account, region, at.Format("20060102T150405Z"), doc.ConfigSnapshotID))
-	p := filepath.Join(dir, rel)
+	p, err := snapshot.Within(dir, rel)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(p), snapshot.DirMode); err != nil {
 		return err
 	}

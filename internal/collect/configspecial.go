@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/orgrail/orgrail/internal/safetext"
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
@@ -313,6 +314,14 @@ func (b *builder) append(account, region, service, op, list string, item any) {
 // addItem converts one configuration item into snapshot outputs.
 func (b *builder) addItem(ci *ConfigurationItem) error {
 	acct, region := ci.AWSAccountID, ci.AWSRegion
+	// Both become directory names: a crafted file must not steer a
+	// write outside the snapshot (awsAccountId "../../x").
+	if err := snapshot.CheckAccount(acct); err != nil {
+		return fmt.Errorf("configuration item %s: awsAccountId: %w", safetext.Quote(ci.ResourceID), err)
+	}
+	if err := snapshot.CheckRegion(region); err != nil {
+		return fmt.Errorf("configuration item %s: awsRegion: %w", safetext.Quote(ci.ResourceID), err)
+	}
 	if b.accts[acct] == nil {
 		b.accts[acct] = map[string]bool{}
 	}

@@ -21,10 +21,20 @@ type Credentials struct {
 	base     aws.Config
 	opts     *Options
 	caller   string // account of the starting identity
+	arn      string // ARN of the starting identity
 	part     string // its partition
 	mu       sync.Mutex
 	chain    aws.CredentialsProvider // end of --role-chain, shared by all accounts
 	accounts map[string]aws.Config
+}
+
+// NewCredentials checks the starting identity with sts
+// GetCallerIdentity and returns the credentials that reach each account
+// as opts says (RoleName, RoleARNTemplate, RoleChain, ExternalID,
+// SessionName, Duration). Collection and remediation share it, so both
+// reach accounts the same way.
+func NewCredentials(ctx context.Context, base aws.Config, opts Options) (*Credentials, error) {
+	return newCredentials(ctx, base, &opts)
 }
 
 func newCredentials(ctx context.Context, base aws.Config, opts *Options) (*Credentials, error) {
@@ -33,7 +43,7 @@ func newCredentials(ctx context.Context, base aws.Config, opts *Options) (*Crede
 	if err != nil {
 		return nil, fmt.Errorf("sts GetCallerIdentity with the starting credentials: %w", err)
 	}
-	c.caller = aws.ToString(id.Account)
+	c.caller, c.arn = aws.ToString(id.Account), aws.ToString(id.Arn)
 	c.part = "aws"
 	if p := strings.SplitN(aws.ToString(id.Arn), ":", 3); len(p) == 3 && p[1] != "" {
 		c.part = p[1]
@@ -53,6 +63,9 @@ func (c *Credentials) Partition() string { return c.part }
 
 // Caller returns the account id of the starting identity.
 func (c *Credentials) Caller() string { return c.caller }
+
+// CallerARN returns the ARN of the starting identity.
+func (c *Credentials) CallerARN() string { return c.arn }
 
 func (c *Credentials) assume(base aws.Config, from aws.CredentialsProvider, roleARN string) aws.CredentialsProvider {
 	cfg := base.Copy()

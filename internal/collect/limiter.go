@@ -46,6 +46,7 @@ var DefaultRates = map[string]Rate{
 	"sns":            {20, 40},
 	"secretsmanager": {20, 40},
 	"ssoadmin":       {20, 40},
+	"identitystore":  {20, 40},
 }
 
 var defaultRate = Rate{10, 20}

@@ -14,7 +14,7 @@ var iamPrefix = map[string]string{
 	"iam": "iam", "account": "account", "ec2regions": "ec2", "s3": "s3", "s3control": "s3", "ec2": "ec2",
 	"cloudtrail": "cloudtrail", "config": "config", "guardduty": "guardduty", "securityhub": "securityhub",
 	"accessanalyzer": "access-analyzer", "kms": "kms", "rds": "rds", "lambda": "lambda", "sqs": "sqs",
-	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso",
+	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso", "identitystore": "identitystore",
 }
 
 // iamAction names the IAM actions whose names differ from the API

@@ -227,7 +227,7 @@ func pathStyle(cfg aws.Config) func(*s3.Options) {
 }
 
 func collectS3Control(j *job) {
-	c := s3control.NewFromConfig(j.cfg)
+	c := s3control.NewFromConfig(j.cfg, S3ControlEndpointAsGiven(j.cfg))
 	once(j, "GetPublicAccessBlock", func(ctx context.Context) (*s3control.GetPublicAccessBlockOutput, error) {
 		return c.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(j.account)})
 	})

@@ -7,12 +7,27 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	idstypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
-func init() { collectors["ssoadmin"] = collectSSOAdmin }
+func init() {
+	collectors["ssoadmin"] = collectSSOAdmin
+	collectors["identitystore"] = collectIdentityStore
+}
+
+// listInstances reads the account and region's Identity Center
+// instances once per collection: the ssoadmin and identitystore tasks
+// both need them.
+func listInstances(ctx context.Context, j *job, c *ssoadmin.Client) (*ssoadmin.ListInstancesOutput, error) {
+	return sharedOf(j.run, "ssoadmin.ListInstances|"+j.account+"|"+j.region, func() (*ssoadmin.ListInstancesOutput, error) {
+		p := ssoadmin.NewListInstancesPaginator(c, &ssoadmin.ListInstancesInput{})
+		return allPages(ctx, &ssoadmin.ListInstancesOutput{}, p.HasMorePages, p.NextPage)
+	})
+}
 
 // collectSSOAdmin reads IAM Identity Center. Only the management account
 // and a delegated administrator have an instance to read; elsewhere
@@ -20,8 +35,7 @@ func init() { collectors["ssoadmin"] = collectSSOAdmin }
 func collectSSOAdmin(j *job) {
 	c := ssoadmin.NewFromConfig(j.cfg)
 	inst := once(j, "ListInstances", func(ctx context.Context) (*ssoadmin.ListInstancesOutput, error) {
-		p := ssoadmin.NewListInstancesPaginator(c, &ssoadmin.ListInstancesInput{})
-		return allPages(ctx, &ssoadmin.ListInstancesOutput{}, p.HasMorePages, p.NextPage)
+		return listInstances(ctx, j, c)
 	})
 	if inst == nil {
 		return
@@ -144,5 +158,44 @@ func (r *run) finishManaged(ctx context.Context) {
 		if err := r.w.WriteService(m.j.file); err != nil {
 			r.addGap(snapshot.Gap{Account: snapshot.AWSAccount, Region: snapshot.Global, Service: "iam", Error: err.Error()})
 		}
+	}
+}
+
+// collectIdentityStore reads the users, groups and memberships of the
+// identity store behind each Identity Center instance of the account
+// and region (where there is none, the file is empty). Only names and
+// ids are read: the identity store holds no credentials.
+func collectIdentityStore(j *job) {
+	var inst *ssoadmin.ListInstancesOutput
+	if !j.call("ListInstances", "", func(ctx context.Context) error {
+		var err error
+		inst, err = listInstances(ctx, j, ssoadmin.NewFromConfig(j.cfg))
+		return err
+	}) {
+		return
+	}
+	c := identitystore.NewFromConfig(j.cfg)
+	for _, in := range inst.Instances {
+		store := in.IdentityStoreId
+		if store == nil {
+			continue
+		}
+		each(j, "ListUsers", *store, func(ctx context.Context) (*identitystore.ListUsersOutput, error) {
+			p := identitystore.NewListUsersPaginator(c, &identitystore.ListUsersInput{IdentityStoreId: store})
+			return allPages(ctx, &identitystore.ListUsersOutput{}, p.HasMorePages, p.NextPage)
+		})
+		groups := each(j, "ListGroups", *store, func(ctx context.Context) (*identitystore.ListGroupsOutput, error) {
+			p := identitystore.NewListGroupsPaginator(c, &identitystore.ListGroupsInput{IdentityStoreId: store})
+			return allPages(ctx, &identitystore.ListGroupsOutput{}, p.HasMorePages, p.NextPage)
+		})
+		if groups == nil {
+			continue
+		}
+		fanOut(j, groups.Groups, func(g idstypes.Group) {
+			each(j, "ListGroupMemberships", *store+"|"+aws.ToString(g.GroupId), func(ctx context.Context) (*identitystore.ListGroupMembershipsOutput, error) {
+				p := identitystore.NewListGroupMembershipsPaginator(c, &identitystore.ListGroupMembershipsInput{IdentityStoreId: store, GroupId: g.GroupId})
+				return allPages(ctx, &identitystore.ListGroupMembershipsOutput{}, p.HasMorePages, p.NextPage)
+			})
+		})
 	}
 }

@@ -62,6 +62,8 @@ const (
 	CodeUnknownService   Code = "unknown-service"
 	CodeSameAccount      Code = "security-same-account"
 	CodeSecurityMgmt     Code = "security-management-account"
+	CodeAccessBoundary   Code = "access-boundary"
+	CodeAccessRef        Code = "access-unknown-ref"
 	CodeBadManage        Code = "ou-bad-manage"
 	CodeBadPrincipal     Code = "bad-service-principal"
 	CodeBadExpectation   Code = "expectation-bad"
@@ -123,6 +125,8 @@ var Codes = []CodeInfo{
 	{CodeUnknownService, SevError, "a security service orgrail does not know"},
 	{CodeSameAccount, SevWarning, "Log Archive and Audit are the same account"},
 	{CodeSecurityMgmt, SevWarning, "Log Archive or Audit is the management account"},
+	{CodeAccessBoundary, SevError, "an access boundary without exactly one of from and onlyFrom, with an empty to, an unknown via, or a duplicate name"},
+	{CodeAccessRef, SevError, "an access boundary reference that is not Root, a declared OU path, account name or account id"},
 	{CodeBadManage, SevError, "an OU's manage is not exclusive"},
 	{CodeBadPrincipal, SevError, "a trusted-access or delegated-administrator service principal that is not <name>.amazonaws.com"},
 	{CodeBadExpectation, SevError, "a guardrails expectation whose action is not service:Action or whose expect is not allow or deny"},

@@ -32,6 +32,7 @@ type Config struct {
 	Guardrails    Guardrails   `yaml:"guardrails" json:"guardrails,omitempty" doc:"What the preventive guardrails must keep allowed or denied; plan shows which expectations a policy change flips."`
 	Notifications Section      `yaml:"notifications" json:"-" doc:"Notification routing (channels, routes, quiet hours). Owned and validated by the notification feature." shape:"mapping"`
 	Exceptions    Section      `yaml:"exceptions" json:"-" doc:"Exceptions (mutes) of audit findings, each with a reason and an expiry. Owned and validated by the audit feature." shape:"sequence"`
+	Access        Access       `yaml:"access" json:"access" doc:"Access boundaries between accounts, checked by orgrail access internal."`
 }
 
 // Mode values of organization.mode.

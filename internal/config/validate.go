@@ -15,6 +15,7 @@ func validate(c *Config, r *reporter) {
 	validatePolicies(c, r)
 	validateStandards(c, r)
 	validateSecurity(c, r)
+	validateAccess(c, r)
 	validateLandingZone(c, r)
 }
 

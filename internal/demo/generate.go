@@ -32,6 +32,7 @@ func Generate(ctx context.Context, dir string, opt Options) (*Summary, error) {
 	w := buildOrg(opt)
 	buildBaseline(w)
 	plantViolations(w)
+	plantIdentity(w)
 	planted := plantedEvents(w)
 	if err := w.org.Index(); err != nil {
 		return nil, fmt.Errorf("demo organization: %w", err)
@@ -85,7 +86,11 @@ func putService(fw *fileWriter, f *snapshot.ServiceFile) error {
 	if err != nil {
 		return err
 	}
-	fw.put(path.Join(SnapshotDir, filepath.ToSlash(snapshot.Path(f.Account, f.Region, f.Service))), b)
+	rel, err := snapshot.SafePath(f.Account, f.Region, f.Service)
+	if err != nil {
+		return err
+	}
+	fw.put(path.Join(SnapshotDir, filepath.ToSlash(rel)), b)
 	return nil
 }
 

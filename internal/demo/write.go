@@ -79,7 +79,10 @@ func (fw *fileWriter) fail(err error) {
 // write creates root/rel with mode 0600 and its missing directories with
 // mode 0700, synchronously.
 func (fw *fileWriter) write(rel string, b []byte) error {
-	p := filepath.Join(fw.root, filepath.FromSlash(rel))
+	p, err := snapshot.Within(fw.root, filepath.FromSlash(rel))
+	if err != nil {
+		return err
+	}
 	if err := fw.mkdir(filepath.Dir(p)); err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func (r *Report) asff(f *Finding) ASFFFinding {
 	a := ASFFFinding{
 		SchemaVersion:  ASFFSchemaVersion,
 		Id:             "orgrail/" + f.RuleID + "/" + f.ID,
-		ProductArn:     "arn:" + part + ":securityhub:" + region + ":" + f.Account + ":product/" + f.Account + "/default",
+		ProductArn:     DefaultProductARN(part, region, f.Account),
 		ProductName:    "orgrail",
 		CompanyName:    "orgrail",
 		GeneratorId:    "orgrail-" + f.RuleID,
@@ -135,19 +135,16 @@ func (r *Report) asff(f *Finding) ASFFFinding {
 			Type: asffResourceType(f.ResourceType), Id: f.ResourceArn, Partition: part, Region: region,
 		}},
 		Compliance:  ASFFCompliance{Status: asffCompliance(f.Status), SecurityControlId: f.Mappings.SecurityHub, RelatedRequirements: requirements(f.Mappings)},
-		Workflow:    ASFFWorkflow{Status: "NEW"},
-		RecordState: "ACTIVE",
+		Workflow:    ASFFWorkflow{Status: asffWorkflow(f.Status)},
+		RecordState: asffRecordState(f.Status),
 		ProductFields: map[string]string{
 			"orgrail/RuleId": f.RuleID, "orgrail/OU": f.OU, "orgrail/Status": string(f.Status),
 		},
 	}
-	if f.Status == Passed {
-		a.Workflow.Status = "RESOLVED"
-	}
 	if info.Remediation != "" {
 		a.Remediation = &ASFFRemediation{Recommendation: ASFFRecommendation{Text: truncate(info.Remediation, 512)}}
 	}
-	if f.Muted {
+	if f.Muted && f.Status == Failed {
 		a.Workflow.Status = "SUPPRESSED"
 		a.Note = &ASFFNote{Text: truncate(f.MuteReason, 512), UpdatedBy: "orgrail", UpdatedAt: gen}
 	}
@@ -164,15 +161,28 @@ func (r *Report) homeRegion() string {
 	return "us-east-1"
 }
 
+// The finding types of the ASFF types taxonomy (namespace/category/
+// classifier) orgrail uses, spelled as the taxonomy spells them.
+const (
+	asffTypeBestPractices = "Software and Configuration Checks/AWS Security Best Practices"
+	asffTypeStandards     = "Software and Configuration Checks/Industry and Regulatory Standards/"
+	asffTypeFSBP          = asffTypeStandards + "AWS Foundational Security Best Practices"
+	asffTypeCIS           = asffTypeStandards + "CIS AWS Foundations Benchmark"
+	asffTypeNistCsf       = asffTypeStandards + "NIST CSF Controls (USA)"
+)
+
 func asffTypes(m Mappings) []string {
 	var t []string
+	if m.SecurityHub != "" {
+		t = append(t, asffTypeFSBP)
+	}
 	if m.CIS != "" {
-		t = append(t, "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark")
+		t = append(t, asffTypeCIS)
 	}
 	if m.NistCsf != "" {
-		t = append(t, "Software and Configuration Checks/Industry and Regulatory Standards/NIST CSF Controls")
+		t = append(t, asffTypeNistCsf)
 	}
-	return append(t, "Software and Configuration Checks/AWS Security Best Practices")
+	return append(t, asffTypeBestPractices)
 }
 
 func requirements(m Mappings) []string {
@@ -193,6 +203,25 @@ func asffSeverity(f *Finding) string {
 	return strings.ToUpper(f.Severity.String())
 }
 
+// asffWorkflow is the workflow status Security Hub gives a control
+// finding: a passed or not-applicable check is RESOLVED, the rest NEW.
+func asffWorkflow(s Status) string {
+	if s == Passed || s == NotApplicable {
+		return "RESOLVED"
+	}
+	return "NEW"
+}
+
+// asffRecordState archives findings for checks that do not apply (as
+// Security Hub archives a control finding whose resource is out of
+// scope); the rest are ACTIVE.
+func asffRecordState(s Status) string {
+	if s == NotApplicable {
+		return "ARCHIVED"
+	}
+	return "ACTIVE"
+}
+
 func asffCompliance(s Status) string {
 	switch s {
 	case Passed:
@@ -205,18 +234,21 @@ func asffCompliance(s Status) string {
 	return "NOT_AVAILABLE"
 }
 
-// asffResourceType turns a CloudFormation-style type (AWS::S3::Bucket)
-// into the ASFF resource type (AwsS3Bucket); unknown types are Other.
+// asffResourceType turns a CloudFormation-style type (AWS::RDS::DBInstance)
+// into the ASFF resource type as the ASFF list spells it (AwsRdsDbInstance);
+// types the list lacks are Other.
 func asffResourceType(t string) string {
+	if a, ok := asffTypeAliases[t]; ok {
+		return a
+	}
 	if !strings.HasPrefix(t, "AWS::") {
 		return "Other"
 	}
-	parts := strings.Split(strings.TrimPrefix(t, "AWS::"), "::")
-	s := "Aws"
-	for _, p := range parts {
-		s += p
+	key := "aws" + strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(t, "AWS::"), "::", ""))
+	if name, ok := asffResourceTypes()[key]; ok {
+		return name
 	}
-	return s
+	return "Other"
 }
 
 func truncate(s string, n int) string {

@@ -127,6 +127,28 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	}
 }
 
+// TestCSVDefusesTabAndCarriageReturn covers the two leading characters
+// OWASP's "CSV Injection" page lists besides = + - @: a tab and a
+// carriage return, which some spreadsheets skip before the formula sign.
+func TestCSVDefusesTabAndCarriageReturn(t *testing.T) {
+	r := sampleReport()
+	r.Findings[0].Message = "\t=HYPERLINK(\"http://x\")"
+	r.Findings[0].ResourceArn = "\r@SUM(1)"
+	r.Findings[0].Title = "plain title"
+	var buf bytes.Buffer
+	if err := Render(&buf, output.CSV, r, RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := recs[1]
+	if got[11] != "'\t=HYPERLINK(\"http://x\")" || got[9] != "'\r@SUM(1)" || got[2] != "plain title" {
+		t.Fatalf("csv row = %q", got)
+	}
+}
+
 func TestHTMLEscapes(t *testing.T) {
 	var buf bytes.Buffer
 	if err := Render(&buf, output.HTML, sampleReport(), RenderOptions{}); err != nil {

@@ -41,8 +41,9 @@ type OCSFCompliance struct {
 	Standards    []string `json:"standards"`
 	Requirements []string `json:"requirements,omitempty"`
 	Control      string   `json:"control,omitempty"`
-	StatusID     int      `json:"status_id"`
-	Status       string   `json:"status"`
+	StatusID     int      `json:"status_id,omitempty"`
+	Status       string   `json:"status,omitempty"`
+	StatusDetail string   `json:"status_detail,omitempty"`
 }
 
 // OCSFFindingInfo is the finding_info object.
@@ -56,9 +57,14 @@ type OCSFFindingInfo struct {
 
 // OCSFMetadata is the metadata object.
 type OCSFMetadata struct {
-	Version string      `json:"version"`
-	Product OCSFProduct `json:"product"`
+	Version  string      `json:"version"`
+	Product  OCSFProduct `json:"product"`
+	Profiles []string    `json:"profiles"`
 }
+
+// OCSFProfiles are the OCSF profiles whose attributes orgrail writes:
+// cloud (the cloud object, and resources' region and cloud_partition).
+var OCSFProfiles = []string{"cloud"}
 
 // OCSFProduct names the tool that made the finding.
 type OCSFProduct struct {
@@ -76,9 +82,10 @@ type OCSFCloud struct {
 
 // OCSFAccount is the cloud account.
 type OCSFAccount struct {
-	UID  string `json:"uid"`
-	Name string `json:"name,omitempty"`
-	Type string `json:"type"`
+	UID    string `json:"uid"`
+	Name   string `json:"name,omitempty"`
+	Type   string `json:"type"`
+	TypeID int    `json:"type_id"`
 }
 
 // OCSFOrg is the organization and OU of the account.
@@ -128,16 +135,23 @@ func ToOCSF(r *Report) []OCSFFinding {
 			},
 			FindingInfo: OCSFFindingInfo{UID: f.ID, Title: f.Title, Desc: info.Rationale, CreatedTime: created,
 				Types: []string{"orgrail/" + f.RuleID}},
-			Metadata: OCSFMetadata{Version: OCSFVersion, Product: OCSFProduct{Name: "orgrail", VendorName: "orgrail"}},
+			Metadata: OCSFMetadata{Version: OCSFVersion, Product: OCSFProduct{Name: "orgrail", VendorName: "orgrail"}, Profiles: OCSFProfiles},
 			Cloud: OCSFCloud{Provider: "AWS", Region: f.Region,
-				Account: OCSFAccount{UID: f.Account, Name: f.AccountName, Type: "AWS Account"}},
+				Account: OCSFAccount{UID: f.Account, Name: f.AccountName, Type: "AWS Account", TypeID: 10}},
 			Resources: []OCSFResource{{UID: f.ResourceArn, Type: f.ResourceType, Region: f.Region, CloudPartition: r.Partition}},
 		}
 		if r.OrgID != "" || f.OU != "" {
 			o.Cloud.Org = &OCSFOrg{UID: r.OrgID, OUName: f.OU}
 		}
 		o.Compliance.StatusID, o.Compliance.Status = ocsfCompliance(f.Status)
-		if f.Muted {
+		if f.Status == NotApplicable {
+			// OCSF 1.3 compliance status_id has Pass, Warning and Fail
+			// only: a check that does not apply has none, and the finding
+			// is resolved (as Security Hub archives such findings).
+			o.Compliance.StatusDetail = "Not applicable"
+			o.StatusID, o.Status = 4, "Resolved"
+		}
+		if f.Muted && f.Status == Failed {
 			o.StatusID, o.Status = 3, "Suppressed"
 			o.Unmapped = map[string]any{"muteReason": f.MuteReason, "muteExpires": f.MuteExpires}
 		} else if f.Status == Passed {
@@ -177,7 +191,7 @@ func ocsfCompliance(s Status) (int, string) {
 	case Error:
 		return 2, "Warning"
 	}
-	return 99, "Not Applicable"
+	return 0, ""
 }
 
 func titleCase(s string) string {

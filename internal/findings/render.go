@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/orgrail/orgrail/internal/output"
 )
@@ -109,9 +110,12 @@ func renderCSV(w io.Writer, r *Report) error {
 	return cw.Error()
 }
 
-// csvSafe defuses values a spreadsheet would run as a formula.
+// csvSafe defuses values a spreadsheet would run as a formula: a cell
+// that starts with = + - @, or with a tab or carriage return (which
+// some spreadsheets skip before looking for the formula sign; OWASP's
+// CSV injection guidance lists both), is prefixed with a quote.
 func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s

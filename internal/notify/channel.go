@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	neturl "net/url"
 	"os"
 	"strconv"
 	"time"
@@ -55,14 +55,29 @@ type Options struct {
 	Getenv func(string) string
 	// SNS publishes to SNS topics; required for sns channels.
 	SNS SNSPublisher
+	// AllowInsecureHTTP lets channels post to plain http:// URLs (local
+	// test receivers); so does InsecureHTTPEnv=1 in the environment.
+	AllowInsecureHTTP bool
+	// Secrets resolves the *Secret references (Secrets Manager, SSM);
+	// required when a channel has one. AWSSecrets caches what it reads.
+	Secrets SecretResolver
+}
+
+// SecretResolver returns the value of a secret reference.
+type SecretResolver interface {
+	Resolve(ref string) (string, error)
 }
 
 func (o *Options) defaults() {
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	o.HTTPClient = safeClient(o.HTTPClient)
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
+	}
+	if o.Getenv(InsecureHTTPEnv) == "1" {
+		o.AllowInsecureHTTP = true
 	}
 }
 
@@ -83,7 +98,20 @@ func NewChannels(c *Config, o Options) (map[string]Channel, error) {
 // NewChannel builds one channel from its configuration.
 func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 	o.defaults()
-	secret := func(v, env string) (string, error) {
+	secret := func(v, env string, ref ...string) (string, error) {
+		if len(ref) > 0 && ref[0] != "" {
+			if o.Secrets == nil {
+				return "", fmt.Errorf("channel %s: %s: no AWS secrets client", cc.Name, ref[0])
+			}
+			s, err := o.Secrets.Resolve(ref[0])
+			if err != nil {
+				return "", fmt.Errorf("channel %s: reading secret %s: %w", cc.Name, ref[0], err)
+			}
+			if s == "" {
+				return "", fmt.Errorf("channel %s: secret %s is empty", cc.Name, ref[0])
+			}
+			return s, nil
+		}
 		if env == "" {
 			return v, nil
 		}
@@ -93,10 +121,20 @@ func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 		}
 		return s, nil
 	}
+	urlFrom := "url"
+	switch {
+	case cc.URLSecret != "":
+		urlFrom = "the secret " + cc.URLSecret
+	case cc.URLEnv != "":
+		urlFrom = "the value of " + cc.URLEnv
+	}
 	switch cc.Type {
 	case "slack", "teams", "webhook":
-		url, err := secret(cc.URL, cc.URLEnv)
+		url, err := secret(cc.URL, cc.URLEnv, cc.URLSecret)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkURL(cc.Name, urlFrom, url, o.AllowInsecureHTTP); err != nil {
 			return nil, err
 		}
 		switch cc.Type {
@@ -105,15 +143,20 @@ func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 		case "teams":
 			return &teams{name: cc.Name, url: url, client: o.HTTPClient}, nil
 		}
-		key, err := secret("", cc.SecretEnv)
+		key, err := secret("", cc.SecretEnv, cc.SecretSecret)
 		if err != nil {
 			return nil, err
 		}
 		return newWebhook(cc, url, key, o.HTTPClient), nil
 	case "slack-api":
-		token, err := secret("", cc.TokenEnv)
+		token, err := secret("", cc.TokenEnv, cc.TokenSecret)
 		if err != nil {
 			return nil, err
+		}
+		if cc.URL != "" {
+			if err := checkURL(cc.Name, urlFrom, cc.URL, o.AllowInsecureHTTP); err != nil {
+				return nil, err
+			}
 		}
 		return newSlackAPI(cc, token, o.HTTPClient), nil
 	case "sns":
@@ -122,11 +165,11 @@ func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
 		}
 		return &snsChannel{name: cc.Name, topic: cc.TopicARN, client: o.SNS}, nil
 	case "email":
-		user, err := secret("", cc.UsernameEnv)
+		user, err := secret("", cc.UsernameEnv, cc.UsernameSecret)
 		if err != nil {
 			return nil, err
 		}
-		pass, err := secret("", cc.PasswordEnv)
+		pass, err := secret("", cc.PasswordEnv, cc.PasswordSecret)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +214,7 @@ func transportError(channel string, err error) *SendError {
 		return se
 	}
 	// A *url.Error names the URL, which for webhooks is a secret.
-	var ue *url.Error
+	var ue *neturl.Error
 	if errors.As(err, &ue) {
 		err = fmt.Errorf("%s: %w", ue.Op, ue.Err)
 	}
@@ -180,9 +223,14 @@ func transportError(channel string, err error) *SendError {
 
 // postJSON posts body and classifies the answer.
 func postJSON(ctx context.Context, client *http.Client, channel, url string, body []byte, header http.Header) error {
+	red := newRedactor(url)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return &SendError{Channel: channel, Permanent: true, Err: fmt.Errorf("bad URL: %w", err)}
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is a secret: never quoted
+		}
+		return red.err(&SendError{Channel: channel, Permanent: true, Err: fmt.Errorf("bad URL: %w", err)})
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range header {
@@ -190,11 +238,11 @@ func postJSON(ctx context.Context, client *http.Client, channel, url string, bod
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return transportError(channel, err)
+		return red.err(transportError(channel, err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return httpError(channel, resp)
+		return red.err(httpError(channel, resp))
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	return nil

@@ -40,21 +40,29 @@ type Config struct {
 
 // ChannelConfig is one destination. Secrets (webhook URLs, tokens,
 // signing keys, SMTP passwords) are read from the environment variable
-// named by the *Env field, so that they stay out of the configuration.
+// named by the *Env field, or from Secrets Manager or SSM Parameter
+// Store by the reference in the *Secret field (a secret ARN, an SSM
+// parameter ARN, or ssm:/path/name), so that they stay out of the
+// configuration and, on Lambda, out of the function's environment.
 type ChannelConfig struct {
 	Name string `yaml:"-"`
 	// Type is slack, slack-api, teams, webhook, sns or email.
 	Type string `yaml:"type"`
 	// URL (or the variable URLEnv names) is the webhook URL of slack,
 	// teams and webhook channels, or the Slack API base URL of slack-api.
-	URL    string `yaml:"url"`
-	URLEnv string `yaml:"urlEnv"`
-	// TokenEnv names the variable holding the Slack bot token (slack-api).
-	TokenEnv string `yaml:"tokenEnv"`
+	URL       string `yaml:"url"`
+	URLEnv    string `yaml:"urlEnv"`
+	URLSecret string `yaml:"urlSecret"`
+	// TokenEnv names the variable holding the Slack bot token (slack-api);
+	// TokenSecret references it in Secrets Manager or SSM.
+	TokenEnv    string `yaml:"tokenEnv"`
+	TokenSecret string `yaml:"tokenSecret"`
 	// Channel is the Slack channel id (slack-api).
 	Channel string `yaml:"channel"`
-	// SecretEnv names the variable holding the HMAC key (webhook).
-	SecretEnv string `yaml:"secretEnv"`
+	// SecretEnv names the variable holding the HMAC key (webhook);
+	// SecretSecret references it in Secrets Manager or SSM.
+	SecretEnv    string `yaml:"secretEnv"`
+	SecretSecret string `yaml:"secretSecret"`
 	// SignatureHeader is the header carrying the HMAC-SHA256 signature
 	// (webhook); default X-Orgrail-Signature-256.
 	SignatureHeader string `yaml:"signatureHeader"`
@@ -67,6 +75,10 @@ type ChannelConfig struct {
 	To          []string `yaml:"to"`
 	UsernameEnv string   `yaml:"usernameEnv"`
 	PasswordEnv string   `yaml:"passwordEnv"`
+	// UsernameSecret and PasswordSecret reference the SMTP credentials
+	// in Secrets Manager or SSM.
+	UsernameSecret string `yaml:"usernameSecret"`
+	PasswordSecret string `yaml:"passwordSecret"`
 	// CAFile is a PEM bundle to trust for the SMTP server's certificate,
 	// in addition to the system roots.
 	CAFile string `yaml:"caFile"`

@@ -92,7 +92,7 @@ var channelTypes = map[string]func(c *ChannelConfig) string{
 	"teams":   needURL,
 	"webhook": needURL,
 	"slack-api": func(c *ChannelConfig) string {
-		return need(c.Channel != "" && c.TokenEnv != "", "channel and tokenEnv")
+		return need(c.Channel != "" && (c.TokenEnv != "" || c.TokenSecret != ""), "channel and tokenEnv or tokenSecret")
 	},
 	"sns": func(c *ChannelConfig) string { return need(c.TopicARN != "", "topicArn") },
 	"email": func(c *ChannelConfig) string {
@@ -100,7 +100,28 @@ var channelTypes = map[string]func(c *ChannelConfig) string{
 	},
 }
 
-func needURL(c *ChannelConfig) string { return need(c.URL != "" || c.URLEnv != "", "url or urlEnv") }
+func needURL(c *ChannelConfig) string {
+	return need(c.URL != "" || c.URLEnv != "" || c.URLSecret != "", "url, urlEnv or urlSecret")
+}
+
+// secretRefs are a channel's *Secret fields by YAML name.
+func (c *ChannelConfig) secretRefs() map[string]string {
+	return map[string]string{"urlSecret": c.URLSecret, "tokenSecret": c.TokenSecret, "secretSecret": c.SecretSecret,
+		"usernameSecret": c.UsernameSecret, "passwordSecret": c.PasswordSecret}
+}
+
+// UsesSecretRefs reports whether a channel reads a secret from Secrets
+// Manager or SSM (and so needs AWS clients).
+func (c *Config) UsesSecretRefs() bool {
+	for _, ch := range c.Channels {
+		for _, ref := range ch.secretRefs() {
+			if ref != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func need(ok bool, what string) string {
 	if ok {
@@ -128,6 +149,11 @@ func (c *Config) prepare(now time.Time) []string {
 		}
 		if msg := check(ch); msg != "" {
 			add(ch.pos, "channel %q (%s) %s", n, ch.Type, msg)
+		}
+		for field, ref := range ch.secretRefs() {
+			if _, _, err := parseSecretRef(ref); ref != "" && err != nil {
+				add(ch.pos, "channel %q: %s: %v", n, field, err)
+			}
 		}
 		if ch.QuietHours != nil {
 			if err := ch.QuietHours.prepare(); err != nil {

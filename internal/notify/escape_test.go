@@ -64,7 +64,7 @@ func TestSlackEscaping(t *testing.T) {
 			if typ == "slack-api" {
 				cc.URL = p.URL + "/api"
 			}
-			ch, err := NewChannel(cc, Options{Getenv: func(string) string { return "xoxb-test" }})
+			ch, err := NewChannel(cc, Options{Getenv: func(string) string { return "xoxb-test" }, AllowInsecureHTTP: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func slackForm(t *testing.T, body string) map[string]any {
 
 func TestTeamsEscaping(t *testing.T) {
 	p := newPeer(t)
-	ch, _ := NewChannel(&ChannelConfig{Name: "t", Type: "teams", URL: p.URL}, Options{})
+	ch, _ := NewChannel(&ChannelConfig{Name: "t", Type: "teams", URL: p.URL}, Options{AllowInsecureHTTP: true})
 	if err := ch.Send(context.Background(), &Message{ID: "1", Event: *hostileEvent(), Count: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestSNSSubject(t *testing.T) {
 
 func TestWebhookJSONKeepsValues(t *testing.T) {
 	p := newPeer(t)
-	ch, _ := NewChannel(&ChannelConfig{Name: "w", Type: "webhook", URL: p.URL}, Options{})
+	ch, _ := NewChannel(&ChannelConfig{Name: "w", Type: "webhook", URL: p.URL}, Options{AllowInsecureHTTP: true})
 	ch.Send(context.Background(), &Message{ID: "1", Event: *hostileEvent(), Count: 1})
 	var b WebhookBody
 	if err := json.Unmarshal(p.received()[0].Body, &b); err != nil {

@@ -49,7 +49,9 @@ type Event struct {
 	// Security Hub, Config) rather than a CloudTrail record; it is the
 	// dedupe key when EventID is empty.
 	FindingID string `json:"findingId,omitempty"`
-	// Link points at the event in the AWS console; Key fills it in when empty.
+	// Link points at the event in the AWS console. Submit drops a link
+	// that is not an https:// URL of the console; ConsoleLink builds one
+	// when it is empty.
 	Link string `json:"link,omitempty"`
 	// Raw is the record (or EventBridge event) the detection fired on.
 	Raw json.RawMessage `json:"raw,omitempty"`
@@ -78,11 +80,13 @@ func (e *Event) Validate() error {
 	return nil
 }
 
-// ConsoleLink returns the event's link: Link when set, else the
-// CloudTrail event history page of the event in its region. The event id
-// is path-escaped so that a crafted id cannot change the link's target.
+// ConsoleLink returns the event's link: Link when it is an https:// URL
+// of the AWS console (a link from input pointing anywhere else is
+// ignored), else the CloudTrail event history page of the event in its
+// region. The event id is path-escaped so that a crafted id cannot
+// change the link's target.
 func (e *Event) ConsoleLink() string {
-	if e.Link != "" {
+	if e.Link != "" && consoleURL(e.Link) {
 		return e.Link
 	}
 	if e.EventID == "" || !regionName.MatchString(e.Region) {
@@ -96,6 +100,16 @@ func (e *Event) ConsoleLink() string {
 		host = "console.amazonaws-us-gov.com"
 	}
 	return fmt.Sprintf("https://%s.%s/cloudtrailv2/home?region=%s#/events/%s", e.Region, host, e.Region, url.PathEscape(e.EventID))
+}
+
+// withSafeLink returns the event with Link emptied unless it is an
+// https:// URL of the AWS console, for bodies that carry the event
+// itself (an outbox message recorded before links were checked).
+func (e Event) withSafeLink() Event {
+	if e.Link != "" && !consoleURL(e.Link) {
+		e.Link = ""
+	}
+	return e
 }
 
 // regionName is what a region must look like to be put in a link's host.

@@ -23,7 +23,7 @@ routes: [{name: all, channels: [hook]}]`, srv.URL)))
 	if err != nil {
 		b.Fatal(err)
 	}
-	chans, err := NewChannels(cfg, Options{Getenv: func(string) string { return "key" }})
+	chans, err := NewChannels(cfg, Options{Getenv: func(string) string { return "key" }, AllowInsecureHTTP: true})
 	if err != nil {
 		b.Fatal(err)
 	}

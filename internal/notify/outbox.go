@@ -82,10 +82,17 @@ func (n *Notifier) SubmitAll(ctx context.Context, events []*Event) ([]Result, er
 	entries := make([]*Entry, len(events))
 	results := make([]Result, len(events))
 	remediate := make([][]string, len(events))
+	routed := make([]*Event, len(events))
 	for i, e := range events {
 		if err := e.Validate(); err != nil {
 			return nil, err
 		}
+		if e.Link != "" && !consoleURL(e.Link) {
+			cp := *e
+			cp.Link = "" // only the AWS console is linked to; the input's link is not stored
+			e = &cp
+		}
+		routed[i] = e
 		d := n.Config.Route(e, now)
 		en := &Entry{Key: e.Key(), Event: *e, Triage: d.Triage, Suppressed: d.Suppressed, Now: now}
 		res := Result{Key: en.Key, Suppressed: d.Suppressed, Triage: d.Triage && d.Suppressed == ""}
@@ -107,7 +114,7 @@ func (n *Notifier) SubmitAll(ctx context.Context, events []*Event) ([]Result, er
 			results[i] = Result{Key: entries[i].Key, Duplicate: true}
 			continue
 		}
-		n.remediate(ctx, remediate[i], events[i])
+		n.remediate(ctx, remediate[i], routed[i])
 	}
 	return results, nil
 }
@@ -147,10 +154,7 @@ func (n *Notifier) item(en *Entry, t Target, now time.Time) *Item {
 // the attempt under way finishes (bounded by SendTimeout) and unsent
 // messages are released for the next round.
 func (n *Notifier) Deliver(ctx context.Context) (int, error) {
-	lease, batch := n.Lease, n.Batch
-	if lease <= 0 {
-		lease = 2 * time.Minute
-	}
+	lease, batch := n.lease(), n.Batch
 	if batch <= 0 {
 		batch = 50
 	}
@@ -199,6 +203,18 @@ func (n *Notifier) deliverChannel(ctx context.Context, name string, items []*Ite
 		if wait := n.wait(name, now); wait.After(now) {
 			return n.release(keep, items[i:], wait)
 		}
+		// The batch's lease was taken before the messages ahead of
+		// this one were sent: renew it for this attempt, and leave the
+		// message alone when another worker claimed it after the lease
+		// ran out (sending it here too would deliver it twice).
+		mine, err := n.State.Renew(keep, it, n.now(), n.lease())
+		if err != nil {
+			return err
+		}
+		if !mine {
+			n.log().Info("lease lost, message left to the worker that claimed it", "channel", it.Channel, "id", it.ID)
+			continue
+		}
 		if err := n.attempt(keep, ch, it); err != nil {
 			return err
 		}
@@ -214,13 +230,27 @@ func (n *Notifier) release(ctx context.Context, items []*Item, next time.Time) e
 	return errors.Join(errs...)
 }
 
+// lease is how long a claim or a renewal reserves a message: Lease
+// (default 2m), and at least twice the send timeout so that an attempt
+// and its bookkeeping end well inside the lease renewed before it.
+func (n *Notifier) lease() time.Duration {
+	lease := n.Lease
+	if lease <= 0 {
+		lease = 2 * time.Minute
+	}
+	return max(lease, 2*n.sendTimeout())
+}
+
+func (n *Notifier) sendTimeout() time.Duration {
+	if n.SendTimeout <= 0 {
+		return 30 * time.Second
+	}
+	return n.SendTimeout
+}
+
 // attempt sends one message and records the outcome.
 func (n *Notifier) attempt(ctx context.Context, ch Channel, it *Item) error {
-	timeout := n.SendTimeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	sctx, cancel := context.WithTimeout(ctx, timeout)
+	sctx, cancel := context.WithTimeout(ctx, n.sendTimeout())
 	m := &Message{ID: it.ID, Event: it.Event, Count: it.Count, Window: it.Window, Lane: it.Lane}
 	err := ch.Send(sctx, m)
 	cancel()

@@ -20,7 +20,7 @@ func newNotifier(t *testing.T, yaml string, p *peer) (*Notifier, *testClock) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chans, err := NewChannels(cfg, Options{HTTPClient: &http.Client{Timeout: 2 * time.Second}, Getenv: func(string) string { return "k3y" }})
+	chans, err := NewChannels(cfg, Options{HTTPClient: &http.Client{Timeout: 2 * time.Second}, Getenv: func(string) string { return "k3y" }, AllowInsecureHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,7 +75,7 @@ func (s *slackWebhook) Send(ctx context.Context, m *Message) error {
 		UnfurlMedia: &no,
 	}
 	err := slack.PostWebhookCustomHTTPContext(ctx, s.url, s.client, msg)
-	return slackError(s.name, err)
+	return newRedactor(s.url).err(slackError(s.name, err))
 }
 
 // slackAPI posts with chat.postMessage of the Slack Web API.
@@ -83,6 +83,7 @@ type slackAPI struct {
 	name    string
 	channel string
 	api     *slack.Client
+	redact  redactor
 }
 
 func newSlackAPI(cc *ChannelConfig, token string, client *http.Client) *slackAPI {
@@ -91,7 +92,7 @@ func newSlackAPI(cc *ChannelConfig, token string, client *http.Client) *slackAPI
 		u := strings.TrimSuffix(cc.URL, "/") + "/"
 		opts = append(opts, slack.OptionAPIURL(u))
 	}
-	return &slackAPI{name: cc.Name, channel: cc.Channel, api: slack.New(token, opts...)}
+	return &slackAPI{name: cc.Name, channel: cc.Channel, api: slack.New(token, opts...), redact: newRedactor(token)}
 }
 
 func (s *slackAPI) Name() string { return s.name }
@@ -103,7 +104,7 @@ func (s *slackAPI) Send(ctx context.Context, m *Message) error {
 		slack.MsgOptionDisableLinkUnfurl(),
 		slack.MsgOptionDisableMediaUnfurl(),
 	)
-	return slackError(s.name, err)
+	return s.redact.err(slackError(s.name, err))
 }
 
 // slackAPIPermanent are Web API errors that retrying cannot fix.

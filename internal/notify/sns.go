@@ -27,7 +27,7 @@ type snsChannel struct {
 func (s *snsChannel) Name() string { return s.name }
 
 func (s *snsChannel) Send(ctx context.Context, m *Message) error {
-	body, err := json.Marshal(WebhookBody{ID: m.ID, Text: oneLine(m.Headline(), 500), Count: m.Count, Lane: m.Lane, Link: m.Event.ConsoleLink(), Detection: m.Event})
+	body, err := json.Marshal(WebhookBody{ID: m.ID, Text: oneLine(m.Headline(), 500), Count: m.Count, Lane: m.Lane, Link: m.Event.ConsoleLink(), Detection: m.Event.withSafeLink()})
 	if err != nil {
 		return &SendError{Channel: s.name, Permanent: true, Err: err}
 	}

@@ -112,14 +112,23 @@ type State interface {
 	RecordAll(ctx context.Context, entries []*Entry) ([]bool, error)
 	// Claim leases up to limit pending messages due at now, so that no
 	// other worker sends them until the lease ends.
+	// A claimed item's NotBefore is the end of its lease; it doubles as
+	// the claim's token for Renew.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Item, error)
+	// Renew extends the lease of a claimed message to now+lease, only
+	// while the claim is still this worker's (the message is pending and
+	// its lease ends at it.NotBefore), and moves it.NotBefore. It returns
+	// false when the claim was lost (the lease ran out and another worker
+	// claimed or sent the message): the caller must not send it.
+	Renew(ctx context.Context, it *Item, now time.Time, lease time.Duration) (bool, error)
 	// Sent marks a claimed message delivered.
 	Sent(ctx context.Context, id string, now time.Time) error
 	// Retry records a failed attempt; the message is tried again at next,
-	// or parked when park is set.
+	// or parked when park is set. A message sent meanwhile stays sent.
 	Retry(ctx context.Context, id string, next time.Time, errText string, park bool) error
 	// Defer moves a claimed message's next attempt to next without
-	// counting an attempt (a rate-limited channel, a shutdown).
+	// counting an attempt (a rate-limited channel, a shutdown). A message
+	// sent meanwhile stays sent.
 	Defer(ctx context.Context, id string, next time.Time) error
 	// Unpark makes parked messages (one id, or one channel's, or all)
 	// pending again, due at now, and returns how many.

@@ -223,8 +223,8 @@ func (d *DynamoState) recordItem(ctx context.Context, it *Item, e *Entry) error 
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	if _, err := d.put(ctx, d.indexItem(StatusPending, it.ID, it.Channel, it.NotBefore, 0, e.Now), "", nil); err != nil {
-		return fmt.Errorf("outbox index: %w", err)
+	if err := d.indexNew(ctx, it, e.Now, created); err != nil {
+		return err
 	}
 	if it.GroupKey != "" && created {
 		_, err := d.put(ctx, attrs{"pk": s("group#" + it.Channel + "#" + it.GroupKey), "sk": s("-"), "id": s(it.ID), "until": n(ms(it.GroupUntil))},
@@ -232,6 +232,27 @@ func (d *DynamoState) recordItem(ctx context.Context, it *Item, e *Entry) error 
 		if err != nil {
 			return fmt.Errorf("outbox group: %w", err)
 		}
+	}
+	return nil
+}
+
+// indexNew writes the pending index entry of a message just recorded.
+// A worker recording the same detection again (a redelivered
+// notification) writes it only while the message is still pending: it
+// may be the one that completes a recording cut short, but it must not
+// bring back the index entry of a message that was sent meanwhile.
+func (d *DynamoState) indexNew(ctx context.Context, it *Item, now time.Time, created bool) error {
+	if !created {
+		a, err := d.get(ctx, key("msg#"+it.ID, "-"))
+		if err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		if getS(a, "status") != StatusPending {
+			return nil
+		}
+	}
+	if _, err := d.put(ctx, d.indexItem(StatusPending, it.ID, it.Channel, it.NotBefore, 0, now), "", nil); err != nil {
+		return fmt.Errorf("outbox index: %w", err)
 	}
 	return nil
 }
@@ -294,8 +315,9 @@ func (d *DynamoState) Claim(ctx context.Context, now time.Time, lease time.Durat
 			break
 		}
 		id := getS(x, "sk")
+		until := ms(now.Add(lease))
 		ok, err := d.update(ctx, key("msg#"+id, "-"), "SET #n = :until", "#s = :pending AND #n <= :now",
-			map[string]string{"#n": "next", "#s": "status"}, attrs{":until": n(ms(now.Add(lease))), ":pending": s(StatusPending), ":now": n(ms(now))})
+			map[string]string{"#n": "next", "#s": "status"}, attrs{":until": n(until), ":pending": s(StatusPending), ":now": n(ms(now))})
 		if err != nil {
 			return out, fmt.Errorf("claiming %s: %w", id, err)
 		}
@@ -306,9 +328,25 @@ func (d *DynamoState) Claim(ctx context.Context, now time.Time, lease time.Durat
 		if err != nil {
 			return out, err
 		}
+		it.NotBefore = fromMs(until)
 		out = append(out, it)
 	}
 	return out, nil
+}
+
+// Renew implements State with a conditional update: the lease moves
+// only while the message is pending under this worker's lease end.
+func (d *DynamoState) Renew(ctx context.Context, it *Item, now time.Time, lease time.Duration) (bool, error) {
+	until := now.Add(lease)
+	ok, err := d.update(ctx, key("msg#"+it.ID, "-"), "SET #n = :until", "#s = :pending AND #n = :mine",
+		map[string]string{"#n": "next", "#s": "status"}, attrs{":until": n(ms(until)), ":pending": s(StatusPending), ":mine": n(ms(it.NotBefore))})
+	if err != nil {
+		return false, fmt.Errorf("renewing %s: %w", it.ID, err)
+	}
+	if ok {
+		it.NotBefore = until
+	}
+	return ok, nil
 }
 
 func (d *DynamoState) item(ctx context.Context, id string) (*Item, error) {
@@ -350,10 +388,14 @@ func (d *DynamoState) Retry(ctx context.Context, id string, next time.Time, errT
 	if park {
 		status = StatusParked
 	}
-	if _, err := d.update(ctx, key("msg#"+id, "-"), "SET #s = :st, #n = :next, #e = :err ADD #a :one", "",
+	ok, err := d.update(ctx, key("msg#"+id, "-"), "SET #s = :st, #n = :next, #e = :err ADD #a :one", "#s <> :sent",
 		map[string]string{"#s": "status", "#n": "next", "#e": "lastError", "#a": "attempts"},
-		attrs{":st": s(status), ":next": n(ms(next)), ":err": s(errText), ":one": n(1)}); err != nil {
+		attrs{":st": s(status), ":next": n(ms(next)), ":err": s(errText), ":one": n(1), ":sent": s(StatusSent)})
+	if err != nil {
 		return fmt.Errorf("outbox message %s: %w", id, err)
+	}
+	if !ok {
+		return nil // sent meanwhile by a worker that claimed it after a lost lease
 	}
 	return d.reindex(ctx, id, status)
 }
@@ -379,8 +421,13 @@ func (d *DynamoState) reindex(ctx context.Context, id, status string) error {
 
 // Defer implements State.
 func (d *DynamoState) Defer(ctx context.Context, id string, next time.Time) error {
-	if _, err := d.update(ctx, key("msg#"+id, "-"), "SET #n = :next", "", map[string]string{"#n": "next"}, attrs{":next": n(ms(next))}); err != nil {
+	ok, err := d.update(ctx, key("msg#"+id, "-"), "SET #n = :next", "#s = :pending", map[string]string{"#n": "next", "#s": "status"},
+		attrs{":next": n(ms(next)), ":pending": s(StatusPending)})
+	if err != nil {
 		return fmt.Errorf("outbox message %s: %w", id, err)
+	}
+	if !ok {
+		return nil // sent or parked meanwhile
 	}
 	return d.reindex(ctx, id, StatusPending)
 }

@@ -186,6 +186,21 @@ RETURNING `+itemColumns, ms(now.Add(lease)), ms(now), ms(now), limit)
 	return out, rows.Err()
 }
 
+// Renew implements State.
+func (s *SQLiteState) Renew(ctx context.Context, it *Item, now time.Time, lease time.Duration) (bool, error) {
+	until := now.Add(lease)
+	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, updated_at = ?
+WHERE dedupe_key = ? AND status IN ('pending', 'failed') AND next_attempt_at = ?`, ms(until), ms(now), it.ID, ms(it.NotBefore))
+	if err != nil {
+		return false, fmt.Errorf("outbox message %s: %w", it.ID, err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return false, nil
+	}
+	it.NotBefore = until
+	return true, nil
+}
+
 // Sent implements State.
 func (s *SQLiteState) Sent(ctx context.Context, id string, now time.Time) error {
 	return s.exec1(ctx, id, `UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, attempts = attempts + 1 WHERE dedupe_key = ?`, ms(now), ms(now), id)
@@ -197,13 +212,28 @@ func (s *SQLiteState) Retry(ctx context.Context, id string, next time.Time, errT
 	if park {
 		status = StatusParked
 	}
-	return s.exec1(ctx, id, `UPDATE outbox SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE dedupe_key = ?`,
-		status, ms(next), errText, ms(time.Now()), id)
+	return s.execUnsent(ctx, id, `UPDATE outbox SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ?
+WHERE dedupe_key = ? AND status <> 'sent'`, status, ms(next), errText, ms(time.Now()), id)
 }
 
 // Defer implements State.
 func (s *SQLiteState) Defer(ctx context.Context, id string, next time.Time) error {
-	return s.exec1(ctx, id, `UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE dedupe_key = ?`, ms(next), ms(time.Now()), id)
+	return s.execUnsent(ctx, id, `UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE dedupe_key = ? AND status <> 'sent'`, ms(next), ms(time.Now()), id)
+}
+
+// execUnsent runs an update of a message that leaves sent messages
+// alone: one that was sent meanwhile (by a worker whose claim followed
+// a lost lease) is not an error.
+func (s *SQLiteState) execUnsent(ctx context.Context, id, q string, args ...any) error {
+	err := s.exec1(ctx, id, q, args...)
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	var status string
+	if s.db.QueryRowContext(ctx, `SELECT status FROM outbox WHERE dedupe_key = ?`, id).Scan(&status) == nil && status == StatusSent {
+		return nil
+	}
+	return err
 }
 
 func (s *SQLiteState) exec1(ctx context.Context, id, q string, args ...any) error {

@@ -55,7 +55,7 @@ func newWebhook(cc *ChannelConfig, url, key string, client *http.Client) *webhoo
 func (w *webhook) Name() string { return w.name }
 
 func (w *webhook) Send(ctx context.Context, m *Message) error {
-	body, err := json.Marshal(WebhookBody{ID: m.ID, Text: oneLine(m.Headline(), 500), Count: m.Count, Lane: m.Lane, Link: m.Event.ConsoleLink(), Detection: m.Event})
+	body, err := json.Marshal(WebhookBody{ID: m.ID, Text: oneLine(m.Headline(), 500), Count: m.Count, Lane: m.Lane, Link: m.Event.ConsoleLink(), Detection: m.Event.withSafeLink()})
 	if err != nil {
 		return &SendError{Channel: w.name, Permanent: true, Err: err}
 	}

@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/orgrail/orgrail/internal/safetext"
 )
 
 // Format is an output format name as given to --output.
@@ -141,11 +143,14 @@ func NewTable(w io.Writer, headers ...string) *TableWriter {
 	return t
 }
 
-// Row adds one row. Tabs and newlines in cells are flattened so that a
-// hostile value cannot break the layout.
+// Row adds one row. Every cell goes through safetext.Clean: tabs and
+// newlines are flattened so that a hostile value cannot break the
+// layout, and control sequences (ESC, OSC-8 links, BEL), C1 controls and
+// Unicode format characters (bidi overrides, zero-width characters) are
+// shown escaped instead of reaching the terminal.
 func (t *TableWriter) Row(cells ...string) {
 	for i, c := range cells {
-		cells[i] = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(c)
+		cells[i] = safetext.Clean(c)
 	}
 	fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
 }

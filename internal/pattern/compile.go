@@ -64,8 +64,12 @@ func join(prefix, key string) string {
 }
 
 // appendSeg returns segs+key in a new slice (segs is shared by siblings).
+// A dotted key ("detail.state") stands for the nested path, as in
+// event-ruler, which names every field by its dotted path: it adds one
+// segment per dotted part.
 func appendSeg(segs []string, key string) []string {
-	return append(append(make([]string, 0, len(segs)+1), segs...), key)
+	parts := strings.Split(key, ".")
+	return append(append(make([]string, 0, len(segs)+len(parts)), segs...), parts...)
 }
 
 // parseObject compiles the object at prefix, expanding $or.

@@ -130,6 +130,7 @@ func (m *Matcher) addCond(fc fieldCond) int32 {
 		}
 		if t.op == opNotExists {
 			m.absent = append(m.absent, absentCond{path: p, cond: c})
+			m.conds[c].absPath = int32(p)
 			continue
 		}
 		f.add(t, c)
@@ -165,6 +166,7 @@ type cond struct {
 	anchored []int32 // alternatives anchored on this condition
 	weak     bool    // holds for most events (exists:false, anything-but)
 	track    bool    // remember which values satisfied it (for array consistency)
+	absPath  int32   // the path of its exists:false test, if any
 }
 
 type alt struct {
@@ -224,8 +226,17 @@ func (m *Matcher) matchValues(v *Values, st *state, dst []int) []int {
 	}
 	st.cur = -1
 	for _, a := range m.absent {
-		if !hasLeaf(v, a.path) {
+		switch leaves(v, a.path) {
+		case noLeaf:
 			st.hit(a.cond)
+		case leavesInArrays:
+			if m.conds[a.cond].track {
+				// exists:false is judged per element of arrays of
+				// objects: it may hold in the element the other
+				// conditions choose (checked by consistent).
+				st.hit(a.cond)
+				st.condAbs[a.cond] = st.gen
+			}
 		}
 	}
 	st.vals = v
@@ -241,17 +252,31 @@ func (m *Matcher) matchValues(v *Values, st *state, dst []int) []int {
 	return dst
 }
 
-// hasLeaf reports whether path p holds a value other than an object.
-func hasLeaf(v *Values, p int) bool {
+// Where the leaves of a path are, as leaves reports it.
+const (
+	noLeaf         = iota // no value other than an object
+	leavesInArrays        // values, each inside some array of objects
+	leafOutside           // a value outside any array of objects
+)
+
+// leaves reports whether path p holds values other than objects, and
+// whether they all lie inside arrays of objects.
+func leaves(v *Values, p int) int {
 	if p >= len(v.head) {
-		return false
+		return noLeaf
 	}
+	found := noLeaf
 	for i := v.head[p]; i >= 0; i = v.entries[i].next {
-		if v.entries[i].Kind != Object {
-			return true
+		e := &v.entries[i]
+		if e.Kind == Object {
+			continue
 		}
+		if e.ntr == 0 {
+			return leafOutside
+		}
+		found = leavesInArrays
 	}
-	return false
+	return found
 }
 
 // state is the scratch space of one Match call, pooled. Generation
@@ -275,6 +300,11 @@ type state struct {
 	hitEntry []int32
 	hitNext  []int32
 	choice   []int32 // backtracking scratch of consistent()
+	// condAbs stamps conditions whose exists:false holds only in the
+	// elements of arrays of objects that lack the field; deferred lists
+	// those that consistent() chose to satisfy so.
+	condAbs  []uint32
+	deferred []int32
 }
 
 func (m *Matcher) newState() *state {
@@ -282,6 +312,7 @@ func (m *Matcher) newState() *state {
 		m:        m,
 		condGen:  make([]uint32, len(m.conds)),
 		condHead: make([]int32, len(m.conds)),
+		condAbs:  make([]uint32, len(m.conds)),
 		patGen:   make([]uint32, m.patterns),
 		own:      m.paths.NewValues(),
 	}
@@ -292,6 +323,7 @@ func (st *state) begin(dst []int) {
 	if st.gen == 0 { // wrapped: clear the stamps once every 2^32 events
 		clear(st.condGen)
 		clear(st.patGen)
+		clear(st.condAbs)
 		st.gen = 1
 	}
 	st.sat = st.sat[:0]
@@ -328,10 +360,16 @@ func (st *state) holds(a int32) bool {
 			return false
 		}
 	}
-	if !al.multi || len(st.vals.trails) == 0 {
+	if !al.multi {
+		// Alone, a per-element absence has no element to be judged in.
+		c := al.conds[0]
+		return st.condAbs[c] != st.gen || st.condHead[c] >= 0
+	}
+	if len(st.vals.trails) == 0 {
 		return true
 	}
 	st.choice = st.choice[:0]
+	st.deferred = st.deferred[:0]
 	return st.consistent(al.conds)
 }
 
@@ -340,11 +378,12 @@ func (st *state) holds(a int32) bool {
 // absence choose nothing. The lists are short: this is a small search.
 func (st *state) consistent(conds []int32) bool {
 	if len(conds) == 0 {
-		return true
+		return st.absencesHold()
 	}
 	c := conds[0]
 	h := st.condHead[c]
-	if h < 0 {
+	perElem := st.condAbs[c] == st.gen
+	if h < 0 && !perElem {
 		return st.consistent(conds[1:])
 	}
 	for ; h >= 0; h = st.hitNext[h] {
@@ -365,7 +404,38 @@ func (st *state) consistent(conds []int32) bool {
 		}
 		st.choice = st.choice[:len(st.choice)-1]
 	}
+	if perElem {
+		st.deferred = append(st.deferred, c)
+		if st.consistent(conds[1:]) {
+			return true
+		}
+		st.deferred = st.deferred[:len(st.deferred)-1]
+	}
 	return false
+}
+
+// absencesHold reports whether each deferred exists:false condition holds
+// for the values chosen: no value at its path lies in the same elements.
+func (st *state) absencesHold() bool {
+	v := st.vals
+	for _, c := range st.deferred {
+		for i := v.head[st.m.conds[c].absPath]; i >= 0; i = v.entries[i].next {
+			if v.entries[i].Kind == Object {
+				continue
+			}
+			alone := true
+			for _, e := range st.choice {
+				if !v.consistent(e, i) {
+					alone = false
+					break
+				}
+			}
+			if alone {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // altDone records that alternative a holds, and so its pattern matches.

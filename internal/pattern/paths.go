@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"bytes"
 	"sort"
 	"strings"
 )
@@ -43,6 +44,25 @@ func (n *pathNode) child(key []byte) *pathNode {
 		return nil
 	}
 	return n.children[string(key)]
+}
+
+// dotted returns the node a dotted key ("detail.state") leads to, walking
+// one level per part, or nil. event-ruler names fields by their dotted
+// path, so an event key holding dots reaches the same field as the nested
+// objects it spells.
+func (n *pathNode) dotted(key []byte) *pathNode {
+	if bytes.IndexByte(key, '.') < 0 {
+		return nil
+	}
+	for n != nil {
+		i := bytes.IndexByte(key, '.')
+		if i < 0 {
+			return n.child(key)
+		}
+		n = n.child(key[:i])
+		key = key[i+1:]
+	}
+	return nil
 }
 
 // NewPaths returns an empty set of paths.

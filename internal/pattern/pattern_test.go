@@ -205,8 +205,14 @@ func TestPatternErrors(t *testing.T) {
 		{`{"detail": {"ip": [{"cidr": "10.0.0.0/33"}]}}`, "detail.ip", "not a valid"},
 		{`{"detail": {"f": [{"wildcard": "a**b"}]}}`, "detail.f", "consecutive"},
 		{`{"detail": {"f": [{"exists": "yes"}]}}`, "detail.f", "true or false"},
-		{`{"detail": {"f": [{"anything-but": {"contains": "x"}}]}}`, "detail.f", "does not take"},
+		{`{"detail": {"f": [{"anything-but": {"contains": "x"}}]}}`, "detail.f", "unknown operator \"contains\""},
 		{`{"detail": {"f": [{"anything-but": [true]}]}}`, "detail.f", "strings or numbers"},
+		{`{"detail": {"f": [{"anything-but": ["a", 1]}]}}`, "detail.f", "not both"},
+		{`{"detail": {"f": [{"anything-but": {"prefix": ""}}]}}`, "detail.f", "prefix must not be empty"},
+		{`{"detail": {"f": [{"anything-but": {"suffix": ["x", ""]}}]}}`, "detail.f", "suffix must not be empty"},
+		{`{"detail": {"f": [{"anything-but": {"foo": 3}}]}}`, "detail.f", "unknown operator \"foo\""},
+		{`{"detail": {"f": [{"prefix": {"invalid-expression": "x"}}]}}`, "detail.f", "unknown operator \"invalid-expression\""},
+		{`{"detail": {"f": [{"numeric": ["=", 1E-325]}]}}`, "detail.f", "out of range"},
 		{`{"detail": {"$or": [{"a": ["x"]}]}}`, "detail.$or", "at least two"},
 		{`{"detail": {"$or": [{"a": ["x"]}, "b"]}}`, "detail.$or[1]", "non-empty object"},
 		{`{"detail": {}}`, "detail", "empty object"},
@@ -288,6 +294,10 @@ func TestParseAddr(t *testing.T) {
 	}
 }
 
+// TestKeysWithDots follows event-ruler, which names every field by its
+// dotted path: a dotted key in a pattern reaches the nested field, and a
+// nested pattern reaches a dotted key in the event (JsonRuleCompilerTest
+// testCompile compiles {"detail": {"state": …}} to the field "detail.state").
 func TestKeysWithDots(t *testing.T) {
 	m, err := Compile([]byte(`{"detail": {"a.b": ["dotted"]}}`), []byte(`{"detail": {"a": {"b": ["nested"]}}}`))
 	if err != nil {
@@ -296,12 +306,61 @@ func TestKeysWithDots(t *testing.T) {
 	for ev, want := range map[string]string{
 		`{"detail": {"a.b": "dotted"}}`:      "[0]",
 		`{"detail": {"a": {"b": "nested"}}}`: "[1]",
-		`{"detail": {"a": {"b": "dotted"}}}`: "[]",
-		`{"detail": {"a.b": "nested"}}`:      "[]",
+		`{"detail": {"a": {"b": "dotted"}}}`: "[0]",
+		`{"detail": {"a.b": "nested"}}`:      "[1]",
+		`{"detail.a.b": "nested"}`:           "[1]",
+		`{"detail.a": {"b": "dotted"}}`:      "[0]",
+		`{"detail": {"a.c": "dotted"}}`:      "[]",
 	} {
 		got, err := m.Match([]byte(ev), nil)
 		if err != nil || fmt.Sprint(got) != want {
 			t.Errorf("%s: %v %v, want %s", ev, got, err, want)
 		}
+		differential(t, []string{`{"detail": {"a.b": ["dotted"]}}`, `{"detail": {"a": {"b": ["nested"]}}}`}, []byte(ev))
+	}
+}
+
+// TestExistsFalsePerElement: inside an array of objects, exists:false is
+// judged in the element the other fields match (RulerTest
+// WHEN_JSONContainsArrays_THEN_RulerNoCompileMatchesWork).
+func TestExistsFalsePerElement(t *testing.T) {
+	p := `{"e": {"name": ["Anna"], "ids": [{"exists": false}]}}`
+	for ev, want := range map[string]bool{
+		`{"e": [{"name": "John", "ids": [1]}, {"name": "Anna"}]}`:        true,
+		`{"e": [{"name": "John"}, {"name": "Anna", "ids": [1]}]}`:        false,
+		`{"e": [{"name": "Anna", "ids": 1}, {"name": "Anna"}]}`:          true,
+		`{"e": [{"name": "Anna"}], "x": {"ids": 1}}`:                     true,
+		`{"e": [[{"name": "Anna", "ids": 1}], [{"name": "Anna"}]]}`:      true,
+		`{"e": [[{"name": "Anna", "ids": 1}], [{"name": "Bob"}]]}`:       false,
+		`{"e": {"name": "Anna", "ids": null}}`:                           false,
+		`{"e": [{"name": "Anna", "ids": [{"x": 1}]}, {"name": "Anna"}]}`: true,
+	} {
+		m, _ := Compile([]byte(p))
+		got, err := m.Match([]byte(ev), nil)
+		if err != nil || (len(got) > 0) != want {
+			t.Errorf("%s: %v %v, want %v", ev, got, err, want)
+		}
+		differential(t, []string{p, `{"e": {"ids": [{"exists": false}]}}`, `{"e": {"name": ["Anna", {"exists": false}], "ids": [{"exists": false}]}}`}, []byte(ev))
+	}
+}
+
+// TestArrayOfArrays: fields matched across an array of arrays come from
+// the same innermost object (RulerTest
+// WHEN_JSONContainsArrays_THEN_RulerNoCompileMatchesWork: Anna and Jones
+// sit in different inner arrays).
+func TestArrayOfArrays(t *testing.T) {
+	p := `{"e": {"first": ["Anna"], "last": ["Jones"]}}`
+	for ev, want := range map[string]bool{
+		`{"e": [[{"first": "John"}, {"first": "Anna", "last": "Smith"}], [{"first": "Peter", "last": "Jones"}]]}`: false,
+		`{"e": [[{"first": "John"}, {"first": "Anna", "last": "Jones"}], [{"first": "Peter"}]]}`:                  true,
+		`{"e": [[{"first": "Anna"}, {"last": "Jones"}]]}`:                                                         false,
+		`{"e": [[[{"first": "Anna", "last": "Jones"}]]]}`:                                                         true,
+	} {
+		m, _ := Compile([]byte(p))
+		got, err := m.Match([]byte(ev), nil)
+		if err != nil || (len(got) > 0) != want {
+			t.Errorf("%s: %v %v, want %v", ev, got, err, want)
+		}
+		differential(t, []string{p}, []byte(ev))
 	}
 }

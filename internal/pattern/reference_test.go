@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -16,19 +17,14 @@ import (
 func refMatch(alts []alternative, event any) bool {
 	ids := map[*any]int{}
 	for _, a := range alts {
-		var choices [][]refValue // per condition; nil when satisfied by absence
-		ok := true
+		// One list of options per condition: the values satisfying it,
+		// and, for exists:false, its absence (a refValue with absent set,
+		// judged against the values chosen for the other conditions).
+		var choices [][]refValue
 		for _, fc := range a {
-			vals, held := refCond(fc, event, ids)
-			if !held {
-				ok = false
-				break
-			}
-			if vals != nil {
-				choices = append(choices, vals)
-			}
+			choices = append(choices, refCond(fc, event, ids))
 		}
-		if ok && refConsistent(choices, nil) {
+		if refConsistent(choices, nil) {
 			return true
 		}
 	}
@@ -38,19 +34,36 @@ func refMatch(alts []alternative, event any) bool {
 // refValue is a value with the array elements (of arrays of objects)
 // crossed to reach it, each as array identity and element index.
 type refValue struct {
-	v     any
-	trail [][2]int
+	v      any
+	trail  [][2]int
+	absent []refValue // for an absence: the leaves at the path
+	isAbs  bool
 }
 
 // refConsistent tries every choice of one value per condition.
 func refConsistent(choices [][]refValue, chosen []refValue) bool {
 	if len(choices) == 0 {
+		// Each absence holds when no leaf at its path lies in the
+		// elements of the values chosen.
+		for _, a := range chosen {
+			for _, leaf := range a.absent {
+				alone := true
+				for _, p := range chosen {
+					if !p.isAbs && !trailsAgree(p.trail, leaf.trail) {
+						alone = false
+					}
+				}
+				if alone {
+					return false
+				}
+			}
+		}
 		return true
 	}
 	for _, c := range choices[0] {
 		ok := true
 		for _, p := range chosen {
-			if !trailsAgree(p.trail, c.trail) {
+			if !c.isAbs && !p.isAbs && !trailsAgree(p.trail, c.trail) {
 				ok = false
 			}
 		}
@@ -73,9 +86,9 @@ func trailsAgree(a, b [][2]int) bool {
 	return true
 }
 
-// refCond returns the values satisfying the condition and whether it
-// holds (with nil values when it holds by absence).
-func refCond(fc fieldCond, event any, ids map[*any]int) ([]refValue, bool) {
+// refCond returns the options satisfying the condition: values, and its
+// absence when it has an exists:false test.
+func refCond(fc fieldCond, event any, ids map[*any]int) []refValue {
 	vals := collect(event, fc.segs, nil, ids)
 	var leaves []refValue
 	for _, v := range vals {
@@ -84,7 +97,6 @@ func refCond(fc fieldCond, event any, ids map[*any]int) ([]refValue, bool) {
 		}
 	}
 	var sat []refValue
-	absent := false
 	for _, v := range leaves {
 		for _, t := range fc.tests {
 			if refTest(t, v.v) {
@@ -94,14 +106,12 @@ func refCond(fc fieldCond, event any, ids map[*any]int) ([]refValue, bool) {
 		}
 	}
 	for _, t := range fc.tests {
-		if t.op == opNotExists && len(leaves) == 0 {
-			absent = true
+		if t.op == opNotExists {
+			sat = append(sat, refValue{isAbs: true, absent: leaves})
+			break
 		}
 	}
-	if len(sat) > 0 {
-		return sat, true
-	}
-	return nil, absent
+	return sat
 }
 
 func arrayID(first *any, ids map[*any]int) int {
@@ -119,7 +129,9 @@ func collect(v any, path []string, trail [][2]int, ids map[*any]int) []refValue 
 		var out []refValue
 		for i, e := range arr {
 			t := trail
-			if _, obj := e.(map[string]any); obj && len(path) > 0 {
+			_, obj := e.(map[string]any)
+			_, isArr := e.([]any)
+			if (obj || isArr) && len(path) > 0 {
 				t = append(append([][2]int(nil), trail...), [2]int{arrayID(&arr[0], ids), i})
 			}
 			out = append(out, collect(e, path, t, ids)...)
@@ -127,17 +139,24 @@ func collect(v any, path []string, trail [][2]int, ids map[*any]int) []refValue 
 		return out
 	}
 	if len(path) == 0 {
-		return []refValue{{v, trail}}
+		return []refValue{{v: v, trail: trail}}
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil
 	}
-	c, ok := obj[path[0]]
-	if !ok {
-		return nil
+	var out []refValue
+	if c, ok := obj[path[0]]; ok {
+		out = collect(c, path[1:], trail, ids)
 	}
-	return collect(c, path[1:], trail, ids)
+	// A key holding dots names the nested path it spells.
+	for k, c := range obj {
+		parts := strings.Split(k, ".")
+		if len(parts) > 1 && len(parts) <= len(path) && slices.Equal(parts, path[:len(parts)]) {
+			out = append(out, collect(c, path[len(parts):], trail, ids)...)
+		}
+	}
+	return out
 }
 
 func refTest(t test, v any) bool {
@@ -251,6 +270,9 @@ var diffPatterns = append([]string{
 	`{"a": {"x": [1], "y": [{"exists": false}]}}`,
 	`{"a": {"b": {"c": [1], "d": [2]}, "e": [3]}}`,
 	`{"a": {"b": {"c": [1]}, "$or": [{"e": [3]}, {"b": {"d": [2]}}]}}`,
+	`{"a.b": {"c": [1]}, "a": {"b.d": [2]}}`,
+	`{"a": {"x": [1], "y": [{"exists": false}], "b": {"c": [{"exists": false}]}}}`,
+	`{"b": {"c": ["z", {"exists": false}], "d": [1]}}`,
 }, fuzzPatterns...)
 
 func TestDifferential(t *testing.T) {
@@ -266,6 +288,9 @@ func TestDifferential(t *testing.T) {
 		`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}, {"b": {"c": 1, "d": 2}, "x": 1}], "b": [{"c": "z", "d": 1}, {"c": "y"}]}`,
 		`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}], "b": [{"c": "z"}, {"d": 1}]}`,
 		`{"a": [{"x": 1, "y": 2}, {"x": 1}], "b": [[{"c": "z", "d": 1}]]}`,
+		`{"a.b": {"c": 1}, "a": {"b.d": 2}}`,
+		`{"a": [[{"x": 1, "y": 2}], [{"x": 1, "b": {"c": 3}}], [{"x": 1}]], "b": [[{"c": "z"}], [{"d": 1}]]}`,
+		`{"a.b.c": 1, "a": [{"b": {"d": 2}}, {"b.d": 2, "b.c": 1}]}`,
 	} {
 		differential(t, diffPatterns, []byte(ev))
 	}
@@ -278,6 +303,7 @@ func FuzzDifferential(f *testing.F) {
 	f.Add([]byte(`{"a": [2, 3], "b": [{"c": "z"}, {"c": "été"}]}`))
 	f.Add([]byte(`{"detail": {"state": "pending", "c-count": 2e0, "source-ip": "10.9.9.9"}}`))
 	f.Add([]byte(`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}, {"b": {"c": 1, "d": 2}, "x": 1}], "b": [{"c": "z", "d": 1}, {"c": "y"}]}`))
+	f.Add([]byte(`{"a.b.c": 1, "a": [{"b": {"d": 2}}, {"b.d": 2, "b.c": 1, "x": 1}], "b": [[{"c": "z"}], [{"d": 1}]]}`))
 	f.Fuzz(func(t *testing.T, event []byte) {
 		differential(t, diffPatterns, event)
 	})

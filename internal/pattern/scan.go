@@ -113,6 +113,8 @@ func (s *scanner) object(n *pathNode, depth int) error {
 		s.skipSpace()
 		if c := n.child(key); c != nil {
 			err = s.value(c, depth+1)
+		} else if c := n.dotted(key); c != nil {
+			err = s.value(c, depth+1)
 		} else {
 			err = s.skipValue()
 		}
@@ -147,9 +149,10 @@ func (s *scanner) array(n *pathNode, depth int) error {
 	id := v.arrays
 	v.arrays++
 	for elem := int32(0); ; elem++ {
-		// Objects inside arrays are tracked so that a pattern's fields
-		// are matched within one element (array consistency).
-		if s.pos < len(s.data) && s.data[s.pos] == '{' && n.children != nil {
+		// Objects (and arrays) inside arrays are tracked so that a
+		// pattern's fields are matched within one element, down to the
+		// innermost object of an array of arrays (array consistency).
+		if s.pos < len(s.data) && (s.data[s.pos] == '{' || s.data[s.pos] == '[') && n.children != nil {
 			v.stack = append(v.stack, arrayPos{array: id, elem: elem})
 			err := s.value(n, depth+1)
 			v.stack = v.stack[:len(v.stack)-1]

@@ -91,10 +91,26 @@ func parseTest(v any, path string) (test, error) {
 
 func number(n json.Number, path string) (float64, error) {
 	f, err := strconv.ParseFloat(string(n), 64)
-	if err != nil || math.IsInf(f, 0) {
+	if err != nil || math.IsInf(f, 0) || (f == 0 && nonZeroMantissa(string(n))) {
+		// A number too small for a float64 (1E-325) would silently become
+		// 0; event-ruler rejects it, as it does numbers too large.
 		return 0, &Error{Path: path, Msg: fmt.Sprintf("number %s is out of range", n)}
 	}
 	return f, nil
+}
+
+// nonZeroMantissa reports whether a JSON number has a non-zero digit
+// before its exponent.
+func nonZeroMantissa(n string) bool {
+	for _, c := range n {
+		if c == 'e' || c == 'E' {
+			return false
+		}
+		if c >= '1' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 func parseOperator(obj map[string]any, path string) (test, error) {
@@ -121,6 +137,11 @@ func parseOperatorArg(name string, arg any, path string) (test, error) {
 		s, ok := arg.(string)
 		ic := false
 		if m, isObj := arg.(map[string]any); isObj && len(m) == 1 {
+			for k := range m {
+				if k != "equals-ignore-case" {
+					return test{}, &Error{Path: path, Msg: fmt.Sprintf("%s: unknown operator %q (want equals-ignore-case)", name, k)}
+				}
+			}
 			s, ok = m["equals-ignore-case"].(string)
 			ic = true
 		}
@@ -246,6 +267,9 @@ func parseAnythingBut(arg any, path string) (*anythingBut, error) {
 				return nil, err
 			}
 		}
+		if b.strs != nil && b.nums != nil {
+			return fail("list must hold only strings or only numbers, not both")
+		}
 	case map[string]any:
 		if len(x) != 1 {
 			return fail(`takes one of prefix, suffix, equals-ignore-case or wildcard`)
@@ -271,12 +295,20 @@ func (b *anythingBut) addOperator(name string, v any, path string) ([]string, er
 	fail := func(msg string) ([]string, error) {
 		return nil, &Error{Path: path, Msg: "anything-but " + msg}
 	}
+	switch name {
+	case "prefix", "suffix", "equals-ignore-case", "wildcard":
+	default:
+		return fail(fmt.Sprintf("unknown operator %q (want prefix, suffix, equals-ignore-case or wildcard)", name))
+	}
 	list, ok := stringList(v)
 	if !ok {
 		return fail(fmt.Sprintf("%s takes a string or an array of strings, got %s", name, describe(v)))
 	}
 	var parts []string
 	for _, s := range list {
+		if s == "" && (name == "prefix" || name == "suffix") {
+			return fail(fmt.Sprintf("%s must not be empty (it would exclude every string)", name))
+		}
 		parts = append(parts, name+":"+s)
 		switch name {
 		case "prefix":

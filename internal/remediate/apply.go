@@ -36,6 +36,15 @@ type Result struct {
 // Apply runs the plan's steps in order and records each result. A
 // failed step does not stop the others; every step is reported.
 func Apply(ctx context.Context, p *Plan, cfgFor ConfigFor) []Result {
+	out, _ := ApplyEach(ctx, p, cfgFor, nil)
+	return out
+}
+
+// ApplyEach is Apply with a hook: each result is handed to record as
+// soon as its call returns (before the next call is made). When record
+// fails the remaining steps are not made, and its error is returned with
+// the results so far.
+func ApplyEach(ctx context.Context, p *Plan, cfgFor ConfigFor, record func(Result) error) ([]Result, error) {
 	out := make([]Result, 0, len(p.Steps))
 	for i, s := range p.Steps {
 		r := Result{Step: i + 1, Action: s.Action, Account: s.Account, Region: s.Region, Operation: s.Operation, Resource: s.Resource}
@@ -52,8 +61,13 @@ func Apply(ctx context.Context, p *Plan, cfgFor ConfigFor) []Result {
 			r.Error = err.Error()
 		}
 		out = append(out, r)
+		if record != nil {
+			if err := record(r); err != nil {
+				return out, fmt.Errorf("recording step %d: %w (the remaining steps were not made)", r.Step, err)
+			}
+		}
 	}
-	return out
+	return out, nil
 }
 
 // decode fills an SDK input from the step's parameters; their names are

@@ -54,8 +54,11 @@ type Result struct {
 	Report  *findings.Report
 	Rules   []*Rule
 	Skipped []Skipped
-	// Partial is set when the snapshot has gaps.
+	// Partial is set when the snapshot has gaps or unreadable files.
 	Partial bool
+	// Unreadable lists the snapshot files that exist but could not be
+	// read (corrupt or truncated): the audit is partial.
+	Unreadable []Unreadable
 }
 
 // Summary returns compliance by framework, OU and account.
@@ -71,6 +74,15 @@ type run struct {
 	facts     *facts
 	regions   map[string][]string
 	ouPath    map[string]string
+	bad       *badFiles
+}
+
+// view returns a view on one account's data that reports unreadable
+// files to the run.
+func (r *run) view(account string) *view {
+	v := newView(r.snap, account)
+	v.bad = r.bad
+	return v
 }
 
 func (r *run) orgArn() string {
@@ -126,6 +138,9 @@ func Audit(snap *snapshot.Snapshot, opt Options) (*Result, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
+	if res.Unreadable = r.bad.list(); len(res.Unreadable) > 0 {
+		res.Partial = true
+	}
 	applyExceptions(all, opt.Exceptions, r.org, now)
 	findings.Sort(all)
 	infos := make(map[string]findings.RuleInfo, len(selected))
@@ -142,7 +157,7 @@ func Audit(snap *snapshot.Snapshot, opt Options) (*Result, error) {
 
 func newRun(snap *snapshot.Snapshot, opt Options) *run {
 	r := &run{snap: snap, org: snap.Org, now: snap.Manifest.CollectedAt, std: opt.Standards,
-		partition: snap.Org.Partition(), regions: map[string][]string{}, ouPath: map[string]string{}}
+		partition: snap.Org.Partition(), regions: map[string][]string{}, ouPath: map[string]string{}, bad: &badFiles{}}
 	if snap.Manifest.Partition != "" {
 		r.partition = snap.Manifest.Partition
 	}
@@ -195,7 +210,7 @@ func (r *run) evalAccounts(accounts []*org.Account, rs []*Rule, workers int) []f
 }
 
 func (r *run) evalAccount(a *org.Account, rs []*Rule) []findings.Finding {
-	v := newView(r.snap, a.Id)
+	v := r.view(a.Id)
 	var out []findings.Finding
 	for _, rule := range rs {
 		switch rule.Scope {

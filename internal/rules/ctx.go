@@ -110,5 +110,5 @@ func (c *Ctx) viewOf(account string) *view {
 	if c.v != nil && c.v.account == account {
 		return c.v
 	}
-	return newView(c.run.snap, account)
+	return c.run.view(account)
 }

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/orgrail/orgrail/internal/snapshot"
@@ -21,6 +23,45 @@ type view struct {
 	account string
 	files   map[string]fileEntry
 	decoded map[string]decodeEntry
+	bad     *badFiles // where unreadable files are reported; may be nil
+}
+
+// badFiles collects the snapshot files that exist but cannot be read
+// (corrupt or truncated gzip, bad JSON), across an audit's workers.
+type badFiles struct {
+	mu    sync.Mutex
+	files map[string]string // path → error
+}
+
+func (b *badFiles) add(path string, err error) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.files == nil {
+		b.files = map[string]string{}
+	}
+	b.files[path] = strings.TrimPrefix(err.Error(), path+": ")
+}
+
+// list returns the unreadable files, sorted by path.
+func (b *badFiles) list() []Unreadable {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]Unreadable, 0, len(b.files))
+	for p, e := range b.files {
+		out = append(out, Unreadable{Path: p, Error: e})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Unreadable is a snapshot file that exists but could not be read: the
+// rules that need it report ERROR, and the audit is partial.
+type Unreadable struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
 }
 
 type fileEntry struct {
@@ -70,6 +111,9 @@ func (v *view) file(region, service string) (*snapshot.ServiceFile, error) {
 	}
 	path := filepath.Join(v.snap.Dir, snapshot.Path(v.account, region, service))
 	f, err := readServiceFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		v.bad.add(path, err)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		// Let the snapshot explain the absence (a recorded gap or not
 		// collected at all).

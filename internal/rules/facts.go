@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"github.com/orgrail/orgrail/internal/identity"
 	"sort"
 	"strings"
 
@@ -43,6 +44,11 @@ type facts struct {
 
 	logArchiveBuckets    map[string]bool
 	logArchiveBucketsErr error
+
+	// center is the organization's IAM Identity Center (nil when it
+	// has none).
+	center    *identity.Center
+	centerErr error
 }
 
 // trailInfo is a trail with its status and event selectors.
@@ -77,7 +83,7 @@ func gatherFacts(r *run, opt Options) *facts {
 		f.logArchive = accountByName(o, "logarchive", "log", "logging")
 	}
 	if f.mgmt != "" {
-		mv := newView(r.snap, f.mgmt)
+		mv := r.view(f.mgmt)
 		trails, err := trailsOf(mv, r.regionsOf(f.mgmt))
 		f.orgTrailsErr = err
 		for _, t := range trails {
@@ -89,8 +95,11 @@ func gatherFacts(r *run, opt Options) *facts {
 		f.orgTrailsErr = errors.New("the organization has no management account in org.json")
 	}
 	f.orgAnalyzers, f.orgAnalyzersErr = orgAnalyzers(r, o)
+	if r.snap != nil {
+		f.center, f.centerErr = identity.Load(r.snap)
+	}
 	if f.logArchive != "" {
-		lv := newView(r.snap, f.logArchive)
+		lv := r.view(f.logArchive)
 		out, err := get[s3.ListBucketsOutput](lv, "global", "s3", "ListBuckets")
 		f.logArchiveBucketsErr = err
 		if err == nil {
@@ -114,7 +123,7 @@ func orgAnalyzers(r *run, o *org.Organization) (map[string]bool, error) {
 	out := map[string]bool{}
 	var firstErr error
 	for _, id := range owners {
-		v := newView(r.snap, id)
+		v := r.view(id)
 		for _, region := range r.regionsOf(id) {
 			la, err := get[listAnalyzersOutput](v, region, "accessanalyzer", "ListAnalyzers")
 			if err != nil {

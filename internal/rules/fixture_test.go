@@ -197,6 +197,7 @@ func newFx() *fx {
 		f.baselineRegion(a.Id, region1)
 	}
 	f.orgTrail()
+	f.identityCenter()
 	return f
 }
 

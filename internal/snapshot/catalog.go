@@ -146,6 +146,11 @@ var Catalog = []Service{
 		{Name: "ListAccountsForProvisionedPermissionSet", PerResource: "permission set ARN"},
 		{Name: "ListAccountAssignments", PerResource: "permission set ARN + \"|\" + account id"},
 	}},
+	{Name: "identitystore", Doc: "IAM Identity Center identity store: users, groups and group memberships (names and ids only; no credentials), read beside the Identity Center instance.", Operations: []Operation{
+		{Name: "ListUsers", PerResource: "identity store id"},
+		{Name: "ListGroups", PerResource: "identity store id"},
+		{Name: "ListGroupMemberships", PerResource: "identity store id + \"|\" + group id"},
+	}},
 }
 
 // LookupService returns the catalog entry for a service name.

@@ -85,8 +85,11 @@ func (s *Snapshot) Service(account, region, service string) (*ServiceFile, error
 	if ok {
 		return f, nil
 	}
-	path := filepath.Join(s.Dir, Path(account, region, service))
-	f, err := ReadServiceFile(path)
+	rel, err := SafePath(account, region, service)
+	if err != nil {
+		return nil, err
+	}
+	f, err = ReadServiceFile(filepath.Join(s.Dir, rel))
 	if errors.Is(err, fs.ErrNotExist) {
 		for _, k := range []string{key, gapKey(account, region, ""), gapKey(account, "", ""), gapKey(account, "", service)} {
 			if g, ok := s.gaps[k]; ok {
@@ -107,10 +110,13 @@ func (s *Snapshot) Service(account, region, service string) (*ServiceFile, error
 // Regions returns the region directories present for an account,
 // sorted, Global excluded.
 func (s *Snapshot) Regions(account string) []string {
+	if CheckAccount(account) != nil {
+		return nil
+	}
 	entries, _ := os.ReadDir(filepath.Join(s.Dir, "accounts", account))
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() && e.Name() != Global {
+		if e.IsDir() && e.Name() != Global && CheckRegion(e.Name()) == nil {
 			out = append(out, e.Name())
 		}
 	}
@@ -225,7 +231,14 @@ func (w *Writer) WriteService(f *ServiceFile) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(w.Dir, Path(f.Account, f.Region, f.Service))
+	rel, err := SafePath(f.Account, f.Region, f.Service)
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", w.Dir, err)
+	}
+	path, err := Within(w.Dir, rel)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), DirMode); err != nil {
 		return err
 	}
@@ -234,7 +247,11 @@ func (w *Writer) WriteService(f *ServiceFile) error {
 
 // Has reports whether a service file is already written (for --resume).
 func (w *Writer) Has(account, region, service string) bool {
-	_, err := os.Stat(filepath.Join(w.Dir, Path(account, region, service)))
+	rel, err := SafePath(account, region, service)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(w.Dir, rel))
 	return err == nil
 }
 
@@ -261,8 +278,17 @@ func (w *Writer) Commit(m *Manifest) error {
 // content always gives the same bytes (no gzip timestamp, sorted keys).
 // It is safe for concurrent use; compressors are pooled, since a fresh
 // flate writer allocates and clears about a megabyte.
+//
+// Every output passes through RedactJSON first: this is the one place
+// through which every snapshot writer (collect, the Config-snapshot
+// source, the demo generator) serializes a service file, so no secret
+// value collected by any of them reaches the disk.
 func EncodeServiceFile(f *ServiceFile) ([]byte, error) {
-	raw, err := json.Marshal(f)
+	rf, err := redactFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Path(f.Account, f.Region, f.Service), err)
+	}
+	raw, err := json.Marshal(rf)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Path(f.Account, f.Region, f.Service), err)
 	}

@@ -25,8 +25,8 @@ func ExampleOpen() {
 	v, ok, _ := s.Checkpoint(ctx, "watch/s3/o-abc/111111111111/us-east-1")
 	fmt.Println(ok, v)
 	ver, _ := s.Version(ctx)
-	fmt.Println("schema version", ver)
+	fmt.Println("schema up to date:", ver == store.SchemaVersion)
 	// Output:
 	// true AWSLogs/o-abc/111111111111/CloudTrail/us-east-1/2026/11/25/
-	// schema version 2
+	// schema up to date: true
 }

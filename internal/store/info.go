@@ -9,7 +9,7 @@ import (
 // Tables lists the tables of the current schema, in documentation order.
 var Tables = []string{
 	"runs", "findings", "trail_files", "trail_index", "outbox", "triage",
-	"checkpoints", "dedupe", "apply_runs", "apply_steps", "schema_version",
+	"checkpoints", "dedupe", "remediation_steps", "apply_runs", "apply_steps", "schema_version",
 }
 
 // Info describes a store for `orgrail store info`.

@@ -123,7 +123,29 @@ CREATE TABLE dedupe (
 );
 CREATE INDEX dedupe_expires ON dedupe (expires_at);
 `,
-	// 2: the landing-zone apply journal (plan/apply, drift).
+	// 2: remediation journal (who applied which plan, each step as it
+	// happens) and the scope of an audit run (what findings diff may
+	// compare).
+	`
+ALTER TABLE runs ADD COLUMN caller TEXT;
+ALTER TABLE runs ADD COLUMN plan_digest TEXT;
+ALTER TABLE runs ADD COLUMN scope TEXT;
+
+CREATE TABLE remediation_steps (
+	run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	step      INTEGER NOT NULL,
+	account   TEXT    NOT NULL,
+	region    TEXT    NOT NULL,
+	operation TEXT    NOT NULL,
+	resource  TEXT,
+	status    TEXT    NOT NULL DEFAULT 'planned'
+	          CHECK (status IN ('planned', 'ok', 'failed')),
+	error     TEXT,
+	at        INTEGER,
+	PRIMARY KEY (run_id, step)
+);
+`,
+	// 3: the landing-zone apply journal (plan/apply, drift).
 	`
 CREATE TABLE apply_runs (
 	plan_id     TEXT    PRIMARY KEY,

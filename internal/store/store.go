@@ -55,7 +55,9 @@ func Resolve(path string) (string, error) {
 
 // Open opens the store at path (DefaultPath when empty), creating the
 // file with mode 0600 and, when missing, its directory with mode 0700,
-// and brings the schema up to date.
+// and brings the schema up to date. An existing database (and its -wal
+// and -shm files) with group or other permission bits is set to 0600,
+// with a warning on the logger of ctx (WithLog).
 func Open(ctx context.Context, path string) (*Store, error) {
 	path, err := Resolve(path)
 	if err != nil {
@@ -65,7 +67,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state store %s: %w", path, err)
 	}
-	if err := prepareFile(abs); err != nil {
+	if err := prepareFile(ctx, abs); err != nil {
 		return nil, err
 	}
 	db, err := sql.Open("sqlite", dsn(abs))
@@ -88,7 +90,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // (0600) before SQLite opens it, so that SQLite, which gives its WAL and
 // shared-memory files the database file's mode, never creates anything
 // more open than 0600.
-func prepareFile(abs string) error {
+func prepareFile(ctx context.Context, abs string) error {
 	dir := filepath.Dir(abs)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -105,6 +107,9 @@ func prepareFile(abs string) error {
 	st, err := f.Stat()
 	if err == nil && st.IsDir() {
 		err = fmt.Errorf("%s is a directory", abs)
+	}
+	if err == nil {
+		_, err = tighten(ctx, abs, f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

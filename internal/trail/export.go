@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
 // ParquetRow is one CloudTrail record as exported to Parquet. Column
@@ -147,7 +149,7 @@ func (h *exportHandler) Record(obj *Object, rec *Record) error {
 	if !t.IsZero() {
 		date = t.UTC().Format("2006-01-02")
 	}
-	part := "account=" + partValue(account) + "/region=" + partValue(region) + "/date=" + date
+	part := "account=" + partAccount(account) + "/region=" + partRegion(region) + "/date=" + date
 	h.parts[part] = append(h.parts[part], row)
 	h.buffered++
 	if len(h.parts[part]) >= h.opts.RowsPerFile {
@@ -160,18 +162,29 @@ func (h *exportHandler) Record(obj *Object, rec *Record) error {
 
 func (h *exportHandler) EndFile(*Object, int, error) {}
 
-// partValue keeps a partition value safe as a directory name.
-func partValue(s string) string {
-	if s == "" {
+// partAccount is the account partition: a record's account id when it
+// is one (12 digits), "unknown" when the record has none, "invalid"
+// otherwise. Record fields are written by callers and become directory
+// names; the row keeps the value as it was.
+func partAccount(s string) string {
+	switch {
+	case s == "":
 		return "unknown"
+	case s == snapshot.AWSAccount || snapshot.CheckAccount(s) != nil:
+		return "invalid"
 	}
-	b := []byte(s)
-	for i, c := range b {
-		if c == '/' || c == '\\' || c == '=' || c < 0x20 || (c == '.' && i == 0) {
-			b[i] = '_'
-		}
+	return s
+}
+
+// partRegion is partAccount for the region partition.
+func partRegion(s string) string {
+	switch {
+	case s == "":
+		return "unknown"
+	case s == snapshot.Global || snapshot.CheckRegion(s) != nil:
+		return "invalid"
 	}
-	return string(b)
+	return s
 }
 
 func (h *exportHandler) flushLargest() error {
@@ -212,7 +225,10 @@ func (h *exportHandler) flush(part string) error {
 		return nil
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].EventTime.Before(rows[j].EventTime) })
-	dir := filepath.Join(h.opts.Dir, filepath.FromSlash(part))
+	dir, err := snapshot.Within(h.opts.Dir, filepath.FromSlash(part))
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

@@ -58,3 +58,42 @@ func TestExportParquet(t *testing.T) {
 		t.Fatalf("rows read back = %d", total)
 	}
 }
+
+// TestExportPartitionsFromHostileRecords writes records whose account
+// and region (fields any caller of an AWS API can influence in a
+// forged log file) are path fragments: they land in the invalid
+// partitions, inside the output directory, the row keeping the value.
+func TestExportPartitionsFromHostileRecords(t *testing.T) {
+	in := t.TempDir()
+	rec := `{"Records":[` +
+		`{"eventTime":"2026-03-01T00:00:00Z","eventName":"A","eventSource":"s3.amazonaws.com","recipientAccountId":"../../../../escaped","awsRegion":"eu-west-1"},` +
+		`{"eventTime":"2026-03-01T00:00:00Z","eventName":"B","eventSource":"s3.amazonaws.com","recipientAccountId":"111122223333","awsRegion":"..\\..\\x/../../escaped"}]}`
+	if err := os.WriteFile(filepath.Join(in, "f.json"), []byte(rec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := OpenLocal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := t.TempDir()
+	out := filepath.Join(base, "a", "b", "out")
+	res, err := Export(context.Background(), src, ExportOptions{Dir: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 2 {
+		t.Fatalf("result = %+v", res)
+	}
+	for _, f := range res.Files {
+		rel, err := filepath.Rel(out, f)
+		if err != nil || !filepath.IsLocal(rel) || !strings.Contains(rel, "=invalid") {
+			t.Errorf("file %s (rel %s)", f, rel)
+		}
+	}
+	filepath.Walk(base, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && strings.Contains(p, "escaped") {
+			t.Errorf("created %s", p)
+		}
+		return nil
+	})
+}

@@ -178,7 +178,7 @@ func TestWatchSurvivesSIGKILL(t *testing.T) {
 		cmd := exec.Command(bin, "watch", "--archive", archive, "--rules", rules, "--config", cfgDir, "--state", state,
 			"--interval", "100ms", "--lease", "2s", "--log-level", "warn")
 		cmd.Stderr = &stderr
-		cmd.Env = append(os.Environ(), "ORGRAIL_TEST_MAIN=1")
+		cmd.Env = append(os.Environ(), "ORGRAIL_TEST_MAIN=1", "ORGRAIL_ALLOW_INSECURE_HTTP=1")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

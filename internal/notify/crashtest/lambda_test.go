@@ -117,7 +117,7 @@ func TestLambdaModeBinary(t *testing.T) {
 	defer api.Close()
 	creds := srv.AdminCredentials()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "ORGRAIL_TEST_MAIN=1",
+	cmd.Env = append(os.Environ(), "ORGRAIL_TEST_MAIN=1", "ORGRAIL_ALLOW_INSECURE_HTTP=1",
 		"AWS_LAMBDA_RUNTIME_API="+strings.TrimPrefix(api.URL, "http://"),
 		"ORGRAIL_DYNAMODB_TABLE=orgrail", "ORGRAIL_CONFIG="+cfg, "ORGRAIL_AWS_ENDPOINT="+srv.Endpoint,
 		"AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey, "AWS_REGION=us-east-1",
