@@ -38,57 +38,77 @@ func readBack(t *testing.T, m *motoenv.Moto, c *config.Config) *liveByCLI {
 	m.CLI(t, &roots, "organizations", "list-roots")
 	root := roots.Roots[0].Id
 	l.ref[root] = config.RootPath
-	queue := []string{root}
-	for len(queue) > 0 {
-		parent := queue[0]
-		queue = queue[1:]
-		var ous struct{ OrganizationalUnits []struct{ Id, Name string } }
-		m.CLI(t, &ous, "organizations", "list-organizational-units-for-parent", "--parent-id", parent)
-		for _, u := range ous.OrganizationalUnits {
-			p := u.Name
-			if parent != root {
-				p = l.ref[parent] + "/" + u.Name
-			}
-			l.ouID[p], l.ref[u.Id] = u.Id, p
-			queue = append(queue, u.Id)
+	level := []string{root}
+	for len(level) > 0 {
+		ous := make([]struct{ OrganizationalUnits []struct{ Id, Name string } }, len(level))
+		accts := make([]struct{ Accounts []struct{ Id, Email string } }, len(level))
+		var calls []motoenv.Call
+		for i, parent := range level {
+			calls = append(calls, motoenv.Call{Out: &ous[i], Args: []string{"organizations", "list-organizational-units-for-parent", "--parent-id", parent}},
+				motoenv.Call{Out: &accts[i], Args: []string{"organizations", "list-accounts-for-parent", "--parent-id", parent}})
 		}
-		var accts struct{ Accounts []struct{ Id, Email string } }
-		m.CLI(t, &accts, "organizations", "list-accounts-for-parent", "--parent-id", parent)
-		for _, a := range accts.Accounts {
-			l.acctOU[strings.ToLower(a.Email)] = l.ref[parent]
-			for _, ca := range c.Accounts {
-				if strings.EqualFold(ca.Email, a.Email) || ca.ID == a.Id {
-					l.ref[a.Id] = ca.Name
+		m.CLIAll(t, calls)
+		var next []string
+		for i, parent := range level {
+			for _, u := range ous[i].OrganizationalUnits {
+				p := u.Name
+				if parent != root {
+					p = l.ref[parent] + "/" + u.Name
+				}
+				l.ouID[p], l.ref[u.Id] = u.Id, p
+				next = append(next, u.Id)
+			}
+			for _, a := range accts[i].Accounts {
+				l.acctOU[strings.ToLower(a.Email)] = l.ref[parent]
+				for _, ca := range c.Accounts {
+					if strings.EqualFold(ca.Email, a.Email) || ca.ID == a.Id {
+						l.ref[a.Id] = ca.Name
+					}
 				}
 			}
 		}
+		level = next
 	}
 	// SCPs and RCPs; the tag policy is checked by the empty plan that
 	// follows (the AWS CLI is slow to start: fewer calls keep the test short).
-	for _, typ := range []string{"SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"} {
-		var ps struct {
-			Policies []struct {
-				Id, Name   string
-				AwsManaged bool
-			}
+	types := []string{"SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"}
+	lists := make([]struct {
+		Policies []struct {
+			Id, Name   string
+			AwsManaged bool
 		}
-		m.CLI(t, &ps, "organizations", "list-policies", "--filter", typ)
-		for _, p := range ps.Policies {
-			var d struct {
-				Policy struct {
-					PolicySummary struct{ Description string }
-					Content       string
-				}
-			}
-			m.CLI(t, &d, "organizations", "describe-policy", "--policy-id", p.Id)
-			var ts struct{ Targets []struct{ TargetId string } }
-			m.CLI(t, &ts, "organizations", "list-targets-for-policy", "--policy-id", p.Id)
-			cp := cliPolicy{Description: d.Policy.PolicySummary.Description, Content: d.Policy.Content, AwsManaged: p.AwsManaged}
-			for _, x := range ts.Targets {
+	}, len(types))
+	m.CLIAll(t, []motoenv.Call{{Out: &lists[0], Args: []string{"organizations", "list-policies", "--filter", types[0]}},
+		{Out: &lists[1], Args: []string{"organizations", "list-policies", "--filter", types[1]}}})
+	type detail struct {
+		Policy struct {
+			PolicySummary struct{ Description string }
+			Content       string
+		}
+	}
+	type targets struct{ Targets []struct{ TargetId string } }
+	var calls []motoenv.Call
+	var ds []*detail
+	var ts []*targets
+	for _, list := range lists {
+		for _, p := range list.Policies {
+			d, tg := &detail{}, &targets{}
+			ds, ts = append(ds, d), append(ts, tg)
+			calls = append(calls, motoenv.Call{Out: d, Args: []string{"organizations", "describe-policy", "--policy-id", p.Id}},
+				motoenv.Call{Out: tg, Args: []string{"organizations", "list-targets-for-policy", "--policy-id", p.Id}})
+		}
+	}
+	m.CLIAll(t, calls)
+	i := 0
+	for ti, list := range lists {
+		for _, p := range list.Policies {
+			cp := cliPolicy{Description: ds[i].Policy.PolicySummary.Description, Content: ds[i].Policy.Content, AwsManaged: p.AwsManaged}
+			for _, x := range ts[i].Targets {
 				cp.Targets = append(cp.Targets, l.ref[x.TargetId])
 			}
 			sort.Strings(cp.Targets)
-			l.policies[typ+"/"+p.Name] = cp
+			l.policies[types[ti]+"/"+p.Name] = cp
+			i++
 		}
 	}
 	return l

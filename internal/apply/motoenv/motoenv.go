@@ -109,6 +109,50 @@ func (m *Moto) CLI(t *testing.T, out any, args ...string) {
 	}
 }
 
+// Call is one AWS CLI invocation for CLIAll: its arguments and where its
+// JSON output is decoded.
+type Call struct {
+	Out  any
+	Args []string
+}
+
+// CLIAll runs the calls concurrently (the AWS CLI takes seconds to
+// start on a busy machine) and fails the test on the first error.
+func (m *Moto) CLIAll(t *testing.T, calls []Call) {
+	t.Helper()
+	errs := make([]error, len(calls))
+	sem := make(chan struct{}, 6)
+	var wg sync.WaitGroup
+	for i, c := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			cmd := exec.Command("aws", append(c.Args, "--output", "json")...)
+			cmd.Env = m.env
+			b, err := cmd.Output()
+			var ee *exec.ExitError
+			switch {
+			case errors.As(err, &ee):
+				errs[i] = fmt.Errorf("aws %s: %v\n%s", strings.Join(c.Args, " "), err, ee.Stderr)
+			case err != nil:
+				errs[i] = err
+			case c.Out != nil && len(bytes.TrimSpace(b)) > 0:
+				if err := json.Unmarshal(b, c.Out); err != nil {
+					errs[i] = fmt.Errorf("aws %s: %w", strings.Join(c.Args, " "), err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // CreateOrganization creates an organization in moto with the AWS CLI
 // and returns its id and the management account id.
 func (m *Moto) CreateOrganization(t *testing.T) (string, string) {
