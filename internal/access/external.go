@@ -98,7 +98,7 @@ func (a *analyzer) run() {
 		}
 	}
 	keys := conditionKeys(docs)
-	fixed := map[string][]string{"aws:ResourceOrgID": {a.w.orgID}, "aws:ResourceOrgPaths": {a.orgPath}}
+	fixed := map[string][]string{"aws:ResourceOrgID": {a.w.orgID}, "aws:ResourceOrgPaths": {a.orgPath}, "aws:RequestedRegion": {requestedRegion(r)}}
 	for k, v := range r.Tags {
 		fixed["aws:ResourceTag/"+k] = []string{v}
 	}

@@ -314,6 +314,16 @@ func (w *world) outsiderValue(k string, p *probe) string {
 // contexts enumerates request contexts over the keys' candidates (the
 // cross product, up to maxContexts), each with the fixed keys set.
 func contexts(cands [][][]string, fixed map[string][]string, keys []*keyInfo) []authz.Context {
+	lowered := make(map[string][]string, len(fixed))
+	for k, v := range fixed {
+		lowered[strings.ToLower(k)] = v
+	}
+	fixed = lowered
+	for i := range cands {
+		if _, ok := fixed[keys[i].name]; ok {
+			cands[i] = nil
+		}
+	}
 	n := 1
 	for _, c := range cands {
 		if len(c) > 0 {

@@ -59,6 +59,7 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "DescribeRegions", Legacy: true, New: func() any { return new(ec2.DescribeRegionsOutput) }},
 	{Pkg: "ec2", Op: "DescribeSecurityGroupRules", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroups", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeVolumes", Legacy: true, New: func() any { return new(ec2.DescribeVolumesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcEndpoints", Legacy: true, New: func() any { return new(ec2.DescribeVpcEndpointsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcs", Legacy: true, New: func() any { return new(ec2.DescribeVpcsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DisableEbsEncryptionByDefault", Legacy: true, New: func() any { return new(ec2.DisableEbsEncryptionByDefaultOutput) }},

@@ -23,7 +23,7 @@ and with the authorization engine: 'external' finds access by principals
 outside the organization, 'internal' draws access between member accounts.
 See docs/access.md.`,
 		}
-		cmd.AddCommand(newAccessExternal(g))
+		cmd.AddCommand(newAccessExternal(g), newAccessInternal(g))
 		return cmd
 	})
 }

@@ -194,9 +194,10 @@ func (r *demoReport) isPlanted(f *findings.Finding, configRule, account, region,
 		return false
 	}
 	// planted.json names the AWS Config managed rule, or the orgrail
-	// rule id where AWS has no managed rule (identity.*).
+	// rule id where AWS has no managed rule (identity.*); an lz rule
+	// also fails where the AWS rule it reads alike (Related) does.
 	implements := rule.Mappings.ConfigRule == configRule || rule.ID == configRule
-	for _, also := range rule.AlsoConfigRules {
+	for _, also := range append(append([]string(nil), rule.AlsoConfigRules...), rule.Related...) {
 		implements = implements || also == configRule
 	}
 	if !implements {

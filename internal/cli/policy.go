@@ -22,7 +22,7 @@ func init() {
 way AWS's policy evaluation logic does and says why; 'policy lint' checks
 policy documents. See docs/authz.md.`,
 		}
-		cmd.AddCommand(newPolicySimulate(g), newPolicyLint(g))
+		cmd.AddCommand(newPolicySimulate(g), newPolicyLint(g), newPolicyReplay(g))
 		return cmd
 	})
 }

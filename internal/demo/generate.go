@@ -34,6 +34,7 @@ func Generate(ctx context.Context, dir string, opt Options) (*Summary, error) {
 	plantViolations(w)
 	plantIdentity(w)
 	planted := plantedEvents(w)
+	plantAccess(w)
 	if err := w.org.Index(); err != nil {
 		return nil, fmt.Errorf("demo organization: %w", err)
 	}

@@ -167,16 +167,18 @@ type sgRule struct {
 }
 
 type instance struct {
-	id        string
-	imdsV2    bool
-	publicIP  string
-	sgID      string
-	subnet    string
-	vpcID     string
-	profile   string
-	launched  time.Time
-	tags      map[string]string
-	privateIP string
+	id     string
+	imdsV2 bool
+	// plainVolume leaves the instance's root volume unencrypted.
+	plainVolume bool
+	publicIP    string
+	sgID        string
+	subnet      string
+	vpcID       string
+	profile     string
+	launched    time.Time
+	tags        map[string]string
+	privateIP   string
 }
 
 type kmsKey struct {
@@ -212,6 +214,7 @@ type function struct {
 type topic struct {
 	name      string
 	encrypted bool
+	policy    string // "" means the owner-only policy
 }
 
 type secret struct {
@@ -233,6 +236,8 @@ type extraTrail struct {
 type planted struct {
 	Violations []violation `json:"violations"`
 	Detections []detection `json:"detections"`
+	// Access is the planted access that `orgrail access` must find.
+	Access []plantedAccess `json:"access,omitempty"`
 }
 
 // violation is one deliberate violation, keyed by AWS Config managed rule.

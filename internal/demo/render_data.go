@@ -168,6 +168,9 @@ func renderSNS(w *world, a *acct, rr *regionRes) *file {
 			"SubscriptionsPending": "0", "SubscriptionsDeleted": "0",
 			"Policy": compact(policyDoc(statement("OwnerOnly", "Allow", "Principal", m{"AWS": "arn:aws:iam::" + a.Id + ":root"},
 				"Action", []string{"SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes"}, "Resource", arn)))}
+		if t.policy != "" {
+			attrs["Policy"] = t.policy
+		}
 		if t.encrypted {
 			attrs["KmsMasterKeyId"] = "alias/" + a.Name + "-data"
 		}

@@ -203,6 +203,7 @@ func authorizationDetails(w *world, a *acct) iam.GetAccountAuthorizationDetailsO
 			names = append(names, n)
 		}
 		sort.Strings(names)
+		rd.Tags = roleTags(rl.tags)
 		for _, n := range names {
 			rd.RolePolicyList = append(rd.RolePolicyList, iamtypes.PolicyDetail{PolicyName: aws.String(n), PolicyDocument: aws.String(iamEncode(rl.inline[n]))})
 		}
@@ -307,4 +308,18 @@ func renderAWSManaged() *snapshot.ServiceFile {
 			Document: aws.String(iamEncode(p.doc)), VersionId: aws.String("v1"), IsDefaultVersion: true, CreateDate: ptime(created)}})
 	}
 	return f.ServiceFile
+}
+
+// roleTags renders a role's tags in key order.
+func roleTags(tags map[string]string) []iamtypes.Tag {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := []iamtypes.Tag{}
+	for _, k := range keys {
+		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
+	}
+	return out
 }

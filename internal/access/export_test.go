@@ -1,0 +1,26 @@
+package access
+
+import (
+	"github.com/orgrail/orgrail/internal/authz"
+	"github.com/orgrail/orgrail/internal/trail"
+)
+
+// ReplayRequest is a reconstructed request, for tests.
+type ReplayRequest struct {
+	Principal, Action, Resource string
+	Context                     map[string][]string
+}
+
+// ReplayInputs reconstructs a record and returns the replay's inputs
+// before and after the proposal.
+func ReplayInputs(rp *Replayer, rec *trail.Record) (before, after *authz.Input, q ReplayRequest, ok bool) {
+	r, reason := reconstruct(rec)
+	if reason != "" {
+		return nil, nil, q, false
+	}
+	b, a, err := rp.inputs(&r)
+	if err != nil || b == nil {
+		return nil, nil, q, false
+	}
+	return b, a, ReplayRequest{Principal: r.principal, Action: r.action, Resource: r.resource, Context: r.ctx}, true
+}

@@ -1,0 +1,121 @@
+package demo
+
+import (
+	"fmt"
+	"sort"
+)
+
+// plantedAccess is one access path the demo plants for `orgrail
+// access`: external access (a principal outside the organization) or an
+// edge between member accounts that breaks a boundary of
+// DemoBoundaries.
+type plantedAccess struct {
+	// Analysis is "external" or "internal".
+	Analysis string `json:"analysis"`
+	// Kind is the external kind (public, account) or the internal via
+	// (roleTrust, resourcePolicy).
+	Kind        string `json:"kind"`
+	Principal   string `json:"principal"`
+	Account     string `json:"account"`
+	ResourceArn string `json:"resourceArn"`
+	// From is the member account the internal access comes from ("*":
+	// every member account).
+	From string `json:"from,omitempty"`
+	// Boundaries are the DemoBoundaries the access breaks.
+	Boundaries []string `json:"boundaries,omitempty"`
+}
+
+// Boundary is an access boundary of the demo's configuration, in the
+// shape of the configuration's access.boundaries.
+type Boundary struct {
+	Name     string
+	From     []string
+	OnlyFrom []string
+	To       []string
+	Via      string
+}
+
+// DemoBoundaries are the access boundaries Kumo Foods declares: the
+// development accounts never reach production, and only the management
+// and audit accounts assume roles in other accounts.
+func DemoBoundaries() []Boundary {
+	return []Boundary{
+		{Name: "dev-not-prod", From: []string{"Workloads/Dev"}, To: []string{"Workloads/Prod"}},
+		{Name: "only-security-assumes", OnlyFrom: []string{"kumo-management", "audit"}, To: []string{"Root"}, Via: "roleTrust"},
+	}
+}
+
+// plantAccess plants access for `orgrail access` in the embedded
+// organization: a topic shared with "any organization" (o-*), a role of
+// payments-prod trusted by payments-dev, and a bucket of orders-prod
+// shared with orders-dev. It also records the access planted elsewhere:
+// the public Lambda function and the vendor's role.
+func plantAccess(w *world) {
+	if w.opt.Accounts != 0 {
+		return
+	}
+	add := func(p plantedAccess) { w.planted.Access = append(w.planted.Access, p) }
+
+	ls := w.byName["loyalty-staging"]
+	home := w.homeRegion(ls)
+	topicARN := fmt.Sprintf("arn:aws:sns:%s:%s:%s", home, ls.Id, ls.Name+"-partner-events")
+	w.region(ls, home).topics = append(w.region(ls, home).topics, &topic{name: ls.Name + "-partner-events", encrypted: true,
+		policy: compact(policyDoc(
+			statement("OwnerOnly", "Allow", "Principal", m{"AWS": "arn:aws:iam::" + ls.Id + ":root"},
+				"Action", []string{"SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes"}, "Resource", topicARN),
+			statement("PartnersSubscribe", "Allow", "Principal", "*", "Action", "SNS:Subscribe", "Resource", topicARN,
+				"Condition", m{"StringLike": m{"aws:PrincipalOrgID": "o-*"}})))})
+	add(plantedAccess{Analysis: "external", Kind: "public", Principal: "*", Account: ls.Id, ResourceArn: topicARN})
+
+	prod, dev := w.byName["payments-prod"], w.byName["payments-dev"]
+	prod.roles = append(prod.roles, &role{name: "payments-hotfix", path: "/", created: End.AddDate(0, -1, 0),
+		trust: trustAccount(dev.Id, nil), attached: []string{awsPolicyPrefix + "ReadOnlyAccess"}})
+	add(plantedAccess{Analysis: "internal", Kind: "roleTrust", Principal: rootARN(dev), Account: prod.Id, From: dev.Id,
+		ResourceArn: w.roleARN(prod, "payments-hotfix"), Boundaries: []string{"dev-not-prod", "only-security-assumes"}})
+
+	oprod, odev := w.byName["orders-prod"], w.byName["orders-dev"]
+	b := w.findBucket(oprod, w.dataBucket(oprod))
+	arn := "arn:aws:s3:::" + b.name
+	b.policy = compact(policyDoc(
+		statement("DenyInsecureTransport", "Deny", "Principal", "*", "Action", "s3:*", "Resource", []string{arn, arn + "/*"},
+			"Condition", m{"Bool": m{"aws:SecureTransport": "false"}}),
+		statement("DevReadsFixtures", "Allow", "Principal", m{"AWS": rootARN(odev)}, "Action", "s3:GetObject", "Resource", arn+"/fixtures/*")))
+	add(plantedAccess{Analysis: "internal", Kind: "resourcePolicy", Principal: rootARN(odev), Account: oprod.Id, From: odev.Id,
+		ResourceArn: arn, Boundaries: []string{"dev-not-prod"}})
+
+	lp := w.byName["loyalty-prod"]
+	for _, b := range lp.buckets {
+		if b.name == "kumo-"+lp.Name+"-public-assets-"+lp.Id {
+			// The public-read bucket: the data-perimeter RCP keeps
+			// outsiders out, so it is open to every member account,
+			// development included.
+			add(plantedAccess{Analysis: "internal", Kind: "resourcePolicy", Principal: "*", Account: lp.Id, From: "*",
+				ResourceArn: "arn:aws:s3:::" + b.name, Boundaries: []string{"dev-not-prod"}})
+		}
+	}
+	regions := make([]string, 0, len(lp.regional))
+	for r := range lp.regional {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	for _, region := range regions {
+		rr := lp.regional[region]
+		for _, f := range rr.functions {
+			if f.public {
+				add(plantedAccess{Analysis: "external", Kind: "public", Principal: "*", Account: lp.Id,
+					ResourceArn: fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", rr.region, lp.Id, f.name)})
+			}
+		}
+	}
+	if lp.roleNamed("KumoVendorReadOnly") != nil {
+		add(plantedAccess{Analysis: "external", Kind: "account", Principal: "arn:aws:iam::" + externalAccount + ":root",
+			Account: lp.Id, ResourceArn: w.roleARN(lp, "KumoVendorReadOnly")})
+	}
+	sort.SliceStable(w.planted.Access, func(i, j int) bool {
+		x, y := w.planted.Access[i], w.planted.Access[j]
+		if x.Analysis != y.Analysis {
+			return x.Analysis < y.Analysis
+		}
+		return x.ResourceArn < y.ResourceArn
+	})
+}
