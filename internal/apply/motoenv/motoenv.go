@@ -1,4 +1,7 @@
-package apply_test
+// Package motoenv runs moto_server, the AWS CLI and the orgrail binary
+// for the tests that check plan and apply against a second, independent
+// AWS implementation. Tests skip when a tool is absent.
+package motoenv
 
 import (
 	"bytes"
@@ -11,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -20,16 +24,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-// moto is a moto_server started by a test: a second, independent AWS.
-type moto struct {
+// Moto is a moto_server started by a test: a second, independent AWS.
+type Moto struct {
 	endpoint string
 	env      []string
 	dir      string
 }
 
-// startMoto starts moto_server on a free port, or skips the test when
+// Start starts moto_server on a free port, or skips the test when
 // moto_server, the AWS CLI or the go tool is absent.
-func startMoto(t *testing.T) *moto {
+func Start(t *testing.T) *Moto {
 	t.Helper()
 	for _, tool := range []string{"moto_server", "aws", "go"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -51,7 +55,7 @@ func startMoto(t *testing.T) *moto {
 		cmd.Process.Kill() // the moto_server this test started, by its pid
 		cmd.Wait()
 	})
-	m := &moto{endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), dir: t.TempDir()}
+	m := &Moto{endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), dir: t.TempDir()}
 	for i := 0; ; i++ {
 		resp, err := http.Get(m.endpoint + "/moto-api/")
 		if err == nil {
@@ -69,8 +73,8 @@ func startMoto(t *testing.T) *moto {
 	return m
 }
 
-// reset empties moto (POST /moto-api/reset).
-func (m *moto) reset(t *testing.T) {
+// Reset empties moto (POST /moto-api/reset).
+func (m *Moto) Reset(t *testing.T) {
 	t.Helper()
 	resp, err := http.Post(m.endpoint+"/moto-api/reset", "application/json", nil)
 	if err != nil {
@@ -79,14 +83,14 @@ func (m *moto) reset(t *testing.T) {
 	resp.Body.Close()
 }
 
-// sdkConfig is an SDK configuration pointed at moto.
-func (m *moto) sdkConfig() aws.Config {
+// SDKConfig is an SDK configuration pointed at moto.
+func (m *Moto) SDKConfig() aws.Config {
 	return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(m.endpoint),
 		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")}
 }
 
-// cli runs the AWS CLI against moto and decodes its JSON output.
-func (m *moto) cli(t *testing.T, out any, args ...string) {
+// CLI runs the AWS CLI against moto and decodes its JSON output.
+func (m *Moto) CLI(t *testing.T, out any, args ...string) {
 	t.Helper()
 	cmd := exec.Command("aws", append(args, "--output", "json")...)
 	cmd.Env = m.env
@@ -105,14 +109,58 @@ func (m *moto) cli(t *testing.T, out any, args ...string) {
 	}
 }
 
-// createOrganization creates an organization in moto with the AWS CLI
+// Call is one AWS CLI invocation for CLIAll: its arguments and where its
+// JSON output is decoded.
+type Call struct {
+	Out  any
+	Args []string
+}
+
+// CLIAll runs the calls concurrently (the AWS CLI takes seconds to
+// start on a busy machine) and fails the test on the first error.
+func (m *Moto) CLIAll(t *testing.T, calls []Call) {
+	t.Helper()
+	errs := make([]error, len(calls))
+	sem := make(chan struct{}, 6)
+	var wg sync.WaitGroup
+	for i, c := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			cmd := exec.Command("aws", append(c.Args, "--output", "json")...)
+			cmd.Env = m.env
+			b, err := cmd.Output()
+			var ee *exec.ExitError
+			switch {
+			case errors.As(err, &ee):
+				errs[i] = fmt.Errorf("aws %s: %v\n%s", strings.Join(c.Args, " "), err, ee.Stderr)
+			case err != nil:
+				errs[i] = err
+			case c.Out != nil && len(bytes.TrimSpace(b)) > 0:
+				if err := json.Unmarshal(b, c.Out); err != nil {
+					errs[i] = fmt.Errorf("aws %s: %w", strings.Join(c.Args, " "), err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// CreateOrganization creates an organization in moto with the AWS CLI
 // and returns its id and the management account id.
-func (m *moto) createOrganization(t *testing.T) (string, string) {
+func (m *Moto) CreateOrganization(t *testing.T) (string, string) {
 	t.Helper()
 	var out struct {
 		Organization struct{ Id, MasterAccountId string }
 	}
-	m.cli(t, &out, "organizations", "create-organization", "--feature-set", "ALL")
+	m.CLI(t, &out, "organizations", "create-organization", "--feature-set", "ALL")
 	return out.Organization.Id, out.Organization.MasterAccountId
 }
 
@@ -122,8 +170,8 @@ var (
 	buildErr  error
 )
 
-// orgrailBinary builds cmd/orgrail once per test binary.
-func orgrailBinary(t *testing.T) string {
+// Binary builds cmd/orgrail once per test binary.
+func Binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "orgrail-bin")
@@ -132,7 +180,7 @@ func orgrailBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "orgrail")
-		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/orgrail").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binPath, filepath.Join(root(), "cmd", "orgrail")).CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("%v\n%s", err, out)
 		}
@@ -143,16 +191,16 @@ func orgrailBinary(t *testing.T) string {
 	return binPath
 }
 
-// result is one orgrail run.
-type result struct {
-	stdout, stderr string
-	code           int
+// Result is one orgrail run.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
 }
 
-// orgrail runs the binary against moto with the state store in state.
-func (m *moto) orgrail(t *testing.T, state string, args ...string) result {
+// Orgrail runs the binary against moto with the state store in state.
+func (m *Moto) Orgrail(t *testing.T, state string, args ...string) Result {
 	t.Helper()
-	cmd := m.orgrailCmd(t, context.Background(), state, args...)
+	cmd := m.OrgrailCmd(t, context.Background(), state, args...)
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	err := cmd.Run()
@@ -163,28 +211,30 @@ func (m *moto) orgrail(t *testing.T, state string, args ...string) result {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return result{so.String(), se.String(), code}
+	return Result{so.String(), se.String(), code}
 }
 
-func (m *moto) orgrailCmd(t *testing.T, ctx context.Context, state string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, orgrailBinary(t), args...)
+// OrgrailCmd prepares the binary against moto with the state store in
+// state.
+func (m *Moto) OrgrailCmd(t *testing.T, ctx context.Context, state string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, Binary(t), args...)
 	cmd.Env = append(m.env, "ORGRAIL_STATE="+state, "ORGRAIL_QUIET=false", "ORGRAIL_OUTPUT=", "ORGRAIL_CONFIG=")
 	return cmd
 }
 
-// exampleFor copies examples/landing-zone for the organization orgID
+// ExampleFor copies examples/landing-zone for the organization orgID
 // with management account mgmt. moto implements neither
 // DECLARATIVE_POLICY_EC2 nor BACKUP_POLICY (its FakePolicy lists AI
 // opt-out, backup without an ARN format, RCP, SCP and tag policies), so
 // the two policies of those types are left out.
-func exampleFor(t *testing.T, orgID, mgmt string) string {
+func ExampleFor(t *testing.T, orgID, mgmt string) string {
 	t.Helper()
 	dst := t.TempDir()
-	err := filepath.WalkDir("../../examples/landing-zone", func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(root(), "examples", "landing-zone"), func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel("../../examples/landing-zone", p)
+		rel, _ := filepath.Rel(filepath.Join(root(), "examples", "landing-zone"), p)
 		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
@@ -213,4 +263,10 @@ func exampleFor(t *testing.T, orgID, mgmt string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// root returns the repository root (this file is internal/apply/motoenv).
+func root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }

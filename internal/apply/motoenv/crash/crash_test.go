@@ -1,9 +1,10 @@
-package apply_test
+package crash_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/orgrail/orgrail/internal/apply/motoenv"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -73,7 +74,7 @@ func writeCrashConfig(t *testing.T, orgID, mgmt string) string {
 // that journal step, however fast or slow the machine. It reports
 // whether the kill happened (apply may finish first when n is larger
 // than the journal).
-func applyKilledAt(t *testing.T, m *moto, state, planFile string, n int) bool {
+func applyKilledAt(t *testing.T, m *motoenv.Moto, state, planFile string, n int) bool {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, state) // creates the schema the binary expects
@@ -86,7 +87,7 @@ func applyKilledAt(t *testing.T, m *moto, state, planFile string, n int) bool {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	cmd := m.orgrailCmd(t, ctx, state, "apply", planFile, "--rate-limit", "0", "--quiet")
+	cmd := m.OrgrailCmd(t, ctx, state, "apply", planFile, "--rate-limit", "0", "--quiet")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -130,27 +131,27 @@ func TestMotoCrashResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("20 apply runs against moto")
 	}
-	m := startMoto(t)
+	m := motoenv.Start(t)
 	rng := rand.New(rand.NewPCG(14, 2026))
 	killed := 0
 	for run := range 20 {
-		m.reset(t)
-		orgID, mgmt := m.createOrganization(t)
+		m.Reset(t)
+		orgID, mgmt := m.CreateOrganization(t)
 		dir := writeCrashConfig(t, orgID, mgmt)
 		tmp := t.TempDir()
 		state, planFile := filepath.Join(tmp, "state.db"), filepath.Join(tmp, "lz.plan")
-		if r := m.orgrail(t, state, "plan", "--config", dir, "--out", planFile); r.code != 4 {
-			t.Fatalf("run %d: plan exit %d\n%s", run, r.code, r.stderr)
+		if r := m.Orgrail(t, state, "plan", "--config", dir, "--out", planFile); r.Code != 4 {
+			t.Fatalf("run %d: plan exit %d\n%s", run, r.Code, r.Stderr)
 		}
 		n := 1 + rng.IntN(2*planLength(t, planFile)) // two journal transitions per step
 		if applyKilledAt(t, m, state, planFile, n) {
 			killed++
 		}
-		if r := m.orgrail(t, state, "apply", planFile, "--rate-limit", "0", "--quiet"); r.code != 0 {
-			t.Fatalf("run %d (killed at journal step %d): resumed apply exit %d\n%s%s", run, n, r.code, r.stdout, r.stderr)
+		if r := m.Orgrail(t, state, "apply", planFile, "--rate-limit", "0", "--quiet"); r.Code != 0 {
+			t.Fatalf("run %d (killed at journal step %d): resumed apply exit %d\n%s%s", run, n, r.Code, r.Stdout, r.Stderr)
 		}
-		if r := m.orgrail(t, state, "plan", "--config", dir); r.code != 0 {
-			t.Fatalf("run %d (killed at journal step %d): plan after resume exit %d\n%s", run, n, r.code, r.stdout)
+		if r := m.Orgrail(t, state, "plan", "--config", dir); r.Code != 0 {
+			t.Fatalf("run %d (killed at journal step %d): plan after resume exit %d\n%s", run, n, r.Code, r.Stdout)
 		}
 		checkNoDuplicates(t, m, fmt.Sprintf("run %d", run))
 	}
@@ -176,9 +177,9 @@ func planLength(t *testing.T, path string) int {
 // checkNoDuplicates reads the organization with the SDK and fails on two
 // OUs of one name under one parent, two accounts with one email, or two
 // policies of one type and name.
-func checkNoDuplicates(t *testing.T, m *moto, where string) {
+func checkNoDuplicates(t *testing.T, m *motoenv.Moto, where string) {
 	t.Helper()
-	o, err := collect.Discover(context.Background(), m.sdkConfig())
+	o, err := collect.Discover(context.Background(), m.SDKConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
