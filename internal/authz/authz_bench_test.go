@@ -153,3 +153,23 @@ func BenchmarkScanEntries(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBatchMixedValidated is BenchmarkBatchMixed with the request
+// checks of `policy simulate` (Validator, AllowUnknown because the
+// generator invents actions): compare decisions/cpu-s with it.
+func BenchmarkBatchMixedValidated(b *testing.B) {
+	data := mixedRequests(b, 100000)
+	eng := New()
+	b.ResetTimer()
+	start := cpuTime()
+	for b.Loop() {
+		l := NewLoader()
+		l.Check = (&Validator{AllowUnknown: true}).Check
+		st, err := eng.RunBatch(bytes.NewReader(data), l, false, func(int, Result) error { return nil })
+		if err != nil || st.Requests != 100000 {
+			b.Fatal(err, st)
+		}
+	}
+	reportCPU(b, start, float64(b.N)*100000)
+	b.ReportMetric(float64(b.N)*100000/b.Elapsed().Seconds(), "decisions/s")
+}

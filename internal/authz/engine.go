@@ -56,6 +56,8 @@ type Input struct {
 // Engine evaluates requests. The zero value is not usable; use New.
 type Engine struct {
 	rcpServices map[string]bool
+	hints       bool   // WithContextHints
+	hintRegion  string // WithContextHints
 }
 
 // Option configures an Engine.

@@ -41,6 +41,9 @@ func (e *Engine) Evaluate(in *Input, explain bool) Result {
 	res.Decision = e.run(st)
 	st.in, st.res = nil, nil
 	statePool.Put(st)
+	if explain && e.hints {
+		res.Explanation = append(res.Explanation, e.hintLines(in)...)
+	}
 	return res
 }
 

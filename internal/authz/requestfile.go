@@ -40,13 +40,16 @@ type fileResource struct {
 // policies through its Cache.
 type Loader struct {
 	Cache *Cache
+	// Check, when set, validates each decoded request (see Validator);
+	// its error stops a batch like a malformed request.
+	Check func(*Input) error
 	local *localCache
 }
 
 // worker returns a Loader for one goroutine: it shares the cache and
 // keeps a lock-free copy of the entries it uses.
 func (l *Loader) worker() *Loader {
-	return &Loader{Cache: l.Cache, local: &localCache{m: map[uint64][]*cacheEntry{}, strs: map[string]string{}, keys: map[string]string{}}}
+	return &Loader{Cache: l.Cache, Check: l.Check, local: &localCache{m: map[uint64][]*cacheEntry{}, strs: map[string]string{}, keys: map[string]string{}}}
 }
 
 // NewLoader returns a Loader with a fresh cache.
@@ -147,6 +150,9 @@ func (l *Loader) request(fr *fileRequest, in *Input) error {
 	in.ResourceAccount = firstNonEmpty(res.Account, res.AccountID)
 	if in.ResourceAccount == "" {
 		in.ResourceAccount = arnAccount(in.Resource)
+	}
+	if l.Check != nil {
+		return l.Check(in)
 	}
 	return nil
 }

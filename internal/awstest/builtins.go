@@ -8,5 +8,6 @@ func (s *Server) registerBuiltins() {
 	s.registerOrganizations()
 	s.registerWrites()
 	s.registerContacts()
+	s.registerIAMReads()
 	s.registerEC2Writes()
 }

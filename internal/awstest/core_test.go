@@ -93,7 +93,7 @@ func TestUnknownKeyAndBadSignature(t *testing.T) {
 	bad := srv.AdminCredentials()
 	bad.SecretAccessKey = "wrong"
 	_, err = organizations.NewFromConfig(srv.Config(ctx, bad)).ListRoots(ctx, nil)
-	if !errors.As(err, &ae) || ae.ErrorCode() != "SignatureDoesNotMatch" {
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidSignatureException" {
 		t.Fatalf("bad signature: %v", err)
 	}
 }

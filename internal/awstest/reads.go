@@ -173,6 +173,11 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if req.Protocol == EC2Query && strings.HasPrefix(req.Operation, "Describe") {
+		if out, err = filterEC2(req, out); err != nil {
+			return nil, err
+		}
+	}
 	return s.paginate(req, out)
 }
 

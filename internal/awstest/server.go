@@ -340,11 +340,8 @@ func (s *Server) serve(ctx context.Context, w http.ResponseWriter, req *Request,
 	if id == nil {
 		return nil, Errorf(badKeyCode(svc), "The security token included in the request is invalid (unknown access key %s)", sc.AccessKeyID)
 	}
-	if !id.Expires.IsZero() && time.Now().After(id.Expires) {
-		return nil, Errorf("ExpiredToken", "The security token included in the request is expired")
-	}
-	if !s.opts.SkipSignatureCheck && !verifySignature(req.HTTP, req.Body, sc, id.SecretAccessKey) {
-		return nil, Errorf("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided")
+	if err := s.authenticate(req, svc, sc, id); err != nil {
+		return nil, err
 	}
 	req.Caller = id
 	e.Account, e.Caller = id.Account, id.ARN

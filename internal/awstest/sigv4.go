@@ -62,14 +62,18 @@ func verifySignature(r *http.Request, body []byte, sc sigScope, secret string) b
 		amzDate = r.URL.Query().Get("X-Amz-Date")
 		presigned = true
 	}
-	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
-	if payloadHash == "" {
-		if presigned {
+	// S3 signs the hash its client declares (checked against the body
+	// in checkPayloadHash); other services sign the body's own hash.
+	payloadHash := ""
+	if sc.Service == "s3" {
+		payloadHash = r.Header.Get("X-Amz-Content-Sha256")
+		if payloadHash == "" && presigned {
 			payloadHash = "UNSIGNED-PAYLOAD"
-		} else {
-			sum := sha256.Sum256(body)
-			payloadHash = hex.EncodeToString(sum[:])
 		}
+	}
+	if payloadHash == "" {
+		sum := sha256.Sum256(body)
+		payloadHash = hex.EncodeToString(sum[:])
 	}
 	path := r.URL.EscapedPath()
 	if path == "" {

@@ -345,20 +345,6 @@ func (s *Server) Findings() []json.RawMessage {
 	return append([]json.RawMessage(nil), s.findings...)
 }
 
-func (s *Server) batchImportFindings(_ context.Context, req *Request) (any, error) {
-	var in struct{ Findings []json.RawMessage }
-	if err := req.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
-	if len(in.Findings) == 0 || len(in.Findings) > 100 {
-		return nil, Errorf("InvalidInputException", "Findings must hold 1 to 100 findings, got %d", len(in.Findings))
-	}
-	s.findingsMu.Lock()
-	s.findings = append(s.findings, in.Findings...)
-	s.findingsMu.Unlock()
-	return &securityhub.BatchImportFindingsOutput{SuccessCount: aws.Int32(int32(len(in.Findings))), FailedCount: aws.Int32(0)}, nil
-}
-
 func (s *Server) configRecorder(start bool) func(context.Context, *Request) (any, error) {
 	return func(_ context.Context, req *Request) (any, error) {
 		name := req.Param("ConfigurationRecorderName")

@@ -60,6 +60,7 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "DescribeSecurityGroupRules", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroups", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeTransitGatewayAttachments", Legacy: true, New: func() any { return new(ec2.DescribeTransitGatewayAttachmentsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeVolumes", Legacy: true, New: func() any { return new(ec2.DescribeVolumesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcEndpoints", Legacy: true, New: func() any { return new(ec2.DescribeVpcEndpointsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcPeeringConnections", Legacy: true, New: func() any { return new(ec2.DescribeVpcPeeringConnectionsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcs", Legacy: true, New: func() any { return new(ec2.DescribeVpcsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},

@@ -10,10 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/securityhub"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/output"
@@ -110,7 +106,7 @@ func newAuditCmd(g *Globals) *cobra.Command {
 	var af auditFlags
 	var failOn string
 	var all, toHub, noStore bool
-	var hubRegion string
+	var hub hubFlags
 	cmd := &cobra.Command{
 		Use:   "audit --snapshot DIR",
 		Short: "Run the detective guardrails over a snapshot of the organization",
@@ -152,23 +148,26 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 				}
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
+			if f == output.SARIF {
+				res.Report.Sources = configSources(g)
+			}
 			if err := findings.Render(g.Stdout, f, res.Report, findings.RenderOptions{All: all, MaxAccounts: 20}); err != nil {
 				return err
 			}
 			reportSkipped(g, res)
 			reportUnreadable(g, res)
 			if !noStore {
-				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started); err != nil {
+				if err := saveAuditRun(cmd.Context(), g, res, af.snapshot, started, findings.ScopeOf(res.Report, af.rulesDir)); err != nil {
 					return &ExitError{Code: ExitUsage, Err: fmt.Errorf("findings not stored (--state; --no-store skips the store): %w", err)}
 				}
 			}
 			if toHub {
-				n, err := importToSecurityHub(cmd.Context(), g, res.Report, hubRegion)
+				n, err := importToSecurityHub(cmd.Context(), g, res.Report, &hub)
+				if g.Progress() || err != nil {
+					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub (%d failed, %d of other accounts skipped)\n", n.Imported, n.Failed, n.Skipped)
+				}
 				if err != nil {
 					return fmt.Errorf("--to-security-hub: %w", err)
-				}
-				if g.Progress() {
-					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub\n", n)
 				}
 			}
 			if len(res.Unreadable) > 0 {
@@ -189,7 +188,7 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 	cmd.Flags().StringVar(&failOn, "fail-on", "high", "exit 1 when an unmuted failure reaches this severity (none disables)")
 	cmd.Flags().BoolVar(&all, "all", false, "table: list passed and not-applicable findings too")
 	cmd.Flags().BoolVar(&toHub, "to-security-hub", false, "import the findings into Security Hub (BatchImportFindings)")
-	cmd.Flags().StringVar(&hubRegion, "security-hub-region", "", "region of the Security Hub import (default: --region, else each finding's region)")
+	hub.bind(cmd)
 	cmd.Flags().BoolVar(&noStore, "no-store", false, "do not keep the findings in the state store")
 	return cmd
 }
@@ -228,7 +227,7 @@ func checkStore(ctx context.Context, g *Globals) error {
 	return s.Close()
 }
 
-func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time) error {
+func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source string, started time.Time, scope findings.Scope) error {
 	s, err := store.Open(ctx, g.StatePath) // Open resolves the default path
 	if err != nil {
 		return err
@@ -238,8 +237,11 @@ func saveAuditRun(ctx context.Context, g *Globals, res *rules.Result, source str
 	if res.Partial {
 		status = "partial"
 	}
-	_, err = findings.SaveRun(ctx, s.DB(), res.Report, source, status, started)
-	return err
+	id, err := findings.SaveRun(ctx, s.DB(), res.Report, source, status, started)
+	if err != nil {
+		return err
+	}
+	return findings.SaveScope(ctx, s.DB(), id, scope)
 }
 
 func newRulesCmd(g *Globals) *cobra.Command {
@@ -346,6 +348,9 @@ of the same organization (or --against). Runs are stored by 'orgrail audit'.`,
 				if pf, err = findings.LoadRun(cmd.Context(), s.DB(), prev.ID); err != nil {
 					return err
 				}
+				if cf, pf, err = sameScope(cmd.Context(), g, s, cur.ID, prev.ID, cf, pf); err != nil {
+					return err
+				}
 			}
 			if g.Progress() {
 				from := "nothing (first run)"
@@ -362,6 +367,30 @@ of the same organization (or --against). Runs are stored by 'orgrail audit'.`,
 	diff.Flags().Int64Var(&against, "against", 0, "run to compare with (default: the one before --run)")
 	cmd.AddCommand(diff)
 	return cmd
+}
+
+// sameScope restricts two runs' findings to the rules and accounts both
+// runs covered, and says so on stderr when their scopes differ: a CIS
+// run after a full run must not show the other rules as fixed.
+func sameScope(ctx context.Context, g *Globals, s *store.Store, curID, prevID int64, cf, pf []findings.Finding) ([]findings.Finding, []findings.Finding, error) {
+	cs, err := findings.LoadScope(ctx, s.DB(), curID, cf)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := findings.LoadScope(ctx, s.DB(), prevID, pf)
+	if err != nil {
+		return nil, nil, err
+	}
+	o := findings.Common(ps, cs)
+	if o.Same {
+		return cf, pf, nil
+	}
+	if len(o.Rules) == 0 {
+		return nil, nil, Usage("runs %d and %d share no rule (%s): nothing to compare", prevID, curID, o.Why)
+	}
+	fmt.Fprintf(g.Stderr, "orgrail: runs %d and %d differ in scope (%s): comparing only the %d rules and %d accounts both cover\n",
+		prevID, curID, o.Why, len(o.Rules), len(o.Accounts))
+	return o.Restrict(cf), o.Restrict(pf), nil
 }
 
 // pickRuns finds the run to show and the one to compare with.
@@ -395,25 +424,4 @@ func pickRuns(ctx context.Context, s *store.Store, orgID string, runID, against 
 		return nil, nil, fmt.Errorf("run %d: %w", against, findings.ErrNoRun)
 	}
 	return &cur, nil, nil
-}
-
-// importToSecurityHub sends the findings to Security Hub, one client per
-// region.
-func importToSecurityHub(ctx context.Context, g *Globals, r *findings.Report, region string) (int, error) {
-	cfg, err := g.AWSConfig(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if region == "" {
-		region = g.Region
-	}
-	caller := ""
-	if id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
-		caller = aws.ToString(id.Account)
-	}
-	return findings.ImportToSecurityHub(ctx, r, region, caller, func(reg string) findings.Importer {
-		c := cfg.Copy()
-		c.Region = reg
-		return securityhub.NewFromConfig(c)
-	})
 }

@@ -119,6 +119,31 @@ func TestAuditToSecurityHub(t *testing.T) {
 	if got := len(srv.Findings()); got != lines || got == 0 {
 		t.Fatalf("server received %d findings, audit printed %d", got, lines)
 	}
+	// Each finding was imported by its own account (the role assumed as
+	// collect does), into that account's default product.
+	for _, raw := range srv.Findings() {
+		var f struct{ AwsAccountId, ProductArn string }
+		if err := json.Unmarshal(raw, &f); err != nil || !strings.Contains(f.ProductArn, ":"+f.AwsAccountId+":product/"+f.AwsAccountId+"/default") {
+			t.Fatalf("finding of %s imported to %s (%v)", f.AwsAccountId, f.ProductArn, err)
+		}
+	}
+	if len(srv.Calls("sts", "AssumeRole")) == 0 {
+		t.Error("no role was assumed to import other accounts' findings")
+	}
+	// --security-hub-own-account: only the caller's own findings.
+	before := len(srv.Findings())
+	code, _, errOut = run(t, env, "audit", "--snapshot", dir, "--no-store", "--to-security-hub", "--security-hub-own-account", "--fail-on", "none", "--output", "jsonl")
+	if code != 0 {
+		t.Fatalf("own account: exit %d: %s", code, errOut)
+	}
+	for _, raw := range srv.Findings()[before:] {
+		if !strings.Contains(string(raw), `"AwsAccountId":"`+srv.ManagementAccount()+`"`) {
+			t.Fatalf("own-account import sent another account's finding: %.200s", raw)
+		}
+	}
+	if len(srv.Findings()) == before {
+		t.Error("own-account import sent nothing")
+	}
 }
 
 // TestAuditNamesUnreadableSnapshotFiles: a truncated gzip file, a file
@@ -175,5 +200,33 @@ func TestAuditUnusableStateExits2(t *testing.T) {
 	}
 	if code, _, errOut := run(t, nil, "audit", "--snapshot", dir, "--state", notDB, "--no-store", "--fail-on", "none", "--quiet"); code != 0 {
 		t.Errorf("--no-store with a bad --state: exit %d: %s", code, errOut)
+	}
+}
+
+// TestFindingsDiffSameScope: a CIS run after a full run is compared on
+// the rules both runs evaluated; failures of the other rules are not
+// "fixed" (the diff showed 14 of them before).
+func TestFindingsDiffSameScope(t *testing.T) {
+	dir := auditDemo(t)
+	env := map[string]string{"ORGRAIL_STATE": filepath.Join(t.TempDir(), "state.db")}
+	if code, _, errOut := run(t, env, "audit", "--snapshot", dir, "--fail-on", "none", "--output", "json", "--quiet"); code != 0 {
+		t.Fatalf("full audit: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, env, "audit", "--snapshot", dir, "--framework", "cis", "--fail-on", "none", "--output", "json", "--quiet"); code != 0 {
+		t.Fatalf("cis audit: exit %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, env, "findings", "diff", "--output", "json")
+	if code != 0 {
+		t.Fatalf("diff: exit %d %s", code, errOut)
+	}
+	var d struct{ New, Fixed, StillOpen int }
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Fixed != 0 || d.New != 0 || d.StillOpen == 0 {
+		t.Errorf("diff of one snapshot under two scopes: %+v", d)
+	}
+	if !strings.Contains(errOut, "differ in scope") || !strings.Contains(errOut, "framework") {
+		t.Errorf("the scope difference is not said: %s", errOut)
 	}
 }

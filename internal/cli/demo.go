@@ -60,6 +60,9 @@ the generator planted. 'orgrail demo generate' writes the organization out.`,
 			if _, err := demo.WriteEmbedded(dir); err != nil {
 				return err
 			}
+			if err := demo.WriteConfig(dir); err != nil {
+				return err
+			}
 			return runDemo(cmd, g, f, dir)
 		},
 	}
@@ -75,7 +78,10 @@ func newDemoGenerateCmd(g *Globals) *cobra.Command {
 		Short: "Write the demo organization (or a synthetic one with --accounts) to a directory",
 		Long: `generate writes DIR/snapshot, DIR/logarchive (CloudTrail with signed digest
 files and public-keys.json), DIR/events (GuardDuty findings and Config
-compliance changes as EventBridge events) and DIR/planted.json.
+compliance changes as EventBridge events), DIR/planted.json, and
+DIR/orgrail, the landing-zone configuration the demo assumes (allowed
+regions, the tag policy's required tags): 'orgrail audit --snapshot
+DIR/snapshot --config DIR/orgrail' finds every planted violation.
 
 With no option but --out it writes the embedded organization byte for byte.
 --accounts N makes a synthetic organization of N accounts with the same
@@ -101,6 +107,9 @@ baseline and violations at a rate; the same options always give the same bytes.`
 				sum = &demo.Summary{Dir: out, EmbeddedCopy: true, ServiceFiles: n}
 			} else if sum, err = demo.Generate(cmd.Context(), out, opt); err != nil {
 				return Usage("demo generate: %v", err)
+			}
+			if err := demo.WriteConfig(out); err != nil {
+				return err
 			}
 			if f != output.Table {
 				return output.Encode(g.Stdout, f, sum)

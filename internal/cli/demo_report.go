@@ -10,9 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/demo"
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/rules"
+	"github.com/orgrail/orgrail/internal/severity"
 	"github.com/orgrail/orgrail/internal/snapshot"
 	"github.com/orgrail/orgrail/internal/trail"
 )
@@ -40,6 +43,10 @@ type demoPlantedCheck struct {
 	MissedViolations  []string `json:"missedViolations,omitempty"`
 	MissedDetections  []string `json:"missedDetections,omitempty"`
 	UnplannedFindings []string `json:"unplannedFindings,omitempty"`
+	// UnplannedDetections counts detections of events the generator did
+	// not plant (false positives of the pack, or planted.json lagging).
+	UnplannedDetections int      `json:"unplannedDetections"`
+	UnplannedDetected   []string `json:"unplannedDetected,omitempty"`
 }
 
 type plantedFile struct {
@@ -58,20 +65,14 @@ func buildDemoReport(cmd *cobra.Command, g *Globals, dir string) (*demoReport, e
 	if err != nil {
 		return nil, err
 	}
-	// The demo organization's landing-zone standards: its allowed regions
-	// and the tags its tag policy requires.
-	std := rules.Standards{RequiredTags: []string{"Owner", "CostCenter"}}
-	seen := map[string]bool{}
-	for _, c := range snap.Manifest.Coverage {
-		for _, r := range c.Regions {
-			if !seen[r] {
-				seen[r] = true
-				std.AllowedRegions = append(std.AllowedRegions, r)
-			}
-		}
+	// The demo organization's landing-zone configuration (DIR/orgrail,
+	// written with it): its allowed regions and the tags its tag policy
+	// requires. The self-check audits as a user would with --config.
+	opt := rules.Options{Rules: rules.Builtin()}
+	if err := demoConfig(dir, &opt); err != nil {
+		return nil, err
 	}
-	sort.Strings(std.AllowedRegions)
-	res, err := rules.Audit(snap, rules.Options{Rules: rules.Builtin(), Standards: std})
+	res, err := rules.Audit(snap, opt)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
@@ -105,6 +106,23 @@ func buildDemoReport(cmd *cobra.Command, g *Globals, dir string) (*demoReport, e
 		return nil, err
 	}
 	return rep, nil
+}
+
+// demoConfig applies the demo directory's landing-zone configuration.
+func demoConfig(dir string, opt *rules.Options) error {
+	cfgDir := filepath.Join(dir, demo.ConfigDir)
+	if _, err := os.Stat(cfgDir); err != nil {
+		return fmt.Errorf("%s: %w (written by orgrail demo generate)", cfgDir, err)
+	}
+	c, diags, err := config.Load(cfgDir)
+	if err != nil {
+		return err
+	}
+	if diags.Max().Reaches(severity.High) {
+		return fmt.Errorf("%s: the demo configuration does not validate", cfgDir)
+	}
+	rules.ApplyConfig(opt, c)
+	return nil
 }
 
 func (r *demoReport) checkPlanted(path string) error {
@@ -148,13 +166,22 @@ func (r *demoReport) checkPlanted(path string) error {
 		fired[d.EventID+"|"+d.DetectionID] = true
 	}
 	c.Detections = len(p.Detections)
+	planted := map[string]bool{}
 	for _, d := range p.Detections {
+		planted[d.EventID+"|"+d.DetectionID] = true
 		if fired[d.EventID+"|"+d.DetectionID] {
 			c.DetectionsFired++
 		} else {
 			c.MissedDetections = append(c.MissedDetections, d.DetectionID+" "+d.EventName+" "+d.EventID)
 		}
 	}
+	for _, d := range r.Detections {
+		if !planted[d.EventID+"|"+d.DetectionID] {
+			c.UnplannedDetections++
+			c.UnplannedDetected = append(c.UnplannedDetected, d.DetectionID+" "+d.EventName+" "+d.EventID)
+		}
+	}
+	sort.Strings(c.UnplannedDetected)
 	return nil
 }
 
@@ -167,9 +194,10 @@ func (r *demoReport) isPlanted(f *findings.Finding, configRule, account, region,
 		return false
 	}
 	// planted.json names the AWS Config managed rule, or the orgrail
-	// rule id where AWS has no managed rule (identity.*).
+	// rule id where AWS has no managed rule (identity.*); an lz rule
+	// also fails where the AWS rule it reads alike (Related) does.
 	implements := rule.Mappings.ConfigRule == configRule || rule.ID == configRule
-	for _, also := range rule.AlsoConfigRules {
+	for _, also := range append(append([]string(nil), rule.AlsoConfigRules...), rule.Related...) {
 		implements = implements || also == configRule
 	}
 	if !implements {
@@ -203,7 +231,7 @@ func writeDemoReport(w io.Writer, r *demoReport) error {
 	c := r.Planted
 	fmt.Fprintf(w, "\n== Self-check against the generator's planted.json\n")
 	fmt.Fprintf(w, "violations found: %d of %d planted (%d failures not planted)\n", c.ViolationsFound, c.Violations, c.UnplannedFailures)
-	fmt.Fprintf(w, "detections fired: %d of %d planted\n", c.DetectionsFired, c.Detections)
+	fmt.Fprintf(w, "detections fired: %d of %d planted (%d detections not planted)\n", c.DetectionsFired, c.Detections, c.UnplannedDetections)
 	for _, m := range c.MissedViolations {
 		fmt.Fprintf(w, "  missed violation: %s\n", m)
 	}
@@ -212,6 +240,9 @@ func writeDemoReport(w io.Writer, r *demoReport) error {
 	}
 	for _, m := range c.UnplannedFindings {
 		fmt.Fprintf(w, "  not planted: %s\n", m)
+	}
+	for _, m := range c.UnplannedDetected {
+		fmt.Fprintf(w, "  detection not planted: %s\n", m)
 	}
 	return nil
 }

@@ -47,6 +47,13 @@ func devSnapshot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	mustWrite(t, w, f)
+	f = snapshot.NewServiceFile("222222222222", snapshot.Global, "iam")
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`
+	if err := f.Set("GetAccountAuthorizationDetails", &iam.GetAccountAuthorizationDetailsOutput{RoleDetailList: []iamtypes.RoleDetail{{RoleName: aws.String("OrgrailAudit"), Path: aws.String("/"),
+		Arn: aws.String("arn:aws:iam::222222222222:role/OrgrailAudit"), CreateDate: aws.Time(joined), AssumeRolePolicyDocument: aws.String(trust)}}}); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, w, f)
 	f = snapshot.NewServiceFile("111111111111", snapshot.Global, "s3")
 	if err := f.Set("ListBuckets", &s3.ListBucketsOutput{Buckets: []s3types.Bucket{{Name: aws.String("dev-bucket"), CreationDate: aws.Time(joined)}}}); err != nil {
 		t.Fatal(err)
@@ -149,11 +156,12 @@ func TestDevAWSServerWithAWSCLI(t *testing.T) {
 	if err := os.WriteFile(cfgFile, []byte("[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	run := func(args ...string) (map[string]any, string) {
+	admin := []string{"AWS_ACCESS_KEY_ID=" + ready.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + ready.SecretAccessKey}
+	runAs := func(creds []string, args ...string) (map[string]any, string) {
 		t.Helper()
 		cmd := exec.Command(awsBin, append([]string{"--endpoint-url", ready.Endpoint, "--output", "json"}, args...)...)
-		cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_CONFIG_FILE=" + cfgFile, "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "none"),
-			"AWS_ACCESS_KEY_ID=" + ready.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + ready.SecretAccessKey, "AWS_MAX_ATTEMPTS=1", "AWS_EC2_METADATA_DISABLED=true"}
+		cmd.Env = append([]string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_CONFIG_FILE=" + cfgFile, "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "none"),
+			"AWS_MAX_ATTEMPTS=1", "AWS_EC2_METADATA_DISABLED=true"}, creds...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
@@ -165,6 +173,7 @@ func TestDevAWSServerWithAWSCLI(t *testing.T) {
 		}
 		return out, stderr.String()
 	}
+	run := func(args ...string) (map[string]any, string) { t.Helper(); return runAs(admin, args...) }
 	// Each CLI start costs seconds: run the calls side by side.
 	type result struct {
 		out    map[string]any
@@ -178,6 +187,16 @@ func TestDevAWSServerWithAWSCLI(t *testing.T) {
 		{"s3api", "list-buckets"},
 		{"s3api", "get-bucket-policy", "--bucket", "dev-bucket"},
 		{"organizations", "describe-account", "--account-id", "000000000000"},
+		// The reads derived from the organization snapshot.
+		{"iam", "list-roles"},
+		{"iam", "get-role", "--role-name", "Admin"},
+		{"iam", "get-role", "--role-name", "Nope"},
+		{"ec2", "describe-security-groups", "--filters", "Name=group-name,Values=web", "Name=ip-permission.from-port,Values=443"},
+		{"ec2", "describe-security-groups", "--filters", "Name=group-name,Values=db*"},
+		// Set up the isolation check: a queue of the management account
+		// and the workload account's credentials, through its role.
+		{"sqs", "create-queue", "--queue-name", "alerts"},
+		{"sts", "assume-role", "--role-arn", "arn:aws:iam::222222222222:role/OrgrailAudit", "--role-session-name", "cli"},
 	}
 	results := make([]result, len(calls))
 	var wg sync.WaitGroup
@@ -214,5 +233,66 @@ func TestDevAWSServerWithAWSCLI(t *testing.T) {
 	}
 	if !strings.Contains(results[6].stderr, "AccountNotFoundException") {
 		t.Errorf("describe-account error = %q", results[6].stderr)
+	}
+	if l := list(7, "Roles"); len(l) != 1 || l[0].(map[string]any)["RoleName"] != "Admin" {
+		t.Errorf("list-roles = %v (%s)", results[7].out, results[7].stderr)
+	}
+	if r, _ := results[8].out["Role"].(map[string]any); r["Arn"] != "arn:aws:iam::111111111111:role/Admin" {
+		t.Errorf("get-role = %v (%s)", results[8].out, results[8].stderr)
+	}
+	if !strings.Contains(results[9].stderr, "NoSuchEntity") {
+		t.Errorf("get-role of an unknown role: %q", results[9].stderr)
+	}
+	if l := list(10, "SecurityGroups"); len(l) != 1 {
+		t.Errorf("describe-security-groups filtered = %v (%s)", results[10].out, results[10].stderr)
+	}
+	if l := list(11, "SecurityGroups"); len(l) != 0 || results[11].stderr != "" {
+		t.Errorf("describe-security-groups matching nothing = %v (%s)", results[11].out, results[11].stderr)
+	}
+	checkCrossAccountWithCLI(t, runAs, results[12].out, results[13].out)
+}
+
+// checkCrossAccountWithCLI: with the workload account's credentials
+// (from sts assume-role), the AWS CLI is refused the management
+// account's queue as AWS refuses it (AccessDenied;
+// AWS.SimpleQueueService.NonExistentQueue for GetQueueUrl naming the
+// owner), and the session keys without their token are refused.
+func checkCrossAccountWithCLI(t *testing.T, runAs func([]string, ...string) (map[string]any, string), queue, assumed map[string]any) {
+	t.Helper()
+	url, _ := queue["QueueUrl"].(string)
+	c, _ := assumed["Credentials"].(map[string]any)
+	if url == "" || c == nil {
+		t.Fatalf("create-queue %v, assume-role %v", queue, assumed)
+	}
+	keys := []string{"AWS_ACCESS_KEY_ID=" + c["AccessKeyId"].(string), "AWS_SECRET_ACCESS_KEY=" + c["SecretAccessKey"].(string)}
+	work := append(keys, "AWS_SESSION_TOKEN="+c["SessionToken"].(string))
+	calls := []struct {
+		creds []string
+		args  []string
+	}{
+		{work, []string{"sts", "get-caller-identity"}},
+		{work, []string{"sqs", "send-message", "--queue-url", url, "--message-body", "x"}},
+		{work, []string{"sqs", "get-queue-url", "--queue-name", "alerts", "--queue-owner-aws-account-id", "111111111111"}},
+		{keys, []string{"sts", "get-caller-identity"}},
+	}
+	outs := make([]map[string]any, len(calls))
+	errs := make([]string, len(calls))
+	var wg sync.WaitGroup
+	for i, c := range calls {
+		wg.Add(1)
+		go func() { defer wg.Done(); outs[i], errs[i] = runAs(c.creds, c.args...) }()
+	}
+	wg.Wait()
+	if outs[0]["Account"] != "222222222222" {
+		t.Errorf("get-caller-identity through the role = %v (%s)", outs[0], errs[0])
+	}
+	if !strings.Contains(errs[1], "(AccessDenied)") {
+		t.Errorf("send-message to another account's queue: %q", errs[1])
+	}
+	if !strings.Contains(errs[2], "AWS.SimpleQueueService.NonExistentQueue") {
+		t.Errorf("get-queue-url of another account's queue: %q", errs[2])
+	}
+	if !strings.Contains(errs[3], "InvalidClientTokenId") {
+		t.Errorf("session keys without their token: %q", errs[3])
 	}
 }

@@ -42,6 +42,7 @@ type simulateFlags struct {
 	scps, rcps, endpoints       []string
 	mgmt, slr                   bool
 	permissionSet, account      string
+	allowUnknown                bool
 }
 
 func newPolicySimulate(g *Globals) *cobra.Command {
@@ -62,8 +63,15 @@ multi-valued key) and policy files (--identity-policy, --boundary,
 --endpoint-policy). With --snapshot DIR, the policies come from the
 snapshot instead.
 
+An action the embedded AWS table does not know, a malformed resource ARN
+or account id is an error (exit 2) with the nearest known action;
+--allow-unknown accepts actions newer than the table. With --explain, the
+aws: condition keys the policies test but the request does not supply are
+named, with a value to try (aws:RequestedRegion from --region or the
+resource ARN, aws:SecureTransport true).
+
 Exit codes: 0 done; 1 with --fail-on-deny when any request is denied;
-2 unreadable input.`,
+2 unreadable input or an unknown action, resource or account.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSimulate(g, cmd, &f)
@@ -91,6 +99,7 @@ Exit codes: 0 done; 1 with --fail-on-deny when any request is denied;
 	fl.BoolVar(&f.slr, "service-linked-role", false, "the caller is a service-linked role (outside SCPs and RCPs)")
 	fl.StringVar(&f.permissionSet, "permission-set", "", "with --snapshot and --account: the caller is the role IAM Identity Center made for this permission set in the account")
 	fl.StringVar(&f.account, "account", "", "with --permission-set: the account (id or name)")
+	fl.BoolVar(&f.allowUnknown, "allow-unknown", false, "accept actions of known services that the embedded AWS table does not list (newer actions)")
 	return cmd
 }
 
@@ -99,7 +108,9 @@ func runSimulate(g *Globals, cmd *cobra.Command, f *simulateFlags) error {
 	if err != nil {
 		return err
 	}
-	eng, loader := authz.New(), authz.NewLoader()
+	eng, loader := authz.New(authz.WithContextHints(g.Region)), authz.NewLoader()
+	v := &authz.Validator{AllowUnknown: f.allowUnknown}
+	loader.Check = v.Check
 	w := newSimWriter(g.Stdout, format, f.explain)
 	var stats authz.BatchStats
 	switch {
@@ -114,6 +125,7 @@ func runSimulate(g *Globals, cmd *cobra.Command, f *simulateFlags) error {
 		defer closeFn()
 		stats, err = eng.RunBatch(r, loader, f.explain, w.write)
 		if err != nil {
+			_ = w.close() // the results before the bad request stand
 			return Usage("%s: %v", f.request, err)
 		}
 	default:
@@ -123,6 +135,9 @@ func runSimulate(g *Globals, cmd *cobra.Command, f *simulateFlags) error {
 		in, err := singleInput(f, loader)
 		if err != nil {
 			return err
+		}
+		if err := v.Check(in); err != nil {
+			return Usage("%v", err)
 		}
 		res := eng.Evaluate(in, f.explain)
 		stats.Requests = 1

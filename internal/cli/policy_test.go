@@ -130,3 +130,67 @@ func TestPolicyLint(t *testing.T) {
 		})
 	}
 }
+
+// TestPolicySimulateRefusesUnknown: an action the AWS table does not
+// know, a malformed resource ARN or account id is exit 2 with the
+// nearest known action, in the flags form and in a request file (JSON
+// Lines, after the good requests); --allow-unknown accepts a new action
+// of a known service.
+func TestPolicySimulateRefusesUnknown(t *testing.T) {
+	who := []string{"--principal", "arn:aws:iam::111111111111:user/alice"}
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"typo", "", append(who, "--action", "s3:GetObjekt"), 2, "did you mean s3:GetObject"},
+		{"unknown service", "", append(who, "--action", "s33:GetObject"), 2, "did you mean s3"},
+		{"bad ARN", "", append(who, "--action", "s3:GetObject", "--resource", "arn:aws:s3:b"), 2, "not an ARN"},
+		{"bad account", "", append(who, "--action", "s3:GetObject", "--resource", "arn:aws:sqs:us-east-1:1234:q"), 2, "not 12 digits"},
+		{"bad resource account", "", append(who, "--action", "s3:GetObject", "--resource-account", "12ab"), 2, "12 digits"},
+		{"allow unknown", "", append(who, "--action", "s3:GetObjectFromTheFuture", "--allow-unknown"), 0, ""},
+		{"request file", requests + `{"request":{"principal":` + alice + `,"action":"iam:CreatUser"}}` + "\n", []string{"--request", "-"}, 2, "request 4: action \"iam:CreatUser\""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runPolicy(t, tc.stdin, append([]string{"policy", "simulate", "--output", "jsonl"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d (want %d), stderr %q (want %q); stdout %q", code, tc.code, errOut, tc.want, out)
+			}
+			if tc.name == "request file" && strings.Count(out, "\n") != 3 {
+				t.Errorf("the three good requests are not all answered: %q", out)
+			}
+		})
+	}
+}
+
+// TestPolicySimulateNamesMissingKeys: with --explain, the aws: keys an
+// SCP tests but the request lacks are named with a value to try.
+func TestPolicySimulateNamesMissingKeys(t *testing.T) {
+	dir := t.TempDir()
+	id, scp := filepath.Join(dir, "id.json"), filepath.Join(dir, "scp.json")
+	os.WriteFile(id, []byte(allowS3), 0o600)
+	os.WriteFile(scp, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+{"Sid":"Regions","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1"]}}},
+{"Sid":"TLS","Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`), 0o600)
+	code, out, errOut := runPolicy(t, "", "policy", "simulate", "--principal", "arn:aws:iam::111111111111:user/alice",
+		"--action", "s3:GetObject", "--resource", "arn:aws:s3:::b/k", "--identity-policy", id, "--scp", "root="+scp,
+		"--explain", "--output", "table", "--region", "eu-west-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"aws:RequestedRegion is tested by " + scp + " but not supplied", "--context aws:RequestedRegion=eu-west-1",
+		"aws:SecureTransport is tested", "--context aws:SecureTransport=true"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runPolicy(t, "", "policy", "simulate", "--principal", "arn:aws:iam::111111111111:user/alice",
+		"--action", "s3:GetObject", "--resource", "arn:aws:s3:::b/k", "--identity-policy", id, "--scp", "root="+scp,
+		"--context", "aws:RequestedRegion=eu-west-1", "--context", "aws:SecureTransport=true", "--explain", "--output", "table")
+	if code != 0 || strings.Contains(out, "not supplied") || !strings.Contains(out, "Allowed") {
+		t.Errorf("with the keys supplied: exit %d\n%s", code, out)
+	}
+}

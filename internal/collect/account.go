@@ -235,10 +235,10 @@ func (r *run) acquire(ctx context.Context) error {
 func (r *run) release() { <-r.sem }
 
 // task collects one service in one account and region and writes its
-// file when every operation answered (benign errors included). A failed
-// operation becomes a gap and the file is not written, so --resume knows
-// to collect it again. A task reached after cancellation is skipped and
-// its account marked interrupted.
+// file. A failed operation becomes a gap of that operation: the manifest
+// lists it, the file names it (ServiceFile.Gaps) beside what was
+// collected, and --resume collects such a file again. A task reached
+// after cancellation is skipped and its account marked interrupted.
 func (r *run) task(ctx context.Context, t task) {
 	defer func() {
 		r.mu.Lock()
@@ -273,9 +273,12 @@ func (r *run) task(ctx context.Context, t task) {
 	j := &job{run: r, ctx: withAccount(ctx, account), cfg: c, account: account, region: region, svc: svc,
 		file: snapshot.NewServiceFile(account, region, svc.Name)}
 	fn(j)
-	if j.failed {
-		return
+	if j.failed && ctx.Err() != nil {
+		return // interrupted: collected again on --resume
 	}
+	// A failed operation is a gap of that operation only: the file keeps
+	// what was collected and names what was not (ServiceFile.Gaps), so
+	// rules that do not read it still evaluate.
 	if err := r.w.WriteService(j.file); err != nil {
 		r.addGap(snapshot.Gap{Account: account, Region: region, Service: svc.Name, Error: "writing snapshot: " + err.Error()})
 		return

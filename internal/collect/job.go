@@ -98,6 +98,7 @@ func pause(ctx context.Context, i int) bool {
 func (j *job) gap(op string, err error) {
 	j.mu.Lock()
 	j.failed = true
+	j.file.SetGap(op, shortError(err))
 	j.mu.Unlock()
 	if j.ctx.Err() != nil {
 		j.run.markInterrupted(j.account)

@@ -49,6 +49,10 @@ func collectEC2(j *job) {
 		p := ec2.NewDescribeInstancesPaginator(c, &ec2.DescribeInstancesInput{})
 		return allPages(ctx, &ec2.DescribeInstancesOutput{}, p.HasMorePages, p.NextPage)
 	})
+	once(j, "DescribeVolumes", func(ctx context.Context) (*ec2.DescribeVolumesOutput, error) {
+		p := ec2.NewDescribeVolumesPaginator(c, &ec2.DescribeVolumesInput{})
+		return allPages(ctx, &ec2.DescribeVolumesOutput{}, p.HasMorePages, p.NextPage)
+	})
 	once(j, "GetSnapshotBlockPublicAccessState", func(ctx context.Context) (*ec2.GetSnapshotBlockPublicAccessStateOutput, error) {
 		return c.GetSnapshotBlockPublicAccessState(ctx, &ec2.GetSnapshotBlockPublicAccessStateInput{})
 	})

@@ -198,7 +198,9 @@ func (w *world) tags(a *acct, name string) map[string]string {
 func (w *world) addBucket(a *acct, name, region, writer string) *bucket {
 	logs := "kumo-access-logs-" + a.Id + "-" + region
 	if name != logs && w.findBucket(a, logs) == nil {
-		lb := &bucket{name: logs, region: region, pab: true, versioning: true, tags: w.tags(a, ""),
+		// The log bucket logs its own access (under its own prefix):
+		// S3.9 makes no exception for log target buckets.
+		lb := &bucket{name: logs, region: region, pab: true, versioning: true, logTarget: logs, tags: w.tags(a, ""),
 			created: a.JoinedTimestamp.Add(25 * time.Hour)}
 		lb.policy = bucketPolicy(w, a, lb.name, "logging")
 		a.buckets = append(a.buckets, lb)

@@ -167,16 +167,18 @@ type sgRule struct {
 }
 
 type instance struct {
-	id        string
-	imdsV2    bool
-	publicIP  string
-	sgID      string
-	subnet    string
-	vpcID     string
-	profile   string
-	launched  time.Time
-	tags      map[string]string
-	privateIP string
+	id     string
+	imdsV2 bool
+	// plainVolume leaves the instance's root volume unencrypted.
+	plainVolume bool
+	publicIP    string
+	sgID        string
+	subnet      string
+	vpcID       string
+	profile     string
+	launched    time.Time
+	tags        map[string]string
+	privateIP   string
 }
 
 type kmsKey struct {

@@ -61,6 +61,7 @@ func renderEC2(w *world, a *acct, rr *regionRes) *file {
 			Instances: []ec2types.Instance{ec2Instance(a, rr.region, in, rr)}})
 	}
 	f.put("DescribeInstances", ec2.DescribeInstancesOutput{Reservations: res})
+	f.put("DescribeVolumes", ec2.DescribeVolumesOutput{Volumes: volumes(rr)})
 	f.put("GetSnapshotBlockPublicAccessState", ec2.GetSnapshotBlockPublicAccessStateOutput{
 		State: ec2types.SnapshotBlockPublicAccessStateBlockAllSharing, ManagedBy: ec2types.ManagedByDeclarativePolicy})
 	f.put("GetImageBlockPublicAccessState", ec2.GetImageBlockPublicAccessStateOutput{
@@ -176,4 +177,21 @@ func ec2Instance(a *acct, region string, in *instance, rr *regionRes) ec2types.I
 			HttpPutResponseHopLimit: aws.Int32(2), State: ec2types.InstanceMetadataOptionsStateApplied,
 			InstanceMetadataTags: ec2types.InstanceMetadataTagsStateDisabled},
 		Tags: ec2Tags(in.tags)}
+}
+
+// volumeID is the id of an instance's root volume.
+func volumeID(in *instance) string { return "vol-0" + in.id[3:19] }
+
+// volumes returns the root volume of every instance, attached and
+// encrypted unless a plant says otherwise.
+func volumes(rr *regionRes) []ec2types.Volume {
+	out := []ec2types.Volume{}
+	for _, in := range rr.instances {
+		out = append(out, ec2types.Volume{VolumeId: aws.String(volumeID(in)), Size: aws.Int32(20), VolumeType: ec2types.VolumeTypeGp3,
+			AvailabilityZone: aws.String(rr.region + "a"), State: ec2types.VolumeStateInUse, Encrypted: aws.Bool(!in.plainVolume),
+			CreateTime: ptime(in.launched),
+			Attachments: []ec2types.VolumeAttachment{{VolumeId: aws.String(volumeID(in)), InstanceId: aws.String(in.id), Device: aws.String("/dev/xvda"),
+				State: ec2types.VolumeAttachmentStateAttached, AttachTime: ptime(in.launched), DeleteOnTermination: aws.Bool(true)}}})
+	}
+	return out
 }

@@ -144,6 +144,12 @@ var plants = map[string]plant{
 		in.imdsV2 = false
 		return v(a, home, fmt.Sprintf("arn:aws:ec2:%s:%s:instance/%s", home, a.Id, in.id), "EC2_IMDSV2_CHECK")
 	}},
+	"unencrypted-volume": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		in := w.region(a, home).instances[0]
+		in.plainVolume = true
+		return v(a, home, fmt.Sprintf("arn:aws:ec2:%s:%s:volume/%s", home, a.Id, volumeID(in)), "ENCRYPTED_VOLUMES")
+	}},
 	"rds-public": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		db := w.region(a, home).dbs[0]
@@ -238,6 +244,7 @@ var kumoPlants = []struct{ account, plant string }{
 	{"loyalty-staging", "no-flow-logs"},
 	{"payments-dev", "ebs-default-off"},
 	{"orders-dev", "imdsv1"},
+	{"payments-prod", "unencrypted-volume"},
 	{"payments-staging", "rds-public"},
 	{"loyalty-dev", "rds-unencrypted"},
 	{"orders-staging", "rds-snapshot-public"},
@@ -266,7 +273,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" {
+			if n != "legacy-trail" && n != "unencrypted-volume" { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

@@ -118,7 +118,7 @@ func (r *Report) asff(f *Finding) ASFFFinding {
 	a := ASFFFinding{
 		SchemaVersion:  ASFFSchemaVersion,
 		Id:             "orgrail/" + f.RuleID + "/" + f.ID,
-		ProductArn:     "arn:" + part + ":securityhub:" + region + ":" + f.Account + ":product/" + f.Account + "/default",
+		ProductArn:     DefaultProductARN(part, region, f.Account),
 		ProductName:    "orgrail",
 		CompanyName:    "orgrail",
 		GeneratorId:    "orgrail-" + f.RuleID,

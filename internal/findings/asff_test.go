@@ -17,9 +17,13 @@ import (
 // the AWS SDK's types.AwsSecurityFinding with unknown fields rejected, so
 // that every attribute orgrail writes is one the SDK (and so the API)
 // knows, spelled as it spells it.
-func TestASFFDecodesIntoSDKStrictly(t *testing.T) {
+func TestASFFDecodesIntoSDKStrictly(t *testing.T) { asffStrict(t, sampleReport()) }
+
+// asffStrict renders r as ASFF and decodes each finding strictly.
+func asffStrict(t *testing.T, r *Report) {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := Render(&buf, output.ASFF, sampleReport(), RenderOptions{}); err != nil {
+	if err := Render(&buf, output.ASFF, r, RenderOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var docs []json.RawMessage

@@ -99,6 +99,9 @@ type Report struct {
 	Framework         string              `json:"framework,omitempty"`
 	Rules             map[string]RuleInfo `json:"-"`
 	Findings          []Finding           `json:"findings"`
+	// Sources says, per account id, where the landing-zone configuration
+	// declares the account (SARIF locates results there). Optional.
+	Sources map[string]SourceLine `json:"-"`
 }
 
 // Sort orders findings by account, region, rule and resource so that

@@ -368,3 +368,19 @@ func TestOCSFValidatorRejects(t *testing.T) {
 		}
 	}
 }
+
+func ocsfRoot(t *testing.T) string { return shareddata.Dir(t, "schemas/ocsf-1.3.0") }
+
+// ocsfDocs renders r as OCSF and decodes the events.
+func ocsfDocs(t *testing.T, r *Report) []map[string]any {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Render(&buf, output.OCSF, r, RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var docs []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &docs); err != nil {
+		t.Fatal(err)
+	}
+	return docs
+}

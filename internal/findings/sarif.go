@@ -2,7 +2,10 @@ package findings
 
 import (
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // SARIFLog is a SARIF 2.1.0 log with one run.
@@ -57,9 +60,60 @@ type SARIFResult struct {
 	Properties   map[string]any     `json:"properties"`
 }
 
-// SARIFLocation locates a result at a logical location: the resource ARN.
+// SARIFLocation locates a result: in a file (the configuration line that
+// declares the account, or a stable artificial file per account, so that
+// GitHub code scanning, which needs a file, accepts it) and at a logical
+// location, the resource ARN.
 type SARIFLocation struct {
+	PhysicalLocation SARIFPhysical  `json:"physicalLocation"`
 	LogicalLocations []SARIFLogical `json:"logicalLocations"`
+}
+
+// SARIFPhysical is a physical location: a file and a line.
+type SARIFPhysical struct {
+	ArtifactLocation SARIFArtifact `json:"artifactLocation"`
+	Region           SARIFRegion   `json:"region"`
+}
+
+// SARIFArtifact names a file relative to the source root.
+type SARIFArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+// SARIFRegion is the line of a physical location.
+type SARIFRegion struct {
+	StartLine int `json:"startLine"`
+}
+
+// SourceLine is where a configuration file declares something.
+type SourceLine struct {
+	File string
+	Line int
+}
+
+// sarifPhysical returns the file location of a finding: the line of the
+// configuration that declares its account when known, else the stable
+// artificial file aws-accounts/ACCOUNT at line 1.
+func sarifPhysical(r *Report, f *Finding) SARIFPhysical {
+	if src, ok := r.Sources[f.Account]; ok && src.File != "" && src.Line > 0 {
+		return SARIFPhysical{ArtifactLocation: SARIFArtifact{URI: sarifURI(src.File), URIBaseID: "%SRCROOT%"},
+			Region: SARIFRegion{StartLine: src.Line}}
+	}
+	acct := f.Account
+	if acct == "" {
+		acct = "unknown"
+	}
+	return SARIFPhysical{ArtifactLocation: SARIFArtifact{URI: "aws-accounts/" + acct, URIBaseID: "%SRCROOT%"},
+		Region: SARIFRegion{StartLine: 1}}
+}
+
+// sarifURI turns a file path into a relative URI reference.
+func sarifURI(p string) string {
+	p = filepath.ToSlash(filepath.Clean(p))
+	p = strings.TrimPrefix(p, "./")
+	u := url.URL{Path: p}
+	return u.EscapedPath()
 }
 
 // SARIFLogical is a logical location.
@@ -89,9 +143,9 @@ func ToSARIF(r *Report) *SARIFLog {
 			RuleID:  f.RuleID,
 			Level:   sarifLevel(f),
 			Message: SARIFText{Text: sarifMessage(f)},
-			Locations: []SARIFLocation{{LogicalLocations: []SARIFLogical{{
+			Locations: []SARIFLocation{{PhysicalLocation: sarifPhysical(r, f), LogicalLocations: []SARIFLogical{{
 				FullyQualifiedName: f.ResourceArn, Kind: "resource"}}}},
-			Fingerprints: map[string]string{"orgrailFindingId/v1": f.ID},
+			Fingerprints: map[string]string{"orgrailFindingId/v1": nonEmpty(f.ID, StableID(f.RuleID, f.Account, f.Region, f.ResourceArn))},
 			Properties: map[string]any{"account": f.Account, "accountName": f.AccountName, "ou": f.OU,
 				"region": f.Region, "status": f.Status, "severity": f.Severity.String()},
 		}

@@ -3,6 +3,7 @@ package findings
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -18,55 +19,113 @@ type Importer interface {
 // batchSize is BatchImportFindings' limit per call.
 const batchSize = 100
 
+// ImportOptions says where and how the findings are imported.
+type ImportOptions struct {
+	// Region, when set, sends every finding to that region; by default
+	// each goes to its own region (the home region for global ones).
+	Region string
+	// OnlyAccount, when set, imports only that account's findings (the
+	// Audit account importing its own); the others are skipped.
+	OnlyAccount string
+	// ClientFor returns a Security Hub client signed with the credentials
+	// of account, in region, or an error when the account cannot be
+	// reached (its role cannot be assumed).
+	ClientFor func(account, region string) (Importer, error)
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Imported int // accepted by Security Hub
+	Skipped  int // findings of other accounts, with OnlyAccount
+	Failed   int // rejected, or of accounts that could not be reached
+}
+
 // ImportToSecurityHub sends the report's findings as ASFF to Security
-// Hub, grouped by region (a finding's ProductArn names its region), in
-// batches of 100. region, when set, sends everything to that region;
-// productAccount, when set, is the importing account whose default
-// product the findings come from (the Audit account importing for its
-// members). clientFor returns the client of a region. It returns how
-// many findings were imported and an error naming the first rejected
-// finding, if any.
-func ImportToSecurityHub(ctx context.Context, r *Report, region, productAccount string, clientFor func(region string) Importer) (int, error) {
-	byRegion := map[string][]shtypes.AwsSecurityFinding{}
+// Hub, in batches of 100, per account and region. Each finding is
+// imported by its own account into that account's default product: with
+// the default product ARN, AWS accepts a finding only from the account
+// that is its AwsAccountId. An account that cannot be reached or rejects
+// findings does not stop the others; the error names each one.
+func ImportToSecurityHub(ctx context.Context, r *Report, opt ImportOptions) (ImportResult, error) {
+	type key struct{ account, region string }
+	groups := map[key][]shtypes.AwsSecurityFinding{}
+	var res ImportResult
 	for _, a := range ToASFF(r) {
-		if region != "" {
-			a.Region = region
+		if opt.OnlyAccount != "" && a.AwsAccountId != opt.OnlyAccount {
+			res.Skipped++
+			continue
 		}
-		acct := a.AwsAccountId
-		if productAccount != "" {
-			acct = productAccount
+		if opt.Region != "" {
+			a.Region = opt.Region
+			for i := range a.Resources {
+				a.Resources[i].Region = opt.Region
+			}
 		}
-		a.ProductArn = "arn:" + partitionOr(r.Partition) + ":securityhub:" + a.Region + ":" + acct + ":product/" + acct + "/default"
+		a.ProductArn = DefaultProductARN(partitionOr(r.Partition), a.Region, a.AwsAccountId)
 		sf, err := toSDK(a)
 		if err != nil {
-			return 0, err
+			return res, err
 		}
-		byRegion[a.Region] = append(byRegion[a.Region], sf)
+		k := key{a.AwsAccountId, a.Region}
+		groups[k] = append(groups[k], sf)
 	}
-	regions := make([]string, 0, len(byRegion))
-	for k := range byRegion {
-		regions = append(regions, k)
+	keys := make([]key, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
 	}
-	sort.Strings(regions)
-	n := 0
-	for _, reg := range regions {
-		c := clientFor(reg)
-		fs := byRegion[reg]
-		for start := 0; start < len(fs); start += batchSize {
-			end := min(start+batchSize, len(fs))
-			out, err := c.BatchImportFindings(ctx, &securityhub.BatchImportFindingsInput{Findings: fs[start:end]})
-			if err != nil {
-				return n, fmt.Errorf("BatchImportFindings in %s: %w", reg, err)
-			}
-			n += int(derefInt32(out.SuccessCount))
-			if out.FailedCount != nil && *out.FailedCount > 0 && len(out.FailedFindings) > 0 {
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].account != keys[j].account {
+			return keys[i].account < keys[j].account
+		}
+		return keys[i].region < keys[j].region
+	})
+	var errs []error
+	for _, k := range keys {
+		fs := groups[k]
+		c, err := opt.ClientFor(k.account, k.region)
+		if err != nil {
+			res.Failed += len(fs)
+			errs = append(errs, fmt.Errorf("account %s, %s: %w", k.account, k.region, err))
+			continue
+		}
+		if err := importBatches(ctx, c, fs, &res); err != nil {
+			errs = append(errs, fmt.Errorf("account %s, %s: %w", k.account, k.region, err))
+		}
+	}
+	return res, errors.Join(errs...)
+}
+
+// DefaultProductARN is the ARN of an account's default Security Hub
+// product in a region, the product of findings the account imports itself.
+func DefaultProductARN(partition, region, account string) string {
+	return "arn:" + partition + ":securityhub:" + region + ":" + account + ":product/" + account + "/default"
+}
+
+// importBatches imports findings in batches of 100 with one client. A
+// batch with rejected findings does not stop the next; the error names
+// the first rejection.
+func importBatches(ctx context.Context, c Importer, fs []shtypes.AwsSecurityFinding, res *ImportResult) error {
+	var first error
+	for start := 0; start < len(fs); start += batchSize {
+		end := min(start+batchSize, len(fs))
+		out, err := c.BatchImportFindings(ctx, &securityhub.BatchImportFindingsInput{Findings: fs[start:end]})
+		if err != nil {
+			res.Failed += len(fs) - start
+			return errors.Join(first, fmt.Errorf("BatchImportFindings: %w", err))
+		}
+		res.Imported += int(derefInt32(out.SuccessCount))
+		n := int(derefInt32(out.FailedCount))
+		res.Failed += n
+		if n > 0 && first == nil {
+			first = fmt.Errorf("Security Hub rejected %d findings", n)
+			if len(out.FailedFindings) > 0 {
 				ff := out.FailedFindings[0]
-				return n, fmt.Errorf("Security Hub rejected %d findings in %s; first %s: %s %s", *out.FailedCount, reg,
+				first = fmt.Errorf("Security Hub rejected findings; first %s: %s %s",
 					deref(ff.Id), deref(ff.ErrorCode), deref(ff.ErrorMessage))
 			}
 		}
 	}
-	return n, nil
+	return first
 }
 
 // toSDK converts an ASFF finding to the SDK type; the field names are

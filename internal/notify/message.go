@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/orgrail/orgrail/internal/severity"
@@ -108,13 +109,18 @@ func SeverityColor(l severity.Level) string {
 }
 
 // oneLine flattens s to a single line of printable text at most max
-// runes long: control characters (CR, LF, tabs, escapes), bidirectional
-// overrides and zero-width characters become spaces or vanish, so a
-// value can neither start a new line (a fake header or a fake message)
-// nor reorder what the reader sees.
+// characters long, the ellipsis of a cut included: control characters
+// (CR, LF, tabs, escapes), bidirectional overrides and zero-width
+// characters become spaces or vanish, so a value can neither start a new
+// line (a fake header or a fake message) nor reorder what the reader
+// sees. Characters are counted as UTF-16 code units, as Slack and Teams
+// (JavaScript strings) count them, so a character outside the Basic
+// Multilingual Plane counts two; the cut falls between characters, never
+// inside a multi-byte rune or a surrogate pair.
 func oneLine(s string, max int) string {
 	var b strings.Builder
 	n := 0
+	cut := -1 // length of b where the text still leaves room for "…"
 	for _, r := range s {
 		switch {
 		case r == utf8.RuneError:
@@ -124,12 +130,16 @@ func oneLine(s string, max int) string {
 		case unicode.Is(unicode.Cf, r): // format: bidi overrides, zero-width joiners
 			continue
 		}
-		if n >= max {
-			b.WriteString("…")
-			break
+		w := utf16.RuneLen(r)
+		if n+w > max-1 && cut < 0 {
+			cut = b.Len()
+		}
+		if n+w > max {
+			out := b.String()[:cut]
+			return out + "…"
 		}
 		b.WriteRune(r)
-		n++
+		n += w
 	}
 	return b.String()
 }

@@ -270,6 +270,9 @@ var diffPatterns = append([]string{
 	`{"a": {"x": [1], "y": [{"exists": false}]}}`,
 	`{"a": {"b": {"c": [1], "d": [2]}, "e": [3]}}`,
 	`{"a": {"b": {"c": [1]}, "$or": [{"e": [3]}, {"b": {"d": [2]}}]}}`,
+	`{"a.b": {"c": [1]}, "a": {"b.d": [2]}}`,
+	`{"a": {"x": [1], "y": [{"exists": false}], "b": {"c": [{"exists": false}]}}}`,
+	`{"b": {"c": ["z", {"exists": false}], "d": [1]}}`,
 }, fuzzPatterns...)
 
 func TestDifferential(t *testing.T) {
@@ -285,6 +288,9 @@ func TestDifferential(t *testing.T) {
 		`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}, {"b": {"c": 1, "d": 2}, "x": 1}], "b": [{"c": "z", "d": 1}, {"c": "y"}]}`,
 		`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}], "b": [{"c": "z"}, {"d": 1}]}`,
 		`{"a": [{"x": 1, "y": 2}, {"x": 1}], "b": [[{"c": "z", "d": 1}]]}`,
+		`{"a.b": {"c": 1}, "a": {"b.d": 2}}`,
+		`{"a": [[{"x": 1, "y": 2}], [{"x": 1, "b": {"c": 3}}], [{"x": 1}]], "b": [[{"c": "z"}], [{"d": 1}]]}`,
+		`{"a.b.c": 1, "a": [{"b": {"d": 2}}, {"b.d": 2, "b.c": 1}]}`,
 	} {
 		differential(t, diffPatterns, []byte(ev))
 	}
@@ -297,6 +303,7 @@ func FuzzDifferential(f *testing.F) {
 	f.Add([]byte(`{"a": [2, 3], "b": [{"c": "z"}, {"c": "été"}]}`))
 	f.Add([]byte(`{"detail": {"state": "pending", "c-count": 2e0, "source-ip": "10.9.9.9"}}`))
 	f.Add([]byte(`{"a": [{"b": [{"c": 1}, {"d": 2}], "e": 3}, {"b": {"c": 1, "d": 2}, "x": 1}], "b": [{"c": "z", "d": 1}, {"c": "y"}]}`))
+	f.Add([]byte(`{"a.b.c": 1, "a": [{"b": {"d": 2}}, {"b.d": 2, "b.c": 1, "x": 1}], "b": [[{"c": "z"}], [{"d": 1}]]}`))
 	f.Fuzz(func(t *testing.T, event []byte) {
 		differential(t, diffPatterns, event)
 	})

@@ -213,6 +213,7 @@ func (r *run) evalAccount(a *org.Account, rs []*Rule) []findings.Finding {
 	v := r.view(a.Id)
 	var out []findings.Finding
 	for _, rule := range rs {
+		v.rule = rule
 		switch rule.Scope {
 		case ScopeAccount:
 			out = append(out, r.eval(&Ctx{run: r, rule: rule, Account: a, Region: snapshot.Global, v: v})...)

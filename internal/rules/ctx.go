@@ -110,5 +110,7 @@ func (c *Ctx) viewOf(account string) *view {
 	if c.v != nil && c.v.account == account {
 		return c.v
 	}
-	return c.run.view(account)
+	v := c.run.view(account)
+	v.rule = c.rule
+	return v
 }

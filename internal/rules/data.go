@@ -21,6 +21,9 @@ import (
 type view struct {
 	snap    *snapshot.Snapshot
 	account string
+	// rule is the rule being evaluated (nil while facts are gathered):
+	// its reads are reported to onRead.
+	rule    *Rule
 	files   map[string]fileEntry
 	decoded map[string]decodeEntry
 	bad     *badFiles // where unreadable files are reported; may be nil
@@ -89,14 +92,20 @@ func (e *BenignError) Error() string { return e.Op + ": " + e.Code }
 
 // MissingError says an operation's output is absent from a service file
 // that exists: the collector did not record it.
+// Reason is the collector's error when the operation failed (a gap of
+// that one operation); empty when it was simply not recorded.
 type MissingError struct {
 	Account, Region, Service, Op, Key string
+	Reason                            string
 }
 
 func (e *MissingError) Error() string {
 	s := fmt.Sprintf("not collected: account %s region %s %s %s", e.Account, e.Region, e.Service, e.Op)
 	if e.Key != "" {
 		s += " for " + e.Key
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
 	}
 	return s
 }
@@ -129,8 +138,19 @@ func (v *view) has(region, service string) bool {
 	return err == nil && f != nil
 }
 
+// onRead, when set (by tests), is told of every operation a rule reads,
+// to check the rule's declared Reads.
+var onRead func(r *Rule, serviceOp string)
+
+func (v *view) noteRead(service, op string) {
+	if onRead != nil && v.rule != nil {
+		onRead(v.rule, service+":"+op)
+	}
+}
+
 // get decodes an operation's output into a new T, once per view.
 func get[T any](v *view, region, service, op string) (*T, error) {
+	v.noteRead(service, op)
 	key := region + "/" + service + "/" + op
 	if e, ok := v.decoded[key]; ok {
 		if e.err != nil {
@@ -157,13 +177,14 @@ func decodeOp[T any](v *view, region, service, op string) (*T, error) {
 		if code := f.Error(op); code != "" {
 			return nil, &BenignError{Op: op, Code: code}
 		}
-		return nil, &MissingError{Account: v.account, Region: region, Service: service, Op: op}
+		return nil, &MissingError{Account: v.account, Region: region, Service: service, Op: op, Reason: f.Gap(op)}
 	}
 	return out, nil
 }
 
 // getRes decodes a per-resource operation's output for key.
 func getRes[T any](v *view, region, service, op, key string) (*T, error) {
+	v.noteRead(service, op)
 	f, err := v.file(region, service)
 	if err != nil {
 		return nil, err
@@ -177,7 +198,7 @@ func getRes[T any](v *view, region, service, op, key string) (*T, error) {
 		if code := f.ResourceError(op, key); code != "" {
 			return nil, &BenignError{Op: op, Code: code}
 		}
-		return nil, &MissingError{Account: v.account, Region: region, Service: service, Op: op, Key: key}
+		return nil, &MissingError{Account: v.account, Region: region, Service: service, Op: op, Key: key, Reason: f.Gap(op)}
 	}
 	return out, nil
 }

@@ -49,7 +49,7 @@ func demoDir(t testing.TB) string {
 
 // configRulesOf returns every Config rule identifier a rule implements.
 func configRulesOf(r *Rule) []string {
-	out := []string{r.ID} // planted.json names the orgrail rule where AWS has no managed rule
+	out := append([]string{r.ID}, r.Related...) // planted.json names the orgrail rule where AWS has no managed rule
 	if r.Mappings.ConfigRule != "" {
 		out = append(out, r.Mappings.ConfigRule)
 	}

@@ -133,7 +133,9 @@ func orgAnalyzers(r *run, o *org.Organization) (map[string]bool, error) {
 				continue
 			}
 			for _, a := range la.Analyzers {
-				if strings.HasPrefix(a.Type, "ORGANIZATION") && a.Status == "ACTIVE" {
+				// Only external-access analyzers count (IAM.28); an
+				// ORGANIZATION_UNUSED_ACCESS analyzer does not.
+				if a.Type == "ORGANIZATION" && a.Status == "ACTIVE" {
 					out[region] = true
 				}
 			}

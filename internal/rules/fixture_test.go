@@ -64,6 +64,7 @@ type fx struct {
 }
 
 type fxFile struct {
+	gaps    map[string]string
 	ops     map[string]any
 	res     map[string]map[string]any
 	errs    map[string]string
@@ -75,7 +76,7 @@ func fkey(account, region, service string) string { return account + "/" + regio
 func (f *fx) file(account, region, service string) *fxFile {
 	k := fkey(account, region, service)
 	if f.files[k] == nil {
-		f.files[k] = &fxFile{ops: map[string]any{}, res: map[string]map[string]any{}, errs: map[string]string{}, resErrs: map[string]map[string]string{}}
+		f.files[k] = &fxFile{gaps: map[string]string{}, ops: map[string]any{}, res: map[string]map[string]any{}, errs: map[string]string{}, resErrs: map[string]map[string]string{}}
 	}
 	return f.files[k]
 }
@@ -141,6 +142,9 @@ func (f *fx) write(t testing.TB) *snapshot.Snapshot {
 		}
 		for name, code := range ff.errs {
 			sf.SetError(name, code)
+		}
+		for name, why := range ff.gaps {
+			sf.SetGap(name, why)
 		}
 		for name, m := range ff.resErrs {
 			for key, code := range m {
@@ -309,7 +313,8 @@ func (f *fx) baselineRegion(a, r string) {
 	vpc, sgDef, sgApp, acl := "vpc-0001", "sg-0def", "sg-0app", "acl-0001"
 	owner := []ec2types.Tag{{Key: awsv2.String("Owner"), Value: awsv2.String("team")}}
 	f.set(a, r, "ec2", "DescribeVpcs", &ec2.DescribeVpcsOutput{Vpcs: []ec2types.Vpc{{VpcId: awsv2.String(vpc), IsDefault: awsv2.Bool(false), Tags: owner}}})
-	f.set(a, r, "ec2", "DescribeFlowLogs", &ec2.DescribeFlowLogsOutput{FlowLogs: []ec2types.FlowLog{{ResourceId: awsv2.String(vpc), FlowLogStatus: awsv2.String("ACTIVE")}}})
+	f.set(a, r, "ec2", "DescribeFlowLogs", &ec2.DescribeFlowLogsOutput{FlowLogs: []ec2types.FlowLog{{ResourceId: awsv2.String(vpc), FlowLogStatus: awsv2.String("ACTIVE"),
+		TrafficType: ec2types.TrafficTypeAll}}})
 	f.set(a, r, "ec2", "DescribeSecurityGroups", &ec2.DescribeSecurityGroupsOutput{SecurityGroups: []ec2types.SecurityGroup{
 		{GroupId: awsv2.String(sgDef), GroupName: awsv2.String("default"), VpcId: awsv2.String(vpc)},
 		{GroupId: awsv2.String(sgApp), GroupName: awsv2.String("web"), VpcId: awsv2.String(vpc), IpPermissions: []ec2types.IpPermission{
@@ -326,6 +331,9 @@ func (f *fx) baselineRegion(a, r string) {
 	f.set(a, r, "ec2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: []ec2types.Instance{{
 		InstanceId: awsv2.String("i-0001"), State: &ec2types.InstanceState{Name: ec2types.InstanceStateNameRunning}, Tags: owner, VpcId: awsv2.String(vpc),
 		MetadataOptions: &ec2types.InstanceMetadataOptionsResponse{HttpTokens: ec2types.HttpTokensStateRequired, HttpEndpoint: ec2types.InstanceMetadataEndpointStateEnabled}}}}}})
+	f.set(a, r, "ec2", "DescribeVolumes", &ec2.DescribeVolumesOutput{Volumes: []ec2types.Volume{{VolumeId: awsv2.String("vol-0001"),
+		Encrypted: awsv2.Bool(true), State: ec2types.VolumeStateInUse,
+		Attachments: []ec2types.VolumeAttachment{{InstanceId: awsv2.String("i-0001"), State: ec2types.VolumeAttachmentStateAttached}}}}})
 	f.set(a, r, "ec2", "GetSnapshotBlockPublicAccessState", &ec2.GetSnapshotBlockPublicAccessStateOutput{State: ec2types.SnapshotBlockPublicAccessStateBlockAllSharing})
 	f.set(a, r, "ec2", "GetImageBlockPublicAccessState", &ec2.GetImageBlockPublicAccessStateOutput{ImageBlockPublicAccessState: awsv2.String("block-new-sharing")})
 

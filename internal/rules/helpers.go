@@ -200,18 +200,56 @@ var restrictingKeys = []string{"aws:sourceaccount", "aws:sourcearn", "aws:source
 	"aws:userid", "kms:viaservice", "lambda:eventsourcetoken"}
 
 // publicAllow reports an Allow to everyone that no condition narrows.
+// A condition narrows only with fixed values: AWS documents that a
+// value with a wildcard or a policy variable (o-*, vpce-*, ${aws:...})
+// does not make a policy non-public.
 func (s statement) publicAllow() bool {
 	if !s.allows() || !s.Principal.public() {
 		return false
 	}
-	for _, m := range s.Condition {
+	return !s.restricted()
+}
+
+// restricted reports a condition on a restricting key whose values are
+// all fixed.
+func (s statement) restricted() bool {
+	for op, m := range s.Condition {
+		if strings.HasPrefix(strings.ToLower(op), "forallvalues") || strings.HasSuffix(strings.ToLower(op), "ifexists") {
+			continue // true when the key is absent: narrows nothing
+		}
 		for k, vals := range m {
-			if contains(restrictingKeys, strings.ToLower(k)) && !contains(vals, "*") {
-				return false
+			if contains(restrictingKeys, strings.ToLower(k)) && fixedValues(vals) {
+				return true
 			}
 		}
 	}
+	return false
+}
+
+// fixedValues reports condition values without wildcards or variables.
+func fixedValues(vals []string) bool {
+	if len(vals) == 0 {
+		return false
+	}
+	for _, v := range vals {
+		if strings.ContainsAny(v, "*?") || strings.Contains(v, "${") {
+			return false
+		}
+	}
 	return true
+}
+
+// conditionKey reports whether any condition of the statement names key
+// (case-insensitive) with fixed values.
+func (s statement) conditionKey(key string) bool {
+	for _, m := range s.Condition {
+		for k, vals := range m {
+			if strings.EqualFold(k, key) && fixedValues(vals) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // globMatch matches IAM-style patterns with * and ?.

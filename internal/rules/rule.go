@@ -43,6 +43,15 @@ type Rule struct {
 	// that perform the same check (a periodic and a change-triggered
 	// variant, for example).
 	AlsoConfigRules []string
+	// Related lists AWS Config managed rules this rule is not but judges
+	// alike: an lz.* rule that is orgrail's reading of an AWS control
+	// fails where that control's violations are (the demo's planted
+	// violations are matched through it). It is not a mapping.
+	Related []string
+	// Reads lists the snapshot operations the rule reads, as
+	// "service:Operation": the rule is ERROR only when one of them is
+	// missing (TestRulesReadWhatTheyDeclare keeps it true).
+	Reads []string
 	// ResourceType is the CloudFormation-style type of the resources
 	// the rule judges (AWS::S3::Bucket); AWS::::Account for account
 	// and region settings.
@@ -76,6 +85,9 @@ var builtin []*Rule
 func register(rs ...*Rule) {
 	for _, r := range rs {
 		r.Source = "builtin"
+		if r.Reads == nil {
+			r.Reads = builtinReads[r.ID]
+		}
 		builtin = append(builtin, r)
 	}
 }
@@ -130,6 +142,7 @@ type Listing struct {
 	Mappings        findings.Mappings `json:"mappings"`
 	AlsoConfigRules []string          `json:"alsoConfigRules,omitempty"`
 	Services        []string          `json:"services,omitempty"`
+	Reads           []string          `json:"reads,omitempty"`
 	Fix             string            `json:"fix,omitempty"`
 	Source          string            `json:"source"`
 }
@@ -138,5 +151,5 @@ type Listing struct {
 func (r *Rule) Listing() Listing {
 	return Listing{ID: r.ID, Title: r.Title, Severity: r.Severity, Scope: string(r.Scope), ResourceType: r.ResourceType,
 		Rationale: r.Rationale, Remediation: r.Remediation, Mappings: r.Mappings, AlsoConfigRules: r.AlsoConfigRules,
-		Services: r.Services, Fix: r.Fix, Source: r.Source}
+		Services: r.Services, Reads: r.Reads, Fix: r.Fix, Source: r.Source}
 }

@@ -228,6 +228,23 @@ func checkKeyPolicy(c *Ctx) error {
 	})
 }
 
+// s3InvokeUnscoped reports an Allow to the S3 service principal without
+// a fixed aws:SourceAccount: AWS's Lambda.1 counts it as public, since a
+// bucket name (aws:SourceArn) can be taken by any account.
+func s3InvokeUnscoped(sts []statement) bool {
+	for _, s := range sts {
+		if !s.allows() {
+			continue
+		}
+		for _, sp := range s.Principal.Values["Service"] {
+			if strings.EqualFold(sp, "s3.amazonaws.com") && !s.conditionKey("aws:SourceAccount") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func anyPublic(sts []statement) bool {
 	for _, s := range sts {
 		if s.publicAllow() {
@@ -262,7 +279,14 @@ func checkLambdaPublic(c *Ctx) error {
 			c.Err(arn, err)
 			continue
 		}
-		c.Check(!anyPublic(sts), arn, "function "+name+" is not public", "function "+name+" can be invoked by anyone")
+		switch {
+		case anyPublic(sts):
+			c.Fail(arn, "function %s can be invoked by anyone", name)
+		case s3InvokeUnscoped(sts):
+			c.Fail(arn, "function %s may be invoked by Amazon S3 without an aws:SourceAccount condition (any account's bucket can trigger it)", name)
+		default:
+			c.Pass(arn, "function %s is not public", name)
+		}
 	}
 	return nil
 }

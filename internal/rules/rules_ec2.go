@@ -218,6 +218,7 @@ func checkDefaultSG(c *Ctx) error {
 	}
 	for _, g := range sgs {
 		if aws(g.GroupName) != "default" {
+			c.NA(sgArn(c, g), "%s is not a default security group", aws(g.GroupId))
 			continue
 		}
 		n := len(g.IpPermissions) + len(g.IpPermissionsEgress)
@@ -261,10 +262,10 @@ func naclOpen(entries []ec2types.NetworkAclEntry) []string {
 				continue
 			}
 			proto := aws(e.Protocol)
-			if proto != "-1" && proto != "6" {
-				continue
+			if proto != "-1" && proto != "6" && proto != "17" {
+				continue // AWS judges TCP and UDP entries
 			}
-			if proto == "6" && e.PortRange != nil && e.PortRange.From != nil && e.PortRange.To != nil &&
+			if proto != "-1" && e.PortRange != nil && e.PortRange.From != nil && e.PortRange.To != nil &&
 				(port < *e.PortRange.From || port > *e.PortRange.To) {
 				continue
 			}
@@ -291,7 +292,7 @@ func checkFlowLogs(c *Ctx) error {
 	}
 	logged := map[string]bool{}
 	for _, f := range fl.FlowLogs {
-		if s := aws(f.FlowLogStatus); s == "" || s == "ACTIVE" {
+		if s := aws(f.FlowLogStatus); (s == "" || s == "ACTIVE") && logsRejects(f.TrafficType) {
 			logged[aws(f.ResourceId)] = true
 		}
 	}
@@ -300,9 +301,19 @@ func checkFlowLogs(c *Ctx) error {
 	}
 	for _, v := range vpcs.Vpcs {
 		id := aws(v.VpcId)
-		c.Check(logged[id], c.arn("ec2", c.Region, c.Account.Id, "vpc/"+id), "flow logs enabled", "VPC "+id+" has no flow log")
+		c.Check(logged[id], c.arn("ec2", c.Region, c.Account.Id, "vpc/"+id), "flow logs of rejected traffic enabled",
+			"VPC "+id+" has no active flow log of rejected traffic")
 	}
 	return nil
+}
+
+// flowTrafficType is Security Hub's trafficType parameter of EC2.6.
+const flowTrafficType = ec2types.TrafficTypeReject
+
+// logsRejects reports a flow log that records the traffic EC2.6 asks for:
+// REJECT, or ALL, which records rejected traffic too.
+func logsRejects(t ec2types.TrafficType) bool {
+	return t == flowTrafficType || t == ec2types.TrafficTypeAll
 }
 
 // eachInstance runs fn on the region's instances that are not terminated.
@@ -410,12 +421,20 @@ func checkSGAuthorized(c *Ctx) error {
 	}
 	for _, g := range sgs {
 		var bad []string
+		open := false
 		for _, p := range g.IpPermissions {
 			src := openSources(p)
+			open = open || len(src) > 0
 			if len(src) == 0 || authorizedOnly(p) {
 				continue
 			}
 			bad = append(bad, permString(p)+" from "+strings.Join(src, ","))
+		}
+		if !open {
+			// As AWS: a group with no ingress from 0.0.0.0/0 or ::/0 is
+			// not what this control judges.
+			c.NA(sgArn(c, g), "%s (%s) allows nothing from 0.0.0.0/0 or ::/0", aws(g.GroupId), aws(g.GroupName))
+			continue
 		}
 		c.Check(len(bad) == 0, sgArn(c, g), "only authorized ports face the internet",
 			fmt.Sprintf("%s (%s) allows %s", aws(g.GroupId), aws(g.GroupName), strings.Join(bad, "; ")))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/severity"
@@ -37,9 +38,21 @@ func init() {
 		&Rule{ID: "iam.password-policy-strong", Title: "The IAM password policy is strong", Severity: severity.Medium,
 			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"iam"}, Fix: "iam-password-policy",
 			Rationale:   "Short or simple passwords of IAM users are guessed or brute-forced.",
-			Remediation: "Set an account password policy: minimum length 14, upper and lower case letters, numbers and symbols, maximum age 90 days.",
-			Mappings:    findings.Mappings{ConfigRule: "IAM_PASSWORD_POLICY", SecurityHub: "IAM.7", CIS: "1.8", NistCsf: "PR.AA"},
+			Remediation: "Set an account password policy requiring upper and lower case letters, numbers and symbols and at least 8 characters (14 for CIS).",
+			Mappings:    findings.Mappings{ConfigRule: "IAM_PASSWORD_POLICY", SecurityHub: "IAM.7", NistCsf: "PR.AA"},
 			check:       checkPasswordStrong},
+		&Rule{ID: "iam.password-policy-length-14", Title: "The IAM password policy requires 14 characters or more", Severity: severity.Medium,
+			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"iam"}, Fix: "iam-password-policy",
+			Rationale:   "Length is what makes a password resist brute force; CIS asks for at least 14 characters.",
+			Remediation: "Set MinimumPasswordLength to 14 or more in the account password policy.",
+			Mappings:    findings.Mappings{ConfigRule: "IAM_PASSWORD_POLICY", SecurityHub: "IAM.15", CIS: "1.8", NistCsf: "PR.AA"},
+			check:       checkPasswordLength14},
+		&Rule{ID: "iam.password-policy-expiry", Title: "The IAM password policy expires passwords within 90 days", Severity: severity.Low,
+			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"iam"}, Fix: "iam-password-policy",
+			Rationale:   "Passwords that never expire keep working for whoever learned them.",
+			Remediation: "Set MaxPasswordAge to 90 or fewer days in the account password policy.",
+			Mappings:    findings.Mappings{ConfigRule: "IAM_PASSWORD_POLICY", SecurityHub: "IAM.17", NistCsf: "PR.AA"},
+			check:       checkPasswordExpiry},
 		&Rule{ID: "iam.password-policy-reuse", Title: "The IAM password policy prevents password reuse", Severity: severity.Low,
 			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"iam"}, Fix: "iam-password-policy",
 			Rationale:   "Reused passwords extend the life of a leaked password.",
@@ -177,7 +190,9 @@ func checkRootMFA(c *Ctx) error {
 		return err
 	}
 	if rootCentrallyRemoved(c, m) {
-		c.NA(rootArn(c), "root credentials are removed and managed centrally by the organization")
+		// As Security Hub documents for IAM.9: root credentials not
+		// present in the account pass.
+		c.Pass(rootArn(c), "root credentials are removed and managed centrally by the organization")
 		return nil
 	}
 	c.Check(rootMFAOn(root, m), rootArn(c), "root user has MFA", "root user has no MFA device")
@@ -192,7 +207,7 @@ func checkRootHardwareMFA(c *Ctx) error {
 		return err
 	}
 	if rootCentrallyRemoved(c, m) {
-		c.NA(rootArn(c), "root credentials are removed and managed centrally by the organization")
+		c.Pass(rootArn(c), "root credentials are removed and managed centrally by the organization")
 		return nil
 	}
 	if !rootMFAOn(root, m) {
@@ -242,19 +257,17 @@ func passwordPolicy(c *Ctx) (*iam.GetAccountPasswordPolicyOutput, error) {
 	return pp, err
 }
 
+// checkPasswordStrong is IAM.7 with Security Hub's default parameters:
+// upper case, lower case, numbers and symbols required and at least 8
+// characters; reuse and age are not judged (they have no default).
 func checkPasswordStrong(c *Ctx) error {
-	pp, err := passwordPolicy(c)
-	if err != nil {
+	p, err := passwordPolicyOrFail(c)
+	if err != nil || p == nil {
 		return err
 	}
-	if pp == nil {
-		c.Fail("", "no account password policy is set")
-		return nil
-	}
-	p := pp.PasswordPolicy
 	var weak []string
-	if p.MinimumPasswordLength == nil || *p.MinimumPasswordLength < 14 {
-		weak = append(weak, "minimum length below 14")
+	if p.MinimumPasswordLength == nil || *p.MinimumPasswordLength < 8 {
+		weak = append(weak, "minimum length below 8")
 	}
 	if !p.RequireUppercaseCharacters {
 		weak = append(weak, "no upper case required")
@@ -268,10 +281,46 @@ func checkPasswordStrong(c *Ctx) error {
 	if !p.RequireSymbols {
 		weak = append(weak, "no symbols required")
 	}
-	if p.MaxPasswordAge == nil || *p.MaxPasswordAge == 0 || *p.MaxPasswordAge > 90 {
-		weak = append(weak, "passwords do not expire within 90 days")
-	}
 	c.Check(len(weak) == 0, "", "password policy is strong", "password policy is weak: "+strings.Join(weak, ", "))
+	return nil
+}
+
+// passwordPolicyOrFail returns the policy, or records FAILED and nil
+// when no policy was ever set.
+func passwordPolicyOrFail(c *Ctx) (*iamtypes.PasswordPolicy, error) {
+	pp, err := passwordPolicy(c)
+	if err != nil {
+		return nil, err
+	}
+	if pp == nil {
+		c.Fail("", "no account password policy is set")
+		return nil, nil
+	}
+	return pp.PasswordPolicy, nil
+}
+
+// checkPasswordLength14 is IAM.15 / CIS 1.8.
+func checkPasswordLength14(c *Ctx) error {
+	p, err := passwordPolicyOrFail(c)
+	if err != nil || p == nil {
+		return err
+	}
+	n := int32(0)
+	if p.MinimumPasswordLength != nil {
+		n = *p.MinimumPasswordLength
+	}
+	c.Check(n >= 14, "", fmt.Sprintf("minimum password length is %d", n), fmt.Sprintf("minimum password length is %d, want 14 or more", n))
+	return nil
+}
+
+// checkPasswordExpiry is IAM.17.
+func checkPasswordExpiry(c *Ctx) error {
+	p, err := passwordPolicyOrFail(c)
+	if err != nil || p == nil {
+		return err
+	}
+	ok := p.MaxPasswordAge != nil && *p.MaxPasswordAge > 0 && *p.MaxPasswordAge <= 90
+	c.Check(ok, "", "passwords expire within 90 days", "passwords do not expire within 90 days")
 	return nil
 }
 

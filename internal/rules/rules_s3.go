@@ -24,12 +24,19 @@ func init() {
 			Mappings: findings.Mappings{ConfigRule: "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC", SecurityHub: "S3.1", CIS: "2.1.4",
 				NistCsf: "PR.DS", ControlTower: "AWS-GR_S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC"},
 			check: checkAccountPAB},
-		&Rule{ID: "s3.bucket-public-access-block", Title: "S3 buckets block public access (bucket or account setting)", Severity: severity.Medium,
-			Scope: ScopeAccount, ResourceType: typeBucket, Services: []string{"s3", "s3control"},
-			Rationale:   "Block Public Access overrides policies and ACLs that would expose a bucket; the account-level setting satisfies it for every bucket.",
-			Remediation: "Turn on Block Public Access for the account, or for the bucket (aws s3api put-public-access-block).",
+		&Rule{ID: "s3.bucket-public-access-block", Title: "S3 buckets block public access at the bucket level", Severity: severity.Medium,
+			Scope: ScopeAccount, ResourceType: typeBucket, Services: []string{"s3"},
+			Rationale:   "Block Public Access on the bucket itself keeps it private even if the account-level setting is later turned off; S3.8 judges the bucket's own settings.",
+			Remediation: "Turn on all four Block Public Access settings of the bucket (aws s3api put-public-access-block).",
 			Mappings:    findings.Mappings{ConfigRule: "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", SecurityHub: "S3.8", CIS: "2.1.4", NistCsf: "PR.DS"},
 			check:       checkBucketPAB},
+		&Rule{ID: "lz.bucket-effective-public-access-block", Title: "S3 buckets block public access (bucket or account setting)", Severity: severity.Medium,
+			Scope: ScopeAccount, ResourceType: typeBucket, Services: []string{"s3", "s3control"},
+			Rationale:   "What S3 enforces is the bucket's and the account's settings combined: an account that blocks everything protects every bucket (orgrail's landing-zone view; S3.8 asks for the bucket's own settings).",
+			Remediation: "Turn on Block Public Access for the account, or for the bucket (aws s3api put-public-access-block).",
+			Mappings:    findings.Mappings{CIS: "2.1.4", NistCsf: "PR.DS"},
+			Related:     []string{"S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"},
+			check:       checkEffectivePAB},
 		&Rule{ID: "s3.bucket-public-read", Title: "S3 buckets do not allow public read access", Severity: severity.Critical,
 			Scope: ScopeAccount, ResourceType: typeBucket, Services: []string{"s3", "s3control"},
 			Rationale:   "A publicly readable bucket leaks whatever is put into it, now and later.",
@@ -183,18 +190,41 @@ func (b *bucket) pab() (pab, error) {
 	if err != nil {
 		return pab{}, err
 	}
+	own, err := b.ownPAB()
+	if err != nil {
+		return pab{}, err
+	}
+	return acct.or(own), nil
+}
+
+// ownPAB returns the bucket's own block (all false when never set).
+func (b *bucket) ownPAB() (pab, error) {
 	out, err := bget[s3.GetPublicAccessBlockOutput](b, "GetPublicAccessBlock")
 	if code, ok := benign(err); ok && code == "NoSuchPublicAccessBlockConfiguration" {
-		return acct, nil
+		return pab{}, nil
 	}
 	if err != nil {
 		return pab{}, err
 	}
 	p := out.PublicAccessBlockConfiguration
 	if p == nil {
-		return acct, nil
+		return pab{}, nil
 	}
-	return acct.or(pab{boolv(p.BlockPublicAcls), boolv(p.IgnorePublicAcls), boolv(p.BlockPublicPolicy), boolv(p.RestrictPublicBuckets)}), nil
+	return pab{boolv(p.BlockPublicAcls), boolv(p.IgnorePublicAcls), boolv(p.BlockPublicPolicy), boolv(p.RestrictPublicBuckets)}, nil
+}
+
+// policyPublic says whether S3 itself judged the bucket policy public
+// (GetBucketPolicyStatus); known is false when the status was not
+// collected, and the policy is then read statement by statement.
+func (b *bucket) policyPublic() (public, known bool) {
+	st, err := bget[s3.GetBucketPolicyStatusOutput](b, "GetBucketPolicyStatus")
+	if code, ok := benign(err); ok && code == "NoSuchBucketPolicy" {
+		return false, true
+	}
+	if err != nil || st.PolicyStatus == nil || st.PolicyStatus.IsPublic == nil {
+		return false, false
+	}
+	return *st.PolicyStatus.IsPublic, true
 }
 
 // policy returns the bucket policy's statements (nil when none).
@@ -225,7 +255,7 @@ func (b *bucket) publicBy(write bool) (string, error) {
 	if write {
 		actions, perms = s3WriteActions, []string{"WRITE", "WRITE_ACP", "FULL_CONTROL"}
 	}
-	if !eff.restrict && !eff.blockPolicy {
+	if public, known := b.policyPublic(); !eff.restrict && !eff.blockPolicy && (public || !known) {
 		sts, err := b.policy()
 		if err != nil {
 			return "", err
@@ -259,13 +289,28 @@ func publicGrantee(uri string) bool {
 	return strings.HasSuffix(uri, "/global/AllUsers") || strings.HasSuffix(uri, "/global/AuthenticatedUsers")
 }
 
+// checkBucketPAB is S3.8: the bucket's own four settings, whatever the
+// account sets.
 func checkBucketPAB(c *Ctx) error {
+	return eachBucket(c, func(b *bucket) error {
+		p, err := b.ownPAB()
+		if err != nil {
+			return err
+		}
+		c.Check(p.all(), b.Arn, "Block Public Access is on for "+b.Name, "bucket "+b.Name+" does not block public access at the bucket level")
+		return nil
+	})
+}
+
+// checkEffectivePAB is orgrail's view: the bucket's or the account's
+// settings.
+func checkEffectivePAB(c *Ctx) error {
 	return eachBucket(c, func(b *bucket) error {
 		p, err := b.pab()
 		if err != nil {
 			return err
 		}
-		c.Check(p.all(), b.Arn, "Block Public Access is on for "+b.Name, "bucket "+b.Name+" does not block public access")
+		c.Check(p.all(), b.Arn, "Block Public Access (bucket or account) is on for "+b.Name, "bucket "+b.Name+" does not block public access")
 		return nil
 	})
 }
@@ -352,7 +397,9 @@ func checkBucketLogging(c *Ctx) error {
 		}
 		on := out.LoggingEnabled != nil && aws(out.LoggingEnabled.TargetBucket) != ""
 		if !on && targets[b.Name] {
-			c.NA(b.Arn, "bucket %s receives other buckets' access logs; logging it to itself would loop", b.Name)
+			// AWS makes no exception for log target buckets: log them to
+			// another bucket.
+			c.Fail(b.Arn, "bucket %s (a target of other buckets' access logs) has no server access logging of its own", b.Name)
 			return nil
 		}
 		c.Check(on, b.Arn, "server access logging is on", "bucket "+b.Name+" has no server access logging")

@@ -14,12 +14,18 @@ import (
 
 func init() {
 	register(
-		&Rule{ID: "guardduty.enabled", Title: "GuardDuty is enabled and administered by the Audit account", Severity: severity.High,
+		&Rule{ID: "guardduty.enabled", Title: "GuardDuty is enabled", Severity: severity.High,
 			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"guardduty"}, Fix: "guardduty-enable",
-			Rationale:   "GuardDuty detects compromised credentials, crypto-mining and reconnaissance; findings must reach the Audit account to be acted on.",
+			Rationale:   "GuardDuty detects compromised credentials, crypto-mining and reconnaissance in the account and region.",
 			Remediation: "Enable GuardDuty in the region, with the Audit account as delegated administrator and auto-enable for all members.",
 			Mappings:    findings.Mappings{ConfigRule: "GUARDDUTY_ENABLED_CENTRALIZED", SecurityHub: "GuardDuty.1", NistCsf: "DE.CM"},
 			check:       checkGuardDuty},
+		&Rule{ID: "lz.guardduty-administered-by-audit", Title: "GuardDuty findings reach the Audit account", Severity: severity.Medium,
+			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"guardduty", "organizations"},
+			Rationale:   "Findings must reach the Audit account (GuardDuty's delegated administrator) to be acted on; a member administered elsewhere, or not at all, is a blind spot.",
+			Remediation: "Make the Audit account GuardDuty's delegated administrator and auto-enable members (or accept the member's invitation).",
+			Mappings:    findings.Mappings{NistCsf: "DE.CM"},
+			check:       checkGuardDutyAdmin},
 		&Rule{ID: "guardduty.delegated-admin", Title: "The Audit account is GuardDuty's delegated administrator", Severity: severity.Medium,
 			Scope: ScopeOrg, ResourceType: typeAccount, Services: []string{"organizations"},
 			Rationale:   "A delegated administrator outside the management account sees every member's findings without using the management account day to day.",
@@ -40,12 +46,18 @@ func init() {
 			Remediation: "In the Audit account (delegated administrator for Config), create a configuration aggregator with the organization as source and all regions.",
 			Mappings:    findings.Mappings{NistCsf: "ID.AM"},
 			check:       checkAggregator},
-		&Rule{ID: "securityhub.enabled", Title: "Security Hub is enabled and administered by the Audit account", Severity: severity.Medium,
+		&Rule{ID: "securityhub.enabled", Title: "Security Hub is enabled", Severity: severity.Medium,
 			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"securityhub"}, Fix: "securityhub-enable",
-			Rationale:   "Security Hub aggregates findings and control checks; it must report to the Audit account to give one view.",
+			Rationale:   "Security Hub aggregates findings and runs the control checks of the enabled standards.",
 			Remediation: "Enable Security Hub in the region with the Audit account as delegated administrator (central configuration).",
 			Mappings:    findings.Mappings{ConfigRule: "SECURITYHUB_ENABLED", SecurityHub: "SecurityHub.1", CIS: "4.16", NistCsf: "DE.CM"},
 			check:       checkSecurityHub},
+		&Rule{ID: "lz.securityhub-administered-by-audit", Title: "Security Hub reports to the Audit account", Severity: severity.Medium,
+			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"securityhub", "organizations"},
+			Rationale:   "Security Hub gives one view of the organization only if every member reports to the Audit account (its delegated administrator).",
+			Remediation: "Make the Audit account Security Hub's delegated administrator with central configuration, so members are associated automatically.",
+			Mappings:    findings.Mappings{NistCsf: "DE.CM"},
+			check:       checkSecurityHubAdmin},
 		&Rule{ID: "securityhub.standards-enabled", Title: "Security Hub has a security standard enabled", Severity: severity.Low,
 			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"securityhub"},
 			Rationale:   "Without a standard, Security Hub runs no control checks.",
@@ -90,28 +102,76 @@ func (c *Ctx) adminFor(sp string) string {
 	return c.run.facts.audit
 }
 
-func checkGuardDuty(c *Ctx) error {
+// guardDutyDetector returns the region's enabled detector id and its
+// ARN; id is "" (and a FAILED finding recorded when fail is set) when
+// GuardDuty is not enabled.
+func guardDutyDetector(c *Ctx, fail bool) (id, res string, err error) {
 	ld, err := get[guardduty.ListDetectorsOutput](c.v, c.Region, "guardduty", "ListDetectors")
 	if err != nil {
-		return err
+		return "", "", err
 	}
 	if len(ld.DetectorIds) == 0 {
-		c.Fail("", "GuardDuty has no detector in %s", c.Region)
+		if fail {
+			c.Fail("", "GuardDuty has no detector in %s", c.Region)
+		}
+		return "", "", nil
+	}
+	id = ld.DetectorIds[0]
+	res = c.arn("guardduty", c.Region, c.Account.Id, "detector/"+id)
+	d, err := getRes[guardduty.GetDetectorOutput](c.v, c.Region, "guardduty", "GetDetector", id)
+	if err != nil {
+		return "", "", err
+	}
+	if string(d.Status) != "ENABLED" {
+		if fail {
+			c.Fail(res, "detector %s is %s", id, d.Status)
+		}
+		return "", res, nil
+	}
+	return id, res, nil
+}
+
+// checkGuardDuty is GuardDuty.1 / GUARDDUTY_ENABLED_CENTRALIZED: enabled
+// in the account and region, whoever administers it.
+func checkGuardDuty(c *Ctx) error {
+	id, res, err := guardDutyDetector(c, true)
+	if err != nil || id == "" {
+		return err
+	}
+	c.Pass(res, "detector %s is enabled", id)
+	return nil
+}
+
+// notInOrganization records NOT_APPLICABLE for administration rules
+// when there is no AWS Organization to administer through.
+func notInOrganization(c *Ctx) bool {
+	if c.Org().Id == "" {
+		c.NA("", "the account is not in an AWS Organization: no delegated administrator applies")
+		return true
+	}
+	return false
+}
+
+// checkGuardDutyAdmin is orgrail's landing-zone view: the detector is
+// administered by the Audit account (GuardDuty's delegated admin).
+func checkGuardDutyAdmin(c *Ctx) error {
+	if notInOrganization(c) {
 		return nil
 	}
-	id := ld.DetectorIds[0]
-	d, err := getRes[guardduty.GetDetectorOutput](c.v, c.Region, "guardduty", "GetDetector", id)
+	id, res, err := guardDutyDetector(c, false)
 	if err != nil {
 		return err
 	}
-	res := c.arn("guardduty", c.Region, c.Account.Id, "detector/"+id)
-	if string(d.Status) != "ENABLED" {
-		c.Fail(res, "detector %s is %s", id, d.Status)
+	if id == "" {
+		c.NA(res, "GuardDuty is not enabled in %s (see guardduty.enabled)", c.Region)
 		return nil
 	}
 	admin := c.adminFor(spGuardDuty)
-	if admin == "" || admin == c.Account.Id {
-		c.Pass(res, "detector %s is enabled", id)
+	if admin == "" {
+		return fmt.Errorf("no Audit account: set security.auditAccount in the configuration")
+	}
+	if admin == c.Account.Id {
+		c.Pass(res, "the account is GuardDuty's administrator")
 		return nil
 	}
 	ga, err := getRes[guardduty.GetAdministratorAccountOutput](c.v, c.Region, "guardduty", "GetAdministratorAccount", id)
@@ -122,8 +182,8 @@ func checkGuardDuty(c *Ctx) error {
 	if err == nil && ga.Administrator != nil && strings.EqualFold(aws(ga.Administrator.RelationshipStatus), "Enabled") {
 		got = aws(ga.Administrator.AccountId)
 	}
-	c.Check(got == admin, res, "detector enabled, administered by "+admin,
-		fmt.Sprintf("detector is enabled but not administered by the Audit account %s (administrator: %s)", admin, nonEmpty(got, "none")))
+	c.Check(got == admin, res, "detector administered by "+admin,
+		fmt.Sprintf("detector is not administered by the Audit account %s (administrator: %s)", admin, nonEmpty(got, "none")))
 	return nil
 }
 
@@ -199,6 +259,8 @@ func checkAggregator(c *Ctx) error {
 	return nil
 }
 
+// checkSecurityHub is SECURITYHUB_ENABLED / SecurityHub.1: enabled in
+// the account and region, whoever administers it.
 func checkSecurityHub(c *Ctx) error {
 	hub, err := get[securityhub.DescribeHubOutput](c.v, c.Region, "securityhub", "DescribeHub")
 	if isBenign(err) {
@@ -208,10 +270,31 @@ func checkSecurityHub(c *Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Pass(nonEmpty(aws(hub.HubArn), c.arn("securityhub", c.Region, c.Account.Id, "hub/default")), "Security Hub is enabled")
+	return nil
+}
+
+// checkSecurityHubAdmin is orgrail's landing-zone view: the hub reports
+// to the Audit account (Security Hub's delegated administrator).
+func checkSecurityHubAdmin(c *Ctx) error {
+	if notInOrganization(c) {
+		return nil
+	}
+	hub, err := get[securityhub.DescribeHubOutput](c.v, c.Region, "securityhub", "DescribeHub")
+	if isBenign(err) {
+		c.NA("", "Security Hub is not enabled in %s (see securityhub.enabled)", c.Region)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
 	res := nonEmpty(aws(hub.HubArn), c.arn("securityhub", c.Region, c.Account.Id, "hub/default"))
 	admin := c.adminFor(spSecurityHub)
-	if admin == "" || admin == c.Account.Id {
-		c.Pass(res, "Security Hub is enabled")
+	if admin == "" {
+		return fmt.Errorf("no Audit account: set security.auditAccount in the configuration")
+	}
+	if admin == c.Account.Id {
+		c.Pass(res, "the account is Security Hub's administrator")
 		return nil
 	}
 	ga, err := get[securityhub.GetAdministratorAccountOutput](c.v, c.Region, "securityhub", "GetAdministratorAccount")
@@ -222,8 +305,8 @@ func checkSecurityHub(c *Ctx) error {
 	if err == nil && ga.Administrator != nil && strings.EqualFold(aws(ga.Administrator.MemberStatus), "Enabled") {
 		got = aws(ga.Administrator.AccountId)
 	}
-	c.Check(got == admin, res, "Security Hub enabled, administered by "+admin,
-		fmt.Sprintf("Security Hub is enabled but not administered by the Audit account %s (administrator: %s)", admin, nonEmpty(got, "none")))
+	c.Check(got == admin, res, "Security Hub administered by "+admin,
+		fmt.Sprintf("Security Hub is not administered by the Audit account %s (administrator: %s)", admin, nonEmpty(got, "none")))
 	return nil
 }
 

@@ -93,11 +93,13 @@ var failCases = map[string]func(f *fx){
 	"iam.root-access-key-absent": func(f *fx) {
 		op[iam.GetAccountSummaryOutput](f, acctW, "global", "iam", "GetAccountSummary").SummaryMap["AccountAccessKeysPresent"] = 1
 	},
-	"iam.password-policy-strong": func(f *fx) {
-		op[iam.GetAccountPasswordPolicyOutput](f, acctW, "global", "iam", "GetAccountPasswordPolicy").PasswordPolicy.MinimumPasswordLength = awsv2.Int32(8)
+	"iam.password-policy-strong": func(f *fx) { pwPolicy(f).RequireSymbols = false },
+	"iam.password-policy-length-14": func(f *fx) {
+		pwPolicy(f).MinimumPasswordLength = awsv2.Int32(8)
 	},
-	"iam.password-policy-reuse": func(f *fx) { f.setErr(acctW, "global", "iam", "GetAccountPasswordPolicy", "NoSuchEntity") },
-	"iam.access-keys-rotated":   func(f *fx) { setUsers(f, userRow(acctW, "ci", false, true, 200, 1)) },
+	"iam.password-policy-expiry": func(f *fx) { pwPolicy(f).MaxPasswordAge = nil },
+	"iam.password-policy-reuse":  func(f *fx) { f.setErr(acctW, "global", "iam", "GetAccountPasswordPolicy", "NoSuchEntity") },
+	"iam.access-keys-rotated":    func(f *fx) { setUsers(f, userRow(acctW, "ci", false, true, 200, 1)) },
 	"identity.admin-assigned-broadly": func(f *fx) {
 		for _, a := range []string{acctM, acctA, acctL} {
 			f.assign(fxPSAdmin, a, ssotypes.PrincipalTypeGroup, "group-AdministratorAccess")
@@ -153,7 +155,7 @@ var failCases = map[string]func(f *fx){
 	"cloudtrail.kms-encryption":           func(f *fx) { orgTrailOf(f, acctM).KmsKeyId = nil },
 	"cloudtrail.org-trail-to-log-archive": func(f *fx) { orgTrailOf(f, acctM).S3BucketName = awsv2.String("somewhere-else") },
 	"cloudtrail.bucket-not-public": func(f *fx) {
-		res[s3.GetBucketPolicyOutput](f, acctL, "global", "s3", "GetBucketPolicy", trailBucket).Policy = awsv2.String(publicRead(trailBucket))
+		setBucketPolicy(f, acctL, trailBucket, publicRead(trailBucket), true)
 		openPAB(f, acctL, trailBucket)
 	},
 	"cloudtrail.bucket-access-logging": func(f *fx) {
@@ -162,9 +164,20 @@ var failCases = map[string]func(f *fx){
 	"s3.account-public-access-block": func(f *fx) {
 		f.setErr(acctW, "global", "s3control", "GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration")
 	},
-	"s3.bucket-public-access-block": func(f *fx) { openPAB(f, acctW, "data-"+acctW) },
+	"s3.bucket-public-access-block": func(f *fx) {
+		f.setResErr(acctW, "global", "s3", "GetPublicAccessBlock", "data-"+acctW, "NoSuchPublicAccessBlockConfiguration")
+	},
+	"lz.bucket-effective-public-access-block": func(f *fx) { openPAB(f, acctW, "data-"+acctW) },
+	"ec2.volumes-encrypted":                   func(f *fx) { volume(f).Encrypted = awsv2.Bool(false) },
+	"lz.guardduty-administered-by-audit": func(f *fx) {
+		res[guardduty.GetAdministratorAccountOutput](f, acctW, region1, "guardduty", "GetAdministratorAccount", "det"+acctW).Administrator =
+			&gdtypes.Administrator{AccountId: awsv2.String(acctM), RelationshipStatus: awsv2.String("Enabled")}
+	},
+	"lz.securityhub-administered-by-audit": func(f *fx) {
+		f.set(acctW, region1, "securityhub", "GetAdministratorAccount", &securityhub.GetAdministratorAccountOutput{})
+	},
 	"s3.bucket-public-read": func(f *fx) {
-		res[s3.GetBucketPolicyOutput](f, acctW, "global", "s3", "GetBucketPolicy", "data-"+acctW).Policy = awsv2.String(publicRead("data-" + acctW))
+		setBucketPolicy(f, acctW, "data-"+acctW, publicRead("data-"+acctW), true)
 		openPAB(f, acctW, "data-"+acctW)
 	},
 	"s3.bucket-public-write": func(f *fx) {
@@ -285,6 +298,10 @@ var failCases = map[string]func(f *fx){
 	},
 }
 
+func pwPolicy(f *fx) *iamtypes.PasswordPolicy {
+	return op[iam.GetAccountPasswordPolicyOutput](f, acctW, "global", "iam", "GetAccountPasswordPolicy").PasswordPolicy
+}
+
 func setUsers(f *fx, rows ...string) {
 	op[iam.GetCredentialReportOutput](f, acctW, "global", "iam", "GetCredentialReport").Content = credReport(append([]string{rootRow(acctW)}, rows...)...)
 }
@@ -330,6 +347,10 @@ func openPort(f *fx, proto string, from, to int32) {
 
 func instance(f *fx) *ec2types.Instance {
 	return &op[ec2.DescribeInstancesOutput](f, acctW, region1, "ec2", "DescribeInstances").Reservations[0].Instances[0]
+}
+
+func volume(f *fx) *ec2types.Volume {
+	return &op[ec2.DescribeVolumesOutput](f, acctW, region1, "ec2", "DescribeVolumes").Volumes[0]
 }
 
 func db(f *fx) *rdstypes.DBInstance {
@@ -438,11 +459,11 @@ func TestOrgAware(t *testing.T) {
 		}
 		t.Fatal("the member account was not covered by the organization analyzer")
 	})
-	t.Run("account block satisfies bucket block", func(t *testing.T) {
+	t.Run("account block satisfies the effective bucket block", func(t *testing.T) {
 		f := newFx()
 		f.setResErr(acctW, "global", "s3", "GetPublicAccessBlock", "data-"+acctW, "NoSuchPublicAccessBlockConfiguration")
 		res := auditFx(t, f)
-		if fl := byStatus(res.Report.Findings, "s3.bucket-public-access-block", findings.Failed); len(fl) != 0 {
+		if fl := byStatus(res.Report.Findings, "lz.bucket-effective-public-access-block", findings.Failed); len(fl) != 0 {
 			t.Fatalf("bucket without its own block failed although the account blocks: %+v", fl)
 		}
 	})
@@ -475,24 +496,40 @@ func TestOrgAware(t *testing.T) {
 			t.Fatalf("skipped = %+v", res.Skipped)
 		}
 	})
-	t.Run("central root access makes member root MFA not applicable", func(t *testing.T) {
+	t.Run("central root access: a member without root credentials passes root MFA (IAM.9)", func(t *testing.T) {
 		f := newFx()
 		f.org.EnabledServicePrincipals = append(f.org.EnabledServicePrincipals, org.ServicePrincipal{ServicePrincipal: spIAM})
 		op[iam.GetAccountSummaryOutput](f, acctW, "global", "iam", "GetAccountSummary").SummaryMap = map[string]int32{
 			"AccountMFAEnabled": 0, "AccountPasswordPresent": 0, "AccountAccessKeysPresent": 0, "AccountSigningCertificatesPresent": 0}
 		res := auditFx(t, f)
-		na := byStatus(res.Report.Findings, "iam.root-mfa-enabled", findings.NotApplicable)
-		if len(na) != 1 || na[0].Account != acctW {
-			t.Fatalf("want NOT_APPLICABLE for the member, got %+v", na)
+		for _, x := range res.Report.Findings {
+			if x.RuleID == "iam.root-mfa-enabled" && x.Account == acctW && x.Status != findings.Passed {
+				t.Fatalf("want PASSED for the member without root credentials, got %s: %s", x.Status, x.Message)
+			}
 		}
 	})
-	t.Run("GuardDuty administered elsewhere fails", func(t *testing.T) {
+	t.Run("GuardDuty administered elsewhere fails the landing-zone rule only", func(t *testing.T) {
 		f := newFx()
 		res[guardduty.GetAdministratorAccountOutput](f, acctW, region1, "guardduty", "GetAdministratorAccount", "det"+acctW).Administrator =
 			&gdtypes.Administrator{AccountId: awsv2.String(acctM), RelationshipStatus: awsv2.String("Enabled")}
 		r := auditFx(t, f)
-		if len(byStatus(r.Report.Findings, "guardduty.enabled", findings.Failed)) != 1 {
-			t.Fatal("want a failure")
+		if len(byStatus(r.Report.Findings, "lz.guardduty-administered-by-audit", findings.Failed)) != 1 {
+			t.Fatal("want a failure of the landing-zone rule")
+		}
+		if len(byStatus(r.Report.Findings, "guardduty.enabled", findings.Failed)) != 0 {
+			t.Fatal("GuardDuty.1 passes when GuardDuty is enabled, whoever administers it")
+		}
+	})
+	t.Run("administration rules do not apply without an organization", func(t *testing.T) {
+		f := newFx()
+		f.org.Id = ""
+		r := auditFx(t, f)
+		for _, id := range []string{"lz.guardduty-administered-by-audit", "lz.securityhub-administered-by-audit"} {
+			for _, x := range r.Report.Findings {
+				if x.RuleID == id && x.Status != findings.NotApplicable {
+					t.Errorf("%s: %s %s", id, x.Status, x.Message)
+				}
+			}
 		}
 	})
 }

@@ -70,7 +70,7 @@ var Catalog = []Service{
 	{Name: "s3control", Global: true, Doc: "S3 Control: the account-level public access block.", Operations: []Operation{
 		{Name: "GetPublicAccessBlock", Input: "AccountId=<account>", Benign: []string{"NoSuchPublicAccessBlockConfiguration"}},
 	}},
-	{Name: "ec2", Doc: "EC2 and VPC: security groups, NACLs, VPCs, flow logs, endpoints, peering connections, transit gateway attachments, EBS default encryption, instances' metadata options, snapshot and AMI block public access.", Operations: []Operation{
+	{Name: "ec2", Doc: "EC2 and VPC: security groups, NACLs, VPCs, flow logs, endpoints, peering connections, transit gateway attachments, EBS default encryption, EBS volumes, instances' metadata options, snapshot and AMI block public access.", Operations: []Operation{
 		{Name: "DescribeSecurityGroups"},
 		{Name: "DescribeSecurityGroupRules"},
 		{Name: "DescribeNetworkAcls"},
@@ -81,6 +81,7 @@ var Catalog = []Service{
 		{Name: "DescribeTransitGatewayAttachments"},
 		{Name: "GetEbsEncryptionByDefault"},
 		{Name: "DescribeInstances"},
+		{Name: "DescribeVolumes"},
 		{Name: "GetSnapshotBlockPublicAccessState"},
 		{Name: "GetImageBlockPublicAccessState"},
 	}},

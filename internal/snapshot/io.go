@@ -245,14 +245,15 @@ func (w *Writer) WriteService(f *ServiceFile) error {
 	return writeFileAtomic(path, b)
 }
 
-// Has reports whether a service file is already written (for --resume).
+// Has reports whether a complete service file is already written (for
+// --resume): one that records failed operations is collected again.
 func (w *Writer) Has(account, region, service string) bool {
 	rel, err := SafePath(account, region, service)
 	if err != nil {
 		return false
 	}
-	_, err = os.Stat(filepath.Join(w.Dir, rel))
-	return err == nil
+	f, err := ReadServiceFile(filepath.Join(w.Dir, rel))
+	return err == nil && len(f.Gaps) == 0
 }
 
 // Commit sorts and writes the manifest. It is the last write.

@@ -140,6 +140,11 @@ type ServiceFile struct {
 	// ResourceErrors is Errors for per-resource operations:
 	// operation → resource key → error code.
 	ResourceErrors map[string]map[string]string `json:"resourceErrors,omitempty"`
+	// Gaps records operations that failed (access denied, throttled to
+	// the end, not implemented): operation → error. The rest of the
+	// file is complete, so only what reads those operations is missing
+	// data; the manifest lists the same failures as gaps.
+	Gaps map[string]string `json:"gaps,omitempty"`
 }
 
 // NewServiceFile returns an empty file for one account, region, service.
@@ -194,6 +199,18 @@ func (f *ServiceFile) SetResourceError(op, key, code string) {
 	}
 	f.ResourceErrors[op][key] = code
 }
+
+// SetGap records that op could not be collected, and why.
+func (f *ServiceFile) SetGap(op, reason string) {
+	if f.Gaps == nil {
+		f.Gaps = map[string]string{}
+	}
+	f.Gaps[op] = reason
+}
+
+// Gap returns why op could not be collected ("" when it was, or when it
+// was not asked for).
+func (f *ServiceFile) Gap(op string) string { return f.Gaps[op] }
 
 // Get decodes an operation's output into out (a pointer to the SDK's
 // output type). It reports whether the operation is present.

@@ -46,9 +46,14 @@ var pruneStatements = []struct {
 }{
 	{"runs", `DELETE FROM runs WHERE started_at < ?1 AND id NOT IN (
 		SELECT max(id) FROM runs GROUP BY org_id, kind)`},
-	{"trail_index", `DELETE FROM trail_index WHERE event_time < ?1`},
-	{"trail_files", `DELETE FROM trail_files WHERE indexed_at < ?1 AND NOT EXISTS (
-		SELECT 1 FROM trail_index WHERE trail_index.file_id = trail_files.id)`},
+	// A CloudTrail file that loses any record is forgotten whole (its
+	// trail_files row and every index row of it), so the next trail
+	// query reads it again rather than finding it "already indexed" with
+	// its records gone. Files with no record at all go when old.
+	{"trail_index", `DELETE FROM trail_index WHERE file_id IN (
+		SELECT DISTINCT file_id FROM trail_index WHERE event_time < ?1)`},
+	{"trail_files", `DELETE FROM trail_files WHERE NOT EXISTS (
+		SELECT 1 FROM trail_index WHERE trail_index.file_id = trail_files.id) AND (indexed_at < ?1 OR records > 0)`},
 	{"outbox", `DELETE FROM outbox WHERE status IN ('sent', 'parked') AND updated_at < ?1`},
 	{"triage", `DELETE FROM triage WHERE status IN ('acked', 'dismissed') AND updated_at < ?1`},
 	{"dedupe", `DELETE FROM dedupe WHERE first_seen < ?1 OR (expires_at IS NOT NULL AND expires_at < ?2)`},

@@ -214,3 +214,13 @@ func (s *Service) HasConditionKey(key string) bool {
 	}
 	return false
 }
+
+// Actions returns the service's action names, sorted.
+func (s *Service) Actions() []string {
+	out := make([]string, 0, len(s.actions))
+	for _, a := range s.actions {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
