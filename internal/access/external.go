@@ -37,8 +37,11 @@ type ExternalResult struct {
 	Decisions int     `json:"decisions"`
 	// Blocked counts grants cut by S3 Block Public Access
 	// (RestrictPublicBuckets) and ACLs ignored (IgnorePublicAcls).
-	Blocked int     `json:"blocked"`
-	Errors  []error `json:"-"`
+	Blocked int `json:"blocked"`
+	// Network lists VPC peering connections and transit gateway
+	// attachments to accounts outside the organization.
+	Network []NetworkLink `json:"network"`
+	Errors  []error       `json:"-"`
 }
 
 // External analyses every resource and trust policy of the snapshot for
@@ -47,12 +50,12 @@ func External(src *orgsnap.Source, eng *authz.Engine) (*ExternalResult, error) {
 	res, errs := Resources(src)
 	w := newWorld(src, res)
 	out := &ExternalResult{Resources: len(res), Errors: errs}
+	var err error
 	rcps := map[string][]authz.Level{}
 	for i := range res {
 		r := &res[i]
 		lv, ok := rcps[r.Account]
 		if !ok {
-			var err error
 			if lv, err = src.RCPLevels(r.Account); err != nil {
 				return nil, err
 			}
@@ -64,6 +67,9 @@ func External(src *orgsnap.Source, eng *authz.Engine) (*ExternalResult, error) {
 		out.Decisions += a.decisions
 		out.Blocked += a.blocked
 		out.Grants = append(out.Grants, a.list()...)
+	}
+	if out.Network, err = NetworkLinks(src); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -41,9 +41,12 @@ type ReplayResult struct {
 	Records  int64 `json:"records"`
 	Replayed int64 `json:"replayed"`
 	// AllowedBefore counts replayed calls the organization allows today.
-	AllowedBefore int64          `json:"allowedBefore"`
-	NewlyDenied   []ReplayChange `json:"newlyDenied"`
-	NewlyAllowed  []ReplayChange `json:"newlyAllowed"`
+	AllowedBefore int64 `json:"allowedBefore"`
+	// Decided counts the calls decided afresh (the others had the same
+	// principal, action, resource and relevant context as an earlier one).
+	Decided      int64          `json:"decided"`
+	NewlyDenied  []ReplayChange `json:"newlyDenied"`
+	NewlyAllowed []ReplayChange `json:"newlyAllowed"`
 	// NotReplayed counts the records that could not be turned into a
 	// request, per reason.
 	NotReplayed map[string]int64 `json:"notReplayed"`
@@ -112,6 +115,7 @@ func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 			return nil
 		}
 		d = [2]authz.Decision{h.rp.eng.Decide(before), h.rp.eng.Decide(after)}
+		h.local.Decided++
 		// Loading the caller's and the resource's policies may have made
 		// more keys relevant: the entry is keyed with them.
 		h.key(rec, ma.action, h.rp.relevant.Load())
@@ -217,6 +221,7 @@ func (h *replayHandler) flush() {
 	h.res.Records += h.local.Records
 	h.res.Replayed += h.local.Replayed
 	h.res.AllowedBefore += h.local.AllowedBefore
+	h.res.Decided += h.local.Decided
 	for k, v := range h.local.NotReplayed {
 		h.res.NotReplayed[k] += v
 	}

@@ -24,10 +24,11 @@ func ExternalRules() map[string]findings.RuleInfo {
 			Rationale: why, Remediation: "Remove the statement, or add a condition that pins the caller to the organization (aws:PrincipalOrgID, aws:SourceOrgID, aws:SourceAccount) or to your VPC endpoints (aws:SourceVpce); archive it if the access is intended."}
 	}
 	return map[string]findings.RuleInfo{
-		RulePublic:    mk(RulePublic, "Resource is accessible by anyone", severity.Critical, "A resource policy or ACL grants access to any principal, signed or not."),
-		RuleAccount:   mk(RuleAccount, "Resource is accessible by an account outside the organization", severity.High, "A resource or trust policy grants access to an AWS account that is not a member of the organization."),
-		RuleFederated: mk(RuleFederated, "Role is assumable by a federated identity provider", severity.Medium, "A trust policy lets identities of a SAML or OIDC provider assume the role; who they are is decided outside the organization."),
-		RuleService:   mk(RuleService, "Resource is accessible by an AWS service on behalf of any account", severity.Medium, "A resource policy grants an AWS service principal without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID (confused deputy)."),
+		RulePublic:       mk(RulePublic, "Resource is accessible by anyone", severity.Critical, "A resource policy or ACL grants access to any principal, signed or not."),
+		RuleAccount:      mk(RuleAccount, "Resource is accessible by an account outside the organization", severity.High, "A resource or trust policy grants access to an AWS account that is not a member of the organization."),
+		RuleFederated:    mk(RuleFederated, "Role is assumable by a federated identity provider", severity.Medium, "A trust policy lets identities of a SAML or OIDC provider assume the role; who they are is decided outside the organization."),
+		RuleNetworkOuter: mk(RuleNetworkOuter, "VPC is connected to an account outside the organization", severity.High, "A VPC peering connection or transit gateway attachment joins a network of the organization to an account outside it: the CIDRs of the organization's side are reachable from there (subject to route tables and security groups)."),
+		RuleService:      mk(RuleService, "Resource is accessible by an AWS service on behalf of any account", severity.Medium, "A resource policy grants an AWS service principal without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID (confused deputy)."),
 	}
 }
 
@@ -68,6 +69,17 @@ func (r *ExternalResult) Report(snap *snapshot.Snapshot) *findings.Report {
 			Message:      g.Message(),
 		}
 		rep.Findings = append(rep.Findings, f)
+	}
+	for _, l := range r.Network {
+		kind := "vpc-peering-connection/"
+		if l.ResourceType == TypeTGWAttach {
+			kind = "transit-gateway-attachment/"
+		}
+		arn := "arn:aws:ec2:" + l.Region + ":" + l.Account + ":" + kind + l.ID
+		rep.Findings = append(rep.Findings, findings.Finding{
+			ID: findings.StableID(RuleNetworkOuter, l.Account, l.Region, arn), RuleID: RuleNetworkOuter, Title: rules[RuleNetworkOuter].Title,
+			Status: findings.Failed, Severity: rules[RuleNetworkOuter].Severity, Account: l.Account, AccountName: o.Name(l.Account),
+			OU: o.OUPath(l.Account), Region: l.Region, ResourceArn: arn, ResourceType: l.ResourceType, Message: l.Message()})
 	}
 	findings.Sort(rep.Findings)
 	return rep

@@ -34,6 +34,14 @@ func collectEC2(j *job) {
 		p := ec2.NewDescribeVpcEndpointsPaginator(c, &ec2.DescribeVpcEndpointsInput{})
 		return allPages(ctx, &ec2.DescribeVpcEndpointsOutput{}, p.HasMorePages, p.NextPage)
 	})
+	once(j, "DescribeVpcPeeringConnections", func(ctx context.Context) (*ec2.DescribeVpcPeeringConnectionsOutput, error) {
+		p := ec2.NewDescribeVpcPeeringConnectionsPaginator(c, &ec2.DescribeVpcPeeringConnectionsInput{})
+		return allPages(ctx, &ec2.DescribeVpcPeeringConnectionsOutput{}, p.HasMorePages, p.NextPage)
+	})
+	once(j, "DescribeTransitGatewayAttachments", func(ctx context.Context) (*ec2.DescribeTransitGatewayAttachmentsOutput, error) {
+		p := ec2.NewDescribeTransitGatewayAttachmentsPaginator(c, &ec2.DescribeTransitGatewayAttachmentsInput{})
+		return allPages(ctx, &ec2.DescribeTransitGatewayAttachmentsOutput{}, p.HasMorePages, p.NextPage)
+	})
 	once(j, "GetEbsEncryptionByDefault", func(ctx context.Context) (*ec2.GetEbsEncryptionByDefaultOutput, error) {
 		return c.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
 	})

@@ -70,13 +70,15 @@ var Catalog = []Service{
 	{Name: "s3control", Global: true, Doc: "S3 Control: the account-level public access block.", Operations: []Operation{
 		{Name: "GetPublicAccessBlock", Input: "AccountId=<account>", Benign: []string{"NoSuchPublicAccessBlockConfiguration"}},
 	}},
-	{Name: "ec2", Doc: "EC2 and VPC: security groups, NACLs, VPCs, flow logs, endpoints, EBS default encryption, EBS volumes, instances' metadata options, snapshot and AMI block public access.", Operations: []Operation{
+	{Name: "ec2", Doc: "EC2 and VPC: security groups, NACLs, VPCs, flow logs, endpoints, peering connections, transit gateway attachments, EBS default encryption, EBS volumes, instances' metadata options, snapshot and AMI block public access.", Operations: []Operation{
 		{Name: "DescribeSecurityGroups"},
 		{Name: "DescribeSecurityGroupRules"},
 		{Name: "DescribeNetworkAcls"},
 		{Name: "DescribeVpcs"},
 		{Name: "DescribeFlowLogs"},
 		{Name: "DescribeVpcEndpoints"},
+		{Name: "DescribeVpcPeeringConnections"},
+		{Name: "DescribeTransitGatewayAttachments"},
 		{Name: "GetEbsEncryptionByDefault"},
 		{Name: "DescribeInstances"},
 		{Name: "DescribeVolumes"},
