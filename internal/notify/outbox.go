@@ -25,7 +25,8 @@ type Notifier struct {
 	Lease time.Duration
 	// Batch is how many messages one Deliver round claims (default 50).
 	Batch int
-	// SendTimeout bounds one attempt (default 30s).
+	// SendTimeout bounds one attempt (default 30s, or half of a Lease
+	// under a minute).
 	SendTimeout time.Duration
 	// Remediator, when set, runs the remediation actions of automatic routes.
 	Remediator Remediator
@@ -241,11 +242,17 @@ func (n *Notifier) lease() time.Duration {
 	return max(lease, 2*n.sendTimeout())
 }
 
+// sendTimeout is SendTimeout; unset, 30s, or half of a Lease shorter
+// than a minute, so that an explicitly short lease (watch --lease 2s)
+// is kept rather than stretched to twice the default timeout.
 func (n *Notifier) sendTimeout() time.Duration {
-	if n.SendTimeout <= 0 {
-		return 30 * time.Second
+	switch {
+	case n.SendTimeout > 0:
+		return n.SendTimeout
+	case n.Lease > 0 && n.Lease < time.Minute:
+		return n.Lease / 2
 	}
-	return n.SendTimeout
+	return 30 * time.Second
 }
 
 // attempt sends one message and records the outcome.
