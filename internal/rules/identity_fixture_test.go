@@ -46,19 +46,10 @@ func (f *fx) assign(ps, account string, kind ssotypes.PrincipalType, principal s
 		out = &ssoadmin.ListAccountAssignmentsOutput{}
 		f.setRes(acctM, region1, "ssoadmin", "ListAccountAssignments", key, out)
 		prov := ff.res["ListAccountsForProvisionedPermissionSet"][ps].(*ssoadmin.ListAccountsForProvisionedPermissionSetOutput)
-		if !containsString(prov.AccountIds, account) {
+		if !contains(prov.AccountIds, account) {
 			prov.AccountIds = append(prov.AccountIds, account)
 		}
 	}
 	out.AccountAssignments = append(out.AccountAssignments, ssotypes.AccountAssignment{AccountId: awsv2.String(account),
 		PermissionSetArn: awsv2.String(ps), PrincipalType: kind, PrincipalId: awsv2.String(principal)})
-}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
