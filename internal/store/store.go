@@ -18,7 +18,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // BusyTimeout is how long a connection waits for another writer (in this
@@ -70,6 +71,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := prepareFile(ctx, abs); err != nil {
 		return nil, err
 	}
+	// Switching a new file to WAL takes an exclusive lock, and SQLite
+	// reports SQLITE_BUSY at once (without its busy handler) when two
+	// connections first open the same file together; such an open is
+	// tried again, a bounded number of times, as the busy timeout would.
+	var s *Store
+	for attempt := 1; ; attempt++ {
+		s, err = openDB(ctx, abs)
+		if err == nil || !isBusy(err) || attempt == openAttempts {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("state store %s: %w", abs, ctx.Err())
+		case <-time.After(time.Duration(attempt) * 10 * time.Millisecond):
+		}
+	}
+	return s, err
+}
+
+// openAttempts bounds the retries of a busy first open: with the growing
+// pause in Open this waits about as long as BusyTimeout in all.
+const openAttempts = 77
+
+func openDB(ctx context.Context, abs string) (*Store, error) {
 	db, err := sql.Open("sqlite", dsn(abs))
 	if err != nil {
 		return nil, fmt.Errorf("state store %s: %w", abs, err)
@@ -84,6 +109,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("state store %s: %w", abs, err)
 	}
 	return s, nil
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // prepareFile creates the directory (0700) and an empty database file

@@ -115,8 +115,8 @@ func TestNewerSchemaRefused(t *testing.T) {
 func TestConcurrentOpen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for range 4 {
+	errs := make(chan error, 8)
+	for range 8 {
 		wg.Go(func() {
 			s, err := Open(context.Background(), path)
 			if err == nil {
