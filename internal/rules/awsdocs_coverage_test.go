@@ -51,14 +51,8 @@ var docCasesPending = map[string]bool{
 	"rds.snapshot-encrypted":                  true,
 	"rds.snapshot-not-public":                 true,
 	"rds.storage-encrypted":                   true,
-	"secretsmanager.rotation-enabled":         true,
-	"secretsmanager.secret-not-public":        true,
 	"securityhub.delegated-admin":             true,
 	"securityhub.standards-enabled":           true,
-	"sns.topic-encrypted":                     true,
-	"sns.topic-not-public":                    true,
-	"sqs.queue-encrypted":                     true,
-	"sqs.queue-not-public":                    true,
 }
 
 // TestEveryRuleHasDocCases keeps the documented-outcome coverage from
