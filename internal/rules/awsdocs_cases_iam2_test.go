@@ -109,7 +109,9 @@ func init() {
 		docCase{Rule: "iam.no-inline-kms-decrypt-all-keys", Source: kms, Quote: qKMS2, Name: "inline kms:Decrypt on one key",
 			Mutate: func(f *fx) { details(f).RoleDetailList[0].RolePolicyList = inlineDoc(allow("kms:Decrypt", keyArn, "")) }, Resource: "role/app", Want: findings.Passed},
 		docCase{Rule: "iam.no-inline-kms-decrypt-all-keys", Source: kms, Quote: qKMS2Cond, Name: "inline kms:Decrypt on * in a group, narrowed only by a condition",
-			Mutate: func(f *fx) { details(f).GroupDetailList[0].GroupPolicyList = inlineDoc(allow("kms:Decrypt", "*", viaS3)) }, Resource: "group/devs", Want: findings.Failed},
+			Mutate: func(f *fx) {
+				details(f).GroupDetailList[0].GroupPolicyList = inlineDoc(allow("kms:Decrypt", "*", viaS3))
+			}, Resource: "group/devs", Want: findings.Failed},
 		docCase{Rule: "iam.no-inline-kms-decrypt-all-keys", Source: kms, Quote: qKMS1Cond, Name: "kms:Decrypt on * only in a managed policy",
 			Mutate: func(f *fx) { setPolicyDoc(f, allow("kms:Decrypt", "*", "")) }, Want: findings.Passed},
 
