@@ -60,6 +60,7 @@ func AccountTemplate(s *Settings) (Template, error) {
 			"IsHomeRegion":   equals(ref("AWS::Region"), ref("HomeRegion")),
 			"ForwardEvents":  and(equals(ref("EnableEventForwarding"), "true"), not(equals(ref("AWS::AccountId"), ref("AuditAccountId")))),
 			"HomeForwarding": and(cond("IsHomeRegion"), cond("ForwardEvents")),
+			"RecordConfig":   equals(ref("EnableConfig"), "true"),
 		},
 		"Resources": accountResources(),
 	}
@@ -82,6 +83,8 @@ func accountParams(s *Settings) obj {
 		"ContactPhone":            stringParam("Alternate security contact: phone.", s.Contact.Phone),
 		"EnableEventForwarding":   obj{"Type": "String", "Description": "Forward security events to the Audit account's bus.", "Default": strconv.FormatBool(s.Events), "AllowedValues": []string{"true", "false"}},
 		"SecurityBusArn":          stringParam("ARN of the security event bus in the Audit account.", s.BusArn()),
+		"EnableConfig":            obj{"Type": "String", "Description": "Record resources with AWS Config (global resources in the home region only).", "Default": strconv.FormatBool(s.Has("config")), "AllowedValues": []string{"true", "false"}},
+		"LogBucketName":           stringParam("Log Archive bucket that AWS Config delivers to.", s.BucketName),
 	}
 }
 
@@ -91,7 +94,7 @@ func accountParamValues(s *Settings) map[string]string {
 		"MinimumPasswordLength": strconv.Itoa(s.MinLength), "MaxPasswordAge": strconv.Itoa(s.MaxAgeDays),
 		"PasswordReusePrevention": strconv.Itoa(s.Reuse), "ContactName": s.Contact.Name, "ContactTitle": s.Contact.Title,
 		"ContactEmail": s.Contact.Email, "ContactPhone": s.Contact.Phone, "EnableEventForwarding": strconv.FormatBool(s.Events),
-		"SecurityBusArn": s.BusArn(),
+		"SecurityBusArn": s.BusArn(), "EnableConfig": strconv.FormatBool(s.Has("config")), "LogBucketName": s.BucketName,
 	}
 }
 
@@ -139,6 +142,9 @@ func accountResources() obj {
 				statement("PutToSecurityBus", "Allow", nil, "events:PutEvents", ref("SecurityBusArn")))}},
 		}},
 	}
+	for name, res := range configResources() {
+		r[name] = res
+	}
 	for name, rule := range forwardRules() {
 		r[name] = rule
 	}
@@ -174,5 +180,29 @@ func forwardRules() obj {
 			"source": []string{"aws.securityhub"}, "detail-type": []string{"Security Hub Findings - Imported"}}),
 		"ForwardConfigCompliance": rule("ForwardEvents", "Config compliance changes", obj{
 			"source": []string{"aws.config"}, "detail-type": []string{"Config Rules Compliance Change"}}),
+	}
+}
+
+// configResources record every supported resource type of the region
+// with AWS Config, global resource types (IAM) in the home region only,
+// and deliver to the Log Archive bucket (encrypted there by the
+// bucket's default KMS key).
+func configResources() obj {
+	return obj{
+		"ConfigRole": obj{"Type": "AWS::IAM::Role", "Condition": "RecordConfig", "Properties": obj{
+			"AssumeRolePolicyDocument": policyDoc(statement("ConfigAssumes", "Allow", service("config.amazonaws.com"), "sts:AssumeRole", nil)),
+			"ManagedPolicyArns":        []any{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole")},
+		}},
+		"ConfigRecorder": obj{"Type": "AWS::Config::ConfigurationRecorder", "Condition": "RecordConfig", "Properties": obj{
+			"Name":    DefaultRecorder,
+			"RoleARN": getAtt("ConfigRole", "Arn"),
+			"RecordingGroup": obj{"AllSupported": true,
+				"IncludeGlobalResourceTypes": ifCond("IsHomeRegion", true, false)},
+		}},
+		"ConfigDeliveryChannel": obj{"Type": "AWS::Config::DeliveryChannel", "Condition": "RecordConfig", "Properties": obj{
+			"Name":                             DefaultRecorder,
+			"S3BucketName":                     ref("LogBucketName"),
+			"ConfigSnapshotDeliveryProperties": obj{"DeliveryFrequency": "TwentyFour_Hours"},
+		}},
 	}
 }

@@ -37,9 +37,9 @@ const (
 
 // StackSet names the baseline deploys.
 const (
-	StackSetLogArchive  = "orgrail-log-archive"
-	StackSetSecurityBus = "orgrail-security-bus"
-	StackSetAccount     = "orgrail-account-baseline"
+	StackSetLogArchive = "orgrail-log-archive"
+	StackSetAudit      = "orgrail-audit"
+	StackSetAccount    = "orgrail-account-baseline"
 )
 
 // Diagnostic codes of Resolve and Plan.

@@ -13,7 +13,7 @@ import (
 func allTemplates(t *testing.T, s *Settings) []Template {
 	t.Helper()
 	var out []Template
-	for _, f := range []func(*Settings) (Template, error){LogArchiveTemplate, SecurityBusTemplate, AccountTemplate} {
+	for _, f := range []func(*Settings) (Template, error){LogArchiveTemplate, AuditTemplate, AccountTemplate} {
 		tpl, err := f(s)
 		if err != nil {
 			t.Fatal(err)

@@ -2,23 +2,33 @@ package baseline
 
 import "strings"
 
-// SecurityBusTemplate renders the stack deployed in the Audit account's
-// home region: the event bus that every account's forwarding rules send
-// to (open to the organization only), an encrypted SNS topic, and the
-// rule that feeds the topic (subscribe orgrail's Lambda or people).
-func SecurityBusTemplate(s *Settings) (Template, error) {
+// AggregatorRole is the role the organization Config aggregator in the
+// Audit account uses; the Audit stack creates it.
+const AggregatorRole = "orgrail-config-aggregator"
+
+// AuditTemplate renders the stack deployed in the Audit account's home
+// region: the event bus that every account's forwarding rules send to
+// (open to the organization only), an encrypted SNS topic, the rule that
+// feeds the topic (subscribe orgrail's Lambda or people), and the role
+// of the organization Config aggregator.
+func AuditTemplate(s *Settings) (Template, error) {
 	topicPolicy := policyDoc(withCondition(
 		statement("EventBridgePublishes", "Allow", service("events.amazonaws.com"), "sns:Publish", ref("Topic")),
 		obj{"ArnEquals": obj{"aws:SourceArn": getAtt("ForwardToTopic", "Arn")}}))
 	doc := obj{
 		"AWSTemplateFormatVersion": "2010-09-09",
-		"Description":              "orgrail baseline: the security account's event bus that receives every account's security events, and its SNS topic.",
+		"Description":              "orgrail baseline: the security account's event bus that receives every account's security events, its SNS topic, and the Config aggregator's role.",
 		"Parameters": obj{
 			"BusName":        stringParam("Name of the security event bus.", s.BusName),
 			"TopicName":      stringParam("Name of the SNS topic fed by the bus.", s.TopicName),
 			"OrganizationId": stringParam("AWS Organizations id (o-...): only its accounts may send.", s.OrgID),
 		},
 		"Resources": obj{
+			"AggregatorRole": obj{"Type": "AWS::IAM::Role", "Properties": obj{
+				"RoleName":                 AggregatorRole,
+				"AssumeRolePolicyDocument": policyDoc(statement("ConfigAssumes", "Allow", service("config.amazonaws.com"), "sts:AssumeRole", nil)),
+				"ManagedPolicyArns":        []any{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSConfigRoleForOrganizations")},
+			}},
 			"Bus": obj{"Type": "AWS::Events::EventBus", "Properties": obj{"Name": ref("BusName")}},
 			"BusPolicy": obj{"Type": "AWS::Events::EventBusPolicy", "Properties": obj{
 				"EventBusName": ref("Bus"),
@@ -44,7 +54,7 @@ func SecurityBusTemplate(s *Settings) (Template, error) {
 		},
 	}
 	body, err := render(doc)
-	return Template{Name: StackSetSecurityBus, Body: body, Parameters: map[string]string{
+	return Template{Name: StackSetAudit, Body: body, Parameters: map[string]string{
 		"BusName": s.BusName, "TopicName": s.TopicName, "OrganizationId": s.OrgID}}, err
 }
 
