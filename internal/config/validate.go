@@ -17,6 +17,7 @@ func validate(c *Config, r *reporter) {
 	validateSecurity(c, r)
 	validateAccess(c, r)
 	validateLandingZone(c, r)
+	validateBaseline(c, r)
 }
 
 var (
