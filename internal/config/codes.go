@@ -67,6 +67,8 @@ const (
 	CodeBadManage        Code = "ou-bad-manage"
 	CodeBadPrincipal     Code = "bad-service-principal"
 	CodeBadExpectation   Code = "expectation-bad"
+	CodePermissionSet    Code = "identity-permission-set"
+	CodeAssignment       Code = "identity-assignment"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -130,6 +132,8 @@ var Codes = []CodeInfo{
 	{CodeBadManage, SevError, "an OU's manage is not exclusive"},
 	{CodeBadPrincipal, SevError, "a trusted-access or delegated-administrator service principal that is not <name>.amazonaws.com"},
 	{CodeBadExpectation, SevError, "a guardrails expectation whose action is not service:Action or whose expect is not allow or deny"},
+	{CodePermissionSet, SevError, "a permission set with a bad or duplicate name, a session duration outside 1-12 hours, a policy reference that is not an AWS managed policy ARN or IAM name and path, more than 20 policies, or two boundaries"},
+	{CodeAssignment, SevError, "an assignment whose permission set is not declared, or that names no group or user, or no account or OU"},
 }
 
 // Info returns the description of a code.
