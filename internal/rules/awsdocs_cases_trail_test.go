@@ -103,7 +103,9 @@ func init() {
 
 		// Account.1
 		docCase{Rule: "account.security-contact", Source: acct, Quote: qAccount1, Name: "no security contact",
-			Mutate: func(f *fx) { f.setResErr(acctW, "global", "account", "GetAlternateContact", "SECURITY", "ResourceNotFoundException") }, Want: findings.Failed},
+			Mutate: func(f *fx) {
+				f.setResErr(acctW, "global", "account", "GetAlternateContact", "SECURITY", "ResourceNotFoundException")
+			}, Want: findings.Failed},
 		docCase{Rule: "account.security-contact", Source: acct, Quote: qAccount1, Name: "security contact set", Want: findings.Passed},
 		docCase{Rule: "account.security-contact", Source: acct, Quote: qAccount1, Name: "only a billing contact",
 			Mutate: func(f *fx) {
