@@ -15,9 +15,6 @@ const minDocCases = 3
 // cases fails the test until it is taken off the list.
 var docCasesPending = map[string]bool{
 	"config.aggregator-in-audit":              true,
-	"ec2.image-block-public-access":           true,
-	"ec2.sg-all-traffic-restricted":           true,
-	"ec2.snapshot-block-public-access":        true,
 	"guardduty.delegated-admin":               true,
 	"identity.admin-assigned-broadly":         true,
 	"identity.assignment-to-group":            true,
