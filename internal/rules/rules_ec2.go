@@ -87,7 +87,7 @@ func init() {
 			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"ec2"},
 			Rationale:   "Blocking public sharing of snapshots at the region level stops disk images leaking by a wrong click.",
 			Remediation: "Enable block public access for snapshots (aws ec2 enable-snapshot-block-public-access --state block-all-sharing).",
-			Mappings:    findings.Mappings{NistCsf: "PR.DS"},
+			Mappings:    findings.Mappings{ConfigRule: "EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS", NistCsf: "PR.DS"},
 			check:       checkSnapshotBPA},
 		&Rule{ID: "ec2.image-block-public-access", Title: "AMI block public access is on", Severity: severity.Medium,
 			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"ec2"},
