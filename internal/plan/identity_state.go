@@ -8,8 +8,8 @@ import (
 	"github.com/orgrail/orgrail/internal/identity"
 )
 
-// isIdentity reports whether a change acts on Identity Center.
-func isIdentity(k Kind) bool {
+// IsIdentity reports whether a change acts on Identity Center.
+func IsIdentity(k Kind) bool {
 	switch k {
 	case KindPermissionSet, KindPSManaged, KindPSCustomer, KindPSInline, KindPSBoundary, KindPSProvision, KindAccountAssign:
 		return true
