@@ -25,8 +25,13 @@ func observeIdentity(ch *Change, v *View) string {
 	r := ch.Ref
 	ps := v.IDC.PermissionSetByName(r.PermissionSet)
 	if ps == nil {
-		if ch.Kind == KindPSProvision {
+		// What the kind reads as before the permission set exists, so
+		// that changes planned before its creation stay current.
+		switch ch.Kind {
+		case KindPSProvision:
 			return StateCurrent
+		case KindPSManaged, KindPSCustomer:
+			return StateDetached
 		}
 		return StateAbsent
 	}
