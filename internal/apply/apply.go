@@ -176,7 +176,9 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 		}
 		readID := opts.ReadIdentity
 		if readID == nil {
-			readID = func(ctx context.Context) (*identity.Center, error) { return identity.Read(ctx, ssoCfg, cur.MasterAccountId) }
+			readID = func(ctx context.Context) (*identity.Center, error) {
+				return identity.Read(ctx, ssoCfg, cur.MasterAccountId)
+			}
 		}
 		if r.idc, err = readID(ctx); err != nil {
 			return nil, fmt.Errorf("re-reading IAM Identity Center: %w", err)
