@@ -147,6 +147,18 @@ func TestIdentityAsCodeLocalAWS(t *testing.T) {
 		t.Fatalf("plan from the collected snapshot: exit %d, %v", code, keys)
 	}
 
+	// import writes an identity section that plans to nothing.
+	imported := filepath.Join(t.TempDir(), "imported")
+	if code, _, errOut := runCLI(t, "import", "--snapshot", snapDir(snap), "--out", imported); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, errOut)
+	}
+	if code, keys := planKeys(t, "--config", imported, "--snapshot", snapDir(snap)); code != 0 {
+		t.Fatalf("plan of the imported configuration: exit %d, %v", code, keys)
+	}
+	if code, keys := planKeys(t, "--config", imported); code != 0 {
+		t.Fatalf("live plan of the imported configuration: exit %d, %v", code, keys)
+	}
+
 	cfgFile := filepath.Join(t.TempDir(), "config")
 	if code, _, errOut := runCLI(t, "profiles", "--snapshot", snapDir(snap), "--config-file", cfgFile, "--user", "akiko.sato"); code != 0 {
 		t.Fatalf("profiles: exit %d\n%s", code, errOut)
