@@ -22,7 +22,9 @@ import (
 func TestMotoIdentityCenter(t *testing.T) {
 	m := motoenv.Start(t)
 	orgID, mgmt := m.CreateOrganization(t)
-	var inst struct{ Instances []struct{ InstanceArn, IdentityStoreId string } }
+	var inst struct {
+		Instances []struct{ InstanceArn, IdentityStoreId string }
+	}
 	m.CLI(t, &inst, "sso-admin", "list-instances")
 	if len(inst.Instances) != 1 {
 		t.Skipf("moto has no Identity Center instance: %+v", inst)
@@ -71,7 +73,9 @@ func checkMotoIdentity(t *testing.T, m *motoenv.Moto, instance string) {
 	m.CLI(t, &sets, "sso-admin", "list-permission-sets", "--instance-arn", instance)
 	byName := map[string]string{}
 	for _, arn := range sets.PermissionSets {
-		var d struct{ PermissionSet struct{ Name, SessionDuration, RelayState string } }
+		var d struct {
+			PermissionSet struct{ Name, SessionDuration, RelayState string }
+		}
 		m.CLI(t, &d, "sso-admin", "describe-permission-set", "--instance-arn", instance, "--permission-set-arn", arn)
 		byName[d.PermissionSet.Name] = arn
 		if d.PermissionSet.Name == "Developer" && (d.PermissionSet.SessionDuration != "PT8H" || !strings.Contains(d.PermissionSet.RelayState, "cloudwatch")) {
@@ -101,7 +105,9 @@ func checkMotoIdentity(t *testing.T, m *motoenv.Moto, instance string) {
 	var got []string
 	for _, a := range accts.Accounts {
 		for name, arn := range byName {
-			var as struct{ AccountAssignments []struct{ PrincipalType string } }
+			var as struct {
+				AccountAssignments []struct{ PrincipalType string }
+			}
 			m.CLI(t, &as, "sso-admin", "list-account-assignments", "--instance-arn", instance, "--permission-set-arn", arn, "--account-id", a.Id)
 			for _, x := range as.AccountAssignments {
 				got = append(got, a.Name+":"+name+":"+x.PrincipalType)
