@@ -169,4 +169,3 @@ func (c cancelAfter) Write(b []byte) (int, error) {
 	}
 	return len(b), nil
 }
-
