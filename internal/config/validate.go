@@ -18,6 +18,7 @@ func validate(c *Config, r *reporter) {
 	validateAccess(c, r)
 	validateIdentity(c, r)
 	validateLandingZone(c, r)
+	validateBaseline(c, r)
 }
 
 var (
