@@ -30,7 +30,7 @@ const (
 // Result that it is done, anything else that the plan is stale.
 func Observe(ch *Change, v *View) string {
 	r := ch.Ref
-	if isIdentity(ch.Kind) {
+	if IsIdentity(ch.Kind) {
 		return observeIdentity(ch, v)
 	}
 	switch ch.Kind {
