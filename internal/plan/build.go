@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
 	"github.com/orgrail/orgrail/internal/org"
@@ -40,11 +41,18 @@ type builder struct {
 // not describe (another id or management account) is an error and gives
 // a plan without changes.
 func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, nil, opts)
+}
+
+// newPlan is New with the baseline's current state (see NewWithBaseline).
+func newPlan(desired *config.Config, cur *org.Organization, st *baseline.State, opts Options) (*Plan, diag.List) {
 	if err := cur.Index(); err != nil {
 		return nil, diag.List{{Code: CodeNotPossible, Severity: severity.High, Message: "current organization: " + err.Error()}}
 	}
+	cfg := withBaselineOrg(desired, cur)
 	b := &builder{cfg: cfg, cur: cur, v: NewView(cur, cfg), opts: opts, keys: map[string]bool{},
 		plan: &Plan{FormatVersion: FormatVersion, OrgID: cur.Id, ManagementID: cur.MasterAccountId, ConfigDir: cfg.Dir, Options: opts}}
+	b.v.Baseline = st
 	b.plan.RootID = b.v.RootID
 	if !b.checkIdentity() {
 		b.plan.Diagnostics = b.diags
@@ -57,11 +65,12 @@ func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.L
 	b.policies()
 	b.attachments()
 	b.delegatedAdmins()
+	b.baseline()
 	b.exclusive()
 	b.order()
 	b.lint()
 	b.expectations()
-	if d, err := json.Marshal(cfg); err == nil {
+	if d, err := json.Marshal(desired); err == nil {
 		b.plan.Desired = d
 	}
 	b.diags.Sort()
@@ -176,10 +185,12 @@ func (b *builder) order() {
 			return 8
 		case c.Kind == KindDelegatedAdm:
 			return 9
-		case c.Kind == KindOU:
+		case c.Kind == KindBaseline:
 			return 10
+		case c.Kind == KindOU:
+			return 11
 		}
-		return 11
+		return 12
 	}
 	sort.SliceStable(b.plan.Changes, func(i, j int) bool {
 		pi, pj := phase(b.plan.Changes[i]), phase(b.plan.Changes[j])
