@@ -108,8 +108,9 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 		s.OrgID, s.ManagementID = o.Id, o.MasterAccountId
 	}
 	s.Regions = firstNonEmpty(b.Regions, cfg.Standards.AllowedRegions, []string{s.HomeRegion})
-	if !slices.Contains(s.Regions, s.HomeRegion) && s.HomeRegion != "" {
-		s.Regions = append([]string{s.HomeRegion}, s.Regions...)
+	if s.HomeRegion != "" {
+		// The home region comes first: StackSets are administered there.
+		s.Regions = append([]string{s.HomeRegion}, slices.DeleteFunc(s.Regions, func(r string) bool { return r == s.HomeRegion })...)
 	}
 	s.LogArchiveID = accountID(cfg, o, cfg.Security.LogArchiveAccount)
 	s.AuditID = accountID(cfg, o, cfg.Security.AuditAccount)
