@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/org"
@@ -45,6 +46,11 @@ type Options struct {
 	// AfterStep, when set, is called after each journal write with the
 	// number of steps written so far (tests stop the run there).
 	AfterStep func(n int)
+	// BaselineAWS, when set, reaches the accounts of baseline steps
+	// (tests point it at the local AWS); default: the apply's own
+	// configuration for the management account and the role chain's
+	// member role for the others.
+	BaselineAWS *baseline.AWS
 }
 
 // Step statuses of a report.
@@ -98,6 +104,7 @@ type run struct {
 	v      *plan.View
 	rep    *Report
 	writes int
+	base   *baselineRun
 }
 
 // Run applies p with the AWS configuration awsCfg, journaling in st.
@@ -161,6 +168,9 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 	r := &run{p: p, cfg: cfg, opts: opts, j: j, steps: steps, lim: newLimiter(opts.Rate, opts.Burst),
 		mirror: cur, v: plan.NewView(cur, cfg), rep: &Report{PlanID: p.ID(), OrgID: p.OrgID}}
 	r.api = &orgs{c: organizations.NewFromConfig(awsCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	if err := r.prepareBaseline(ctx, awsCfg); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -271,7 +281,11 @@ func (r *run) step(ctx context.Context, seq int, ch *plan.Change) (StepResult, e
 	r.api.pending = func(reqID string) error {
 		return r.record(ctx, seq, ch.Key, stepStarted, reqID, "", "create-account-request")
 	}
-	out, attempts, err := withRetry(ctx, r.lim, r.opts.Attempts, r.opts.Backoff, func() (Outcome, error) { return r.api.do(ctx, ch, r.v) })
+	do := func() (Outcome, error) { return r.api.do(ctx, ch, r.v) }
+	if ch.Kind == plan.KindBaseline {
+		do = func() (Outcome, error) { return r.doBaseline(ctx, ch) }
+	}
+	out, attempts, err := withRetry(ctx, r.lim, r.opts.Attempts, r.opts.Backoff, do)
 	res.Attempts, res.ObjectID, res.RequestID = attempts, out.ID, out.RequestID
 	if err != nil {
 		res.Status, res.Error = StatusFailed, err.Error()
@@ -309,6 +323,9 @@ func (r *run) mirrorEffect(ch *plan.Change, id string) error {
 		return fmt.Errorf("after %s: %w", ch.Key, err)
 	}
 	r.v = plan.NewView(r.mirror, r.cfg)
+	if r.base != nil {
+		r.v.Baseline = r.base.state
+	}
 	return nil
 }
 

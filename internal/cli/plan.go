@@ -107,7 +107,10 @@ func makePlan(ctx context.Context, g *Globals, f *planFlags) (*plan.Plan, error)
 	if err != nil {
 		return nil, err
 	}
-	p, pd := plan.New(c, cur, f.opts)
+	p, pd, err := planWithBaseline(ctx, g, c, cur, f.snapshot == "", f.opts)
+	if err != nil {
+		return nil, err
+	}
 	for _, d := range pd {
 		if d.Code != plan.CodeLint || d.Severity.Reaches(severity.Medium) {
 			fmt.Fprintln(g.Stderr, d.String())
