@@ -29,6 +29,7 @@ var sdkPackage = map[string]string{
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
 	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
+	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
@@ -56,10 +57,15 @@ var extraOps = map[string][]string{
 		"ListRolePolicies", "ListUserPolicies", "ListGroupPolicies", "GetRolePolicy", "GetUserPolicy", "GetGroupPolicy",
 		"ListInstanceProfiles", "ListRoleTags", "ListUserTags"},
 	"account":     {"PutAlternateContact", "DeleteAlternateContact"},
-	"cloudtrail":  {"StartLogging", "StopLogging", "CreateTrail"},
-	"guardduty":   {"CreateDetector"},
-	"securityhub": {"EnableSecurityHub", "BatchImportFindings"},
-	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder"},
+	"cloudtrail":  {"StartLogging", "StopLogging", "CreateTrail", "GetTrail", "UpdateTrail"},
+	"guardduty":   {"CreateDetector", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"securityhub": {"EnableSecurityHub", "BatchImportFindings", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder", "PutConfigurationAggregator"},
+	// The baseline's organization services (baseline.go).
+	"accessanalyzer": {"CreateAnalyzer"},
+	"cloudformation": {"CreateStackSet", "UpdateStackSet", "DescribeStackSet", "CreateStackInstances", "ListStackInstances", "DescribeStackSetOperation"},
+	"inspector2":     {"EnableDelegatedAdminAccount", "ListDelegatedAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"macie2":         {"EnableOrganizationAdminAccount", "ListOrganizationAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
 	// Stateful services (sqs.go, sns.go, dynamodb.go).
 	"sqs":      {"CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "DeleteQueue"},
 	"sns":      {"CreateTopic", "Subscribe", "Publish"},
