@@ -70,6 +70,8 @@ const (
 	CodeBaselineIncomplete Code = "baseline-incomplete"
 	CodeBaselineTarget     Code = "baseline-unknown-target"
 	CodeBaselineValue      Code = "baseline-bad-value"
+	CodePermissionSet      Code = "identity-permission-set"
+	CodeAssignment         Code = "identity-assignment"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -136,6 +138,8 @@ var Codes = []CodeInfo{
 	{CodeBaselineIncomplete, SevError, "a baseline section without security.logArchiveAccount, security.auditAccount or organization.homeRegion"},
 	{CodeBaselineTarget, SevError, "a baseline target that is not Root or a declared OU path"},
 	{CodeBaselineValue, SevError, "a baseline value out of range or of the wrong form (password policy, Security Hub standard, contact email, bucket or role name)"},
+	{CodePermissionSet, SevError, "a permission set with a bad or duplicate name, a session duration outside 1-12 hours, a policy reference that is not an AWS managed policy ARN or IAM name and path, more than 20 policies, or two boundaries"},
+	{CodeAssignment, SevError, "an assignment whose permission set is not declared, or that names no group or user, or no account or OU"},
 }
 
 // Info returns the description of a code.

@@ -19,13 +19,6 @@ const KindBaseline Kind = "baseline"
 // for accounts or OUs this plan creates: plan again after applying.
 const CodeBaselinePending = "plan-baseline-pending"
 
-// NewWithBaseline is New with the current state of the baseline's
-// organization-level objects (baseline.Read live; nil when unknown,
-// which plans every baseline step and lets apply find the done ones).
-func NewWithBaseline(cfg *config.Config, cur *org.Organization, st *baseline.State, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, st, opts)
-}
-
 // withBaselineOrg returns cfg extended with the trusted access and
 // Organizations delegations the baseline needs, so that the usual
 // trusted-access and delegated-admin changes plan them.

@@ -9,6 +9,7 @@ import (
 	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/severity"
 )
@@ -32,6 +33,9 @@ type builder struct {
 	plan  *Plan
 	keys  map[string]bool
 	diags diag.List
+	// identityRead is set when the caller read Identity Center (NewFull):
+	// only then is the identity section planned.
+	identityRead bool
 }
 
 // New compares the configuration with the current organization (indexed
@@ -41,11 +45,29 @@ type builder struct {
 // not describe (another id or management account) is an error and gives
 // a plan without changes.
 func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, nil, opts)
+	return newPlan(cfg, cur, nil, false, nil, opts)
 }
 
-// newPlan is New with the baseline's current state (see NewWithBaseline).
-func newPlan(desired *config.Config, cur *org.Organization, st *baseline.State, opts Options) (*Plan, diag.List) {
+// NewFull is New with the IAM Identity Center instance as it is (nil
+// when the organization has none): the configuration's identity section
+// is planned against it too.
+func NewFull(cfg *config.Config, cur *org.Organization, idc *identity.Center, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, idc, true, nil, opts)
+}
+
+// NewWithBaseline is New with the current state of the baseline's
+// organization-level objects (baseline.Read live; nil when unknown,
+// which plans every baseline step and lets apply find the done ones).
+func NewWithBaseline(cfg *config.Config, cur *org.Organization, st *baseline.State, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, nil, false, st, opts)
+}
+
+// NewComplete is NewFull with the baseline's current state.
+func NewComplete(cfg *config.Config, cur *org.Organization, idc *identity.Center, st *baseline.State, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, idc, true, st, opts)
+}
+
+func newPlan(desired *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, st *baseline.State, opts Options) (*Plan, diag.List) {
 	if err := cur.Index(); err != nil {
 		return nil, diag.List{{Code: CodeNotPossible, Severity: severity.High, Message: "current organization: " + err.Error()}}
 	}
@@ -54,6 +76,7 @@ func newPlan(desired *config.Config, cur *org.Organization, st *baseline.State, 
 		plan: &Plan{FormatVersion: FormatVersion, OrgID: cur.Id, ManagementID: cur.MasterAccountId, ConfigDir: cfg.Dir, Options: opts}}
 	b.v.Baseline = st
 	b.plan.RootID = b.v.RootID
+	b.v.IDC, b.identityRead = idc, readIDC
 	if !b.checkIdentity() {
 		b.plan.Diagnostics = b.diags
 		return b.plan, b.diags
@@ -67,8 +90,10 @@ func newPlan(desired *config.Config, cur *org.Organization, st *baseline.State, 
 	b.delegatedAdmins()
 	b.baseline()
 	b.exclusive()
+	b.identityCenter()
 	b.order()
 	b.lint()
+	b.lintInline()
 	b.expectations()
 	if d, err := json.Marshal(desired); err == nil {
 		b.plan.Desired = d
@@ -164,6 +189,9 @@ func (b *builder) targetDeps(ref string) []string {
 // within a phase the planning order is kept.
 func (b *builder) order() {
 	phase := func(c Change) int {
+		if p := identityPhase(c); p >= 0 {
+			return p
+		}
 		switch {
 		case c.Kind == KindPolicyType:
 			return 0

@@ -5,6 +5,7 @@ import (
 
 	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 )
 
@@ -18,6 +19,8 @@ type View struct {
 	// Baseline is the state of the baseline's organization-level
 	// objects, when known (nil: nothing of it exists yet).
 	Baseline *baseline.State
+	// IDC is the IAM Identity Center instance, when it was read.
+	IDC *identity.Center
 
 	ouByPath   map[string]*org.OU
 	ouPath     map[string]string       // OU id -> path

@@ -66,6 +66,15 @@ var extraOps = map[string][]string{
 	"cloudformation": {"CreateStackSet", "UpdateStackSet", "DescribeStackSet", "CreateStackInstances", "ListStackInstances", "DescribeStackSetOperation"},
 	"inspector2":     {"EnableDelegatedAdminAccount", "ListDelegatedAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
 	"macie2":         {"EnableOrganizationAdminAccount", "ListOrganizationAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	// IAM Identity Center writes (ssoadmin*.go).
+	"ssoadmin": {"CreatePermissionSet", "UpdatePermissionSet", "DeletePermissionSet",
+		"AttachManagedPolicyToPermissionSet", "DetachManagedPolicyFromPermissionSet",
+		"AttachCustomerManagedPolicyReferenceToPermissionSet", "DetachCustomerManagedPolicyReferenceFromPermissionSet",
+		"PutInlinePolicyToPermissionSet", "DeleteInlinePolicyFromPermissionSet",
+		"PutPermissionsBoundaryToPermissionSet", "DeletePermissionsBoundaryFromPermissionSet",
+		"TagResource", "UntagResource", "CreateAccountAssignment", "DeleteAccountAssignment",
+		"DescribeAccountAssignmentCreationStatus", "DescribeAccountAssignmentDeletionStatus",
+		"ProvisionPermissionSet", "DescribePermissionSetProvisioningStatus"},
 	// Stateful services (sqs.go, sns.go, dynamodb.go).
 	"sqs":      {"CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "DeleteQueue"},
 	"sns":      {"CreateTopic", "Subscribe", "Publish"},
