@@ -2,6 +2,8 @@ package apply
 
 import (
 	"context"
+	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,5 +130,52 @@ func TestApplyBaseline(t *testing.T) {
 	}
 	if want == 0 || len(out.Summaries) != want*3 {
 		t.Errorf("%d instances for %d accounts in 3 regions", len(out.Summaries), want)
+	}
+}
+
+// TestApplyBaselineResumes interrupts the baseline's apply at journal
+// writes chosen by a seeded random stride (over 20 kill points in all,
+// some in the middle of a step that made a StackSet but not yet its
+// instances), applies again until done, and checks that planning
+// afterwards finds nothing to do.
+func TestApplyBaselineResumes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 2026))
+	kills := 0
+	for round := 0; round < 2; round++ {
+		e, b := baselineEnv(t)
+		ctx := context.Background()
+		if _, err := e.apply(ctx, planBaseline(t, e, b), Options{BaselineAWS: b}); err != nil {
+			t.Fatal(err)
+		}
+		p := planBaseline(t, e, b)
+		writes, next := 0, 1+rng.IntN(3)
+		for runs := 1; ; runs++ {
+			if runs > 60 {
+				t.Fatalf("round %d: not done after %d runs", round, runs)
+			}
+			rctx, cancel := context.WithCancel(ctx)
+			_, err := e.apply(rctx, p, Options{BaselineAWS: b, AfterStep: func(int) {
+				writes++
+				if writes == next {
+					next += 1 + rng.IntN(3)
+					cancel()
+				}
+			}})
+			cancel()
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("round %d, run %d: %v", round, runs, err)
+			}
+			kills++
+		}
+		if again := planBaseline(t, e, b); !again.Empty() {
+			t.Fatalf("round %d: plan after the resumed apply: %v", round, keysOf(again))
+		}
+	}
+	t.Logf("%d kill points", kills)
+	if kills < 20 {
+		t.Errorf("only %d kill points", kills)
 	}
 }
