@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/identity"
@@ -51,6 +52,11 @@ type Options struct {
 	// AfterStep, when set, is called after each journal write with the
 	// number of steps written so far (tests stop the run there).
 	AfterStep func(n int)
+	// BaselineAWS, when set, reaches the accounts of baseline steps
+	// (tests point it at the local AWS); default: the apply's own
+	// configuration for the management account and the role chain's
+	// member role for the others.
+	BaselineAWS *baseline.AWS
 }
 
 // Step statuses of a report.
@@ -106,6 +112,7 @@ type run struct {
 	v      *plan.View
 	rep    *Report
 	writes int
+	base   *baselineRun
 }
 
 // Run applies p with the AWS configuration awsCfg, journaling in st.
@@ -185,6 +192,9 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 		}
 		r.v.IDC = r.idc
 		r.sso = &ssoAPI{c: ssoadmin.NewFromConfig(ssoCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	}
+	if err := r.prepareBaseline(ctx, awsCfg); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -296,14 +306,17 @@ func (r *run) step(ctx context.Context, seq int, ch *plan.Change) (StepResult, e
 	r.api.pending = func(reqID string) error {
 		return r.record(ctx, seq, ch.Key, stepStarted, reqID, "", "create-account-request")
 	}
-	do := r.api.do
-	if plan.IsIdentity(ch.Kind) {
+	do := func() (Outcome, error) { return r.api.do(ctx, ch, r.v) }
+	switch {
+	case plan.IsIdentity(ch.Kind):
 		r.sso.pending = func(reqID string) error {
 			return r.record(ctx, seq, ch.Key, stepStarted, "", reqID, "sso-admin-request")
 		}
-		do = r.sso.do
+		do = func() (Outcome, error) { return r.sso.do(ctx, ch, r.v) }
+	case ch.Kind == plan.KindBaseline:
+		do = func() (Outcome, error) { return r.doBaseline(ctx, ch) }
 	}
-	out, attempts, err := withRetry(ctx, r.lim, r.opts.Attempts, r.opts.Backoff, func() (Outcome, error) { return do(ctx, ch, r.v) })
+	out, attempts, err := withRetry(ctx, r.lim, r.opts.Attempts, r.opts.Backoff, do)
 	res.Attempts, res.ObjectID, res.RequestID = attempts, out.ID, out.RequestID
 	if err != nil {
 		res.Status, res.Error = StatusFailed, err.Error()
@@ -342,6 +355,9 @@ func (r *run) mirrorEffect(ch *plan.Change, id string) error {
 	}
 	r.v = plan.NewView(r.mirror, r.cfg)
 	r.v.IDC = r.idc
+	if r.base != nil {
+		r.v.Baseline = r.base.state
+	}
 	return nil
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
-	"github.com/orgrail/orgrail/internal/diag"
 	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
@@ -109,16 +108,15 @@ func makePlan(ctx context.Context, g *Globals, f *planFlags) (*plan.Plan, error)
 	if err != nil {
 		return nil, err
 	}
-	var p *plan.Plan
-	var pd diag.List
-	if c.Identity.IsZero() {
-		p, pd = plan.New(c, cur, f.opts)
-	} else {
-		idc, err := currentIdentity(ctx, g, f.snapshot, c.Identity.Region, cur.MasterAccountId)
-		if err != nil {
+	var idc *identity.Center
+	if !c.Identity.IsZero() {
+		if idc, err = currentIdentity(ctx, g, f.snapshot, c.Identity.Region, cur.MasterAccountId); err != nil {
 			return nil, err
 		}
-		p, pd = plan.NewFull(c, cur, idc, f.opts)
+	}
+	p, pd, err := planWithBaseline(ctx, g, c, cur, f.snapshot == "", idc, f.opts)
+	if err != nil {
+		return nil, err
 	}
 	for _, d := range pd {
 		if d.Code != plan.CodeLint || d.Severity.Reaches(severity.Medium) {

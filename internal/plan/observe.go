@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/org"
 )
 
@@ -67,6 +68,11 @@ func Observe(ch *Change, v *View) string {
 			return StateAttached
 		}
 		return StateDetached
+	case KindBaseline:
+		if ch.Baseline == nil {
+			return ""
+		}
+		return baseline.Observe(ch.Baseline, v.Baseline)
 	case KindDelegatedAdm:
 		id := r.AccountID
 		if a := v.Account(r.Account); a != nil {
