@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/orgrail/orgrail/internal/collect"
@@ -154,13 +155,16 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 	if cur.Id != p.OrgID {
 		return nil, fmt.Errorf("the plan is for organization %s, the credentials reach %s", p.OrgID, cur.Id)
 	}
+	if err := readContactsFor(ctx, awsCfg, p, cfg, cur); err != nil {
+		return nil, fmt.Errorf("re-reading the organization: %w", err)
+	}
 	j, steps, err := openJournal(ctx, st, p)
 	if err != nil {
 		return nil, err
 	}
 	r := &run{p: p, cfg: cfg, opts: opts, j: j, steps: steps, lim: newLimiter(opts.Rate, opts.Burst),
 		mirror: cur, v: plan.NewView(cur, cfg), rep: &Report{PlanID: p.ID(), OrgID: p.OrgID}}
-	r.api = &orgs{c: organizations.NewFromConfig(awsCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	r.api = &orgs{c: organizations.NewFromConfig(awsCfg), acct: account.NewFromConfig(awsCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
 	return r, nil
 }
 

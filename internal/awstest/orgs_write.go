@@ -424,16 +424,21 @@ func fullAccessPolicy(o *org.Organization, typ string) *org.Policy {
 // policyTypeChanged does what AWS does when SCPs or RCPs are enabled
 // (the full-access policy is attached to the root, every OU and every
 // account) or disabled (every policy of the type is detached).
+//
+// The Organizations User Guide ("Disabling a policy type") says of every
+// type: "When you disable a policy type, all policies of that type are
+// automatically detached from all entities in the root. The policies
+// are not deleted."
 func policyTypeChanged(o *org.Organization, typ string, enabled bool) {
-	if typ != org.SCP && typ != org.RCP {
-		return
-	}
 	if !enabled {
 		for i := range o.Policies {
 			if o.Policies[i].Type == typ {
 				o.Policies[i].Targets = []string{}
 			}
 		}
+		return
+	}
+	if typ != org.SCP && typ != org.RCP {
 		return
 	}
 	p := fullAccessPolicy(o, typ)

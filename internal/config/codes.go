@@ -67,6 +67,8 @@ const (
 	CodeBadManage        Code = "ou-bad-manage"
 	CodeBadPrincipal     Code = "bad-service-principal"
 	CodeBadExpectation   Code = "expectation-bad"
+	CodeBadRename        Code = "ou-bad-rename"
+	CodeBadContact       Code = "account-bad-contact"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -127,9 +129,11 @@ var Codes = []CodeInfo{
 	{CodeSecurityMgmt, SevWarning, "Log Archive or Audit is the management account"},
 	{CodeAccessBoundary, SevError, "an access boundary without exactly one of from and onlyFrom, with an empty to, an unknown via, or a duplicate name"},
 	{CodeAccessRef, SevError, "an access boundary reference that is not Root, a declared OU path, account name or account id"},
-	{CodeBadManage, SevError, "an OU's manage is not exclusive"},
+	{CodeBadManage, SevError, "an OU's or the organization's manage is not exclusive"},
 	{CodeBadPrincipal, SevError, "a trusted-access or delegated-administrator service principal that is not <name>.amazonaws.com"},
 	{CodeBadExpectation, SevError, "a guardrails expectation whose action is not service:Action or whose expect is not allow or deny"},
+	{CodeBadRename, SevError, "an OU's renamedFrom is not a valid path, is declared as an OU itself, or names another parent (AWS renames OUs but cannot move them)"},
+	{CodeBadContact, SevError, "an alternate contact with a missing or too long name, title, email or phone, or a phone with other characters than digits, spaces, +, -, ( and )"},
 }
 
 // Info returns the description of a code.

@@ -54,10 +54,13 @@ func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.L
 	b.trustedAccess()
 	b.ous()
 	b.accounts()
+	b.contacts()
 	b.policies()
 	b.attachments()
 	b.delegatedAdmins()
 	b.exclusive()
+	b.deletePolicies()
+	b.disableTypes()
 	b.order()
 	b.lint()
 	b.expectations()
@@ -135,6 +138,10 @@ func keyTrusted(s string) string        { return "trusted-access:" + s }
 func keyOU(p string) string             { return "ou:" + p }
 func keyOUTags(p string) string         { return "ou-tags:" + p }
 func keyOUDelete(p string) string       { return "ou-delete:" + p }
+func keyOURename(p string) string       { return "ou-rename:" + p }
+func keyPolicyDelete(t, n string) string { return "policy-delete:" + policyKey(t, n) }
+func keyTypeDisable(t string) string    { return "policy-type-disable:" + t }
+func keyContact(a, t string) string     { return "contact:" + a + "/" + t }
 func keyAccount(n string) string        { return "account:" + n }
 func keyAccountMove(n string) string    { return "account-move:" + n }
 func keyAccountTags(n string) string    { return "account-tags:" + n }
@@ -151,36 +158,45 @@ func (b *builder) targetDeps(ref string) []string {
 	return b.dep(keyOU(ref), keyAccount(ref), keyAccountMove(ref))
 }
 
+// Phase returns the rank of a change in a plan's order: every change
+// runs after all changes of lower phases (apply runs the changes of one
+// phase concurrently, within their DependsOn).
+func Phase(c Change) int {
+	switch {
+	case c.Kind == KindPolicyType && c.Action != Disable:
+		return 0
+	case c.Kind == KindTrustedAccess:
+		return 1
+	case c.Kind == KindOU && c.Action != Delete:
+		return 2
+	case c.Kind == KindAccount && (c.Action == Create || c.Action == Invite):
+		return 3
+	case c.Kind == KindAccount && c.Action != Close, c.Kind == KindContact:
+		return 4
+	case c.Kind == KindPolicy && c.Action != Delete:
+		return 5
+	case c.Kind == KindAttachment && c.Action == Attach:
+		return 6
+	case c.Kind == KindAttachment:
+		return 7
+	case c.Kind == KindPolicy:
+		return 8
+	case c.Kind == KindDelegatedAdm && c.Action == Deregister:
+		return 9
+	case c.Kind == KindDelegatedAdm:
+		return 10
+	case c.Kind == KindOU:
+		return 11
+	case c.Kind == KindAccount:
+		return 12
+	}
+	return 13
+}
+
 // order sorts the changes by phase so that every dependency comes first;
 // within a phase the planning order is kept.
 func (b *builder) order() {
-	phase := func(c Change) int {
-		switch {
-		case c.Kind == KindPolicyType:
-			return 0
-		case c.Kind == KindTrustedAccess:
-			return 1
-		case c.Kind == KindOU && c.Action != Delete:
-			return 2
-		case c.Kind == KindAccount && (c.Action == Create || c.Action == Invite):
-			return 3
-		case c.Kind == KindAccount && c.Action != Close:
-			return 4
-		case c.Kind == KindPolicy:
-			return 5
-		case c.Kind == KindAttachment && c.Action == Attach:
-			return 6
-		case c.Kind == KindAttachment:
-			return 7
-		case c.Kind == KindDelegatedAdm && c.Action == Deregister:
-			return 8
-		case c.Kind == KindDelegatedAdm:
-			return 9
-		case c.Kind == KindOU:
-			return 10
-		}
-		return 11
-	}
+	phase := Phase
 	sort.SliceStable(b.plan.Changes, func(i, j int) bool {
 		pi, pj := phase(b.plan.Changes[i]), phase(b.plan.Changes[j])
 		if pi != pj {

@@ -29,6 +29,7 @@ const (
 	KindPolicy        Kind = "policy"
 	KindAttachment    Kind = "attachment"
 	KindDelegatedAdm  Kind = "delegated-admin"
+	KindContact       Kind = "alternate-contact"
 )
 
 // Action is what a change does.
@@ -48,6 +49,8 @@ const (
 	Close      Action = "close"
 	Register   Action = "register"
 	Deregister Action = "deregister"
+	Rename     Action = "rename"
+	Disable    Action = "disable"
 )
 
 // Symbol returns the Terraform-style marker of an action: + adds, ~
@@ -56,7 +59,7 @@ func (a Action) Symbol() string {
 	switch a {
 	case Create, Attach, Enable, Invite, Register:
 		return "+"
-	case Delete, Detach, Close, Deregister:
+	case Delete, Detach, Close, Deregister, Disable:
 		return "-"
 	case Move:
 		return "±"
@@ -130,6 +133,8 @@ type Ref struct {
 	// Target is a policy target: Root, an OU path or an account name.
 	Target  string `json:"target,omitempty"`
 	Service string `json:"service,omitempty"`
+	// ContactType is BILLING, OPERATIONS or SECURITY (KindContact).
+	ContactType string `json:"contactType,omitempty"`
 	// ID is the AWS id of the object when it exists at plan time.
 	ID string `json:"id,omitempty"`
 }
@@ -143,6 +148,16 @@ type Attrs struct {
 	Tags        map[string]string `json:"tags,omitempty"`
 	Email       string            `json:"email,omitempty"`
 	Account     string            `json:"account,omitempty"`
+	// Contact is an alternate contact (KindContact).
+	Contact *Contact `json:"contact,omitempty"`
+}
+
+// Contact is an alternate contact as a change shows it.
+type Contact struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Email string `json:"email"`
+	Phone string `json:"phone"`
 }
 
 // Expectation is one guardrail expectation decided on the organization as
