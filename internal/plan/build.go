@@ -133,24 +133,24 @@ func (b *builder) dep(ks ...string) []string {
 }
 
 // Change keys.
-func keyPolicyType(t string) string     { return "policy-type:" + t }
-func keyTrusted(s string) string        { return "trusted-access:" + s }
-func keyOU(p string) string             { return "ou:" + p }
-func keyOUTags(p string) string         { return "ou-tags:" + p }
-func keyOUDelete(p string) string       { return "ou-delete:" + p }
-func keyOURename(p string) string       { return "ou-rename:" + p }
+func keyPolicyType(t string) string      { return "policy-type:" + t }
+func keyTrusted(s string) string         { return "trusted-access:" + s }
+func keyOU(p string) string              { return "ou:" + p }
+func keyOUTags(p string) string          { return "ou-tags:" + p }
+func keyOUDelete(p string) string        { return "ou-delete:" + p }
+func keyOURename(p string) string        { return "ou-rename:" + p }
 func keyPolicyDelete(t, n string) string { return "policy-delete:" + policyKey(t, n) }
-func keyTypeDisable(t string) string    { return "policy-type-disable:" + t }
-func keyContact(a, t string) string     { return "contact:" + a + "/" + t }
-func keyAccount(n string) string        { return "account:" + n }
-func keyAccountMove(n string) string    { return "account-move:" + n }
-func keyAccountTags(n string) string    { return "account-tags:" + n }
-func keyAccountClose(n string) string   { return "account-close:" + n }
-func keyPolicy(t, n string) string      { return "policy:" + policyKey(t, n) }
-func keyAttach(t, n, to string) string  { return "attach:" + policyKey(t, n) + "@" + to }
-func keyDetach(t, n, to string) string  { return "detach:" + policyKey(t, n) + "@" + to }
-func keyDelegated(s, a string) string   { return "delegate:" + s + "@" + a }
-func keyUndelegated(s, a string) string { return "undelegate:" + s + "@" + a }
+func keyTypeDisable(t string) string     { return "policy-type-disable:" + t }
+func keyContact(a, t string) string      { return "contact:" + a + "/" + t }
+func keyAccount(n string) string         { return "account:" + n }
+func keyAccountMove(n string) string     { return "account-move:" + n }
+func keyAccountTags(n string) string     { return "account-tags:" + n }
+func keyAccountClose(n string) string    { return "account-close:" + n }
+func keyPolicy(t, n string) string       { return "policy:" + policyKey(t, n) }
+func keyAttach(t, n, to string) string   { return "attach:" + policyKey(t, n) + "@" + to }
+func keyDetach(t, n, to string) string   { return "detach:" + policyKey(t, n) + "@" + to }
+func keyDelegated(s, a string) string    { return "delegate:" + s + "@" + a }
+func keyUndelegated(s, a string) string  { return "undelegate:" + s + "@" + a }
 
 // targetDeps are the changes that must run before something attaches
 // to or moves into a configured target.
