@@ -34,9 +34,20 @@ type orgs struct {
 	// pollEvery is the first wait between DescribeCreateAccountStatus
 	// calls; it doubles up to pollMax.
 	pollEvery, pollMax time.Duration
-	// pending records a CreateAccount request id before it is polled, so
-	// that a resumed apply polls it instead of creating again.
-	pending func(requestID string) error
+}
+
+type pendingKey struct{}
+
+// withPending returns ctx carrying the hook that records a CreateAccount
+// request id before it is polled, so that a resumed apply polls it
+// instead of creating again. Each step has its own.
+func withPending(ctx context.Context, fn func(requestID string) error) context.Context {
+	return context.WithValue(ctx, pendingKey{}, fn)
+}
+
+func pendingHook(ctx context.Context) func(string) error {
+	fn, _ := ctx.Value(pendingKey{}).(func(string) error)
+	return fn
 }
 
 func requestID(md middleware.Metadata) string {
