@@ -165,3 +165,39 @@ func TestApplyRenameDeleteContacts(t *testing.T) {
 		t.Fatalf("plan after apply: %v", keysOf(again))
 	}
 }
+
+// TestApplyMoveOU moves Workloads/Dev under Sandbox on the local AWS: a
+// new OU, the three accounts in it, the old OU deleted; the next plan
+// is empty.
+func TestApplyMoveOU(t *testing.T) {
+	e := newEnv(t, "../../examples/landing-zone")
+	ctx := context.Background()
+	if _, err := e.apply(ctx, e.plan(t), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	copyConfig(t, "../../examples/landing-zone", dir)
+	edit(t, dir, "ous.yaml", "  - path: Workloads/Dev\n", "  - path: Sandbox/Dev\n    renamedFrom: Workloads/Dev\n")
+	edit(t, dir, "accounts.yaml", "ou: Workloads/Dev\n", "ou: Sandbox/Dev\n")
+	edit(t, dir, "policies.yaml", "Workloads/Dev,", "Sandbox/Dev,")
+	c, diags, err := config.Load(dir)
+	if err != nil || diags.Max().Reaches(severity.High) {
+		t.Fatalf("config: %v %v", err, diags)
+	}
+	e.cfg = c
+	p, _ := plan.New(c, e.read(t), plan.Options{AllowDelete: true})
+	if _, err := e.apply(ctx, p, Options{}); err != nil {
+		t.Fatalf("apply %v: %v", keysOf(p), err)
+	}
+	o := e.read(t)
+	v := plan.NewView(o, c)
+	if v.OU("Workloads/Dev") != nil || v.OU("Sandbox/Dev") == nil {
+		t.Fatalf("after the move: Workloads/Dev %v, Sandbox/Dev %v", v.OU("Workloads/Dev"), v.OU("Sandbox/Dev"))
+	}
+	if n := len(o.AccountsUnder(v.OU("Sandbox/Dev").Id)); n != 3 {
+		t.Errorf("Sandbox/Dev holds %d accounts, want 3", n)
+	}
+	if again, _ := plan.New(c, o, plan.Options{AllowDelete: true}); !again.Empty() {
+		t.Fatalf("plan after apply: %v", keysOf(again))
+	}
+}

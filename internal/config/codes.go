@@ -132,7 +132,7 @@ var Codes = []CodeInfo{
 	{CodeBadManage, SevError, "an OU's or the organization's manage is not exclusive"},
 	{CodeBadPrincipal, SevError, "a trusted-access or delegated-administrator service principal that is not <name>.amazonaws.com"},
 	{CodeBadExpectation, SevError, "a guardrails expectation whose action is not service:Action or whose expect is not allow or deny"},
-	{CodeBadRename, SevError, "an OU's renamedFrom is not a valid path, is declared as an OU itself, or names another parent (AWS renames OUs but cannot move them)"},
+	{CodeBadRename, SevError, "an OU's renamedFrom is not a valid path or is declared as an OU itself"},
 	{CodeBadContact, SevError, "an alternate contact with a missing or too long name, title, email or phone, or a phone with other characters than digits, spaces, +, -, ( and )"},
 }
 

@@ -151,7 +151,7 @@ var loadCases = []loadCase{
 	{"bad manage", map[string]string{"a.yaml": "ous:\n  - path: A\n    manage: »shared\n"}, []string{"ou-bad-manage"}},
 	{"bad organization manage", map[string]string{"a.yaml": "organization:\n  manage: »all\n"}, []string{"ou-bad-manage"}},
 	{"rename kept too", map[string]string{"a.yaml": "ous:\n  - path: A\n  - path: B\n    renamedFrom: »A\n"}, []string{"ou-bad-rename"}},
-	{"rename moves", map[string]string{"a.yaml": "ous:\n  - path: A\n  - path: A/C\n    renamedFrom: »B/C\n  - path: D\n    renamedFrom: »/X\n"}, []string{"ou-bad-rename", "ou-bad-rename"}},
+	{"rename bad path", map[string]string{"a.yaml": "ous:\n  - path: A\n  - path: A/C\n    renamedFrom: B/C\n  - path: D\n    renamedFrom: »/X\n"}, []string{"ou-bad-rename"}},
 	{"rename under a renamed parent", map[string]string{"a.yaml": "ous:\n  - path: Apps\n    renamedFrom: Workloads\n  - path: Apps/Production\n    renamedFrom: Workloads/Prod\n"}, nil},
 	{"bad contact", map[string]string{"a.yaml": "accounts:\n  - name: alpha\n    email: alpha@example.com\n    ou: Root\n    alternateContacts:\n      security:\n        name: »\"\"\n        title: CISO\n        email: »nobody\n        phone: »call me\n"}, []string{"account-bad-contact", "account-bad-contact", "account-bad-contact"}},
 	{"bad trusted access principal", map[string]string{"a.yaml": "organization:\n  trustedAccess:\n    - »guardduty\n"}, []string{"bad-service-principal"}},

@@ -105,8 +105,9 @@ type OU struct {
 	Tags        map[string]string `yaml:"tags" json:"tags,omitempty" doc:"Tags on the OU."`
 	Manage      string            `yaml:"manage" json:"manage,omitempty" enum:"exclusive" doc:"exclusive: orgrail owns this subtree; OUs and policy attachments below it that the configuration does not declare are removed (with --allow-delete)."`
 	// RenamedFrom names the OU's former path: plan renames that OU
-	// (UpdateOrganizationalUnit) instead of creating a new one.
-	RenamedFrom string    `yaml:"renamedFrom" json:"renamedFrom,omitempty" doc:"The path this OU has in the organization now, when the configuration renames it: plan renames that OU in place (same id, accounts and policies) instead of creating a new one. Only the last segment may differ, after the renames of its parents. Harmless once applied."`
+	// (UpdateOrganizationalUnit) instead of creating a new one, or, under
+	// another parent, deletes it once emptied.
+	RenamedFrom string    `yaml:"renamedFrom" json:"renamedFrom,omitempty" doc:"The path this OU has in the organization now, when the configuration renames or moves it. Same parent (after the parents' renames): plan renames that OU in place (same id, accounts and policies). Another parent: plan creates the OU at its new path and deletes the old one once its accounts have moved (with --allow-delete); AWS cannot move OUs. Harmless once applied."`
 	Pos         Positions `yaml:"-" json:"-"`
 }
 

@@ -60,15 +60,9 @@ func validateLandingZone(c *Config, r *reporter) {
 }
 
 // validateRenames checks ous[].renamedFrom: a well-formed path that is
-// not declared itself, under the same parent as the new path once the
-// parents' own renames are taken into account.
+// not declared itself. Under another parent it is a move, which plan
+// makes as a new OU and the deletion of the old one.
 func validateRenames(c *Config, r *reporter) {
-	from := map[string]string{} // new path -> former path
-	for _, o := range c.OUs {
-		if o.RenamedFrom != "" {
-			from[o.Path] = o.RenamedFrom
-		}
-	}
 	for _, o := range c.OUs {
 		if o.RenamedFrom == "" || o.Path == "" || badOUPath(o.Path) != "" {
 			continue
@@ -82,14 +76,6 @@ func validateRenames(c *Config, r *reporter) {
 			r.add(p, CodeBadRename, "an OU cannot be both renamed and kept; remove one of them",
 				"OU %q: renamedFrom %q is declared as an OU too", o.Path, o.RenamedFrom)
 			continue
-		}
-		parent := o.Parent()
-		if old, ok := from[parent]; ok {
-			parent = old
-		}
-		if ParentPath(o.RenamedFrom) != parent && ParentPath(o.RenamedFrom) != o.Parent() {
-			r.add(p, CodeBadRename, "AWS renames an OU in place but cannot move it: keep the parent, or create the new OU and move the accounts",
-				"OU %q: renamedFrom %q has another parent", o.Path, o.RenamedFrom)
 		}
 	}
 }

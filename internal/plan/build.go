@@ -59,6 +59,7 @@ func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.L
 	b.attachments()
 	b.delegatedAdmins()
 	b.exclusive()
+	b.movedOUs()
 	b.deletePolicies()
 	b.disableTypes()
 	b.order()

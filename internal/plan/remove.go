@@ -2,6 +2,7 @@ package plan
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/orgrail/orgrail/internal/org"
 )
@@ -97,4 +98,65 @@ func (b *builder) disableTypes() {
 		b.add(Change{Key: keyTypeDisable(t), Kind: KindPolicyType, Action: Disable, Address: "policy type " + t + " on the root",
 			Ref: Ref{PolicyType: t, Target: "Root", ID: b.v.RootID}, Version: StateEnabled, Result: StateDisabled, DependsOn: deps})
 	}
+}
+
+// movedOUs deletes the old OU of every configured OU that names it in
+// renamedFrom under another parent (a move: AWS has none, so the new OU
+// is created and the accounts move to it), once this plan empties it:
+// every account in it moves out and every child OU is deleted. Deepest
+// first, so that a moved subtree empties bottom up. Needs AllowDelete.
+func (b *builder) movedOUs() {
+	type move struct {
+		u        *org.OU
+		from, to string
+	}
+	var moves []move
+	for _, o := range b.cfg.OUs {
+		if o.RenamedFrom == "" || o.RenamedFrom == o.Path || b.cfg.OU(o.RenamedFrom) != nil {
+			continue
+		}
+		u := b.v.OU(o.RenamedFrom)
+		if u == nil || b.v.OU(o.Path) == u {
+			continue // gone already, or renamed in place
+		}
+		moves = append(moves, move{u, o.RenamedFrom, o.Path})
+	}
+	sort.SliceStable(moves, func(i, j int) bool { return strings.Count(moves[i].from, "/") > strings.Count(moves[j].from, "/") })
+	for _, m := range moves {
+		if why := b.staysNonEmpty(m.u); why != "" {
+			b.warn(CodeNotPossible, "OU %s moved to %s: the old OU is kept, %s", m.from, m.to, why)
+			continue
+		}
+		if !b.needs(b.opts.AllowDelete, "--allow-delete", "deleting OU %s (moved to %s)", m.from, m.to) {
+			continue
+		}
+		var deps []string
+		for _, ch := range b.plan.Changes {
+			if (ch.Kind == KindAccount && ch.Action == Move) || (ch.Kind == KindOU && ch.Action == Delete) {
+				deps = append(deps, ch.Key)
+			}
+		}
+		b.add(Change{Key: keyOUDelete(m.from), Kind: KindOU, Action: Delete, Address: "ou " + m.from + " (moved to " + m.to + ")",
+			Ref: Ref{OU: m.from, ID: m.u.Id}, Before: &Attrs{Name: m.u.Name}, Result: StateAbsent, DependsOn: deps})
+	}
+}
+
+// staysNonEmpty says why the OU u still holds something once the plan
+// is applied: an account that does not move out, or a child OU that is
+// not deleted; "" when it will be empty.
+func (b *builder) staysNonEmpty(u *org.OU) string {
+	for _, a := range b.cur.Accounts {
+		if a.ParentId != u.Id {
+			continue
+		}
+		if n := b.v.nameByID[a.Id]; n == "" || !b.keys[keyAccountMove(n)] {
+			return "account " + a.Name + " (" + a.Id + ") stays in it"
+		}
+	}
+	for _, c := range b.cur.OrganizationalUnits {
+		if c.ParentId == u.Id && !b.keys[keyOUDelete(b.v.pathOf(c.Id))] {
+			return "its child OU " + c.Name + " stays"
+		}
+	}
+	return ""
 }

@@ -159,3 +159,51 @@ func TestClaimedOrganization(t *testing.T) {
 		t.Fatalf("plan:\n got %v\nwant %v", got, want)
 	}
 }
+
+// moveDevToSandbox edits a copy of the example: Workloads/Dev moves
+// under Sandbox (renamedFrom under another parent).
+func moveDevToSandbox(t *testing.T, dir string) {
+	t.Helper()
+	editFile(t, dir, "ous.yaml", "  - path: Workloads/Dev\n", "  - path: Sandbox/Dev\n    renamedFrom: Workloads/Dev\n")
+	editFile(t, dir, "accounts.yaml", "ou: Workloads/Dev\n", "ou: Sandbox/Dev\n")
+	editFile(t, dir, "policies.yaml", "Workloads/Dev,", "Sandbox/Dev,")
+}
+
+// TestMoveOU: an OU moved to another parent is created there, its
+// accounts move, and the old OU is deleted last (with --allow-delete);
+// without the flag the old OU stays with a warning.
+func TestMoveOU(t *testing.T) {
+	dir := copyDir(t, "../../examples/landing-zone")
+	_, o := built(t, dir)
+	moveDevToSandbox(t, dir)
+	c := loadExample(t, dir)
+	p := mustPlan(t, c, o, Options{AllowDelete: true})
+	got := keys(p)
+	for _, k := range []string{"ou:Sandbox/Dev", "account-move:payments-dev", "account-move:catalog-dev", "account-move:identity-dev", "ou-delete:Workloads/Dev"} {
+		if !slices.Contains(got, k) {
+			t.Errorf("plan lacks %s: %v", k, got)
+		}
+	}
+	if got[len(got)-1] != "ou-delete:Workloads/Dev" {
+		t.Errorf("the old OU is not deleted last: %v", got)
+	}
+	checkOrder(t, p)
+	after, err := Project(o, c, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := mustPlan(t, c, after, Options{AllowDelete: true}); !again.Empty() {
+		t.Fatalf("plan after the move: %v", keys(again))
+	}
+	np, diags := New(c, o, Options{})
+	if slices.Contains(keys(np), "ou-delete:Workloads/Dev") {
+		t.Error("deleted without --allow-delete")
+	}
+	found := false
+	for _, d := range diags {
+		found = found || (d.Code == CodeNeedsFlag && strings.Contains(d.Message, "moved to Sandbox/Dev"))
+	}
+	if !found {
+		t.Errorf("no needs-flag warning: %v", diags)
+	}
+}
