@@ -88,10 +88,14 @@ func TestMotoRenameDeleteContacts(t *testing.T) {
 		t.Error("deny-iam-access-keys still exists")
 	}
 	var roots struct {
-		Roots []struct{ PolicyTypes []struct{ Type, Status string } }
+		Roots []struct {
+			PolicyTypes []struct{ Type, Status string }
+		}
 	}
 	var tags struct{ Policies []struct{ Name string } }
-	var sec, bill struct{ AlternateContact struct{ EmailAddress, Name string } }
+	var sec, bill struct {
+		AlternateContact struct{ EmailAddress, Name string }
+	}
 	auditID := ""
 	for id, ref := range after.ref {
 		if ref == "audit" {
