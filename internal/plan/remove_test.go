@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/orgrail/orgrail/internal/org"
+	"github.com/orgrail/orgrail/internal/severity"
 )
 
 func editFile(t *testing.T, dir, file, old, new string) {
@@ -205,5 +207,28 @@ func TestMoveOU(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no needs-flag warning: %v", diags)
+	}
+}
+
+// TestPolicySizeQuota: a tag policy over AWS's 10,000 characters cannot
+// be planned (a high plan-policy-size diagnostic).
+func TestPolicySizeQuota(t *testing.T) {
+	dir := copyDir(t, "../../examples/landing-zone")
+	_, o := built(t, dir)
+	var b strings.Builder
+	b.WriteString(`{"tags":{`)
+	for i := range 250 {
+		fmt.Fprintf(&b, `"k%010d":{"tag_key":{"@@assign":"K"}},`, i)
+	}
+	b.WriteString(`"last":{"tag_key":{"@@assign":"L"}}}}`)
+	big := b.String()
+	os.WriteFile(filepath.Join(dir, "policies", "tag-policy.json"), []byte(big), 0o644)
+	_, diags := New(loadExample(t, dir), o, Options{})
+	found := false
+	for _, d := range diags {
+		found = found || (d.Code == CodePolicySize && d.Severity.Reaches(severity.High) && strings.Contains(d.Message, "at most 10000"))
+	}
+	if !found {
+		t.Fatalf("no size diagnostic: %v", diags)
 	}
 }
