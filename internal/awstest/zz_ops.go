@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -71,6 +72,10 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "GetSnapshotBlockPublicAccessState", Legacy: true, New: func() any { return new(ec2.GetSnapshotBlockPublicAccessStateOutput) }},
 	{Pkg: "ec2", Op: "RevokeSecurityGroupEgress", Legacy: true, New: func() any { return new(ec2.RevokeSecurityGroupEgressOutput) }},
 	{Pkg: "ec2", Op: "RevokeSecurityGroupIngress", Legacy: true, New: func() any { return new(ec2.RevokeSecurityGroupIngressOutput) }},
+	{Pkg: "ecr", Op: "DescribeRepositories", Legacy: false, New: func() any { return new(ecr.DescribeRepositoriesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ecr", Op: "GetLifecyclePolicy", Legacy: false, New: func() any { return new(ecr.GetLifecyclePolicyOutput) }},
+	{Pkg: "ecr", Op: "GetRegistryScanningConfiguration", Legacy: false, New: func() any { return new(ecr.GetRegistryScanningConfigurationOutput) }},
+	{Pkg: "ecr", Op: "GetRepositoryPolicy", Legacy: false, New: func() any { return new(ecr.GetRepositoryPolicyOutput) }},
 	{Pkg: "guardduty", Op: "CreateDetector", Legacy: false, New: func() any { return new(guardduty.CreateDetectorOutput) }, Method: "POST", URI: "/detector"},
 	{Pkg: "guardduty", Op: "GetAdministratorAccount", Legacy: false, New: func() any { return new(guardduty.GetAdministratorAccountOutput) }, Method: "GET", URI: "/detector/{DetectorId}/administrator"},
 	{Pkg: "guardduty", Op: "GetDetector", Legacy: false, New: func() any { return new(guardduty.GetDetectorOutput) }, Method: "GET", URI: "/detector/{DetectorId}"},
@@ -208,13 +213,35 @@ var generatedOps = []opSpec{
 	{Pkg: "sqs", Op: "PurgeQueue", Legacy: false, New: func() any { return new(sqs.PurgeQueueOutput) }},
 	{Pkg: "sqs", Op: "ReceiveMessage", Legacy: false, New: func() any { return new(sqs.ReceiveMessageOutput) }},
 	{Pkg: "sqs", Op: "SendMessage", Legacy: false, New: func() any { return new(sqs.SendMessageOutput) }},
+	{Pkg: "ssoadmin", Op: "AttachCustomerManagedPolicyReferenceToPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.AttachCustomerManagedPolicyReferenceToPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "AttachManagedPolicyToPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.AttachManagedPolicyToPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "CreateAccountAssignment", Legacy: false, New: func() any { return new(ssoadmin.CreateAccountAssignmentOutput) }},
+	{Pkg: "ssoadmin", Op: "CreatePermissionSet", Legacy: false, New: func() any { return new(ssoadmin.CreatePermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "DeleteAccountAssignment", Legacy: false, New: func() any { return new(ssoadmin.DeleteAccountAssignmentOutput) }},
+	{Pkg: "ssoadmin", Op: "DeleteInlinePolicyFromPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.DeleteInlinePolicyFromPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "DeletePermissionSet", Legacy: false, New: func() any { return new(ssoadmin.DeletePermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "DeletePermissionsBoundaryFromPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.DeletePermissionsBoundaryFromPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "DescribeAccountAssignmentCreationStatus", Legacy: false, New: func() any { return new(ssoadmin.DescribeAccountAssignmentCreationStatusOutput) }},
+	{Pkg: "ssoadmin", Op: "DescribeAccountAssignmentDeletionStatus", Legacy: false, New: func() any { return new(ssoadmin.DescribeAccountAssignmentDeletionStatusOutput) }},
 	{Pkg: "ssoadmin", Op: "DescribePermissionSet", Legacy: false, New: func() any { return new(ssoadmin.DescribePermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "DescribePermissionSetProvisioningStatus", Legacy: false, New: func() any { return new(ssoadmin.DescribePermissionSetProvisioningStatusOutput) }},
+	{Pkg: "ssoadmin", Op: "DetachCustomerManagedPolicyReferenceFromPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.DetachCustomerManagedPolicyReferenceFromPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "DetachManagedPolicyFromPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.DetachManagedPolicyFromPermissionSetOutput) }},
 	{Pkg: "ssoadmin", Op: "GetInlinePolicyForPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.GetInlinePolicyForPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "GetPermissionsBoundaryForPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.GetPermissionsBoundaryForPermissionSetOutput) }},
 	{Pkg: "ssoadmin", Op: "ListAccountAssignments", Legacy: false, New: func() any { return new(ssoadmin.ListAccountAssignmentsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ssoadmin", Op: "ListAccountsForProvisionedPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.ListAccountsForProvisionedPermissionSetOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ssoadmin", Op: "ListCustomerManagedPolicyReferencesInPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.ListCustomerManagedPolicyReferencesInPermissionSetOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ssoadmin", Op: "ListInstances", Legacy: false, New: func() any { return new(ssoadmin.ListInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ssoadmin", Op: "ListManagedPoliciesInPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.ListManagedPoliciesInPermissionSetOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ssoadmin", Op: "ListPermissionSets", Legacy: false, New: func() any { return new(ssoadmin.ListPermissionSetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ssoadmin", Op: "ListTagsForResource", Legacy: false, New: func() any { return new(ssoadmin.ListTagsForResourceOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
+	{Pkg: "ssoadmin", Op: "ProvisionPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.ProvisionPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "PutInlinePolicyToPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.PutInlinePolicyToPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "PutPermissionsBoundaryToPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.PutPermissionsBoundaryToPermissionSetOutput) }},
+	{Pkg: "ssoadmin", Op: "TagResource", Legacy: false, New: func() any { return new(ssoadmin.TagResourceOutput) }},
+	{Pkg: "ssoadmin", Op: "UntagResource", Legacy: false, New: func() any { return new(ssoadmin.UntagResourceOutput) }},
+	{Pkg: "ssoadmin", Op: "UpdatePermissionSet", Legacy: false, New: func() any { return new(ssoadmin.UpdatePermissionSetOutput) }},
 	{Pkg: "sts", Op: "AssumeRole", Legacy: false, New: func() any { return new(sts.AssumeRoleOutput) }},
 	{Pkg: "sts", Op: "GetCallerIdentity", Legacy: false, New: func() any { return new(sts.GetCallerIdentityOutput) }},
 }

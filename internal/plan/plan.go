@@ -135,6 +135,12 @@ type Ref struct {
 	Service string `json:"service,omitempty"`
 	// ContactType is BILLING, OPERATIONS or SECURITY (KindContact).
 	ContactType string `json:"contactType,omitempty"`
+	// PermissionSet, PrincipalType, Principal (display name) and
+	// PrincipalID name Identity Center objects.
+	PermissionSet string `json:"permissionSet,omitempty"`
+	PrincipalType string `json:"principalType,omitempty"`
+	Principal     string `json:"principal,omitempty"`
+	PrincipalID   string `json:"principalId,omitempty"`
 	// ID is the AWS id of the object when it exists at plan time.
 	ID string `json:"id,omitempty"`
 }
@@ -148,6 +154,9 @@ type Attrs struct {
 	Tags        map[string]string `json:"tags,omitempty"`
 	Email       string            `json:"email,omitempty"`
 	Account     string            `json:"account,omitempty"`
+	// SessionDuration and RelayState are a permission set's.
+	SessionDuration string `json:"sessionDuration,omitempty"`
+	RelayState      string `json:"relayState,omitempty"`
 	// Contact is an alternate contact (KindContact).
 	Contact *Contact `json:"contact,omitempty"`
 }

@@ -27,7 +27,7 @@ var sdkPackage = map[string]string{
 	"iam": "iam", "account": "account", "ec2regions": "ec2", "s3": "s3", "s3control": "s3control",
 	"ec2": "ec2", "cloudtrail": "cloudtrail", "config": "configservice", "guardduty": "guardduty",
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
-	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager",
+	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager", "ecr": "ecr",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
 }
 
@@ -55,9 +55,18 @@ var extraOps = map[string][]string{
 		"ListPolicies", "ListAttachedRolePolicies", "ListAttachedUserPolicies", "ListAttachedGroupPolicies",
 		"ListRolePolicies", "ListUserPolicies", "ListGroupPolicies", "GetRolePolicy", "GetUserPolicy", "GetGroupPolicy",
 		"ListInstanceProfiles", "ListRoleTags", "ListUserTags"},
-	"account":     {"PutAlternateContact", "DeleteAlternateContact"},
-	"cloudtrail":  {"StartLogging", "StopLogging", "CreateTrail"},
-	"guardduty":   {"CreateDetector"},
+	"account":    {"PutAlternateContact", "DeleteAlternateContact"},
+	"cloudtrail": {"StartLogging", "StopLogging", "CreateTrail"},
+	"guardduty":  {"CreateDetector"},
+	// IAM Identity Center writes (ssoadmin*.go).
+	"ssoadmin": {"CreatePermissionSet", "UpdatePermissionSet", "DeletePermissionSet",
+		"AttachManagedPolicyToPermissionSet", "DetachManagedPolicyFromPermissionSet",
+		"AttachCustomerManagedPolicyReferenceToPermissionSet", "DetachCustomerManagedPolicyReferenceFromPermissionSet",
+		"PutInlinePolicyToPermissionSet", "DeleteInlinePolicyFromPermissionSet",
+		"PutPermissionsBoundaryToPermissionSet", "DeletePermissionsBoundaryFromPermissionSet",
+		"TagResource", "UntagResource", "CreateAccountAssignment", "DeleteAccountAssignment",
+		"DescribeAccountAssignmentCreationStatus", "DescribeAccountAssignmentDeletionStatus",
+		"ProvisionPermissionSet", "DescribePermissionSetProvisioningStatus"},
 	"securityhub": {"EnableSecurityHub", "BatchImportFindings"},
 	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder"},
 	// Stateful services (sqs.go, sns.go, dynamodb.go).
