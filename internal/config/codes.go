@@ -67,6 +67,8 @@ const (
 	CodeBadManage        Code = "ou-bad-manage"
 	CodeBadPrincipal     Code = "bad-service-principal"
 	CodeBadExpectation   Code = "expectation-bad"
+	CodeBadNetwork       Code = "network-bad"
+	CodeBadContact       Code = "alternate-contact-bad"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -130,6 +132,8 @@ var Codes = []CodeInfo{
 	{CodeBadManage, SevError, "an OU's manage is not exclusive"},
 	{CodeBadPrincipal, SevError, "a trusted-access or delegated-administrator service principal that is not <name>.amazonaws.com"},
 	{CodeBadExpectation, SevError, "a guardrails expectation whose action is not service:Action or whose expect is not allow or deny"},
+	{CodeBadNetwork, SevError, "standards.network: a pool, reserved or VPC size that is not an IPv4 CIDR that fits, subnets that do not fit the VPC, or flow logs without a bucket"},
+	{CodeBadContact, SevError, "standards.alternateContacts: a type that is not BILLING, OPERATIONS or SECURITY, or a type listed twice"},
 }
 
 // Info returns the description of a code.
