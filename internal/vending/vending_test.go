@@ -141,7 +141,7 @@ func TestVendOneAccount(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"subnets=6", "igw attached", "nat available", "eips=1", "flow-logs arn:aws:s3:::org-log-archive/vpc-flow-logs/ ALL",
-		"rt public 0.0.0.0/0->igw assoc=3", "rt private 0.0.0.0/0->nat assoc=3", "default-vpcs=0 in 17 regions"} {
+		"rt public 0.0.0.0/0->igw assoc=3", "rt private 0.0.0.0/0->nat assoc=3", "default-vpcs=0 in 17 regions (all regions: 1 internet gateways, 6 subnets)"} {
 		if !slices.Contains(w, s) {
 			t.Errorf("world lacks %q:\n%s", s, strings.Join(w, "\n"))
 		}
@@ -305,16 +305,25 @@ func defaultVPCsLeft(t testing.TB, mc aws.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	left := 0
+	left, igws, subnets := 0, 0, 0
 	for _, r := range regions.Regions {
-		out, err := ec2.NewFromConfig(mc, func(o *ec2.Options) { o.Region = aws.ToString(r.RegionName) }).DescribeVpcs(ctx,
-			&ec2.DescribeVpcsInput{Filters: []ec2types.Filter{{Name: aws.String("is-default"), Values: []string{"true"}}}})
+		ec := ec2.NewFromConfig(mc, func(o *ec2.Options) { o.Region = aws.ToString(r.RegionName) })
+		out, err := ec.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{{Name: aws.String("is-default"), Values: []string{"true"}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		left += len(out.Vpcs)
+		g, err := ec.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := ec.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		igws, subnets = igws+len(g.InternetGateways), subnets+len(s.Subnets)
 	}
-	return fmt.Sprintf("default-vpcs=%d in %d regions", left, len(regions.Regions))
+	return fmt.Sprintf("default-vpcs=%d in %d regions (all regions: %d internet gateways, %d subnets)", left, len(regions.Regions), igws, subnets)
 }
 
 var errKilled = errors.New("killed")
