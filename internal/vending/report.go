@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/orgrail/orgrail/internal/output"
 )
@@ -74,19 +73,13 @@ type Report struct {
 	// Waits counts the status polls spent waiting on AWS (CreateAccount,
 	// NAT gateways).
 	Waits int `json:"waits"`
-
-	mu sync.Mutex
 }
 
 func (r *Report) add(s StepResult) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.Steps = append(r.Steps, s)
 }
 
 func (r *Report) needs(s string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.NeedsPerson = append(r.NeedsPerson, s)
 }
 
