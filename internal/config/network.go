@@ -26,7 +26,7 @@ type Network struct {
 // FlowLogs says where a standard VPC's flow logs go.
 type FlowLogs struct {
 	Bucket      string    `yaml:"bucket" json:"bucket,omitempty" doc:"Log Archive bucket receiving the flow logs (name or arn:aws:s3:::name)."`
-	Prefix      string    `yaml:"prefix" json:"prefix,omitempty" doc:"Key prefix in the bucket; default vpc-flow-logs."`
+	Prefix      string    `yaml:"prefix" json:"prefix,omitempty" doc:"Key prefix in the bucket; default vpc-flow-logs; / for the bucket's root."`
 	TrafficType string    `yaml:"trafficType" json:"trafficType,omitempty" enum:"ALL|ACCEPT|REJECT" doc:"Traffic recorded; default ALL."`
 	Pos         Positions `yaml:"-" json:"-"`
 }
@@ -96,8 +96,11 @@ func (f FlowLogs) BucketARN() string {
 		b = "arn:aws:s3:::" + b
 	}
 	p := f.Prefix
-	if p == "" {
+	switch p {
+	case "":
 		p = DefaultFlowLogPrefix
+	case "/":
+		return b // the bucket's root
 	}
 	return b + "/" + strings.Trim(p, "/") + "/"
 }
