@@ -119,18 +119,24 @@ func checkMotoWithCLI(t *testing.T, m *motoenv.Moto, base aws.Config, id, prodOU
 		t.Errorf("tags: %v", got)
 	}
 	member := assumedEnv(t, base, id)
-	var contact struct{ AlternateContact struct{ Name, EmailAddress string } }
+	var contact struct {
+		AlternateContact struct{ Name, EmailAddress string }
+	}
 	memberCLI(t, member, &contact, "account", "get-alternate-contact", "--alternate-contact-type", "SECURITY")
 	if contact.AlternateContact.EmailAddress != "security@example.com" {
 		t.Errorf("security contact: %+v", contact)
 	}
-	var vpcs struct{ Vpcs []struct{ VpcId, CidrBlock string } }
+	var vpcs struct {
+		Vpcs []struct{ VpcId, CidrBlock string }
+	}
 	memberCLI(t, member, &vpcs, "ec2", "describe-vpcs", "--filters", "Name=tag:"+TagVending+",Values=shop-prod")
 	if len(vpcs.Vpcs) != 1 || vpcs.Vpcs[0].CidrBlock != "10.90.0.0/20" {
 		t.Fatalf("standard VPC read by the AWS CLI: %+v", vpcs)
 	}
 	vpc := vpcs.Vpcs[0].VpcId
-	var subnets struct{ Subnets []struct{ CidrBlock, AvailabilityZone string } }
+	var subnets struct {
+		Subnets []struct{ CidrBlock, AvailabilityZone string }
+	}
 	memberCLI(t, member, &subnets, "ec2", "describe-subnets", "--filters", "Name=vpc-id,Values="+vpc)
 	if len(subnets.Subnets) != 4 {
 		t.Errorf("subnets: %+v", subnets)
@@ -140,7 +146,9 @@ func checkMotoWithCLI(t *testing.T, m *motoenv.Moto, base aws.Config, id, prodOU
 	if len(nats.NatGateways) != 1 {
 		t.Errorf("NAT gateways: %+v", nats)
 	}
-	var flows struct{ FlowLogs []struct{ LogDestination, TrafficType string } }
+	var flows struct {
+		FlowLogs []struct{ LogDestination, TrafficType string }
+	}
 	memberCLI(t, member, &flows, "ec2", "describe-flow-logs", "--filter", "Name=resource-id,Values="+vpc)
 	if len(flows.FlowLogs) != 1 || flows.FlowLogs[0].LogDestination != "arn:aws:s3:::org-log-archive" || flows.FlowLogs[0].TrafficType != "ALL" {
 		t.Errorf("flow logs: %+v", flows)
