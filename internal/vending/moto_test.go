@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,7 +173,13 @@ func assumedEnv(t *testing.T, base aws.Config, id string) []string {
 		t.Fatal(err)
 	}
 	c := out.Credentials
-	return append(os.Environ(), "AWS_ENDPOINT_URL="+aws.ToString(base.BaseEndpoint), "AWS_ACCESS_KEY_ID="+aws.ToString(c.AccessKeyId),
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "AWS_ENDPOINT_URL="+aws.ToString(base.BaseEndpoint), "AWS_ACCESS_KEY_ID="+aws.ToString(c.AccessKeyId),
 		"AWS_SECRET_ACCESS_KEY="+aws.ToString(c.SecretAccessKey), "AWS_SESSION_TOKEN="+aws.ToString(c.SessionToken),
 		"AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")
