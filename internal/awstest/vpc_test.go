@@ -134,7 +134,9 @@ func checkVPCWithCLI(t *testing.T, srv *Server, vpc string) {
 		}
 		t.Fatalf("aws ec2 describe-subnets: %v\n%s", err, stderr)
 	}
-	var out struct{ Subnets []struct{ SubnetId, CidrBlock, VpcId string } }
+	var out struct {
+		Subnets []struct{ SubnetId, CidrBlock, VpcId string }
+	}
 	if err := json.Unmarshal(b, &out); err != nil || len(out.Subnets) != 1 || out.Subnets[0].CidrBlock != "10.0.0.0/24" || out.Subnets[0].VpcId != vpc {
 		t.Fatalf("aws ec2 describe-subnets: %s %v", b, err)
 	}
