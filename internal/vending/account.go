@@ -93,12 +93,22 @@ func (r *run) findRequest(ctx context.Context) (string, error) {
 			return "", fmt.Errorf("ListCreateAccountStatus: %w", err)
 		}
 		for _, s := range page.CreateAccountStatuses {
-			if aws.ToString(s.AccountName) == r.req.Name {
-				return aws.ToString(s.Id), nil
+			if aws.ToString(s.AccountName) != r.req.Name {
+				continue
 			}
+			if s.State == ot.CreateAccountStateSucceeded && !r.ours(ctx, aws.ToString(s.AccountId)) {
+				continue // an earlier account of the same name, with another email
+			}
+			return aws.ToString(s.Id), nil
 		}
 	}
 	return "", nil
+}
+
+// ours reports whether the account has the request's email.
+func (r *run) ours(ctx context.Context, id string) bool {
+	out, err := r.orgs.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(id)})
+	return err == nil && strings.EqualFold(aws.ToString(out.Account.Email), r.req.Email)
 }
 
 // waitCreate polls a CreateAccount request until it ends, waiting
