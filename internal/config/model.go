@@ -210,11 +210,15 @@ type Policy struct {
 
 // Standards are company-wide settings that detective guardrails check.
 type Standards struct {
-	AllowedRegions   []string  `yaml:"allowedRegions" json:"allowedRegions,omitempty" enum:"@regions" doc:"Regions workloads may use (aws, aws-cn, aws-us-gov ... region names)."`
-	RequiredTags     []string  `yaml:"requiredTags" json:"requiredTags,omitempty" doc:"Tag keys every taggable resource must carry."`
-	LogRetentionDays int       `yaml:"logRetentionDays" json:"logRetentionDays,omitempty" min:"1" doc:"Minimum log retention in days (CloudWatch Logs and the log archive)."`
-	AZCount          int       `yaml:"azCount" json:"azCount,omitempty" min:"1" max:"6" doc:"Availability Zones a standard VPC spans."`
-	Pos              Positions `yaml:"-" json:"-"`
+	AllowedRegions   []string `yaml:"allowedRegions" json:"allowedRegions,omitempty" enum:"@regions" doc:"Regions workloads may use (aws, aws-cn, aws-us-gov ... region names)."`
+	RequiredTags     []string `yaml:"requiredTags" json:"requiredTags,omitempty" doc:"Tag keys every taggable resource must carry."`
+	LogRetentionDays int      `yaml:"logRetentionDays" json:"logRetentionDays,omitempty" min:"1" doc:"Minimum log retention in days (CloudWatch Logs and the log archive)."`
+	AZCount          int      `yaml:"azCount" json:"azCount,omitempty" min:"1" max:"6" doc:"Availability Zones a standard VPC spans."`
+	// Network and AlternateContacts are what `orgrail account create`
+	// gives a new account (network.go).
+	Network           Network            `yaml:"network" json:"network,omitempty" doc:"The standard VPC orgrail account create builds in a new account: CIDR pool, subnets, NAT, flow logs."`
+	AlternateContacts []AlternateContact `yaml:"alternateContacts" json:"alternateContacts,omitempty" doc:"Alternate contacts (billing, operations, security) set on every account orgrail account create makes."`
+	Pos               Positions          `yaml:"-" json:"-"`
 }
 
 // Security names the security accounts and the services that must be on.
