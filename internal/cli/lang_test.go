@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orgrail/orgrail/internal/i18n"
+)
+
+// TestEveryCommandHasJapaneseHelp keeps the command help translated: a
+// new command needs its short description in
+// internal/i18n/catalog/ja/help.json (keyed "help:" + the English text).
+func TestEveryCommandHasJapaneseHelp(t *testing.T) {
+	var out bytes.Buffer
+	root := NewRoot(&Globals{Stdout: &out, Stderr: &out})
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Short != "" && !i18n.Translated(i18n.Ja, "help:"+c.Short) {
+			t.Errorf("%s: no Japanese help for %q (add \"help:%s\" to internal/i18n/catalog/ja/help.json)", c.CommandPath(), c.Short, c.Short)
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+}
+
+func TestHelpInJapanese(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := Main([]string{"--lang", "ja", "audit", "--help"}, strings.NewReader(""), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"組織のスナップショットに対して検出的ガードレールを実行する", "グローバルフラグ:", "--lang", "audit のヘルプ"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	t.Setenv("LANG", "ja_JP.UTF-8")
+	t.Setenv("LC_ALL", "")
+	if code := Main([]string{"--lang", "en", "audit", "--help"}, strings.NewReader(""), &out, &errb); code != 0 || !strings.Contains(out.String(), "Global Flags:") {
+		t.Errorf("--lang en under LANG=ja: exit %d\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := Main([]string{"triage", "--help"}, strings.NewReader(""), &out, &errb); code != 0 || !strings.Contains(out.String(), "トリアージキュー") {
+		t.Errorf("LANG=ja_JP.UTF-8 without --lang: exit %d\n%s", code, out.String())
+	}
+}
+
+func TestLangFlagRejectsUnknown(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := Main([]string{"--lang", "fr", "version"}, strings.NewReader(""), &out, &errb); code != ExitUsage {
+		t.Errorf("--lang fr: exit %d, want %d", code, ExitUsage)
+	}
+	if !strings.Contains(errb.String(), `--lang "fr"`) {
+		t.Errorf("error does not name the value: %s", errb.String())
+	}
+}
