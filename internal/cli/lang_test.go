@@ -62,3 +62,27 @@ func TestLangFlagRejectsUnknown(t *testing.T) {
 		t.Errorf("error does not name the value: %s", errb.String())
 	}
 }
+
+// TestAuditInJapanese runs audit with --lang ja: the table's headers,
+// statuses and summary, and the rule titles of every format, are
+// Japanese; the rule ids and the enum values of JSON stay as they are.
+func TestAuditInJapanese(t *testing.T) {
+	dir := auditDemo(t)
+	code, out, errOut := run(t, nil, "--lang", "ja", "audit", "--snapshot", dir, "--no-store", "--output", "table", "--fail-on", "none")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"ステータス", "重要度", "失敗", "検出結果: 成功", "準拠率", "フレームワーク"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q", want)
+		}
+	}
+	code, out, _ = run(t, nil, "--lang", "ja", "audit", "--snapshot", dir, "--no-store", "--output", "json", "--fail-on", "none")
+	if code != 0 || !strings.Contains(out, `"title": "S3 バケットでバージョニングが有効になっている"`) || !strings.Contains(out, `"status": "FAILED"`) {
+		t.Errorf("json in Japanese: exit %d\n%.2000s", code, out)
+	}
+	code, out, _ = run(t, nil, "--lang", "ja", "rules", "list", "--output", "table")
+	if code != 0 || !strings.Contains(out, "ルートユーザーで MFA が有効になっている") {
+		t.Errorf("rules list in Japanese: exit %d\n%.1000s", code, out)
+	}
+}
