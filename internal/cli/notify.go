@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/detect"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/notify"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
@@ -380,14 +382,15 @@ func triageListCmd(g *Globals) *cobra.Command {
 				}
 				return output.Encode(g.Stdout, format, items)
 			}
-			t := output.NewTable(g.Stdout, "ID", "STATUS", "SEVERITY", "DETECTION", "ACCOUNT", "REGION", "WHEN", "TITLE")
+			lang := g.Lang()
+			t := output.NewTable(g.Stdout, i18n.Headers(lang, "ID", "STATUS", "SEVERITY", "DETECTION", "ACCOUNT", "REGION", "WHEN", "TITLE")...)
 			for _, it := range items {
 				e := it.Event
 				acct := e.Account
 				if e.AccountName != "" {
 					acct = e.AccountName + " (" + e.Account + ")"
 				}
-				t.Row(it.ID, it.Status, e.Severity.String(), e.DetectionID, acct, e.Region, e.EventTime.Format(time.RFC3339), e.Title)
+				t.Row(it.ID, it.Status, e.Severity.String(), e.DetectionID, acct, e.Region, e.EventTime.Format(time.RFC3339), detect.Title(lang, e.DetectionID, e.Title))
 			}
 			return t.Flush()
 		},
