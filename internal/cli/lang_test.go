@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -84,5 +85,32 @@ func TestAuditInJapanese(t *testing.T) {
 	code, out, _ = run(t, nil, "--lang", "ja", "rules", "list", "--output", "table")
 	if code != 0 || !strings.Contains(out, "ルートユーザーで MFA が有効になっている") {
 		t.Errorf("rules list in Japanese: exit %d\n%.1000s", code, out)
+	}
+}
+
+// TestRunbookAndGuide runs the commands on the example configuration:
+// Markdown in both languages, an unknown runbook is a usage error.
+func TestRunbookAndGuide(t *testing.T) {
+	cfg := "../../examples/landing-zone"
+	code, out, errOut := run(t, nil, "runbook", "account-vending", "--config", cfg, "--lang", "en")
+	if code != 0 || !strings.HasPrefix(out, "# Runbook: account vending") || !strings.Contains(out, "orgrail validate "+cfg) {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	code, out, errOut = run(t, nil, "runbook", "incident", "--config", cfg, "--lang", "ja")
+	if code != 0 || !strings.HasPrefix(out, "# ランブック: インシデント対応") {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	file := t.TempDir() + "/guide.md"
+	if code, _, errOut := run(t, nil, "guide", "--config", cfg, "--lang", "ja", "--out", file); code != 0 {
+		t.Fatalf("guide exit %d: %s", code, errOut)
+	}
+	if b, err := os.ReadFile(file); err != nil || !strings.Contains(string(b), "# AWS プラットフォーム利用者ガイド") {
+		t.Fatalf("guide file: %v\n%s", err, b)
+	}
+	if code, _, errOut := run(t, nil, "runbook", "bogus", "--config", cfg); code != ExitUsage || !strings.Contains(errOut, "account-vending") {
+		t.Errorf("unknown runbook: exit %d: %s", code, errOut)
+	}
+	if code, _, _ := run(t, nil, "runbook", "violation", "--config", t.TempDir()+"/none"); code != ExitUsage {
+		t.Errorf("missing configuration: exit %d", code)
 	}
 }
