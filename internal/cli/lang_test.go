@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -112,5 +114,34 @@ func TestRunbookAndGuide(t *testing.T) {
 	}
 	if code, _, _ := run(t, nil, "runbook", "violation", "--config", t.TempDir()+"/none"); code != ExitUsage {
 		t.Errorf("missing configuration: exit %d", code)
+	}
+}
+
+// TestTableHeadersTranslated finds every header given to i18n.Headers in
+// the source of the commands and of the findings renderer, and requires
+// a catalog message for each (header.NAME, spaces as underscores).
+func TestTableHeadersTranslated(t *testing.T) {
+	call := regexp.MustCompile(`i18n\.Headers\([^,]+,((?:\s*"[^"]*",?)+)\)`)
+	str := regexp.MustCompile(`"([^"]*)"`)
+	files, _ := filepath.Glob("*.go")
+	more, _ := filepath.Glob("../findings/*.go")
+	n := 0
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range call.FindAllStringSubmatch(string(b), -1) {
+			for _, h := range str.FindAllStringSubmatch(m[1], -1) {
+				n++
+				key := "header." + strings.ReplaceAll(h[1], " ", "_")
+				if !i18n.Has(key) {
+					t.Errorf("%s: header %q has no catalog message %s", f, h[1], key)
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Errorf("found only %d headers; the pattern has gone stale", n)
 	}
 }

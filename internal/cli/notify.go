@@ -213,7 +213,7 @@ func renderStatus(g *Globals, format output.Format, rep *statusReport) error {
 		}
 		return output.Encode(g.Stdout, format, rep)
 	}
-	t := output.NewTable(g.Stdout, "CHANNEL", "PENDING", "FAILED", "SENT", "PARKED")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "CHANNEL", "PENDING", "FAILED", "SENT", "PARKED")...)
 	for _, c := range rep.Channels {
 		t.Row(c.Channel, strconv.Itoa(c.Pending), strconv.Itoa(c.Failing), strconv.Itoa(c.Sent), strconv.Itoa(c.Parked))
 	}
@@ -224,7 +224,7 @@ func renderStatus(g *Globals, format output.Format, rep *statusReport) error {
 		return nil
 	}
 	fmt.Fprintln(g.Stdout)
-	t = output.NewTable(g.Stdout, "ID", "CHANNEL", "STATUS", "ATTEMPTS", "NEXT", "DETECTION", "ERROR")
+	t = output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "ID", "CHANNEL", "STATUS", "ATTEMPTS", "NEXT", "DETECTION", "ERROR")...)
 	for _, it := range rep.Messages {
 		status := it.Status
 		if it.Failing() {

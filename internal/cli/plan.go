@@ -144,7 +144,7 @@ func currentOrg(ctx context.Context, g *Globals, dir string) (*org.Organization,
 
 func showPlan(g *Globals, f output.Format, p *plan.Plan) error {
 	if f == output.Table {
-		return plan.Render(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout))
+		return plan.RenderLang(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout), g.Lang())
 	}
 	return output.Encode(g.Stdout, f, p)
 }
