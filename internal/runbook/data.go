@@ -51,6 +51,7 @@ type Data struct {
 
 	PermissionSets []PermissionSet
 	Detections     []Detection
+	DetectionCount int
 	RuleCount      int
 	Guardrails     []Guardrail
 }
@@ -276,6 +277,7 @@ func (d *Data) buildDetections(l i18n.Lang) error {
 	for _, r := range rs {
 		d.Detections = append(d.Detections, Detection{ID: r.ID, Title: r.TitleIn(l), Severity: r.Severity.String()})
 	}
+	d.DetectionCount = len(d.Detections)
 	return nil
 }
 
