@@ -172,7 +172,7 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 			if toHub {
 				n, err := importToSecurityHub(cmd.Context(), g, res.Report, &hub)
 				if g.Progress() || err != nil {
-					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub (%d failed, %d of other accounts skipped)\n", n.Imported, n.Failed, n.Skipped)
+					fmt.Fprintln(g.Stderr, i18n.T(g.Lang(), "audit.hub_imported", n.Imported, n.Failed, n.Skipped))
 				}
 				if err != nil {
 					return fmt.Errorf("--to-security-hub: %w", err)
@@ -297,7 +297,7 @@ func newRulesCmd(g *Globals) *cobra.Command {
 			if err := t.Flush(); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(g.Stdout, "\n%d rules\n", len(infos))
+			_, err = fmt.Fprintf(g.Stdout, "\n%s\n", i18n.T(g.Lang(), "rules.count", len(infos)))
 			return err
 		},
 	}
