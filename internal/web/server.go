@@ -125,6 +125,7 @@ func (s *Server) simulator() (*orgsnap.Source, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("GET /{$}", s.page("tree", s.treeView))
 	mux.HandleFunc("GET /policies/{id}", s.page("policy", s.policyView))
 	mux.HandleFunc("GET /simulate", s.page("simulate", s.simulateView))

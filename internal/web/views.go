@@ -62,8 +62,8 @@ func buildPolicy(d *Data, id string) (*PolicyView, error) {
 	for _, t := range p.Targets {
 		v.Targets = append(v.Targets, Target{ID: t, Name: d.Org.Name(t), Kind: org.TargetKind(t)})
 	}
-	v.Sim = &SimForm{Resource: "*"}
 	if p.Type == org.SCP || p.Type == org.RCP {
+		v.Sim = &SimForm{Resource: "*"}
 		v.Sim.Action = firstAction(p.Content)
 		for _, t := range p.Targets {
 			if as := d.Org.AccountsUnder(t); len(as) > 0 {
