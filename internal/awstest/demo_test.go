@@ -91,6 +91,8 @@ func resourceInput(file, op, key, account string) map[string]string {
 	case "identitystore.ListGroupMemberships":
 		store, group, _ := strings.Cut(key, "|")
 		return map[string]string{"IdentityStoreId": store, "GroupId": group}
+	case "ssoadmin.ListTagsForResource":
+		return map[string]string{"ResourceArn": key, "InstanceArn": instanceOf(key)}
 	case "ssoadmin.ListAccountAssignments":
 		ps, acct, _ := strings.Cut(key, "|")
 		return map[string]string{"PermissionSetArn": ps, "AccountId": acct, "InstanceArn": instanceOf(ps)}

@@ -58,6 +58,7 @@ func Load(dir string) (*Config, diag.List, error) {
 	}
 	setDefaults(c)
 	loadPolicyFiles(c, r)
+	loadInlinePolicies(c, r)
 	validate(c, r)
 	validateSections(c, r)
 	r.list.Sort()

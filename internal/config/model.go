@@ -33,6 +33,8 @@ type Config struct {
 	Notifications Section      `yaml:"notifications" json:"-" doc:"Notification routing (channels, routes, quiet hours). Owned and validated by the notification feature." shape:"mapping"`
 	Exceptions    Section      `yaml:"exceptions" json:"-" doc:"Exceptions (mutes) of audit findings, each with a reason and an expiry. Owned and validated by the audit feature." shape:"sequence"`
 	Access        Access       `yaml:"access" json:"access" doc:"Access boundaries between accounts, checked by orgrail access internal."`
+	Baseline      Baseline     `yaml:"baseline" json:"baseline,omitempty" doc:"The security baseline orgrail deploys: organization trail, Config, the security services administered from Audit, and the account baseline StackSet."`
+	Identity      Identity     `yaml:"identity" json:"identity,omitzero" doc:"IAM Identity Center as code: permission sets and account assignments, planned and applied with plan/apply."`
 }
 
 // Mode values of organization.mode.

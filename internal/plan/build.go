@@ -8,6 +8,7 @@ import (
 
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/severity"
 )
@@ -31,6 +32,9 @@ type builder struct {
 	plan  *Plan
 	keys  map[string]bool
 	diags diag.List
+	// identityRead is set when the caller read Identity Center (NewFull):
+	// only then is the identity section planned.
+	identityRead bool
 }
 
 // New compares the configuration with the current organization (indexed
@@ -40,12 +44,24 @@ type builder struct {
 // not describe (another id or management account) is an error and gives
 // a plan without changes.
 func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, nil, false, opts)
+}
+
+// NewFull is New with the IAM Identity Center instance as it is (nil
+// when the organization has none): the configuration's identity section
+// is planned against it too.
+func NewFull(cfg *config.Config, cur *org.Organization, idc *identity.Center, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, idc, true, opts)
+}
+
+func newPlan(cfg *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, opts Options) (*Plan, diag.List) {
 	if err := cur.Index(); err != nil {
 		return nil, diag.List{{Code: CodeNotPossible, Severity: severity.High, Message: "current organization: " + err.Error()}}
 	}
 	b := &builder{cfg: cfg, cur: cur, v: NewView(cur, cfg), opts: opts, keys: map[string]bool{},
 		plan: &Plan{FormatVersion: FormatVersion, OrgID: cur.Id, ManagementID: cur.MasterAccountId, ConfigDir: cfg.Dir, Options: opts}}
 	b.plan.RootID = b.v.RootID
+	b.v.IDC, b.identityRead = idc, readIDC
 	if !b.checkIdentity() {
 		b.plan.Diagnostics = b.diags
 		return b.plan, b.diags
@@ -58,8 +74,10 @@ func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.L
 	b.attachments()
 	b.delegatedAdmins()
 	b.exclusive()
+	b.identityCenter()
 	b.order()
 	b.lint()
+	b.lintInline()
 	b.expectations()
 	if d, err := json.Marshal(cfg); err == nil {
 		b.plan.Desired = d
@@ -155,6 +173,9 @@ func (b *builder) targetDeps(ref string) []string {
 // within a phase the planning order is kept.
 func (b *builder) order() {
 	phase := func(c Change) int {
+		if p := identityPhase(c); p >= 0 {
+			return p
+		}
 		switch {
 		case c.Kind == KindPolicyType:
 			return 0

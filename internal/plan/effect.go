@@ -15,6 +15,9 @@ import (
 // must be a view of o; afterwards o must be indexed again.
 func Effect(o *org.Organization, v *View, ch *Change, id string) error {
 	r := ch.Ref
+	if isIdentity(ch.Kind) {
+		return effectIdentity(v, ch, id)
+	}
 	switch ch.Kind {
 	case KindPolicyType:
 		enablePolicyType(o, r.PolicyType)

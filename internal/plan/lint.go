@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/orgrail/orgrail/internal/diag"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/policy/lint"
 )
@@ -37,4 +38,19 @@ func (b *builder) lint() {
 		ch.Lint = ds
 		b.diags = append(b.diags, ds...)
 	}
+}
+
+// lintFile lints an identity policy document, from its file in the
+// configuration directory when it can be read (for positions), else
+// from content.
+func lintFile(dir, file, name, content string) diag.List {
+	src := []byte(content)
+	if dir != "" && file != "" {
+		path := filepath.Join(dir, file)
+		if raw, err := os.ReadFile(path); err == nil {
+			name, src = path, raw
+		}
+	}
+	ds, _ := lint.File(name, src, lint.KindIdentity)
+	return ds
 }

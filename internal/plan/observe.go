@@ -30,6 +30,9 @@ const (
 // Result that it is done, anything else that the plan is stale.
 func Observe(ch *Change, v *View) string {
 	r := ch.Ref
+	if isIdentity(ch.Kind) {
+		return observeIdentity(ch, v)
+	}
 	switch ch.Kind {
 	case KindPolicyType:
 		for _, root := range v.Org.Roots {

@@ -130,6 +130,12 @@ type Ref struct {
 	// Target is a policy target: Root, an OU path or an account name.
 	Target  string `json:"target,omitempty"`
 	Service string `json:"service,omitempty"`
+	// PermissionSet, PrincipalType, Principal (display name) and
+	// PrincipalID name Identity Center objects.
+	PermissionSet string `json:"permissionSet,omitempty"`
+	PrincipalType string `json:"principalType,omitempty"`
+	Principal     string `json:"principal,omitempty"`
+	PrincipalID   string `json:"principalId,omitempty"`
 	// ID is the AWS id of the object when it exists at plan time.
 	ID string `json:"id,omitempty"`
 }
@@ -143,6 +149,9 @@ type Attrs struct {
 	Tags        map[string]string `json:"tags,omitempty"`
 	Email       string            `json:"email,omitempty"`
 	Account     string            `json:"account,omitempty"`
+	// SessionDuration and RelayState are a permission set's.
+	SessionDuration string `json:"sessionDuration,omitempty"`
+	RelayState      string `json:"relayState,omitempty"`
 }
 
 // Expectation is one guardrail expectation decided on the organization as

@@ -62,6 +62,28 @@ func (r *renderer) change(c *Change) {
 			r.line("      description: %q → %q", c.Before.Description, c.After.Description)
 		}
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), c.Ref.Policy+" (current)", c.Ref.Policy+" (configured)", 3))
+	case c.Kind == KindPSInline && c.After != nil:
+		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), "inline policy (current)", "inline policy (configured)", 3))
+	case c.Kind == KindPSBoundary:
+		r.line("      boundary: %s → %s", orDefault(attr(c.Before).Content, "none"), orDefault(attr(c.After).Content, "none"))
+	case c.Kind == KindPermissionSet && c.Action == Update:
+		for _, f := range [][3]string{{"description", c.Before.Description, c.After.Description},
+			{"sessionDuration", c.Before.SessionDuration, c.After.SessionDuration}, {"relayState", c.Before.RelayState, c.After.RelayState}} {
+			if f[1] != f[2] {
+				r.line("      %s: %q → %q", f[0], f[1], f[2])
+			}
+		}
+	case c.Kind == KindPermissionSet && c.Action == Create:
+		r.line("      sessionDuration: %s", c.After.SessionDuration)
+		if c.After.Description != "" {
+			r.line("      description: %q", c.After.Description)
+		}
+		if c.After.RelayState != "" {
+			r.line("      relayState: %s", c.After.RelayState)
+		}
+		if len(c.After.Tags) > 0 {
+			r.tags(nil, c.After.Tags)
+		}
 	case c.Action == Move:
 		r.line("      ou: %s → %s", c.Before.Parent, c.After.Parent)
 	case c.Action == Tag:
@@ -145,4 +167,12 @@ func (r *renderer) expectations(p *Plan) {
 		r.line("  %s %s: %s → %s (must be %s)", mark, e.Name, e.Before, e.After, e.Expect)
 	}
 	r.line("")
+}
+
+// attr returns a, or empty attributes when a is nil.
+func attr(a *Attrs) *Attrs {
+	if a == nil {
+		return &Attrs{}
+	}
+	return a
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 )
 
@@ -14,6 +15,8 @@ type View struct {
 	Org    *org.Organization
 	Cfg    *config.Config
 	RootID string
+	// IDC is the IAM Identity Center instance, when it was read.
+	IDC *identity.Center
 
 	ouByPath   map[string]*org.OU
 	ouPath     map[string]string       // OU id -> path

@@ -148,6 +148,9 @@ var Catalog = []Service{
 		{Name: "ListManagedPoliciesInPermissionSet", PerResource: "permission set ARN"},
 		{Name: "ListAccountsForProvisionedPermissionSet", PerResource: "permission set ARN"},
 		{Name: "ListAccountAssignments", PerResource: "permission set ARN + \"|\" + account id"},
+		{Name: "ListCustomerManagedPolicyReferencesInPermissionSet", PerResource: "permission set ARN"},
+		{Name: "GetPermissionsBoundaryForPermissionSet", PerResource: "permission set ARN", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "ListTagsForResource", PerResource: "permission set ARN"},
 	}},
 	{Name: "identitystore", Doc: "IAM Identity Center identity store: users, groups and group memberships (names and ids only; no credentials), read beside the Identity Center instance.", Operations: []Operation{
 		{Name: "ListUsers", PerResource: "identity store id"},
