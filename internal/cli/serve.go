@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -131,7 +132,9 @@ Exit codes: 0 stopped by a signal; 2 bad flags or unreadable input.`,
 				return err
 			}
 			defer cleanup()
-			srv, err := web.New(cmd.Context(), web.Options{Source: src, Token: token, Log: g.Log, Actor: actorName()})
+			lang := dashLang()
+			srv, err := web.New(cmd.Context(), web.Options{Source: src, Token: token, Log: g.Log, Actor: actorName(),
+				T: web.TranslatorFor(lang), Lang: lang})
 			if err != nil {
 				return Usage("%v", err)
 			}
@@ -167,6 +170,26 @@ func serveUntilDone(ctx context.Context, srv *web.Server, ln net.Listener) error
 	}
 }
 
+// dashLang is the pages' language: Japanese when the locale is
+// (LC_ALL, then LC_MESSAGES, then LANG, as POSIX orders them), else
+// English. It gives way to the global --lang once that lands.
+func dashLang() string {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(name); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "ja") {
+				return "ja"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+func dashReportOptions() web.ReportOptions {
+	lang := dashLang()
+	return web.ReportOptions{T: web.TranslatorFor(lang), Lang: lang}
+}
+
 func actorName() string {
 	if u := os.Getenv("USER"); u != "" {
 		return u + " (dashboard)"
@@ -196,14 +219,14 @@ loads nothing. '-' writes to stdout.`,
 			}
 			defer cleanup()
 			if html == "-" {
-				return web.WriteReport(cmd.Context(), g.Stdout, src, web.ReportOptions{})
+				return web.WriteReport(cmd.Context(), g.Stdout, src, dashReportOptions())
 			}
 			tmp, err := os.CreateTemp(filepath.Dir(html), ".orgrail-report-*")
 			if err != nil {
 				return Usage("--html: %v", err)
 			}
 			defer os.Remove(tmp.Name())
-			if err := web.WriteReport(cmd.Context(), tmp, src, web.ReportOptions{}); err != nil {
+			if err := web.WriteReport(cmd.Context(), tmp, src, dashReportOptions()); err != nil {
 				tmp.Close()
 				return Usage("%v", err)
 			}

@@ -80,6 +80,7 @@ var English = map[string]string{
 	"find.title":         "Title",
 	"find.muted":         "muted",
 	"find.mute":          "Mute",
+	"find.message":       "Message",
 	"find.history":       "History",
 	"find.none":          "No finding matches.",
 	"mute.heading":       "Mute a finding",
