@@ -97,7 +97,7 @@ func (f *dashFlags) source(cmd *cobra.Command, g *Globals) (web.Source, func(), 
 
 func newServeCmd(g *Globals) *cobra.Command {
 	var f dashFlags
-	var addr, token string
+	var addr, token, authHeader string
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the dashboard: OU tree with guardrails, compliance heatmap, findings, detections and triage",
@@ -109,7 +109,10 @@ are embedded: it works offline.
 It binds the loopback interface by default. Any other address needs
 --token (or ORGRAIL_DASHBOARD_TOKEN): every request must then carry it as
 "Authorization: Bearer TOKEN" or in the cookie set by opening
-/?token=TOKEN once. Every form carries a CSRF token; pages are sent with a
+/?token=TOKEN once. Behind an authenticating proxy (OIDC), --auth-header NAME
+instead requires the header the proxy sets (X-Forwarded-Email,
+X-Amzn-Oidc-Identity...) and records its value as who acknowledged or
+dismissed; the port must then be reachable only through the proxy. Every form carries a CSRF token; pages are sent with a
 strict Content-Security-Policy.
 
 Exit codes: 0 stopped by a signal; 2 bad flags or unreadable input.`,
@@ -121,8 +124,8 @@ Exit codes: 0 stopped by a signal; 2 bad flags or unreadable input.`,
 			if _, _, err := net.SplitHostPort(addr); err != nil {
 				return Usage("--addr %q: want host:port", addr)
 			}
-			if !web.IsLoopback(addr) && token == "" {
-				return Usage("--addr %s is not a loopback address: give --token (or ORGRAIL_DASHBOARD_TOKEN)", addr)
+			if !web.IsLoopback(addr) && token == "" && authHeader == "" {
+				return Usage("--addr %s is not a loopback address: give --token (or ORGRAIL_DASHBOARD_TOKEN), or --auth-header behind an authenticating proxy", addr)
 			}
 			if token != "" && len(token) < 16 {
 				return Usage("--token: use at least 16 characters")
@@ -134,7 +137,7 @@ Exit codes: 0 stopped by a signal; 2 bad flags or unreadable input.`,
 			defer cleanup()
 			lang := dashLang()
 			srv, err := web.New(cmd.Context(), web.Options{Source: src, Token: token, Log: g.Log, Actor: actorName(),
-				T: web.TranslatorFor(lang), Lang: lang})
+				T: web.TranslatorFor(lang), Lang: lang, AuthHeader: authHeader})
 			if err != nil {
 				return Usage("%v", err)
 			}
@@ -151,6 +154,7 @@ Exit codes: 0 stopped by a signal; 2 bad flags or unreadable input.`,
 	f.bind(c)
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (a non-loopback address needs --token)")
 	c.Flags().StringVar(&token, "token", "", "require this bearer token (cookie after /?token=...); needed off loopback")
+	c.Flags().StringVar(&authHeader, "auth-header", "", "behind an authenticating (OIDC) proxy: require this header (e.g. X-Forwarded-Email) and record its value as the actor")
 	return c
 }
 

@@ -139,7 +139,7 @@ func (s *Server) postTriage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, s.opt.T("err.notFound"), http.StatusNotFound)
 		return
 	}
-	err := notify.NewSQLiteState(s.opt.Source.Store.DB()).Resolve(r.Context(), id, status, reason, s.opt.Actor, s.opt.Source.now())
+	err := notify.NewSQLiteState(s.opt.Source.Store.DB()).Resolve(r.Context(), id, status, reason, s.actor(r), s.opt.Source.now())
 	switch {
 	case errors.Is(err, notify.ErrNotFound):
 		http.Error(w, s.opt.T("err.notFound"), http.StatusNotFound)
@@ -148,7 +148,7 @@ func (s *Server) postTriage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusConflict)
 		return
 	}
-	s.opt.Log.Info("triage item resolved", "id", id, "status", status, "by", s.opt.Actor)
+	s.opt.Log.Info("triage item resolved", "id", id, "status", status, "by", s.actor(r))
 	http.Redirect(w, r, "/triage?done="+url.QueryEscape(id), http.StatusSeeOther)
 }
 

@@ -51,7 +51,11 @@ func (s *Server) secure(h http.Handler) http.Handler {
 		hd.Set("Referrer-Policy", "same-origin") // no-referrer would make browsers send "Origin: null" on forms
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Cache-Control", "no-store")
-		if s.opt.Token == "" {
+		if s.opt.AuthHeader != "" && s.proxyUser(r) == "" {
+			http.Error(w, "no "+s.opt.AuthHeader+" header: reach the dashboard through its authenticating proxy", http.StatusUnauthorized)
+			return
+		}
+		if s.opt.Token == "" && s.opt.AuthHeader == "" {
 			host, _, err := net.SplitHostPort(r.Host)
 			if err != nil {
 				host = r.Host
@@ -60,7 +64,7 @@ func (s *Server) secure(h http.Handler) http.Handler {
 				http.Error(w, "this dashboard answers on loopback names only (start it with --token to serve other names)", http.StatusMisdirectedRequest)
 				return
 			}
-		} else if !s.authorized(w, r) {
+		} else if s.opt.Token != "" && !s.authorized(w, r) {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -122,4 +126,27 @@ func (s *Server) csrfOK(r *http.Request) bool {
 		got = r.Header.Get("X-CSRF-Token")
 	}
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.csrf)) == 1
+}
+
+// proxyUser returns the user the authenticating proxy named, cleaned of
+// control characters and bounded, or "".
+func (s *Server) proxyUser(r *http.Request) string {
+	v := strings.Map(func(c rune) rune {
+		if c < 0x20 || c == 0x7f {
+			return -1
+		}
+		return c
+	}, strings.TrimSpace(r.Header.Get(s.opt.AuthHeader)))
+	if len(v) > 200 {
+		v = v[:200]
+	}
+	return v
+}
+
+// actor names who changes a triage item.
+func (s *Server) actor(r *http.Request) string {
+	if s.opt.AuthHeader != "" {
+		return s.proxyUser(r) + " (dashboard)"
+	}
+	return s.opt.Actor
 }

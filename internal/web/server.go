@@ -31,6 +31,11 @@ type Options struct {
 	// in the orgrail_token cookie, or once as ?token= (which sets the
 	// cookie). Without a token only loopback Host names are served.
 	Token string
+	// AuthHeader, when set, names the header an authenticating proxy (an
+	// OIDC proxy, an ALB with OIDC) puts the signed-in user in: every
+	// request must carry it, and its value is the actor of triage
+	// changes. Only safe when the proxy is the only way to the port.
+	AuthHeader string
 	// T translates the pages' words; nil means English.
 	T Translator
 	// Lang is the pages' language tag (html lang).

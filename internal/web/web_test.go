@@ -300,3 +300,34 @@ func TestCSRF(t *testing.T) {
 		t.Errorf("acked = %+v", acked)
 	}
 }
+
+// TestAuthHeader: behind an authenticating proxy every request needs the
+// proxy's user header, and triage changes record that user.
+func TestAuthHeader(t *testing.T) {
+	f := newFixture(t)
+	s, err := New(context.Background(), Options{Source: Source{SnapshotDir: f.snap, ConfigDir: f.cfg, Store: f.st},
+		AuthHeader: "X-Forwarded-Email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	if resp, _ := get(t, ts.Client(), ts.URL+"/"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("no header: status %d, want 401", resp.StatusCode)
+	}
+	items, _ := notify.NewSQLiteState(f.st.DB()).TriageItems(context.Background(), notify.TriageOpen, 0)
+	form := url.Values{"csrf": {s.csrf}, "reason": {"known test"}}
+	req, _ := http.NewRequest("POST", ts.URL+"/triage/"+items[0].ID+"/dismiss", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-Email", " ayaka@kumo.example\t")
+	req.Host = "dashboard.kumo.example" // a proxy's name: no loopback check in this mode
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	got, _ := notify.NewSQLiteState(f.st.DB()).TriageItems(context.Background(), notify.TriageDismissed, 0)
+	if len(got) != 1 || got[0].By != "ayaka@kumo.example (dashboard)" || got[0].Reason != "known test" {
+		t.Errorf("dismissed = %+v", got)
+	}
+}
