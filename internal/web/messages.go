@@ -64,6 +64,7 @@ var English = map[string]string{
 	"acct.baseline":      "Baseline checks",
 	"acct.findings":      "Open findings",
 	"acct.detections":    "Recent detections",
+	"acct.level":         "Level",
 	"acct.guardrails":    "Guardrails in force",
 	"find.heading":       "Findings",
 	"find.filter":        "Filter",

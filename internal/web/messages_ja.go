@@ -57,6 +57,7 @@ var Japanese = map[string]string{
 	"acct.baseline":      "ベースラインのチェック",
 	"acct.findings":      "未対応の検出結果",
 	"acct.detections":    "最近の検知",
+	"acct.level":         "レベル",
 	"acct.guardrails":    "適用されているガードレール",
 	"find.heading":       "検出結果",
 	"find.filter":        "フィルター",

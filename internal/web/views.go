@@ -130,6 +130,8 @@ type AccountView struct {
 	Open       []findings.Finding
 	Detections []*notify.TriageItem
 	SCPs, RCPs []org.Level
+	// LevelNames names each level of SCPs (root, OUs, the account).
+	LevelNames []string
 }
 
 func (s *Server) accountView(r *http.Request, d *Data, _ *Page) (any, error) {
@@ -143,6 +145,9 @@ func buildAccount(d *Data, id string) (*AccountView, error) {
 	}
 	v := &AccountView{Account: a, OU: d.Org.OUPath(a.Id), Owner: a.Tags["Owner"], Env: a.Tags["Environment"],
 		SCPs: d.Org.PoliciesInForce(a.Id, org.SCP), RCPs: d.Org.PoliciesInForce(a.Id, org.RCP)}
+	for _, l := range v.SCPs {
+		v.LevelNames = append(v.LevelNames, d.Org.Name(l.Target))
+	}
 	for i := range d.Report.Findings {
 		f := &d.Report.Findings[i]
 		if f.Account != a.Id {
