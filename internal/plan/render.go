@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/orgrail/orgrail/internal/baseline"
 )
 
 // Render writes the plan for people, as Terraform does: one block per
@@ -62,6 +64,14 @@ func (r *renderer) change(c *Change) {
 			r.line("      description: %q → %q", c.Before.Description, c.After.Description)
 		}
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), c.Ref.Policy+" (current)", c.Ref.Policy+" (configured)", 3))
+	case c.Kind == KindBaseline && c.Baseline != nil:
+		r.baselineDetail(c.Baseline)
+	case c.Kind == KindPolicy && c.Action == Delete:
+		r.indent(UnifiedDiff(Pretty(c.Before.Content), "", c.Ref.Policy, "/dev/null", 3))
+	case c.Action == Rename:
+		r.line("      name: %q → %q", c.Before.Name, c.After.Name)
+	case c.Kind == KindContact:
+		r.contact(c)
 	case c.Kind == KindPSInline && c.After != nil:
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), "inline policy (current)", "inline policy (configured)", 3))
 	case c.Kind == KindPSBoundary:
@@ -112,6 +122,23 @@ func (r *renderer) indent(text string) {
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		if l != "" {
 			r.line("      %s", l)
+		}
+	}
+}
+
+// contact shows an alternate contact's fields that change.
+func (r *renderer) contact(c *Change) {
+	var b Contact
+	if c.Before != nil && c.Before.Contact != nil {
+		b = *c.Before.Contact
+	}
+	a := c.After.Contact
+	for _, f := range [][3]string{{"name", b.Name, a.Name}, {"title", b.Title, a.Title}, {"email", b.Email, a.Email}, {"phone", b.Phone, a.Phone}} {
+		switch {
+		case f[1] == "":
+			r.line("      %s: %q", f[0], f[2])
+		case f[1] != f[2]:
+			r.line("      %s: %q → %q", f[0], f[1], f[2])
 		}
 	}
 }
@@ -167,6 +194,25 @@ func (r *renderer) expectations(p *Plan) {
 		r.line("  %s %s: %s → %s (must be %s)", mark, e.Name, e.Before, e.After, e.Expect)
 	}
 	r.line("")
+}
+
+// baselineDetail shows where a baseline step acts.
+func (r *renderer) baselineDetail(st *baseline.Step) {
+	if ss := st.StackSet; ss != nil {
+		targets := ss.OUs
+		if len(ss.Accounts) > 0 {
+			targets = ss.Accounts
+		}
+		r.line("      targets: %s", strings.Join(targets, ", "))
+		r.line("      regions: %s", strings.Join(ss.Regions, ", "))
+		if ss.AutoDeploy {
+			r.line("      auto-deployment: on (new accounts of the targets get it)")
+		}
+		return
+	}
+	if len(st.Regions) > 0 {
+		r.line("      regions: %s", strings.Join(st.Regions, ", "))
+	}
 }
 
 // attr returns a, or empty attributes when a is nil.
