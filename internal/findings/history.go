@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -42,13 +44,28 @@ func SaveRun(ctx context.Context, db *sql.DB, r *Report, source, status string, 
 	if err != nil {
 		return 0, fmt.Errorf("saving audit run: %w", err)
 	}
-	if err := insertFindings(ctx, tx, id, r.Findings); err != nil {
+	if err := insertFindings(ctx, tx, id, byID(r.Findings)); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("saving audit run: %w", err)
 	}
 	return id, nil
+}
+
+// byID returns pointers to the findings ordered by finding id (the
+// report keeps its own order). Written in that order, each run's rows
+// reach the primary key (run_id, finding_id) and the findings_finding
+// index at ascending positions, so SQLite fills B-tree pages in turn
+// instead of touching a random page of a growing index per row: three
+// times the rows per second of the report's order (bench/audit.md).
+func byID(fs []Finding) []*Finding {
+	out := make([]*Finding, len(fs))
+	for i := range fs {
+		out[i] = &fs[i]
+	}
+	slices.SortStableFunc(out, func(a, b *Finding) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 // findingRowsPerInsert is how many findings one INSERT statement
@@ -59,7 +76,7 @@ const findingRowsPerInsert = 200
 // through two prepared statements (a full batch and the remainder), so
 // that 161,000 findings cost 800 statement executions instead of
 // 161,000. Each finding's JSON is encoded into one reused buffer.
-func insertFindings(ctx context.Context, tx *sql.Tx, id int64, fs []Finding) error {
+func insertFindings(ctx context.Context, tx *sql.Tx, id int64, fs []*Finding) error {
 	const cols = `INSERT OR REPLACE INTO findings
 		(run_id, finding_id, rule_id, status, severity, account, region, resource_arn, muted, data) VALUES `
 	prepare := func(rows int) (*sql.Stmt, error) {
@@ -85,7 +102,7 @@ func insertFindings(ctx context.Context, tx *sql.Tx, id int64, fs []Finding) err
 		batch := fs[start:min(start+findingRowsPerInsert, len(fs))]
 		args = args[:0]
 		for i := range batch {
-			f := &batch[i]
+			f := batch[i]
 			buf.Reset()
 			if err := enc.Encode(f); err != nil {
 				return fmt.Errorf("saving finding %s: %w", f.ID, err)
