@@ -32,6 +32,13 @@ type Violation struct {
 	Edge     Edge   `json:"edge"`
 }
 
+// AccountIDs resolves account names or ids to the ids of the
+// organization's accounts, leaving out those that name none.
+func AccountIDs(o *org.Organization, refs []string) []string {
+	set, _ := accountSet(o, refs)
+	return sortedKeys(set)
+}
+
 // accountSet resolves references against the organization. Unknown
 // references are returned so that the caller can say so.
 func accountSet(o *org.Organization, refs []string) (map[string]bool, []string) {
@@ -88,7 +95,7 @@ func BoundaryReport(snap *snapshot.Snapshot, vs []Violation) *findings.Report {
 		e := v.Edge
 		st := statementText(e.Statements)
 		rep.Findings = append(rep.Findings, findings.Finding{
-			ID:     findings.StableID(RuleBoundary, e.To, e.Region, e.ResourceArn+"|"+e.Principal+"|"+st+"|"+v.Boundary),
+			ID:     findings.StableID(RuleBoundary, e.To, e.Region, e.ResourceArn+"|"+e.From+"|"+e.Principal+"|"+st+"|"+v.Boundary),
 			RuleID: RuleBoundary, Title: info.Title, Status: findings.Failed, Severity: info.Severity,
 			Account: e.To, AccountName: o.Name(e.To), OU: o.OUPath(e.To), Region: e.Region,
 			ResourceArn: e.ResourceArn, ResourceType: e.ResourceType,

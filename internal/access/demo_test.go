@@ -179,3 +179,56 @@ func TestInternalDemo(t *testing.T) {
 		t.Errorf("baseline edges: %d from management, %d from audit, want 15 each (every active member)", mgmt, audit)
 	}
 }
+
+// TestAdminChainsDemo: on the demo organization, the member accounts
+// that can become an administrator of another member account, and the
+// roles trusting a whole other member account without conditions, are
+// exactly the planted ones. The management account and the audit account
+// (a hub: Security Hub's delegated administrator) are left out as
+// sources; OrganizationAccountAccessRole and KumoSecurityAudit are theirs.
+func TestAdminChainsDemo(t *testing.T) {
+	src := demoSource(t)
+	eng := authz.New()
+	g, err := access.Internal(src, eng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := src.Snap.Org
+	hubs := access.AccountIDs(o, []string{"audit"})
+	chains, err := access.AdminChains(src, eng, g, hubs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want, gotRoots, wantRoots []string
+	for _, c := range chains {
+		got = append(got, c.From+" "+c.RoleArn)
+		if c.Path[len(c.Path)-1] != c.RoleArn || c.Admin == "" {
+			t.Errorf("chain %+v: path must end at the administrator role, with a reason", c)
+		}
+	}
+	for _, e := range access.RootTrusts(src, g, hubs) {
+		gotRoots = append(gotRoots, e.Principal+" "+e.ResourceArn)
+	}
+	for _, p := range readPlanted(t) {
+		switch p.Kind {
+		case "chainToAdmin":
+			want = append(want, p.From+" "+p.ResourceArn)
+		case "rootTrust":
+			wantRoots = append(wantRoots, p.Principal+" "+p.ResourceArn)
+		}
+	}
+	if len(want) == 0 || len(wantRoots) == 0 {
+		t.Fatal("planted.json plants no chainToAdmin or rootTrust access")
+	}
+	compareSets(t, "chains to an administrator", got, want)
+	compareSets(t, "unconditioned account trusts", gotRoots, wantRoots)
+	for _, c := range chains {
+		if strings.HasSuffix(c.RoleArn, "/payments-deployer") && len(c.Path) != 2 {
+			t.Errorf("payments-dev reaches payments-deployer through payments-hotfix: path %v", c.Path)
+		}
+	}
+	rep := access.ChainReport(src.Snap, chains, access.RootTrusts(src, g, hubs))
+	if len(rep.Findings) != len(got)+len(gotRoots) {
+		t.Errorf("%d findings for %d chains and %d trusts", len(rep.Findings), len(got), len(gotRoots))
+	}
+}

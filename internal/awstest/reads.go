@@ -282,6 +282,8 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("TopicArn"), account
 	case "secretsmanager.GetResourcePolicy":
 		return p("SecretId"), account
+	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
+		return p("RepositoryName"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":
@@ -291,8 +293,11 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 	case "identitystore.ListGroupMemberships":
 		return p("IdentityStoreId") + "|" + p("GroupId"), account
 	case "ssoadmin.DescribePermissionSet", "ssoadmin.GetInlinePolicyForPermissionSet",
-		"ssoadmin.ListManagedPoliciesInPermissionSet", "ssoadmin.ListAccountsForProvisionedPermissionSet":
+		"ssoadmin.ListManagedPoliciesInPermissionSet", "ssoadmin.ListAccountsForProvisionedPermissionSet",
+		"ssoadmin.ListCustomerManagedPolicyReferencesInPermissionSet", "ssoadmin.GetPermissionsBoundaryForPermissionSet":
 		return p("PermissionSetArn"), account
+	case "ssoadmin.ListTagsForResource":
+		return p("ResourceArn"), account
 	}
 	if file == "s3" {
 		return req.Bucket, account

@@ -82,6 +82,7 @@ type Server struct {
 	reqSeq   atomic.Uint64
 	state    *state
 	orgState *orgState
+	sso      *ssoState
 
 	trOnce sync.Once
 	tr     *http.Transport

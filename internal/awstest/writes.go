@@ -58,6 +58,7 @@ func (s *Server) registerWrites() {
 		return &iam.DeleteAccountPasswordPolicyOutput{}, nil
 	}))
 	s.registerCloudTrailWrites()
+	s.registerSSOAdminWrites()
 	s.Register("guardduty", "CreateDetector", HandlerFunc(s.createDetector))
 	s.Register("securityhub", "EnableSecurityHub", HandlerFunc(s.enableSecurityHub))
 	s.Register("securityhub", "BatchImportFindings", HandlerFunc(s.batchImportFindings))

@@ -11,19 +11,27 @@ import (
 	"github.com/orgrail/orgrail/internal/authz"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/findings"
+	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/severity"
 )
 
-// accessBoundaries reads access.boundaries from the configuration
-// directory when it exists (or was asked for).
-func accessBoundaries(cmd *cobra.Command, g *Globals) ([]access.Boundary, error) {
+// accessConfig is what access internal reads from the configuration.
+type accessConfig struct {
+	boundaries []access.Boundary
+	// audit names the Audit account (security.auditAccount), if any.
+	audit string
+}
+
+// accessBoundaries reads access.boundaries (and security.auditAccount)
+// from the configuration directory when it exists (or was asked for).
+func accessBoundaries(cmd *cobra.Command, g *Globals) (*accessConfig, error) {
 	explicit := cmd.Flags().Changed("config") || os.Getenv("ORGRAIL_CONFIG") != ""
 	if st, err := os.Stat(g.ConfigDir); err != nil || !st.IsDir() {
 		if explicit {
 			return nil, Usage("--config %s: not a configuration directory", g.ConfigDir)
 		}
-		return nil, nil
+		return &accessConfig{}, nil
 	}
 	c, diags, err := config.Load(g.ConfigDir)
 	if err != nil {
@@ -39,11 +47,28 @@ func accessBoundaries(cmd *cobra.Command, g *Globals) ([]access.Boundary, error)
 	if bad {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: access.boundaries has errors", g.ConfigDir)}
 	}
-	var out []access.Boundary
+	out := &accessConfig{audit: c.Security.AuditAccount}
 	for _, b := range c.Access.Boundaries {
-		out = append(out, access.Boundary{Name: b.Name, From: b.From, OnlyFrom: b.OnlyFrom, To: b.To, Via: b.Via})
+		out.boundaries = append(out.boundaries, access.Boundary{Name: b.Name, From: b.From, OnlyFrom: b.OnlyFrom, To: b.To, Via: b.Via})
 	}
 	return out, nil
+}
+
+// hubs returns the accounts trusted by design to reach into every member
+// account besides the management account: the configured Audit account,
+// or without one, the delegated administrators of Security Hub and
+// GuardDuty.
+func (ac *accessConfig) hubs(o *org.Organization) []string {
+	if ac.audit != "" {
+		return access.AccountIDs(o, []string{ac.audit})
+	}
+	var out []string
+	for _, svc := range []string{"securityhub.amazonaws.com", "guardduty.amazonaws.com"} {
+		if id := o.DelegatedAdminFor(svc); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func newAccessInternal(g *Globals) *cobra.Command {
@@ -62,11 +87,20 @@ The boundaries of the configuration (access.boundaries, see
 docs/config.md) are checked against the graph: every edge that breaks one
 is a finding of rule access.boundary.
 
---format json (default) prints {graph, violations}; dot and mermaid draw
-the graph (one arrow per pair of accounts and kind of access); findings
-prints the boundary findings in the audit's formats (--output). Exit 1
-when a boundary is broken (--fail-on, default high), 2 on unreadable
-input.`,
+Two more rules look at role trust: access.chain-to-admin finds member
+accounts whose principals can become an administrator role of another
+member account by assuming roles one after another (a role allowed to
+attach or write a policy on itself is an administrator), and
+access.trust-account-root finds roles trusting a whole other member
+account with no condition. The management account and the Audit account
+(security.auditAccount, else Security Hub's and GuardDuty's delegated
+administrators) are trusted by design and left out as sources.
+
+--format json (default) prints {graph, violations, adminChains,
+rootTrusts}; dot and mermaid draw the graph (one arrow per pair of
+accounts and kind of access); findings prints the findings of the three
+rules in the audit's formats (--output). Exit 1 when a finding reaches
+--fail-on (default high), 2 on unreadable input.`,
 		Example: `  orgrail access internal --snapshot /tmp/demo --format dot | dot -Tsvg > access.svg
   orgrail access internal --snapshot ./snap --config ./orgrail --format findings --output table`,
 		Args: cobra.NoArgs,
@@ -79,15 +113,22 @@ input.`,
 			if err != nil {
 				return err
 			}
-			bs, err := accessBoundaries(cmd, g)
+			ac, err := accessBoundaries(cmd, g)
 			if err != nil {
 				return err
 			}
-			graph, err := access.Internal(src, authz.New())
+			eng := authz.New()
+			graph, err := access.Internal(src, eng)
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
-			vs, unknown := graph.Check(src.Snap.Org, bs)
+			hubs := ac.hubs(src.Snap.Org)
+			chains, err := access.AdminChains(src, eng, graph, hubs)
+			if err != nil {
+				return &ExitError{Code: ExitUsage, Err: err}
+			}
+			roots := access.RootTrusts(src, graph, hubs)
+			vs, unknown := graph.Check(src.Snap.Org, ac.boundaries)
 			for _, u := range unknown {
 				fmt.Fprintf(g.Stderr, "orgrail: %s\n", u)
 			}
@@ -95,6 +136,12 @@ input.`,
 				fmt.Fprintf(g.Stderr, "orgrail: %v\n", e)
 			}
 			rep := access.BoundaryReport(src.Snap, vs)
+			cr := access.ChainReport(src.Snap, chains, roots)
+			rep.Findings = append(rep.Findings, cr.Findings...)
+			for id, info := range cr.Rules {
+				rep.Rules[id] = info
+			}
+			findings.Sort(rep.Findings)
 			switch format {
 			case "json":
 				enc := json.NewEncoder(g.Stdout)
@@ -102,10 +149,18 @@ input.`,
 				if vs == nil {
 					vs = []access.Violation{}
 				}
+				if chains == nil {
+					chains = []access.Chain{}
+				}
+				if roots == nil {
+					roots = []access.Edge{}
+				}
 				err = enc.Encode(struct {
 					*access.Graph
-					Violations []access.Violation `json:"violations"`
-				}{graph, vs})
+					Violations  []access.Violation `json:"violations"`
+					AdminChains []access.Chain     `json:"adminChains"`
+					RootTrusts  []access.Edge      `json:"rootTrusts"`
+				}{graph, vs, chains, roots})
 			case "dot":
 				err = graph.WriteDot(g.Stdout)
 			case "mermaid":
@@ -122,8 +177,8 @@ input.`,
 				return err
 			}
 			if g.Progress() {
-				fmt.Fprintf(g.Stderr, "%d accounts, %d cross-account edges, %d boundary violations, %d decisions\n",
-					len(graph.Nodes), len(graph.Edges), len(vs), graph.Decisions)
+				fmt.Fprintf(g.Stderr, "%d accounts, %d cross-account edges, %d boundary violations, %d chains to an administrator, %d unconditioned account trusts, %d decisions\n",
+					len(graph.Nodes), len(graph.Edges), len(vs), len(chains), len(roots), graph.Decisions)
 			}
 			if findings.Failing(rep.Findings, threshold) {
 				return Exit(ExitFail)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,8 +39,19 @@ func TestAccessCommands(t *testing.T) {
       to: [Workloads/Prod]
 `), 0o600)
 	code, out, errb = run(t, nil, "access", "internal", "--snapshot", dir, "--config", cfg, "--format", "findings", "--output", "jsonl")
-	if code != 1 || strings.Count(out, "\n") != 5 || !strings.Contains(out, "payments-hotfix") {
-		t.Errorf("internal findings: exit %d, %d lines\n%s\n%s", code, strings.Count(out, "\n"), out, errb)
+	perRule, ids := map[string]int{}, map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var f struct{ ID, RuleID string }
+		json.Unmarshal([]byte(line), &f)
+		perRule[f.RuleID]++
+		if ids[f.ID] {
+			t.Errorf("two findings share the id %s", f.ID)
+		}
+		ids[f.ID] = true
+	}
+	want := map[string]int{"access.boundary": 5, "access.chain-to-admin": 2, "access.trust-account-root": 1}
+	if code != 1 || !maps.Equal(perRule, want) || !strings.Contains(out, "payments-hotfix → arn:aws:iam::") {
+		t.Errorf("internal findings: exit %d, per rule %v, want %v\n%s\n%s", code, perRule, want, out, errb)
 	}
 	code, out, _ = run(t, nil, "access", "internal", "--snapshot", dir, "--config", cfg, "--format", "mermaid")
 	if code != 1 || !strings.HasPrefix(out, "flowchart LR") {

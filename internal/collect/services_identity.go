@@ -67,6 +67,17 @@ func permissionSet(j *job, c *ssoadmin.Client, instance *string, ps string) {
 		p := ssoadmin.NewListManagedPoliciesInPermissionSetPaginator(c, &ssoadmin.ListManagedPoliciesInPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
 		return allPages(ctx, &ssoadmin.ListManagedPoliciesInPermissionSetOutput{}, p.HasMorePages, p.NextPage)
 	})
+	each(j, "ListCustomerManagedPolicyReferencesInPermissionSet", ps, func(ctx context.Context) (*ssoadmin.ListCustomerManagedPolicyReferencesInPermissionSetOutput, error) {
+		p := ssoadmin.NewListCustomerManagedPolicyReferencesInPermissionSetPaginator(c, &ssoadmin.ListCustomerManagedPolicyReferencesInPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
+		return allPages(ctx, &ssoadmin.ListCustomerManagedPolicyReferencesInPermissionSetOutput{}, p.HasMorePages, p.NextPage)
+	})
+	each(j, "GetPermissionsBoundaryForPermissionSet", ps, func(ctx context.Context) (*ssoadmin.GetPermissionsBoundaryForPermissionSetOutput, error) {
+		return c.GetPermissionsBoundaryForPermissionSet(ctx, &ssoadmin.GetPermissionsBoundaryForPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
+	})
+	each(j, "ListTagsForResource", ps, func(ctx context.Context) (*ssoadmin.ListTagsForResourceOutput, error) {
+		p := ssoadmin.NewListTagsForResourcePaginator(c, &ssoadmin.ListTagsForResourceInput{InstanceArn: instance, ResourceArn: psArn})
+		return allPages(ctx, &ssoadmin.ListTagsForResourceOutput{}, p.HasMorePages, p.NextPage)
+	})
 	accts := each(j, "ListAccountsForProvisionedPermissionSet", ps, func(ctx context.Context) (*ssoadmin.ListAccountsForProvisionedPermissionSetOutput, error) {
 		p := ssoadmin.NewListAccountsForProvisionedPermissionSetPaginator(c, &ssoadmin.ListAccountsForProvisionedPermissionSetInput{InstanceArn: instance, PermissionSetArn: psArn})
 		return allPages(ctx, &ssoadmin.ListAccountsForProvisionedPermissionSetOutput{}, p.HasMorePages, p.NextPage)

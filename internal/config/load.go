@@ -58,6 +58,7 @@ func Load(dir string) (*Config, diag.List, error) {
 	}
 	setDefaults(c)
 	loadPolicyFiles(c, r)
+	loadInlinePolicies(c, r)
 	validate(c, r)
 	validateSections(c, r)
 	r.list.Sort()
@@ -80,6 +81,7 @@ func setDefaults(c *Config) {
 	if c.Organization.Mode == "" {
 		c.Organization.Mode = ModeOrganizations
 	}
+	c.Baseline.Declared = c.Baseline.Pos.Has("")
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)

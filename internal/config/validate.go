@@ -16,7 +16,9 @@ func validate(c *Config, r *reporter) {
 	validateStandards(c, r)
 	validateSecurity(c, r)
 	validateAccess(c, r)
+	validateIdentity(c, r)
 	validateLandingZone(c, r)
+	validateBaseline(c, r)
 }
 
 var (

@@ -76,6 +76,18 @@ func plantAccess(w *world) {
 		trust: trustAccount(dev.Id, nil), attached: []string{awsPolicyPrefix + "ReadOnlyAccess"}})
 	add(plantedAccess{Analysis: "internal", Kind: "roleTrust", Principal: rootARN(dev), Account: prod.Id, From: dev.Id,
 		ResourceArn: w.roleARN(prod, "payments-hotfix"), Boundaries: []string{"dev-not-prod", "only-security-assumes"}})
+	add(plantedAccess{Analysis: "internal", Kind: "rootTrust", Principal: rootARN(dev), Account: prod.Id, From: dev.Id,
+		ResourceArn: w.roleARN(prod, "payments-hotfix")})
+	plantAdminChains(w, add)
+
+	ls2 := w.byName["loyalty-staging"]
+	if repos := w.region(ls2, w.homeRegion(ls2)).repos; len(repos) > 0 {
+		r := repos[0]
+		arn := repositoryARN(ls2, w.homeRegion(ls2), r.name)
+		r.policy = compact(policyDoc(statement("PublicPull", "Allow", "Principal", "*",
+			"Action", []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"})))
+		add(plantedAccess{Analysis: "external", Kind: "public", Principal: "*", Account: ls2.Id, ResourceArn: arn})
+	}
 
 	oprod, odev := w.byName["orders-prod"], w.byName["orders-dev"]
 	b := w.findBucket(oprod, w.dataBucket(oprod))
@@ -122,4 +134,43 @@ func plantAccess(w *world) {
 		}
 		return x.ResourceArn < y.ResourceArn
 	})
+}
+
+// plantAdminChains plants two ways for a member account to become an
+// administrator of another: payments-dev assumes payments-hotfix in
+// payments-prod, which may assume payments-deployer (AdministratorAccess)
+// there; shared-services' pipeline-runner role may assume
+// network-automation (AdministratorAccess) in the network account.
+func plantAdminChains(w *world, add func(plantedAccess)) {
+	prod, dev := w.byName["payments-prod"], w.byName["payments-dev"]
+	hotfix, deployer := w.roleARN(prod, "payments-hotfix"), w.roleARN(prod, "payments-deployer")
+	prod.policies = append(prod.policies, &custPolicy{name: "payments-hotfix-escalation", doc: policyDoc(
+		statement("AssumeDeployer", "Allow", "Action", "sts:AssumeRole", "Resource", deployer))})
+	if r := prod.roleNamed("payments-hotfix"); r != nil {
+		r.attached = append(r.attached, w.policyARN(prod, "payments-hotfix-escalation"))
+	}
+	prod.roles = append(prod.roles, &role{name: "payments-deployer", path: "/", created: End.AddDate(0, -1, 0),
+		trust: trustPrincipal(hotfix), attached: []string{awsPolicyPrefix + "AdministratorAccess"}})
+	add(plantedAccess{Analysis: "internal", Kind: "chainToAdmin", Principal: rootARN(dev), Account: prod.Id, From: dev.Id,
+		ResourceArn: deployer})
+
+	shared, network := w.byName["shared-services"], w.byName["network"]
+	runner, automation := w.roleARN(shared, "pipeline-runner"), w.roleARN(network, "network-automation")
+	shared.policies = append(shared.policies, &custPolicy{name: "pipeline-runner-network", doc: policyDoc(
+		statement("AssumeNetworkAutomation", "Allow", "Action", "sts:AssumeRole", "Resource", automation))})
+	shared.roles = append(shared.roles, &role{name: "pipeline-runner", path: "/", created: End.AddDate(0, -2, 0),
+		trust: trustService("codebuild.amazonaws.com"), attached: []string{w.policyARN(shared, "pipeline-runner-network")}})
+	network.roles = append(network.roles, &role{name: "network-automation", path: "/", created: End.AddDate(0, -2, 0),
+		trust: trustPrincipal(runner), attached: []string{awsPolicyPrefix + "AdministratorAccess"}})
+	add(plantedAccess{Analysis: "internal", Kind: "roleTrust", Principal: runner, Account: network.Id, From: shared.Id,
+		ResourceArn: automation, Boundaries: []string{"only-security-assumes"}})
+	add(plantedAccess{Analysis: "internal", Kind: "chainToAdmin", Principal: rootARN(shared), Account: network.Id, From: shared.Id,
+		ResourceArn: automation})
+}
+
+// trustPrincipal is a trust policy letting one IAM principal (by ARN)
+// assume the role.
+func trustPrincipal(arn string) string {
+	s := m{"Effect": "Allow", "Principal": m{"AWS": arn}, "Action": "sts:AssumeRole"}
+	return compact(policyDoc(s))
 }

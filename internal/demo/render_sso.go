@@ -119,6 +119,10 @@ func renderSSO(w *world, a *acct, rr *regionRes) *file {
 		policyARN := awsPolicyPrefix + ps.policy
 		f.res("ListManagedPoliciesInPermissionSet", arn, ssoadmin.ListManagedPoliciesInPermissionSetOutput{
 			AttachedManagedPolicies: []ssotypes.AttachedManagedPolicy{{Arn: aws.String(policyARN), Name: aws.String(ps.policy)}}})
+		f.res("ListCustomerManagedPolicyReferencesInPermissionSet", arn, ssoadmin.ListCustomerManagedPolicyReferencesInPermissionSetOutput{
+			CustomerManagedPolicyReferences: []ssotypes.CustomerManagedPolicyReference{}})
+		f.SetResourceError("GetPermissionsBoundaryForPermissionSet", arn, "ResourceNotFoundException")
+		f.res("ListTagsForResource", arn, ssoadmin.ListTagsForResourceOutput{Tags: []ssotypes.Tag{{Key: aws.String("Owner"), Value: aws.String("platform")}}})
 		if ps.group == "" {
 			f.res("ListAccountsForProvisionedPermissionSet", arn, ssoadmin.ListAccountsForProvisionedPermissionSetOutput{AccountIds: []string{}})
 			continue

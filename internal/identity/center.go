@@ -50,8 +50,48 @@ type PermissionSet struct {
 	RelayState      string
 	ManagedPolicies []string // AWS managed policy ARNs
 	InlinePolicy    string
+	// CustomerPolicies are the customer managed policy references.
+	CustomerPolicies []PolicyRef
+	// Boundary is the permissions boundary; zero when there is none.
+	Boundary Boundary
+	Tags     map[string]string
 	// Provisioned lists the accounts the permission set is provisioned to.
 	Provisioned []string
+	// Outdated lists the accounts where the latest version of the
+	// permission set is not provisioned (read live only).
+	Outdated []string
+}
+
+// PolicyRef names a customer managed policy by name and path.
+type PolicyRef struct {
+	Name string
+	Path string
+}
+
+// String renders path + name ("/" when the path is empty).
+func (r PolicyRef) String() string {
+	if r.Path == "" {
+		return "/" + r.Name
+	}
+	return r.Path + r.Name
+}
+
+// Boundary is a permission set's permissions boundary: an AWS managed
+// policy ARN or a customer managed policy reference.
+type Boundary struct {
+	ManagedPolicyArn string
+	Customer         PolicyRef
+}
+
+// String renders the boundary as the ARN or path + name; "" for none.
+func (b Boundary) String() string {
+	if b.ManagedPolicyArn != "" {
+		return b.ManagedPolicyArn
+	}
+	if b.Customer.Name == "" {
+		return ""
+	}
+	return b.Customer.String()
 }
 
 // Assignment gives a user or a group a permission set in one account.
@@ -133,6 +173,7 @@ func Load(s *snapshot.Snapshot) (*Center, error) {
 			if err := c.readStore(s); err != nil {
 				return nil, err
 			}
+			c.index()
 			return c, nil
 		}
 	}
@@ -177,6 +218,9 @@ func (c *Center) readAdmin(f *snapshot.ServiceFile) error {
 			return err
 		}
 		ps.Provisioned = append(ps.Provisioned, prov.AccountIds...)
+		if err := readExtras(f, ps); err != nil {
+			return err
+		}
 		for _, acct := range prov.AccountIds {
 			var as ssoadmin.ListAccountAssignmentsOutput
 			if _, err := f.GetResource("ListAccountAssignments", arn+"|"+acct, &as); err != nil {
@@ -215,6 +259,12 @@ func (c *Center) readStore(s *snapshot.Snapshot) error {
 		}
 		return err
 	}
+	return c.readStoreFile(f)
+}
+
+// readStoreFile reads users, groups and memberships from an
+// identitystore service file.
+func (c *Center) readStoreFile(f *snapshot.ServiceFile) error {
 	var users identitystore.ListUsersOutput
 	okU, err := f.GetResource("ListUsers", c.IdentityStoreID, &users)
 	if err != nil {

@@ -384,6 +384,9 @@ func checkKeysRotated(c *Ctx) error {
 	})
 }
 
+// checkUnusedCredentials fails credentials unused for 45 days or more,
+// as IAM.22 and CIS 1.12 word it (a password or key idle for exactly 45
+// days fails).
 func checkUnusedCredentials(c *Ctx) error {
 	const maxDays = 45
 	return eachUser(c, func(u *credUser) {
@@ -398,7 +401,7 @@ func checkUnusedCredentials(c *Ctx) error {
 			if last.IsZero() {
 				last = u.Created
 			}
-			if d := days(c.Now(), last); d > maxDays {
+			if d := days(c.Now(), last); d >= maxDays {
 				stale = append(stale, fmt.Sprintf("console password unused for %d days", d))
 			}
 		}
@@ -411,7 +414,7 @@ func checkUnusedCredentials(c *Ctx) error {
 			if last.IsZero() {
 				last = key.LastRotated
 			}
-			if d := days(c.Now(), last); !last.IsZero() && d > maxDays {
+			if d := days(c.Now(), last); !last.IsZero() && d >= maxDays {
 				stale = append(stale, fmt.Sprintf("access key %d unused for %d days", k+1, d))
 			}
 		}
@@ -421,7 +424,7 @@ func checkUnusedCredentials(c *Ctx) error {
 		case len(stale) > 0:
 			c.Fail(u.Arn, "user %s: %s", u.User, strings.Join(stale, ", "))
 		default:
-			c.Pass(u.Arn, "user %s's credentials were used in the last %d days", u.User, maxDays)
+			c.Pass(u.Arn, "user %s's credentials were used within the last %d days", u.User, maxDays)
 		}
 	})
 }

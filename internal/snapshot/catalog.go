@@ -140,6 +140,12 @@ var Catalog = []Service{
 		{Name: "ListSecrets"},
 		{Name: "GetResourcePolicy", PerResource: "secret ARN"},
 	}},
+	{Name: "ecr", Doc: "ECR: private repositories (scanning, tag mutability, encryption), the registry scanning configuration, repository policies and lifecycle policies.", Operations: []Operation{
+		{Name: "DescribeRepositories"},
+		{Name: "GetRegistryScanningConfiguration"},
+		{Name: "GetRepositoryPolicy", PerResource: "repository name", Benign: []string{"RepositoryPolicyNotFoundException"}},
+		{Name: "GetLifecyclePolicy", PerResource: "repository name", Benign: []string{"LifecyclePolicyNotFoundException"}},
+	}},
 	{Name: "ssoadmin", Doc: "IAM Identity Center: instances, permission sets, their policies and account assignments (collected in the Identity Center home region of the management or delegated administrator account).", Operations: []Operation{
 		{Name: "ListInstances"},
 		{Name: "ListPermissionSets", PerResource: "instance ARN"},
@@ -148,6 +154,9 @@ var Catalog = []Service{
 		{Name: "ListManagedPoliciesInPermissionSet", PerResource: "permission set ARN"},
 		{Name: "ListAccountsForProvisionedPermissionSet", PerResource: "permission set ARN"},
 		{Name: "ListAccountAssignments", PerResource: "permission set ARN + \"|\" + account id"},
+		{Name: "ListCustomerManagedPolicyReferencesInPermissionSet", PerResource: "permission set ARN"},
+		{Name: "GetPermissionsBoundaryForPermissionSet", PerResource: "permission set ARN", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "ListTagsForResource", PerResource: "permission set ARN"},
 	}},
 	{Name: "identitystore", Doc: "IAM Identity Center identity store: users, groups and group memberships (names and ids only; no credentials), read beside the Identity Center instance.", Operations: []Operation{
 		{Name: "ListUsers", PerResource: "identity store id"},

@@ -1,0 +1,230 @@
+// Package baseline turns the configuration's baseline section into what
+// AWS must run so that every account and region is secured from its
+// first minute: CloudFormation templates (the Log Archive bucket stack,
+// the Audit account's security event bus and the account baseline
+// StackSet), the organization-level settings (organization trail, Config
+// aggregator, delegated administrators and auto-enable of the security
+// services) and, over a snapshot, a per-account check that the baseline
+// is in place.
+//
+// The package is pure: Resolve, the template functions, Plan and Verify
+// read values and return values. Apply (apply.go) is the only part that
+// calls AWS, through aws-sdk-go-v2.
+package baseline
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/diag"
+	"github.com/orgrail/orgrail/internal/org"
+	"github.com/orgrail/orgrail/internal/severity"
+)
+
+// Defaults of the baseline section.
+const (
+	DefaultTrailName     = "orgrail-organization"
+	DefaultAuditRole     = "OrgrailAuditReadOnly"
+	DefaultBreakGlass    = "OrgrailBreakGlass"
+	DefaultBusName       = "orgrail-security"
+	DefaultTopicName     = "orgrail-security-events"
+	DefaultRetentionDays = 365
+	DefaultAggregator    = "orgrail-organization"
+	DefaultRecorder      = "default"
+)
+
+// StackSet names the baseline deploys.
+const (
+	StackSetLogArchive = "orgrail-log-archive"
+	StackSetAudit      = "orgrail-audit"
+	StackSetAccount    = "orgrail-account-baseline"
+)
+
+// Diagnostic codes of Resolve and Plan.
+const (
+	CodeUnresolved = "baseline-unresolved"
+	CodeStandalone = "baseline-standalone"
+)
+
+// Settings is the baseline with every default filled in and every
+// reference resolved to an AWS id where the account or OU exists.
+type Settings struct {
+	OrgID, ManagementID string
+	HomeRegion          string
+	Regions             []string
+	LogArchiveID        string
+	AuditID             string
+	// LogArchiveParent and AuditParent are the ids of the OUs (or root)
+	// holding the two accounts: service-managed StackSets reach a single
+	// account through its OU.
+	LogArchiveParent, AuditParent string
+	// Targets are the OU ids (or the root id) the account StackSet
+	// deploys to; TargetPaths the configured paths, in the same order.
+	Targets     []string
+	TargetPaths []string
+	// Services are the organization services from security.services.
+	Services       []string
+	BucketName     string
+	RetentionDays  int
+	ObjectLock     bool
+	ObjectLockDays int
+	TrailName      string
+	Standards      []string
+	MinLength      int
+	MaxAgeDays     int
+	Reuse          int
+	AuditRole      string
+	BreakGlassRole string
+	Contact        config.SecurityContact
+	Events         bool
+	BusName        string
+	TopicName      string
+}
+
+// Has reports whether security.services lists svc.
+func (s *Settings) Has(svc string) bool { return slices.Contains(s.Services, svc) }
+
+// Resolve fills in the baseline's defaults and resolves its accounts and
+// targets against the organization o (which may be nil before the
+// organization exists: ids then stay empty and a diagnostic says so).
+// It returns nil when the configuration has no baseline section.
+func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
+	b := cfg.Baseline
+	if !b.Enabled() {
+		return nil, nil
+	}
+	var diags diag.List
+	warn := func(code, format string, a ...any) {
+		diags = append(diags, diag.Diagnostic{Code: code, Severity: severity.Low, Message: fmt.Sprintf(format, a...)})
+	}
+	if cfg.Organization.Standalone() {
+		warn(CodeStandalone, "baseline: standalone mode (self-managed StackSets through the role chain) is not deployed yet; templates are still rendered")
+	}
+	s := &Settings{HomeRegion: cfg.Organization.HomeRegion, Services: cfg.Security.Services, ObjectLock: b.LogArchive.ObjectLock,
+		Contact: b.SecurityContact, Events: !b.Events.Disabled}
+	if o != nil {
+		s.OrgID, s.ManagementID = o.Id, o.MasterAccountId
+	}
+	s.Regions = firstNonEmpty(b.Regions, cfg.Standards.AllowedRegions, []string{s.HomeRegion})
+	if s.HomeRegion != "" {
+		// The home region comes first: StackSets are administered there.
+		s.Regions = append([]string{s.HomeRegion}, slices.DeleteFunc(s.Regions, func(r string) bool { return r == s.HomeRegion })...)
+	}
+	s.LogArchiveID = accountID(cfg, o, cfg.Security.LogArchiveAccount)
+	s.AuditID = accountID(cfg, o, cfg.Security.AuditAccount)
+	for _, x := range []struct{ name, id string }{{cfg.Security.LogArchiveAccount, s.LogArchiveID}, {cfg.Security.AuditAccount, s.AuditID}} {
+		if x.id == "" {
+			warn(CodeUnresolved, "baseline: account %q has no id yet; plan again once it exists", x.name)
+		}
+	}
+	s.LogArchiveParent, s.AuditParent = parentID(o, s.LogArchiveID), parentID(o, s.AuditID)
+	s.TargetPaths = firstNonEmpty(b.Targets, []string{config.RootPath})
+	for _, p := range s.TargetPaths {
+		id := ouID(o, p)
+		if id == "" {
+			warn(CodeUnresolved, "baseline: target %q does not exist yet; plan again once it does", p)
+		}
+		s.Targets = append(s.Targets, id)
+	}
+	s.RetentionDays = orInt(cfg.Standards.LogRetentionDays, DefaultRetentionDays)
+	s.ObjectLockDays = orInt(b.LogArchive.ObjectLockDays, s.RetentionDays)
+	s.BucketName = b.LogArchive.BucketName
+	if s.BucketName == "" {
+		s.BucketName = fmt.Sprintf("orgrail-logs-%s-%s", orString(s.LogArchiveID, "log-archive"), s.HomeRegion)
+	}
+	s.TrailName = orString(b.Trail.Name, DefaultTrailName)
+	s.Standards = firstNonEmpty(b.SecurityHub.Standards, []string{"fsbp", "cis"})
+	s.MinLength = orInt(b.PasswordPolicy.MinimumLength, 14)
+	s.MaxAgeDays = orInt(b.PasswordPolicy.MaxAgeDays, 90)
+	s.Reuse = orInt(b.PasswordPolicy.ReusePrevention, 24)
+	s.AuditRole = orString(b.Roles.AuditReadOnly, DefaultAuditRole)
+	s.BreakGlassRole = orString(b.Roles.BreakGlass, DefaultBreakGlass)
+	s.BusName = orString(b.Events.BusName, DefaultBusName)
+	s.TopicName = orString(b.Events.TopicName, DefaultTopicName)
+	s.Contact.Title = orString(s.Contact.Title, "Security")
+	return s, diags
+}
+
+// accountID resolves an account reference: the configured id, else the
+// organization's account with the configured email or name.
+func accountID(cfg *config.Config, o *org.Organization, ref string) string {
+	a := cfg.Account(ref)
+	if a == nil {
+		return ""
+	}
+	if a.ID != "" {
+		return a.ID
+	}
+	if o == nil {
+		return ""
+	}
+	for _, x := range o.Accounts {
+		if (a.Email != "" && strings.EqualFold(x.Email, a.Email)) || x.Name == a.Name {
+			return x.Id
+		}
+	}
+	return ""
+}
+
+// parentID returns the id of the OU or root that holds an account.
+func parentID(o *org.Organization, account string) string {
+	if o == nil || account == "" {
+		return ""
+	}
+	for _, a := range o.Accounts {
+		if a.Id == account {
+			return a.ParentId
+		}
+	}
+	return ""
+}
+
+// ouID resolves Root or an OU path to its id in o.
+func ouID(o *org.Organization, path string) string {
+	if o == nil || len(o.Roots) == 0 {
+		return ""
+	}
+	id := o.Roots[0].Id
+	if path == config.RootPath {
+		return id
+	}
+	for _, seg := range strings.Split(path, "/") {
+		next := ""
+		for _, u := range o.OrganizationalUnits {
+			if u.ParentId == id && u.Name == seg {
+				next = u.Id
+				break
+			}
+		}
+		if next == "" {
+			return ""
+		}
+		id = next
+	}
+	return id
+}
+
+func firstNonEmpty(lists ...[]string) []string {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return slices.Clone(l)
+		}
+	}
+	return nil
+}
+
+func orInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func orString(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
