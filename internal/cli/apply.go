@@ -21,6 +21,7 @@ func newApplyCmd(g *Globals) *cobra.Command {
 		autoApprove bool
 		rate        float64
 		burst       int
+		parallel    int
 	)
 	cmd := &cobra.Command{
 		Use:   "apply [PLAN] [--config DIR] [--auto-approve]",
@@ -31,7 +32,8 @@ func newApplyCmd(g *Globals) *cobra.Command {
 
 Before changing anything it re-reads the organization and refuses a stale
 plan: one whose objects changed since it was made. It then applies the
-changes in dependency order, one Organizations call at a time within
+changes in dependency order, up to --parallel independent changes at once
+(a phase of the plan at a time, never two on one object) within
 --rate-limit, retrying throttling, concurrent modification and objects
 AWS does not see yet; progress goes to stderr. Every step is recorded in
 the state store: after a crash or Ctrl-C, running the same apply again
@@ -81,7 +83,7 @@ or a stale plan, 3 stopped part-way (apply again to resume).`,
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			defer st.Close()
-			opts := apply.Options{Rate: rate, Burst: burst}
+			opts := apply.Options{Rate: rate, Burst: burst, Parallel: parallel}
 			if g.Progress() {
 				opts.Progress = g.Stderr
 			}
@@ -107,6 +109,7 @@ or a stale plan, 3 stopped part-way (apply again to resume).`,
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "apply without asking")
 	cmd.Flags().Float64Var(&rate, "rate-limit", 5, "Organizations write calls per second")
 	cmd.Flags().IntVar(&burst, "burst", 5, "calls allowed at once above --rate-limit")
+	cmd.Flags().IntVar(&parallel, "parallel", apply.DefaultParallel, "changes applied at once (independent accounts, OUs, policies; 1: one by one in plan order)")
 	return cmd
 }
 

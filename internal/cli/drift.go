@@ -1,15 +1,18 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/apply"
+	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/drift"
 	"github.com/orgrail/orgrail/internal/notify"
 	"github.com/orgrail/orgrail/internal/output"
+	"github.com/orgrail/orgrail/internal/plan"
 	"github.com/orgrail/orgrail/internal/store"
 )
 
@@ -54,6 +57,12 @@ unreadable input.`,
 			}
 			if last == nil {
 				return Usage("no completed apply to organization %s in %s: drift compares with the last apply", cur.Id, st.Path())
+			}
+			var desired config.Config
+			if json.Unmarshal(last.Plan.Desired, &desired) == nil && plan.ManagesContacts(&desired) {
+				if err := withContacts(ctx, g, snap, cur, nil); err != nil {
+					return err
+				}
 			}
 			found, err := drift.Detect(ctx, last.Plan, last.Finished, cur, drift.TrailWho(st.DB()))
 			if err != nil {

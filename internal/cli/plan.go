@@ -8,8 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgrail/orgrail/internal/apply"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/plan"
@@ -107,7 +109,28 @@ func makePlan(ctx context.Context, g *Globals, f *planFlags) (*plan.Plan, error)
 	if err != nil {
 		return nil, err
 	}
-	p, pd, err := planWithBaseline(ctx, g, c, cur, f.snapshot == "", f.opts)
+	if plan.ManagesContacts(c) {
+		if err := cur.Index(); err != nil {
+			return nil, &ExitError{Code: ExitUsage, Err: err}
+		}
+		v := plan.NewView(cur, c)
+		ids := []string{}
+		for _, a := range c.Accounts {
+			if la := v.Account(a.Name); la != nil && !a.AlternateContacts.IsZero() {
+				ids = append(ids, la.Id)
+			}
+		}
+		if err := withContacts(ctx, g, f.snapshot, cur, ids); err != nil {
+			return nil, err
+		}
+	}
+	var idc *identity.Center
+	if !c.Identity.IsZero() {
+		if idc, err = currentIdentity(ctx, g, f.snapshot, c.Identity.Region, cur.MasterAccountId); err != nil {
+			return nil, err
+		}
+	}
+	p, pd, err := planWithBaseline(ctx, g, c, cur, f.snapshot == "", idc, f.opts)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +168,28 @@ func currentOrg(ctx context.Context, g *Globals, dir string) (*org.Organization,
 	return o, nil
 }
 
+// withContacts fills the alternate contacts of the accounts ids (all
+// when nil) from the snapshot dir or, when dir is empty, through
+// Account Management.
+func withContacts(ctx context.Context, g *Globals, dir string, o *org.Organization, ids []string) error {
+	if dir != "" {
+		s, err := snapshot.Open(dir)
+		if err != nil {
+			return Usage("%v", err)
+		}
+		apply.SnapshotContacts(s, o)
+		return nil
+	}
+	cfg, err := g.AWSConfig(ctx)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if err := apply.ReadContacts(ctx, cfg, o, ids); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	return nil
+}
+
 func showPlan(g *Globals, f output.Format, p *plan.Plan) error {
 	if f == output.Table {
 		return plan.Render(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout))
@@ -177,4 +222,33 @@ func readPlan(path string) (*plan.Plan, error) {
 		return nil, fmt.Errorf("plan %s: format version %d, this orgrail reads %d", path, p.FormatVersion, plan.FormatVersion)
 	}
 	return &p, nil
+}
+
+// currentIdentity reads the IAM Identity Center instance from a
+// snapshot or, when dir is empty, live in region (default: the
+// credentials' region). nil means the organization has none.
+func currentIdentity(ctx context.Context, g *Globals, dir, region, mgmt string) (*identity.Center, error) {
+	if dir != "" {
+		s, err := snapshot.Open(dir)
+		if err != nil {
+			return nil, Usage("%v", err)
+		}
+		c, err := identity.Load(s)
+		if err != nil {
+			return nil, Usage("%s: %v", dir, err)
+		}
+		return c, nil
+	}
+	cfg, err := g.AWSConfig(ctx)
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: err}
+	}
+	if region != "" {
+		cfg.Region = region
+	}
+	c, err := identity.Read(ctx, cfg, mgmt)
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading IAM Identity Center: %w", err)}
+	}
+	return c, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/plan"
 )
@@ -18,10 +19,11 @@ import (
 // baseline and the organization is read live, with the baseline's
 // current state read from AWS (from a snapshot it is unknown: every
 // baseline step is planned and apply finds the done ones).
-func planWithBaseline(ctx context.Context, g *Globals, c *config.Config, cur *org.Organization, live bool, opts plan.Options) (*plan.Plan, diag.List, error) {
+func planWithBaseline(ctx context.Context, g *Globals, c *config.Config, cur *org.Organization, live bool, idc *identity.Center, opts plan.Options) (*plan.Plan, diag.List, error) {
+	withIdentity := !c.Identity.IsZero()
 	s, _ := baseline.Resolve(c, cur)
 	if s == nil || !live || s.AuditID == "" || s.LogArchiveID == "" {
-		p, pd := plan.New(c, cur, opts)
+		p, pd := newPlan(c, cur, idc, withIdentity, nil, opts)
 		return p, pd, nil
 	}
 	awsCfg, err := g.AWSConfig(ctx)
@@ -37,8 +39,18 @@ func planWithBaseline(ctx context.Context, g *Globals, c *config.Config, cur *or
 	if err != nil {
 		return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading the baseline: %w", err)}
 	}
-	p, pd := plan.NewWithBaseline(c, cur, st, opts)
+	p, pd := newPlan(c, cur, idc, withIdentity, st, opts)
 	return p, pd, nil
+}
+
+// newPlan plans the organization, the baseline (st: its current state,
+// nil when unknown) and, when the configuration has an identity section,
+// IAM Identity Center (idc: the instance as it is).
+func newPlan(c *config.Config, cur *org.Organization, idc *identity.Center, withIdentity bool, st *baseline.State, opts plan.Options) (*plan.Plan, diag.List) {
+	if withIdentity {
+		return plan.NewComplete(c, cur, idc, st, opts)
+	}
+	return plan.NewWithBaseline(c, cur, st, opts)
 }
 
 // baselineRole is the role assumed in member accounts for the baseline.

@@ -72,6 +72,8 @@ const (
 	CodeBaselineValue      Code = "baseline-bad-value"
 	CodePermissionSet      Code = "identity-permission-set"
 	CodeAssignment         Code = "identity-assignment"
+	CodeBadRename          Code = "ou-bad-rename"
+	CodeBadContact         Code = "account-bad-contact"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -132,9 +134,11 @@ var Codes = []CodeInfo{
 	{CodeSecurityMgmt, SevWarning, "Log Archive or Audit is the management account"},
 	{CodeAccessBoundary, SevError, "an access boundary without exactly one of from and onlyFrom, with an empty to, an unknown via, or a duplicate name"},
 	{CodeAccessRef, SevError, "an access boundary reference that is not Root, a declared OU path, account name or account id"},
-	{CodeBadManage, SevError, "an OU's manage is not exclusive"},
+	{CodeBadManage, SevError, "an OU's or the organization's manage is not exclusive"},
 	{CodeBadPrincipal, SevError, "a trusted-access or delegated-administrator service principal that is not <name>.amazonaws.com"},
 	{CodeBadExpectation, SevError, "a guardrails expectation whose action is not service:Action or whose expect is not allow or deny"},
+	{CodeBadRename, SevError, "an OU's renamedFrom is not a valid path or is declared as an OU itself"},
+	{CodeBadContact, SevError, "an alternate contact with a missing or too long name, title, email or phone, or a phone with other characters than digits, spaces, +, -, ( and )"},
 	{CodeBaselineIncomplete, SevError, "a baseline section without security.logArchiveAccount, security.auditAccount or organization.homeRegion"},
 	{CodeBaselineTarget, SevError, "a baseline target that is not Root or a declared OU path"},
 	{CodeBaselineValue, SevError, "a baseline value out of range or of the wrong form (password policy, Security Hub standard, contact email, bucket or role name)"},

@@ -66,6 +66,12 @@ func (r *renderer) change(c *Change) {
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), c.Ref.Policy+" (current)", c.Ref.Policy+" (configured)", 3))
 	case c.Kind == KindBaseline && c.Baseline != nil:
 		r.baselineDetail(c.Baseline)
+	case c.Kind == KindPolicy && c.Action == Delete:
+		r.indent(UnifiedDiff(Pretty(c.Before.Content), "", c.Ref.Policy, "/dev/null", 3))
+	case c.Action == Rename:
+		r.line("      name: %q → %q", c.Before.Name, c.After.Name)
+	case c.Kind == KindContact:
+		r.contact(c)
 	case c.Kind == KindPSInline && c.After != nil:
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), "inline policy (current)", "inline policy (configured)", 3))
 	case c.Kind == KindPSBoundary:
@@ -116,6 +122,23 @@ func (r *renderer) indent(text string) {
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		if l != "" {
 			r.line("      %s", l)
+		}
+	}
+}
+
+// contact shows an alternate contact's fields that change.
+func (r *renderer) contact(c *Change) {
+	var b Contact
+	if c.Before != nil && c.Before.Contact != nil {
+		b = *c.Before.Contact
+	}
+	a := c.After.Contact
+	for _, f := range [][3]string{{"name", b.Name, a.Name}, {"title", b.Title, a.Title}, {"email", b.Email, a.Email}, {"phone", b.Phone, a.Phone}} {
+		switch {
+		case f[1] == "":
+			r.line("      %s: %q", f[0], f[2])
+		case f[1] != f[2]:
+			r.line("      %s: %q → %q", f[0], f[1], f[2])
 		}
 	}
 }
