@@ -17,9 +17,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/plan"
 	"github.com/orgrail/orgrail/internal/store"
@@ -42,9 +45,18 @@ type Options struct {
 	PollEvery time.Duration
 	// Read re-reads the organization; default collect.Discover.
 	Read func(ctx context.Context) (*org.Organization, error)
+	// ReadIdentity re-reads IAM Identity Center when the plan changes it;
+	// default identity.Read in identity.region (or the credentials'
+	// region) with the management account's id.
+	ReadIdentity func(ctx context.Context) (*identity.Center, error)
 	// AfterStep, when set, is called after each journal write with the
 	// number of steps written so far (tests stop the run there).
 	AfterStep func(n int)
+	// BaselineAWS, when set, reaches the accounts of baseline steps
+	// (tests point it at the local AWS); default: the apply's own
+	// configuration for the management account and the role chain's
+	// member role for the others.
+	BaselineAWS *baseline.AWS
 }
 
 // Step statuses of a report.
@@ -93,11 +105,14 @@ type run struct {
 	j      *journal
 	steps  map[string]step
 	api    *orgs
+	sso    *ssoAPI
+	idc    *identity.Center
 	lim    *limiter
 	mirror *org.Organization
 	v      *plan.View
 	rep    *Report
 	writes int
+	base   *baselineRun
 }
 
 // Run applies p with the AWS configuration awsCfg, journaling in st.
@@ -161,6 +176,26 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 	r := &run{p: p, cfg: cfg, opts: opts, j: j, steps: steps, lim: newLimiter(opts.Rate, opts.Burst),
 		mirror: cur, v: plan.NewView(cur, cfg), rep: &Report{PlanID: p.ID(), OrgID: p.OrgID}}
 	r.api = &orgs{c: organizations.NewFromConfig(awsCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	if hasIdentity(p) {
+		ssoCfg := awsCfg.Copy()
+		if cfg.Identity.Region != "" {
+			ssoCfg.Region = cfg.Identity.Region
+		}
+		readID := opts.ReadIdentity
+		if readID == nil {
+			readID = func(ctx context.Context) (*identity.Center, error) {
+				return identity.Read(ctx, ssoCfg, cur.MasterAccountId)
+			}
+		}
+		if r.idc, err = readID(ctx); err != nil {
+			return nil, fmt.Errorf("re-reading IAM Identity Center: %w", err)
+		}
+		r.v.IDC = r.idc
+		r.sso = &ssoAPI{c: ssoadmin.NewFromConfig(ssoCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	}
+	if err := r.prepareBaseline(ctx, awsCfg); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -271,7 +306,17 @@ func (r *run) step(ctx context.Context, seq int, ch *plan.Change) (StepResult, e
 	r.api.pending = func(reqID string) error {
 		return r.record(ctx, seq, ch.Key, stepStarted, reqID, "", "create-account-request")
 	}
-	out, attempts, err := withRetry(ctx, r.lim, r.opts.Attempts, r.opts.Backoff, func() (Outcome, error) { return r.api.do(ctx, ch, r.v) })
+	do := func() (Outcome, error) { return r.api.do(ctx, ch, r.v) }
+	switch {
+	case plan.IsIdentity(ch.Kind):
+		r.sso.pending = func(reqID string) error {
+			return r.record(ctx, seq, ch.Key, stepStarted, "", reqID, "sso-admin-request")
+		}
+		do = func() (Outcome, error) { return r.sso.do(ctx, ch, r.v) }
+	case ch.Kind == plan.KindBaseline:
+		do = func() (Outcome, error) { return r.doBaseline(ctx, ch) }
+	}
+	out, attempts, err := withRetry(ctx, r.lim, r.opts.Attempts, r.opts.Backoff, do)
 	res.Attempts, res.ObjectID, res.RequestID = attempts, out.ID, out.RequestID
 	if err != nil {
 		res.Status, res.Error = StatusFailed, err.Error()
@@ -309,7 +354,21 @@ func (r *run) mirrorEffect(ch *plan.Change, id string) error {
 		return fmt.Errorf("after %s: %w", ch.Key, err)
 	}
 	r.v = plan.NewView(r.mirror, r.cfg)
+	r.v.IDC = r.idc
+	if r.base != nil {
+		r.v.Baseline = r.base.state
+	}
 	return nil
+}
+
+// hasIdentity reports whether the plan changes IAM Identity Center.
+func hasIdentity(p *plan.Plan) bool {
+	for _, ch := range p.Changes {
+		if plan.IsIdentity(ch.Kind) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsStale reports whether err says the plan is stale.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
 	"github.com/orgrail/orgrail/internal/identity"
@@ -44,22 +45,36 @@ type builder struct {
 // not describe (another id or management account) is an error and gives
 // a plan without changes.
 func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, nil, false, opts)
+	return newPlan(cfg, cur, nil, false, nil, opts)
 }
 
 // NewFull is New with the IAM Identity Center instance as it is (nil
 // when the organization has none): the configuration's identity section
 // is planned against it too.
 func NewFull(cfg *config.Config, cur *org.Organization, idc *identity.Center, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, idc, true, opts)
+	return newPlan(cfg, cur, idc, true, nil, opts)
 }
 
-func newPlan(cfg *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, opts Options) (*Plan, diag.List) {
+// NewWithBaseline is New with the current state of the baseline's
+// organization-level objects (baseline.Read live; nil when unknown,
+// which plans every baseline step and lets apply find the done ones).
+func NewWithBaseline(cfg *config.Config, cur *org.Organization, st *baseline.State, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, nil, false, st, opts)
+}
+
+// NewComplete is NewFull with the baseline's current state.
+func NewComplete(cfg *config.Config, cur *org.Organization, idc *identity.Center, st *baseline.State, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, idc, true, st, opts)
+}
+
+func newPlan(desired *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, st *baseline.State, opts Options) (*Plan, diag.List) {
 	if err := cur.Index(); err != nil {
 		return nil, diag.List{{Code: CodeNotPossible, Severity: severity.High, Message: "current organization: " + err.Error()}}
 	}
+	cfg := withBaselineOrg(desired, cur)
 	b := &builder{cfg: cfg, cur: cur, v: NewView(cur, cfg), opts: opts, keys: map[string]bool{},
 		plan: &Plan{FormatVersion: FormatVersion, OrgID: cur.Id, ManagementID: cur.MasterAccountId, ConfigDir: cfg.Dir, Options: opts}}
+	b.v.Baseline = st
 	b.plan.RootID = b.v.RootID
 	b.v.IDC, b.identityRead = idc, readIDC
 	if !b.checkIdentity() {
@@ -73,13 +88,14 @@ func newPlan(cfg *config.Config, cur *org.Organization, idc *identity.Center, re
 	b.policies()
 	b.attachments()
 	b.delegatedAdmins()
+	b.baseline()
 	b.exclusive()
 	b.identityCenter()
 	b.order()
 	b.lint()
 	b.lintInline()
 	b.expectations()
-	if d, err := json.Marshal(cfg); err == nil {
+	if d, err := json.Marshal(desired); err == nil {
 		b.plan.Desired = d
 	}
 	b.diags.Sort()
@@ -197,10 +213,12 @@ func (b *builder) order() {
 			return 8
 		case c.Kind == KindDelegatedAdm:
 			return 9
-		case c.Kind == KindOU:
+		case c.Kind == KindBaseline:
 			return 10
+		case c.Kind == KindOU:
+			return 11
 		}
-		return 11
+		return 12
 	}
 	sort.SliceStable(b.plan.Changes, func(i, j int) bool {
 		pi, pj := phase(b.plan.Changes[i]), phase(b.plan.Changes[j])

@@ -27,8 +27,9 @@ var sdkPackage = map[string]string{
 	"iam": "iam", "account": "account", "ec2regions": "ec2", "s3": "s3", "s3control": "s3control",
 	"ec2": "ec2", "cloudtrail": "cloudtrail", "config": "configservice", "guardduty": "guardduty",
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
-	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager",
+	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager", "ecr": "ecr",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
+	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
@@ -61,9 +62,16 @@ var extraOps = map[string][]string{
 		"ListPolicies", "ListAttachedRolePolicies", "ListAttachedUserPolicies", "ListAttachedGroupPolicies",
 		"ListRolePolicies", "ListUserPolicies", "ListGroupPolicies", "GetRolePolicy", "GetUserPolicy", "GetGroupPolicy",
 		"ListInstanceProfiles", "ListRoleTags", "ListUserTags"},
-	"account":    {"PutAlternateContact", "DeleteAlternateContact"},
-	"cloudtrail": {"StartLogging", "StopLogging", "CreateTrail"},
-	"guardduty":  {"CreateDetector"},
+	"account":     {"PutAlternateContact", "DeleteAlternateContact"},
+	"cloudtrail":  {"StartLogging", "StopLogging", "CreateTrail", "GetTrail", "UpdateTrail"},
+	"guardduty":   {"CreateDetector", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"securityhub": {"EnableSecurityHub", "BatchImportFindings", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder", "PutConfigurationAggregator"},
+	// The baseline's organization services (baseline.go).
+	"accessanalyzer": {"CreateAnalyzer"},
+	"cloudformation": {"CreateStackSet", "UpdateStackSet", "DescribeStackSet", "CreateStackInstances", "ListStackInstances", "DescribeStackSetOperation"},
+	"inspector2":     {"EnableDelegatedAdminAccount", "ListDelegatedAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"macie2":         {"EnableOrganizationAdminAccount", "ListOrganizationAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
 	// IAM Identity Center writes (ssoadmin*.go).
 	"ssoadmin": {"CreatePermissionSet", "UpdatePermissionSet", "DeletePermissionSet",
 		"AttachManagedPolicyToPermissionSet", "DetachManagedPolicyFromPermissionSet",
@@ -73,8 +81,6 @@ var extraOps = map[string][]string{
 		"TagResource", "UntagResource", "CreateAccountAssignment", "DeleteAccountAssignment",
 		"DescribeAccountAssignmentCreationStatus", "DescribeAccountAssignmentDeletionStatus",
 		"ProvisionPermissionSet", "DescribePermissionSetProvisioningStatus"},
-	"securityhub": {"EnableSecurityHub", "BatchImportFindings"},
-	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder"},
 	// Stateful services (sqs.go, sns.go, dynamodb.go).
 	"sqs":      {"CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "DeleteQueue"},
 	"sns":      {"CreateTopic", "Subscribe", "Publish"},
