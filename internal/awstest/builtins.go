@@ -10,6 +10,6 @@ func (s *Server) registerBuiltins() {
 	s.registerContacts()
 	s.registerIAMReads()
 	s.registerEC2Writes()
-	s.registerVPCWrites()
 	s.registerBaselineServices()
+	s.registerVPCWrites()
 }

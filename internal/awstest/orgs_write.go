@@ -308,6 +308,13 @@ const (
 	MaxControlPolicySize = 5120
 )
 
+// maxPolicySize is "Maximum size of a policy document" of the AWS
+// Organizations User Guide's quotas page, in characters, by type.
+var maxPolicySize = map[string]int{
+	org.SCP: MaxControlPolicySize, org.RCP: MaxControlPolicySize, org.DeclarativePolicyEC2: 10000, org.BackupPolicy: 10000,
+	org.ChatbotPolicy: 10000, org.AIOptOutPolicy: 2500, org.TagPolicy: 10000, org.SecurityHubPolicy: 10000,
+}
+
 // tagsParam reads the Tags member of a request.
 func tagsParam(req *Request) map[string]string {
 	var in struct{ Tags []struct{ Key, Value string } }
@@ -353,7 +360,7 @@ func checkContent(typ, content string) error {
 	if json.Unmarshal([]byte(content), &doc) != nil {
 		return Errorf("MalformedPolicyDocumentException", "The provided policy document does not meet the requirements of the specified policy type.")
 	}
-	if (typ == org.SCP || typ == org.RCP) && len(compactJSON(content)) > MaxControlPolicySize {
+	if max := maxPolicySize[typ]; max > 0 && len(compactJSON(content)) > max {
 		return Errorf("ConstraintViolationException", "You attempted to create a policy that is larger than the maximum size (POLICY_CONTENT_LIMIT_EXCEEDED).")
 	}
 	return nil
@@ -431,16 +438,21 @@ func fullAccessPolicy(o *org.Organization, typ string) *org.Policy {
 // policyTypeChanged does what AWS does when SCPs or RCPs are enabled
 // (the full-access policy is attached to the root, every OU and every
 // account) or disabled (every policy of the type is detached).
+//
+// The Organizations User Guide ("Disabling a policy type") says of every
+// type: "When you disable a policy type, all policies of that type are
+// automatically detached from all entities in the root. The policies
+// are not deleted."
 func policyTypeChanged(o *org.Organization, typ string, enabled bool) {
-	if typ != org.SCP && typ != org.RCP {
-		return
-	}
 	if !enabled {
 		for i := range o.Policies {
 			if o.Policies[i].Type == typ {
 				o.Policies[i].Targets = []string{}
 			}
 		}
+		return
+	}
+	if typ != org.SCP && typ != org.RCP {
 		return
 	}
 	p := fullAccessPolicy(o, typ)

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-func wantVPCCode(t *testing.T, what string, err error, code string) {
+func wantErrCode(t *testing.T, what string, err error, code string) {
 	t.Helper()
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != code {
@@ -38,20 +38,20 @@ func TestVPCWrites(t *testing.T) {
 	ec := ec2.NewFromConfig(srv.Config(ctx, srv.AccountCredentials(workAcct)))
 	tag := []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeVpc, Tags: []ec2types.Tag{{Key: aws.String("team"), Value: aws.String("a")}}}}
 	_, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/8")})
-	wantVPCCode(t, "a /8 VPC", err, "InvalidVpc.Range")
+	wantErrCode(t, "a /8 VPC", err, "InvalidVpc.Range")
 	v, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"), TagSpecifications: tag})
 	if err != nil {
 		t.Fatal(err)
 	}
 	vpc := v.Vpc.VpcId
 	_, err = ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String("10.1.0.0/24"), AvailabilityZone: aws.String("us-east-1a")})
-	wantVPCCode(t, "a subnet outside the VPC", err, "InvalidSubnet.Range")
+	wantErrCode(t, "a subnet outside the VPC", err, "InvalidSubnet.Range")
 	sub, err := ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String("10.0.0.0/24"), AvailabilityZone: aws.String("us-east-1a")})
 	if err != nil || aws.ToInt32(sub.Subnet.AvailableIpAddressCount) != 251 {
 		t.Fatalf("CreateSubnet: %+v %v", sub, err) // AWS keeps 5 addresses of each subnet
 	}
 	_, err = ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc, CidrBlock: aws.String("10.0.0.128/25"), AvailabilityZone: aws.String("us-east-1b")})
-	wantVPCCode(t, "an overlapping subnet", err, "InvalidSubnet.Conflict")
+	wantErrCode(t, "an overlapping subnet", err, "InvalidSubnet.Conflict")
 	igw, err := ec.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -61,11 +61,11 @@ func TestVPCWrites(t *testing.T) {
 	}
 	igw2, _ := ec.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{})
 	_, err = ec.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: igw2.InternetGateway.InternetGatewayId, VpcId: vpc})
-	wantVPCCode(t, "a second internet gateway", err, "Resource.AlreadyAssociated")
+	wantErrCode(t, "a second internet gateway", err, "Resource.AlreadyAssociated")
 	_, err = ec.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc})
-	wantVPCCode(t, "DeleteVpc with subnets", err, "DependencyViolation")
+	wantErrCode(t, "DeleteVpc with subnets", err, "DependencyViolation")
 	_, err = ec.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: igw.InternetGateway.InternetGatewayId})
-	wantVPCCode(t, "DeleteInternetGateway while attached", err, "DependencyViolation")
+	wantErrCode(t, "DeleteInternetGateway while attached", err, "DependencyViolation")
 
 	rt, err := ec.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: vpc})
 	if err != nil {
@@ -76,7 +76,7 @@ func TestVPCWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = ec.CreateRoute(ctx, route)
-	wantVPCCode(t, "the same route again", err, "RouteAlreadyExists")
+	wantErrCode(t, "the same route again", err, "RouteAlreadyExists")
 	if _, err := ec.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: rt.RouteTable.RouteTableId, SubnetId: sub.Subnet.SubnetId}); err != nil {
 		t.Fatal(err)
 	}

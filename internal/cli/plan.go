@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgrail/orgrail/internal/apply"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/identity"
@@ -108,6 +109,21 @@ func makePlan(ctx context.Context, g *Globals, f *planFlags) (*plan.Plan, error)
 	if err != nil {
 		return nil, err
 	}
+	if plan.ManagesContacts(c) {
+		if err := cur.Index(); err != nil {
+			return nil, &ExitError{Code: ExitUsage, Err: err}
+		}
+		v := plan.NewView(cur, c)
+		ids := []string{}
+		for _, a := range c.Accounts {
+			if la := v.Account(a.Name); la != nil && !a.AlternateContacts.IsZero() {
+				ids = append(ids, la.Id)
+			}
+		}
+		if err := withContacts(ctx, g, f.snapshot, cur, ids); err != nil {
+			return nil, err
+		}
+	}
 	var idc *identity.Center
 	if !c.Identity.IsZero() {
 		if idc, err = currentIdentity(ctx, g, f.snapshot, c.Identity.Region, cur.MasterAccountId); err != nil {
@@ -152,9 +168,31 @@ func currentOrg(ctx context.Context, g *Globals, dir string) (*org.Organization,
 	return o, nil
 }
 
+// withContacts fills the alternate contacts of the accounts ids (all
+// when nil) from the snapshot dir or, when dir is empty, through
+// Account Management.
+func withContacts(ctx context.Context, g *Globals, dir string, o *org.Organization, ids []string) error {
+	if dir != "" {
+		s, err := snapshot.Open(dir)
+		if err != nil {
+			return Usage("%v", err)
+		}
+		apply.SnapshotContacts(s, o)
+		return nil
+	}
+	cfg, err := g.AWSConfig(ctx)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if err := apply.ReadContacts(ctx, cfg, o, ids); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	return nil
+}
+
 func showPlan(g *Globals, f output.Format, p *plan.Plan) error {
 	if f == output.Table {
-		return plan.Render(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout))
+		return plan.RenderLang(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout), g.Lang())
 	}
 	return output.Encode(g.Stdout, f, p)
 }

@@ -180,19 +180,21 @@ func validateTiers(n *Network, azCount int, bad func(key, hint, format string, a
 	}
 }
 
-func validateContacts(c *Config, r *reporter) {
+// validateStandardContacts checks standards.alternateContacts: known
+// types, each at most once.
+func validateStandardContacts(c *Config, r *reporter) {
 	seen := map[string]bool{}
 	for i, ct := range c.Standards.AlternateContacts {
 		where := fmt.Sprintf("alternateContacts[%d]", i)
 		switch ct.Type {
 		case "BILLING", "OPERATIONS", "SECURITY":
 		default:
-			r.add(c.Standards.Pos.Of(where), CodeBadContact, "write BILLING, OPERATIONS or SECURITY",
+			r.add(c.Standards.Pos.Of(where), CodeBadStdContact, "write BILLING, OPERATIONS or SECURITY",
 				"standards.%s: type %q is not an alternate contact type", where, ct.Type)
 			continue
 		}
 		if seen[ct.Type] {
-			r.add(c.Standards.Pos.Of(where), CodeBadContact, "an account has one contact of each type",
+			r.add(c.Standards.Pos.Of(where), CodeBadStdContact, "an account has one contact of each type",
 				"standards.%s: a second %s contact", where, ct.Type)
 		}
 		seen[ct.Type] = true

@@ -35,7 +35,7 @@ func validateStandards(c *Config, r *reporter) {
 		r.add(s.Pos.Of("azCount"), CodeBadAZCount, "write 1-6; 2 or 3 is usual", "standards.azCount %d is out of range", s.AZCount)
 	}
 	validateNetwork(c, r)
-	validateContacts(c, r)
+	validateStandardContacts(c, r)
 }
 
 func intsList(v []int) string {

@@ -85,11 +85,15 @@ func newPlan(desired *config.Config, cur *org.Organization, idc *identity.Center
 	b.trustedAccess()
 	b.ous()
 	b.accounts()
+	b.contacts()
 	b.policies()
 	b.attachments()
 	b.delegatedAdmins()
 	b.baseline()
 	b.exclusive()
+	b.movedOUs()
+	b.deletePolicies()
+	b.disableTypes()
 	b.identityCenter()
 	b.order()
 	b.lint()
@@ -164,20 +168,24 @@ func (b *builder) dep(ks ...string) []string {
 }
 
 // Change keys.
-func keyPolicyType(t string) string     { return "policy-type:" + t }
-func keyTrusted(s string) string        { return "trusted-access:" + s }
-func keyOU(p string) string             { return "ou:" + p }
-func keyOUTags(p string) string         { return "ou-tags:" + p }
-func keyOUDelete(p string) string       { return "ou-delete:" + p }
-func keyAccount(n string) string        { return "account:" + n }
-func keyAccountMove(n string) string    { return "account-move:" + n }
-func keyAccountTags(n string) string    { return "account-tags:" + n }
-func keyAccountClose(n string) string   { return "account-close:" + n }
-func keyPolicy(t, n string) string      { return "policy:" + policyKey(t, n) }
-func keyAttach(t, n, to string) string  { return "attach:" + policyKey(t, n) + "@" + to }
-func keyDetach(t, n, to string) string  { return "detach:" + policyKey(t, n) + "@" + to }
-func keyDelegated(s, a string) string   { return "delegate:" + s + "@" + a }
-func keyUndelegated(s, a string) string { return "undelegate:" + s + "@" + a }
+func keyPolicyType(t string) string      { return "policy-type:" + t }
+func keyTrusted(s string) string         { return "trusted-access:" + s }
+func keyOU(p string) string              { return "ou:" + p }
+func keyOUTags(p string) string          { return "ou-tags:" + p }
+func keyOUDelete(p string) string        { return "ou-delete:" + p }
+func keyOURename(p string) string        { return "ou-rename:" + p }
+func keyPolicyDelete(t, n string) string { return "policy-delete:" + policyKey(t, n) }
+func keyTypeDisable(t string) string     { return "policy-type-disable:" + t }
+func keyContact(a, t string) string      { return "contact:" + a + "/" + t }
+func keyAccount(n string) string         { return "account:" + n }
+func keyAccountMove(n string) string     { return "account-move:" + n }
+func keyAccountTags(n string) string     { return "account-tags:" + n }
+func keyAccountClose(n string) string    { return "account-close:" + n }
+func keyPolicy(t, n string) string       { return "policy:" + policyKey(t, n) }
+func keyAttach(t, n, to string) string   { return "attach:" + policyKey(t, n) + "@" + to }
+func keyDetach(t, n, to string) string   { return "detach:" + policyKey(t, n) + "@" + to }
+func keyDelegated(s, a string) string    { return "delegate:" + s + "@" + a }
+func keyUndelegated(s, a string) string  { return "undelegate:" + s + "@" + a }
 
 // targetDeps are the changes that must run before something attaches
 // to or moves into a configured target.
@@ -185,41 +193,50 @@ func (b *builder) targetDeps(ref string) []string {
 	return b.dep(keyOU(ref), keyAccount(ref), keyAccountMove(ref))
 }
 
+// Phase returns the rank of a change in a plan's order: every change
+// runs after all changes of lower phases (apply runs the changes of one
+// phase concurrently, within their DependsOn).
+func Phase(c Change) int {
+	if p := identityPhase(c); p >= 0 {
+		return p + 3 // Identity Center comes after the organization and the baseline
+	}
+	switch {
+	case c.Kind == KindPolicyType && c.Action != Disable:
+		return 0
+	case c.Kind == KindTrustedAccess:
+		return 1
+	case c.Kind == KindOU && c.Action != Delete:
+		return 2
+	case c.Kind == KindAccount && (c.Action == Create || c.Action == Invite):
+		return 3
+	case c.Kind == KindAccount && c.Action != Close, c.Kind == KindContact:
+		return 4
+	case c.Kind == KindPolicy && c.Action != Delete:
+		return 5
+	case c.Kind == KindAttachment && c.Action == Attach:
+		return 6
+	case c.Kind == KindAttachment:
+		return 7
+	case c.Kind == KindPolicy:
+		return 8
+	case c.Kind == KindDelegatedAdm && c.Action == Deregister:
+		return 9
+	case c.Kind == KindDelegatedAdm:
+		return 10
+	case c.Kind == KindBaseline:
+		return 11
+	case c.Kind == KindOU:
+		return 12
+	case c.Kind == KindAccount:
+		return 13
+	}
+	return 14
+}
+
 // order sorts the changes by phase so that every dependency comes first;
 // within a phase the planning order is kept.
 func (b *builder) order() {
-	phase := func(c Change) int {
-		if p := identityPhase(c); p >= 0 {
-			return p
-		}
-		switch {
-		case c.Kind == KindPolicyType:
-			return 0
-		case c.Kind == KindTrustedAccess:
-			return 1
-		case c.Kind == KindOU && c.Action != Delete:
-			return 2
-		case c.Kind == KindAccount && (c.Action == Create || c.Action == Invite):
-			return 3
-		case c.Kind == KindAccount && c.Action != Close:
-			return 4
-		case c.Kind == KindPolicy:
-			return 5
-		case c.Kind == KindAttachment && c.Action == Attach:
-			return 6
-		case c.Kind == KindAttachment:
-			return 7
-		case c.Kind == KindDelegatedAdm && c.Action == Deregister:
-			return 8
-		case c.Kind == KindDelegatedAdm:
-			return 9
-		case c.Kind == KindBaseline:
-			return 10
-		case c.Kind == KindOU:
-			return 11
-		}
-		return 12
-	}
+	phase := Phase
 	sort.SliceStable(b.plan.Changes, func(i, j int) bool {
 		pi, pj := phase(b.plan.Changes[i]), phase(b.plan.Changes[j])
 		if pi != pj {
