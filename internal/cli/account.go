@@ -16,10 +16,6 @@ import (
 
 func init() { register(newAccountCmd) }
 
-// vendingBaseline, when set (by the baseline feature), applies and
-// verifies the security baseline in a vended account.
-var vendingBaseline func(g *Globals, c *config.Config) func(ctx context.Context, accountID string) (vending.BaselineResult, error)
-
 func newAccountCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "account",
@@ -130,9 +126,7 @@ func runAccountCreate(ctx context.Context, g *Globals, f output.Format, req vend
 	if g.Progress() {
 		opts.Progress = g.Stderr
 	}
-	if vendingBaseline != nil {
-		opts.Baseline = vendingBaseline(g, c)
-	}
+	opts.Baseline = vending.BaselineHook(c, cfg, req.OU)
 	rep, err := vending.Run(ctx, cfg, st, c, req, opts)
 	if rep != nil {
 		var rerr error

@@ -144,27 +144,59 @@ func tagList(m map[string]string) string {
 }
 
 // baseline applies and verifies the security baseline through the
-// hook, or records the step as pending when there is none.
+// hook, or records the step as pending when there is none or the hook
+// says nothing deploys it here. The baseline is deployed by AWS on its
+// own schedule (StackSet automatic deployment), so a verification that
+// fails is tried again, waiting PollEvery doubling to PollMax, Attempts
+// times, before the step fails.
 func (r *run) baseline(ctx context.Context) error {
 	const key = "baseline"
-	if r.opts.Baseline == nil {
-		const why = "orgrail's baseline (internal/baseline) is not available in this build; apply the security baseline and run account create again"
+	pending := func(why string) error {
 		r.rep.add(StepResult{Step: key, Status: StatusPending, Detail: why})
 		r.rep.needs("baseline: pending; " + why)
 		r.progress("baseline: pending")
 		return r.j.set(ctx, key, entry{status: stepPending, detail: why})
 	}
-	_, err := r.do(ctx, key, func(ctx context.Context) (outcome, error) {
-		res, err := r.opts.Baseline(ctx, r.accountID)
-		if err != nil {
-			return outcome{}, err
+	if r.opts.Baseline == nil {
+		return pending("orgrail's baseline verification is not wired into this run; apply the security baseline and run account create again")
+	}
+	if e, ok := r.steps[key]; ok && e.status == stepDone {
+		r.rep.add(StepResult{Step: key, Status: StatusAlready, Detail: e.detail})
+		return nil
+	}
+	var res BaselineResult
+	wait := r.opts.PollEvery
+	for i := 1; ; i++ {
+		var err error
+		if res, err = r.opts.Baseline(ctx, r.accountID); err != nil {
+			return r.failBaseline(ctx, err)
 		}
-		if !res.Verified {
-			return outcome{}, fmt.Errorf("the baseline was applied but not verified: %s", res.Detail)
+		if res.Pending != "" {
+			return pending(res.Pending)
 		}
-		return outcome{detail: strings.Join(res.Applied, ", ")}, nil
-	})
-	return err
+		if res.Verified || i >= r.opts.Attempts {
+			break
+		}
+		r.progress("baseline: not verified yet (%s), checking again", res.Detail)
+		if err := r.opts.Sleep(ctx, wait); err != nil {
+			return err
+		}
+		r.rep.Waits++
+		wait = min(wait*2, r.opts.PollMax)
+	}
+	if !res.Verified {
+		return r.failBaseline(ctx, fmt.Errorf("the baseline is not verified in account %s: %s", r.accountID, res.Detail))
+	}
+	detail := strings.Join(res.Applied, ", ")
+	r.rep.add(StepResult{Step: key, Status: StatusDone, Detail: detail})
+	r.steps[key] = entry{status: stepDone, detail: detail}
+	return r.j.set(ctx, key, r.steps[key])
+}
+
+func (r *run) failBaseline(ctx context.Context, err error) error {
+	r.rep.add(StepResult{Step: "baseline", Status: StatusFailed, Error: err.Error()})
+	_ = r.j.set(context.WithoutCancel(ctx), "baseline", entry{status: stepFailed, detail: err.Error()})
+	return fmt.Errorf("baseline: %w", err)
 }
 
 // WriteTable renders the report for people.

@@ -86,13 +86,15 @@ func (r *run) execute(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := r.baseline(ctx); err != nil {
-		return err
-	}
 	if err := r.network(ctx); err != nil {
 		return err
 	}
-	return r.defaultVPCs(ctx)
+	if err := r.defaultVPCs(ctx); err != nil {
+		return err
+	}
+	// Last: AWS deploys the baseline to the account on its own once it
+	// is in its OU, and the checks need the network settled.
+	return r.baseline(ctx)
 }
 
 // outcome is what a step did: the id of the object it made or found,

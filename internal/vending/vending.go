@@ -49,8 +49,11 @@ type BaselineResult struct {
 	Applied []string
 	// Verified is true when the baseline was read back and found whole.
 	Verified bool
-	// Detail is shown in the report.
+	// Detail is shown in the report (the checks that failed).
 	Detail string
+	// Pending, when set, says why the baseline cannot be applied to this
+	// account by anything orgrail knows of: the step stays pending.
+	Pending string
 }
 
 // Options tune a vending run.
