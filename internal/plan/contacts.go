@@ -13,7 +13,8 @@ import (
 const AccountService = "account.amazonaws.com"
 
 // contacts sets the alternate contacts the configuration gives. Contact
-// types it leaves out are left alone.
+// types it leaves out are left alone. Setting a member account's
+// contact needs trusted access for Account Management, enabled first.
 func (b *builder) contacts() {
 	for _, c := range b.cfg.Accounts {
 		want := c.AlternateContacts.ByType()
@@ -46,23 +47,13 @@ func (b *builder) contacts() {
 			}
 			deps := []string{keyAccount(c.Name)}
 			if !b.isManagement(c.Name) {
+				b.enableTrusted(AccountService) // AWS requires it to name a member's AccountId
 				deps = append(deps, keyTrusted(AccountService))
 			}
 			ch.DependsOn = b.dep(deps...)
 			b.add(ch)
 		}
 	}
-}
-
-// needsAccountService reports whether a member account (not the
-// management account) declares alternate contacts.
-func (b *builder) needsAccountService() bool {
-	for _, c := range b.cfg.Accounts {
-		if !c.AlternateContacts.IsZero() && !b.isManagement(c.Name) {
-			return true
-		}
-	}
-	return false
 }
 
 // isManagement reports whether a configured account name is the
