@@ -7,6 +7,10 @@ import (
 	"github.com/orgrail/orgrail/internal/org"
 )
 
+// CodeContactConflict warns that an account's SECURITY contact is set
+// both by accounts[].alternateContacts and by the baseline.
+const CodeContactConflict = "plan-contact-conflict"
+
 // AccountService is the service principal of AWS Account Management:
 // the management account names a member's AccountId in
 // PutAlternateContact only once it has trusted access.
@@ -20,6 +24,9 @@ func (b *builder) contacts() {
 		want := c.AlternateContacts.ByType()
 		if c.Name == "" || len(want) == 0 || b.cfg.Organization.Standalone() {
 			continue
+		}
+		if sc := b.cfg.Baseline.SecurityContact; want[config.ContactSecurity] != nil && sc.Email != "" {
+			b.warn(CodeContactConflict, "account %s: alternateContacts.security and baseline.securityContact both set the SECURITY contact; the baseline StackSet and apply would overwrite each other (declare it in one place)", c.Name)
 		}
 		types := make([]string, 0, len(want))
 		for t := range want {
