@@ -19,9 +19,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/plan"
 	"github.com/orgrail/orgrail/internal/store"
@@ -44,10 +47,19 @@ type Options struct {
 	PollEvery time.Duration
 	// Read re-reads the organization; default collect.Discover.
 	Read func(ctx context.Context) (*org.Organization, error)
+	// ReadIdentity re-reads IAM Identity Center when the plan changes it;
+	// default identity.Read in identity.region (or the credentials'
+	// region) with the management account's id.
+	ReadIdentity func(ctx context.Context) (*identity.Center, error)
 	// AfterStep, when set, is called after each journal write with the
 	// number of steps written so far (tests stop the run there). Calls
 	// are never concurrent.
 	AfterStep func(n int)
+	// BaselineAWS, when set, reaches the accounts of baseline steps
+	// (tests point it at the local AWS); default: the apply's own
+	// configuration for the management account and the role chain's
+	// member role for the others.
+	BaselineAWS *baseline.AWS
 	// Parallel is how many changes run at once (default 4; 1 runs them
 	// one by one in plan order). See execute.
 	Parallel int
@@ -99,6 +111,8 @@ type run struct {
 	j      *journal
 	steps  map[string]step
 	api    *orgs
+	sso    *ssoAPI
+	idc    *identity.Center
 	lim    *limiter
 	mirror *org.Organization
 	v      *plan.View
@@ -106,6 +120,7 @@ type run struct {
 	// mu guards mirror, v, steps, writes and the journal writes.
 	mu     sync.Mutex
 	writes int
+	base   *baselineRun
 }
 
 // Run applies p with the AWS configuration awsCfg, journaling in st.
@@ -175,6 +190,26 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 	r := &run{p: p, cfg: cfg, opts: opts, j: j, steps: steps, lim: newLimiter(opts.Rate, opts.Burst),
 		mirror: cur, v: plan.NewView(cur, cfg), rep: &Report{PlanID: p.ID(), OrgID: p.OrgID}}
 	r.api = &orgs{c: organizations.NewFromConfig(awsCfg), acct: account.NewFromConfig(awsCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	if hasIdentity(p) {
+		ssoCfg := awsCfg.Copy()
+		if cfg.Identity.Region != "" {
+			ssoCfg.Region = cfg.Identity.Region
+		}
+		readID := opts.ReadIdentity
+		if readID == nil {
+			readID = func(ctx context.Context) (*identity.Center, error) {
+				return identity.Read(ctx, ssoCfg, cur.MasterAccountId)
+			}
+		}
+		if r.idc, err = readID(ctx); err != nil {
+			return nil, fmt.Errorf("re-reading IAM Identity Center: %w", err)
+		}
+		r.v.IDC = r.idc
+		r.sso = &ssoAPI{c: ssoadmin.NewFromConfig(ssoCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	}
+	if err := r.prepareBaseline(ctx, awsCfg); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -263,7 +298,18 @@ func (r *run) step(ctx context.Context, seq int, ch *plan.Change) (StepResult, e
 	callCtx := withPending(ctx, func(reqID string) error {
 		return r.record(ctx, seq, ch.Key, stepStarted, reqID, "", "create-account-request")
 	})
-	out, attempts, err := withRetry(callCtx, r.lim, r.opts.Attempts, r.opts.Backoff, func() (Outcome, error) { return r.api.do(callCtx, ch, v) })
+	do := func() (Outcome, error) { return r.api.do(callCtx, ch, v) }
+	switch {
+	case plan.IsIdentity(ch.Kind):
+		// Identity Center steps run one at a time (schedule.objectOf).
+		r.sso.pending = func(reqID string) error {
+			return r.record(ctx, seq, ch.Key, stepStarted, "", reqID, "sso-admin-request")
+		}
+		do = func() (Outcome, error) { return r.sso.do(callCtx, ch, v) }
+	case ch.Kind == plan.KindBaseline:
+		do = func() (Outcome, error) { return r.doBaseline(callCtx, ch) }
+	}
+	out, attempts, err := withRetry(callCtx, r.lim, r.opts.Attempts, r.opts.Backoff, do)
 	res.Attempts, res.ObjectID, res.RequestID = attempts, out.ID, out.RequestID
 	if err != nil {
 		res.Status, res.Error = StatusFailed, err.Error()
@@ -305,14 +351,35 @@ func (r *run) mirrorEffect(ch *plan.Change, id string) error {
 	if err := cp.Index(); err != nil {
 		return fmt.Errorf("after %s: %w", ch.Key, err)
 	}
-	if err := plan.Effect(cp, plan.NewView(cp, r.cfg), ch, id); err != nil {
+	if err := plan.Effect(cp, r.view(cp), ch, id); err != nil {
 		return err
 	}
 	if err := cp.Index(); err != nil {
 		return fmt.Errorf("after %s: %w", ch.Key, err)
 	}
-	r.mirror, r.v = cp, plan.NewView(cp, r.cfg)
+	r.mirror, r.v = cp, r.view(cp)
 	return nil
+}
+
+// hasIdentity reports whether the plan changes IAM Identity Center.
+func hasIdentity(p *plan.Plan) bool {
+	for _, ch := range p.Changes {
+		if plan.IsIdentity(ch.Kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// view is the plan's view of o with what apply knows of IAM Identity
+// Center and the baseline.
+func (r *run) view(o *org.Organization) *plan.View {
+	v := plan.NewView(o, r.cfg)
+	v.IDC = r.idc
+	if r.base != nil {
+		v.Baseline = r.base.state
+	}
+	return v
 }
 
 // IsStale reports whether err says the plan is stale.

@@ -168,6 +168,11 @@ func objectOf(c plan.Change) string {
 		return "delegated:" + r.Service
 	case plan.KindTrustedAccess:
 		return "trusted:" + r.Service
+	case plan.KindBaseline:
+		return "baseline" // one at a time: the steps share the baseline's state
+	}
+	if plan.IsIdentity(c.Kind) {
+		return "identity-center" // one at a time: the steps share the instance's state
 	}
 	return string(c.Kind) + ":" + r.PolicyType
 }

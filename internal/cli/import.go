@@ -21,7 +21,9 @@ func newImportCmd(g *Globals) *cobra.Command {
 		Long: `import reads the organization, live (standard AWS credential chain) or from
 a snapshot (--snapshot), and writes a configuration directory that describes
 it as it is: organization.yaml, ous.yaml, accounts.yaml, policies.yaml and one
-JSON file per policy under policies/. 'orgrail plan' on that directory reports
+JSON file per policy under policies/, and, where the organization has IAM
+Identity Center, identity.yaml (permission sets and account assignments by
+group and user name) with one JSON file per inline policy under identity/. 'orgrail plan' on that directory reports
 no changes; edit it to change the organization.
 
 Account names that AWS allows but a configuration cannot use (duplicates,
@@ -43,7 +45,14 @@ service) and written under each account; --contacts=false leaves them out.`,
 					fmt.Fprintf(g.Stderr, "warning: alternate contacts left out: %v\n", err)
 				}
 			}
-			files, err := importer.Import(o)
+			idc, err := currentIdentity(cmd.Context(), g, snap, "", o.MasterAccountId)
+			if err != nil {
+				// Identity Center not readable (not collected, no
+				// permission): the rest of the organization still imports.
+				fmt.Fprintf(g.Stderr, "orgrail: IAM Identity Center not imported: %v\n", err)
+				idc = nil
+			}
+			files, err := importer.ImportWithIdentity(o, idc)
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}

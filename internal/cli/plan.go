@@ -11,6 +11,7 @@ import (
 	"github.com/orgrail/orgrail/internal/apply"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/plan"
@@ -123,7 +124,16 @@ func makePlan(ctx context.Context, g *Globals, f *planFlags) (*plan.Plan, error)
 			return nil, err
 		}
 	}
-	p, pd := plan.New(c, cur, f.opts)
+	var idc *identity.Center
+	if !c.Identity.IsZero() {
+		if idc, err = currentIdentity(ctx, g, f.snapshot, c.Identity.Region, cur.MasterAccountId); err != nil {
+			return nil, err
+		}
+	}
+	p, pd, err := planWithBaseline(ctx, g, c, cur, f.snapshot == "", idc, f.opts)
+	if err != nil {
+		return nil, err
+	}
 	for _, d := range pd {
 		if d.Code != plan.CodeLint || d.Severity.Reaches(severity.Medium) {
 			fmt.Fprintln(g.Stderr, d.String())
@@ -212,4 +222,33 @@ func readPlan(path string) (*plan.Plan, error) {
 		return nil, fmt.Errorf("plan %s: format version %d, this orgrail reads %d", path, p.FormatVersion, plan.FormatVersion)
 	}
 	return &p, nil
+}
+
+// currentIdentity reads the IAM Identity Center instance from a
+// snapshot or, when dir is empty, live in region (default: the
+// credentials' region). nil means the organization has none.
+func currentIdentity(ctx context.Context, g *Globals, dir, region, mgmt string) (*identity.Center, error) {
+	if dir != "" {
+		s, err := snapshot.Open(dir)
+		if err != nil {
+			return nil, Usage("%v", err)
+		}
+		c, err := identity.Load(s)
+		if err != nil {
+			return nil, Usage("%s: %v", dir, err)
+		}
+		return c, nil
+	}
+	cfg, err := g.AWSConfig(ctx)
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: err}
+	}
+	if region != "" {
+		cfg.Region = region
+	}
+	c, err := identity.Read(ctx, cfg, mgmt)
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading IAM Identity Center: %w", err)}
+	}
+	return c, nil
 }

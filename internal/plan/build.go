@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
 	"github.com/orgrail/orgrail/internal/identity"
@@ -44,22 +45,36 @@ type builder struct {
 // not describe (another id or management account) is an error and gives
 // a plan without changes.
 func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, nil, false, opts)
+	return newPlan(cfg, cur, nil, false, nil, opts)
 }
 
 // NewFull is New with the IAM Identity Center instance as it is (nil
 // when the organization has none): the configuration's identity section
 // is planned against it too.
 func NewFull(cfg *config.Config, cur *org.Organization, idc *identity.Center, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, idc, true, opts)
+	return newPlan(cfg, cur, idc, true, nil, opts)
 }
 
-func newPlan(cfg *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, opts Options) (*Plan, diag.List) {
+// NewWithBaseline is New with the current state of the baseline's
+// organization-level objects (baseline.Read live; nil when unknown,
+// which plans every baseline step and lets apply find the done ones).
+func NewWithBaseline(cfg *config.Config, cur *org.Organization, st *baseline.State, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, nil, false, st, opts)
+}
+
+// NewComplete is NewFull with the baseline's current state.
+func NewComplete(cfg *config.Config, cur *org.Organization, idc *identity.Center, st *baseline.State, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, idc, true, st, opts)
+}
+
+func newPlan(desired *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, st *baseline.State, opts Options) (*Plan, diag.List) {
 	if err := cur.Index(); err != nil {
 		return nil, diag.List{{Code: CodeNotPossible, Severity: severity.High, Message: "current organization: " + err.Error()}}
 	}
+	cfg := withBaselineOrg(desired, cur)
 	b := &builder{cfg: cfg, cur: cur, v: NewView(cur, cfg), opts: opts, keys: map[string]bool{},
 		plan: &Plan{FormatVersion: FormatVersion, OrgID: cur.Id, ManagementID: cur.MasterAccountId, ConfigDir: cfg.Dir, Options: opts}}
+	b.v.Baseline = st
 	b.plan.RootID = b.v.RootID
 	b.v.IDC, b.identityRead = idc, readIDC
 	if !b.checkIdentity() {
@@ -74,6 +89,7 @@ func newPlan(cfg *config.Config, cur *org.Organization, idc *identity.Center, re
 	b.policies()
 	b.attachments()
 	b.delegatedAdmins()
+	b.baseline()
 	b.exclusive()
 	b.movedOUs()
 	b.deletePolicies()
@@ -83,7 +99,7 @@ func newPlan(cfg *config.Config, cur *org.Organization, idc *identity.Center, re
 	b.lint()
 	b.lintInline()
 	b.expectations()
-	if d, err := json.Marshal(cfg); err == nil {
+	if d, err := json.Marshal(desired); err == nil {
 		b.plan.Desired = d
 	}
 	b.diags.Sort()
@@ -182,7 +198,7 @@ func (b *builder) targetDeps(ref string) []string {
 // phase concurrently, within their DependsOn).
 func Phase(c Change) int {
 	if p := identityPhase(c); p >= 0 {
-		return p + 2 // Identity Center comes after the organization
+		return p + 3 // Identity Center comes after the organization and the baseline
 	}
 	switch {
 	case c.Kind == KindPolicyType && c.Action != Disable:
@@ -207,12 +223,14 @@ func Phase(c Change) int {
 		return 9
 	case c.Kind == KindDelegatedAdm:
 		return 10
-	case c.Kind == KindOU:
+	case c.Kind == KindBaseline:
 		return 11
-	case c.Kind == KindAccount:
+	case c.Kind == KindOU:
 		return 12
+	case c.Kind == KindAccount:
+		return 13
 	}
-	return 13
+	return 14
 }
 
 // order sorts the changes by phase so that every dependency comes first;

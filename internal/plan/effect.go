@@ -15,7 +15,7 @@ import (
 // must be a view of o; afterwards o must be indexed again.
 func Effect(o *org.Organization, v *View, ch *Change, id string) error {
 	r := ch.Ref
-	if isIdentity(ch.Kind) {
+	if IsIdentity(ch.Kind) {
 		return effectIdentity(v, ch, id)
 	}
 	switch ch.Kind {

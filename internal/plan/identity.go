@@ -196,14 +196,14 @@ type assignmentTarget struct {
 // expand returns the accounts of an assignment: those listed and those
 // under the listed OUs, placed as the configuration places them
 // (accounts it does not declare, where the organization has them).
-// Suspended accounts are left out.
+// Suspended accounts under an OU are left out; listed ones are kept.
 func (b *builder) expand(a *config.AccountAssignment) []assignmentTarget {
 	seen := map[string]bool{}
 	var out []assignmentTarget
-	add := func(name string, live *org.Account) {
+	add := func(name string, live *org.Account, listed bool) {
 		key := name
 		if live != nil {
-			if live.Status != "" && live.Status != org.StatusActive {
+			if !listed && live.Status != "" && live.Status != org.StatusActive {
 				return
 			}
 			key = live.Id
@@ -220,14 +220,14 @@ func (b *builder) expand(a *config.AccountAssignment) []assignmentTarget {
 	}
 	for _, ref := range a.Accounts {
 		if c := b.cfg.Account(ref); c != nil {
-			add(c.Name, b.v.Account(c.Name))
+			add(c.Name, b.v.Account(c.Name), true)
 		} else if live := b.cur.Account(ref); live != nil {
-			add(b.v.TargetRef(live.Id), live)
+			add(b.v.TargetRef(live.Id), live, true)
 		}
 	}
 	for _, ou := range a.OUs {
 		for _, c := range b.cfg.AccountsUnder(ou) {
-			add(c.Name, b.v.Account(c.Name))
+			add(c.Name, b.v.Account(c.Name), false)
 		}
 		for i := range b.cur.Accounts {
 			live := &b.cur.Accounts[i]
@@ -236,7 +236,7 @@ func (b *builder) expand(a *config.AccountAssignment) []assignmentTarget {
 			}
 			p := b.v.ParentPath(live.Id)
 			if ou == config.RootPath || p == ou || strings.HasPrefix(p, ou+"/") {
-				add(live.Id, live)
+				add(live.Id, live, false)
 			}
 		}
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/orgrail/orgrail/internal/identity"
 )
 
-// isIdentity reports whether a change acts on Identity Center.
-func isIdentity(k Kind) bool {
+// IsIdentity reports whether a change acts on Identity Center.
+func IsIdentity(k Kind) bool {
 	switch k {
 	case KindPermissionSet, KindPSManaged, KindPSCustomer, KindPSInline, KindPSBoundary, KindPSProvision, KindAccountAssign:
 		return true
@@ -25,8 +25,13 @@ func observeIdentity(ch *Change, v *View) string {
 	r := ch.Ref
 	ps := v.IDC.PermissionSetByName(r.PermissionSet)
 	if ps == nil {
-		if ch.Kind == KindPSProvision {
+		// What the kind reads as before the permission set exists, so
+		// that changes planned before its creation stay current.
+		switch ch.Kind {
+		case KindPSProvision:
 			return StateCurrent
+		case KindPSManaged, KindPSCustomer:
+			return StateDetached
 		}
 		return StateAbsent
 	}

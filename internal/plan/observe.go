@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/org"
 )
 
@@ -30,7 +31,7 @@ const (
 // Result that it is done, anything else that the plan is stale.
 func Observe(ch *Change, v *View) string {
 	r := ch.Ref
-	if isIdentity(ch.Kind) {
+	if IsIdentity(ch.Kind) {
 		return observeIdentity(ch, v)
 	}
 	switch ch.Kind {
@@ -69,6 +70,11 @@ func Observe(ch *Change, v *View) string {
 			return StateAttached
 		}
 		return StateDetached
+	case KindBaseline:
+		if ch.Baseline == nil {
+			return ""
+		}
+		return baseline.Observe(ch.Baseline, v.Baseline)
 	case KindDelegatedAdm:
 		id := r.AccountID
 		if a := v.Account(r.Account); a != nil {

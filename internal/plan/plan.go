@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/diag"
 )
 
@@ -119,6 +120,8 @@ type Change struct {
 	// Expectations lists the guardrail expectations whose decision this
 	// SCP/RCP change takes part in changing.
 	Expectations []string `json:"expectations,omitempty"`
+	// Baseline is the baseline step a KindBaseline change executes.
+	Baseline *baseline.Step `json:"baseline,omitempty"`
 }
 
 // Ref names what a change acts on, by configuration reference and by

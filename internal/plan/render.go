@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/orgrail/orgrail/internal/baseline"
 )
 
 // Render writes the plan for people, as Terraform does: one block per
@@ -62,6 +64,8 @@ func (r *renderer) change(c *Change) {
 			r.line("      description: %q → %q", c.Before.Description, c.After.Description)
 		}
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), c.Ref.Policy+" (current)", c.Ref.Policy+" (configured)", 3))
+	case c.Kind == KindBaseline && c.Baseline != nil:
+		r.baselineDetail(c.Baseline)
 	case c.Kind == KindPolicy && c.Action == Delete:
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), "", c.Ref.Policy, "/dev/null", 3))
 	case c.Action == Rename:
@@ -190,6 +194,25 @@ func (r *renderer) expectations(p *Plan) {
 		r.line("  %s %s: %s → %s (must be %s)", mark, e.Name, e.Before, e.After, e.Expect)
 	}
 	r.line("")
+}
+
+// baselineDetail shows where a baseline step acts.
+func (r *renderer) baselineDetail(st *baseline.Step) {
+	if ss := st.StackSet; ss != nil {
+		targets := ss.OUs
+		if len(ss.Accounts) > 0 {
+			targets = ss.Accounts
+		}
+		r.line("      targets: %s", strings.Join(targets, ", "))
+		r.line("      regions: %s", strings.Join(ss.Regions, ", "))
+		if ss.AutoDeploy {
+			r.line("      auto-deployment: on (new accounts of the targets get it)")
+		}
+		return
+	}
+	if len(st.Regions) > 0 {
+		r.line("      regions: %s", strings.Join(st.Regions, ", "))
+	}
 }
 
 // attr returns a, or empty attributes when a is nil.

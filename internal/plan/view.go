@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
@@ -15,6 +16,9 @@ type View struct {
 	Org    *org.Organization
 	Cfg    *config.Config
 	RootID string
+	// Baseline is the state of the baseline's organization-level
+	// objects, when known (nil: nothing of it exists yet).
+	Baseline *baseline.State
 	// IDC is the IAM Identity Center instance, when it was read.
 	IDC *identity.Center
 

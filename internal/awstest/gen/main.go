@@ -29,6 +29,7 @@ var sdkPackage = map[string]string{
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
 	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager", "ecr": "ecr",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
+	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
@@ -55,9 +56,16 @@ var extraOps = map[string][]string{
 		"ListPolicies", "ListAttachedRolePolicies", "ListAttachedUserPolicies", "ListAttachedGroupPolicies",
 		"ListRolePolicies", "ListUserPolicies", "ListGroupPolicies", "GetRolePolicy", "GetUserPolicy", "GetGroupPolicy",
 		"ListInstanceProfiles", "ListRoleTags", "ListUserTags"},
-	"account":    {"PutAlternateContact", "DeleteAlternateContact"},
-	"cloudtrail": {"StartLogging", "StopLogging", "CreateTrail"},
-	"guardduty":  {"CreateDetector"},
+	"account":     {"PutAlternateContact", "DeleteAlternateContact"},
+	"cloudtrail":  {"StartLogging", "StopLogging", "CreateTrail", "GetTrail", "UpdateTrail"},
+	"guardduty":   {"CreateDetector", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"securityhub": {"EnableSecurityHub", "BatchImportFindings", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder", "PutConfigurationAggregator"},
+	// The baseline's organization services (baseline.go).
+	"accessanalyzer": {"CreateAnalyzer"},
+	"cloudformation": {"CreateStackSet", "UpdateStackSet", "DescribeStackSet", "CreateStackInstances", "ListStackInstances", "DescribeStackSetOperation"},
+	"inspector2":     {"EnableDelegatedAdminAccount", "ListDelegatedAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"macie2":         {"EnableOrganizationAdminAccount", "ListOrganizationAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
 	// IAM Identity Center writes (ssoadmin*.go).
 	"ssoadmin": {"CreatePermissionSet", "UpdatePermissionSet", "DeletePermissionSet",
 		"AttachManagedPolicyToPermissionSet", "DetachManagedPolicyFromPermissionSet",
@@ -67,8 +75,6 @@ var extraOps = map[string][]string{
 		"TagResource", "UntagResource", "CreateAccountAssignment", "DeleteAccountAssignment",
 		"DescribeAccountAssignmentCreationStatus", "DescribeAccountAssignmentDeletionStatus",
 		"ProvisionPermissionSet", "DescribePermissionSetProvisioningStatus"},
-	"securityhub": {"EnableSecurityHub", "BatchImportFindings"},
-	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder"},
 	// Stateful services (sqs.go, sns.go, dynamodb.go).
 	"sqs":      {"CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "DeleteQueue"},
 	"sns":      {"CreateTopic", "Subscribe", "Publish"},
