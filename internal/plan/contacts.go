@@ -7,18 +7,26 @@ import (
 	"github.com/orgrail/orgrail/internal/org"
 )
 
+// CodeContactConflict warns that an account's SECURITY contact is set
+// both by accounts[].alternateContacts and by the baseline.
+const CodeContactConflict = "plan-contact-conflict"
+
 // AccountService is the service principal of AWS Account Management:
 // the management account names a member's AccountId in
 // PutAlternateContact only once it has trusted access.
 const AccountService = "account.amazonaws.com"
 
 // contacts sets the alternate contacts the configuration gives. Contact
-// types it leaves out are left alone.
+// types it leaves out are left alone. Setting a member account's
+// contact needs trusted access for Account Management, enabled first.
 func (b *builder) contacts() {
 	for _, c := range b.cfg.Accounts {
 		want := c.AlternateContacts.ByType()
 		if c.Name == "" || len(want) == 0 || b.cfg.Organization.Standalone() {
 			continue
+		}
+		if sc := b.cfg.Baseline.SecurityContact; want[config.ContactSecurity] != nil && sc.Email != "" {
+			b.warn(CodeContactConflict, "account %s: alternateContacts.security and baseline.securityContact both set the SECURITY contact; the baseline StackSet and apply would overwrite each other (declare it in one place)", c.Name)
 		}
 		types := make([]string, 0, len(want))
 		for t := range want {
@@ -46,23 +54,13 @@ func (b *builder) contacts() {
 			}
 			deps := []string{keyAccount(c.Name)}
 			if !b.isManagement(c.Name) {
+				b.enableTrusted(AccountService) // AWS requires it to name a member's AccountId
 				deps = append(deps, keyTrusted(AccountService))
 			}
 			ch.DependsOn = b.dep(deps...)
 			b.add(ch)
 		}
 	}
-}
-
-// needsAccountService reports whether a member account (not the
-// management account) declares alternate contacts.
-func (b *builder) needsAccountService() bool {
-	for _, c := range b.cfg.Accounts {
-		if !c.AlternateContacts.IsZero() && !b.isManagement(c.Name) {
-			return true
-		}
-	}
-	return false
 }
 
 // isManagement reports whether a configured account name is the

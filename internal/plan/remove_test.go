@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/severity"
 )
@@ -231,4 +232,24 @@ func TestPolicySizeQuota(t *testing.T) {
 	if !found {
 		t.Fatalf("no size diagnostic: %v", diags)
 	}
+}
+
+// TestContactConflict warns when the baseline and an account both set
+// the SECURITY contact.
+func TestContactConflict(t *testing.T) {
+	dir := copyDir(t, "../../examples/landing-zone")
+	_, o := built(t, dir)
+	editFile(t, dir, "accounts.yaml", "  - name: audit\n", "  - name: audit\n    alternateContacts:\n      security: {name: SOC, title: SOC, email: soc@example.com, phone: \"+1 555 0100\"}\n")
+	os.WriteFile(filepath.Join(dir, "baseline.yaml"), []byte("baseline:\n  securityContact: {name: Sec, email: sec@example.com, phone: \"+1 555 0101\"}\n"), 0o644)
+	c, _, err := config.Load(dir) // the baseline section lacks fields it needs to deploy; plan only reads the contact
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pd := New(c, o, Options{})
+	for _, d := range pd {
+		if d.Code == CodeContactConflict && strings.Contains(d.Message, "audit") {
+			return
+		}
+	}
+	t.Fatalf("no conflict warning: %v", pd)
 }

@@ -40,15 +40,18 @@ func (b *builder) trustedAccess() {
 			svcs = append(svcs, d.Service)
 		}
 	}
-	if b.needsAccountService() && !contains(svcs, AccountService) {
-		svcs = append(svcs, AccountService)
-	}
 	for _, s := range svcs {
-		ch := Change{Key: keyTrusted(s), Kind: KindTrustedAccess, Action: Enable, Address: "trusted access for " + s,
-			Ref: Ref{Service: s}, Result: StateEnabled}
-		if Observe(&ch, b.v) != StateEnabled {
-			b.add(ch)
-		}
+		b.enableTrusted(s)
+	}
+}
+
+// enableTrusted plans enabling trusted access for a service unless it
+// is enabled.
+func (b *builder) enableTrusted(s string) {
+	ch := Change{Key: keyTrusted(s), Kind: KindTrustedAccess, Action: Enable, Address: "trusted access for " + s,
+		Ref: Ref{Service: s}, Result: StateEnabled}
+	if Observe(&ch, b.v) != StateEnabled {
+		b.add(ch)
 	}
 }
 
