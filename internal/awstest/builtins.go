@@ -11,4 +11,5 @@ func (s *Server) registerBuiltins() {
 	s.registerIAMReads()
 	s.registerEC2Writes()
 	s.registerBaselineServices()
+	s.registerVPCWrites()
 }

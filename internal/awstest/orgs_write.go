@@ -31,6 +31,9 @@ type createRequest struct {
 	status  ot.CreateAccountStatus
 	ready   time.Time
 	account org.Account
+	// role is the access role Organizations makes in the new account
+	// (CreateAccount's RoleName, default OrganizationAccountAccessRole).
+	role string
 }
 
 func newOrgState(*org.Organization) *orgState {
@@ -244,7 +247,8 @@ func (s *Server) createAccount(_ context.Context, req *Request) (any, error) {
 		RequestedTimestamp: aws.Time(now),
 	}, account: org.Account{Id: acctID, Name: req.Param("AccountName"), Email: req.Param("Email"), Status: org.StatusActive, Tags: tagsParam(req),
 		State: org.StatusActive, JoinedMethod: "CREATED", JoinedTimestamp: now, ParentId: o.Roots[0].Id,
-		Arn: fmt.Sprintf("arn:%s:organizations::%s:account/%s/%s", o.Partition(), o.MasterAccountId, o.Id, acctID)}}
+		Arn: fmt.Sprintf("arn:%s:organizations::%s:account/%s/%s", o.Partition(), o.MasterAccountId, o.Id, acctID)},
+		role: req.Param("RoleName")}
 	for _, a := range o.Accounts {
 		if strings.EqualFold(a.Email, req.Param("Email")) {
 			// AWS accepts the request and fails it asynchronously.
@@ -276,6 +280,9 @@ func (s *Server) describeCreateAccountStatus(_ context.Context, req *Request) (a
 	st := cr.status
 	s.orgState.mu.Unlock()
 	if complete {
+		if err := s.seedNewAccount(cr.account.Id, cr.role); err != nil {
+			return nil, err
+		}
 		if err := s.mutateOrg(func(o *org.Organization) error {
 			o.Accounts = append(o.Accounts, cr.account)
 			attachFullAccess(o, cr.account.Id)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/apply"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/plan"
 	"github.com/orgrail/orgrail/internal/store"
@@ -115,7 +116,7 @@ or a stale plan, 3 stopped part-way (apply again to resume).`,
 
 // approve shows the plan and asks for "yes" on stdin.
 func approve(g *Globals, p *plan.Plan) error {
-	if err := plan.Render(g.Stderr, p, false); err != nil {
+	if err := plan.RenderLang(g.Stderr, p, false, g.Lang()); err != nil {
 		return err
 	}
 	fmt.Fprint(g.Stderr, "\nApply these changes? Only 'yes' is accepted: ")
@@ -130,7 +131,7 @@ func showReport(g *Globals, f output.Format, rep *apply.Report) error {
 	if f != output.Table {
 		return output.Encode(g.Stdout, f, rep)
 	}
-	t := output.NewTable(g.Stdout, "STATUS", "ACTION", "OBJECT", "ID", "REQUEST ID")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "STATUS", "ACTION", "OBJECT", "ID", "REQUEST ID")...)
 	for _, s := range rep.Steps {
 		t.Row(s.Status, s.Action, s.Address, s.ObjectID, s.RequestID)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/orgrail/orgrail/internal/apply"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/drift"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/notify"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/plan"
@@ -86,7 +87,7 @@ unreadable input.`,
 
 func renderDrift(g *Globals, f output.Format, found []notify.Event) error {
 	if f == output.Table {
-		t := output.NewTable(g.Stdout, "SEVERITY", "OBJECT", "WHO", "WHEN")
+		t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "SEVERITY", "OBJECT", "WHO", "WHEN")...)
 		for _, e := range found {
 			t.Row(e.Severity.String(), e.Title, e.Principal, e.EventTime.Format(time.RFC3339))
 		}

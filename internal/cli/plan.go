@@ -192,7 +192,7 @@ func withContacts(ctx context.Context, g *Globals, dir string, o *org.Organizati
 
 func showPlan(g *Globals, f output.Format, p *plan.Plan) error {
 	if f == output.Table {
-		return plan.Render(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout))
+		return plan.RenderLang(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout), g.Lang())
 	}
 	return output.Encode(g.Stdout, f, p)
 }

@@ -74,6 +74,8 @@ const (
 	CodeAssignment         Code = "identity-assignment"
 	CodeBadRename          Code = "ou-bad-rename"
 	CodeBadContact         Code = "account-bad-contact"
+	CodeBadNetwork         Code = "network-bad"
+	CodeBadStdContact      Code = "alternate-contact-bad"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -144,6 +146,8 @@ var Codes = []CodeInfo{
 	{CodeBaselineValue, SevError, "a baseline value out of range or of the wrong form (password policy, Security Hub standard, contact email, bucket or role name)"},
 	{CodePermissionSet, SevError, "a permission set with a bad or duplicate name, a session duration outside 1-12 hours, a policy reference that is not an AWS managed policy ARN or IAM name and path, more than 20 policies, or two boundaries"},
 	{CodeAssignment, SevError, "an assignment whose permission set is not declared, or that names no group or user, or no account or OU"},
+	{CodeBadNetwork, SevError, "standards.network: a pool, reserved or VPC size that is not an IPv4 CIDR that fits, subnets that do not fit the VPC, or flow logs without a bucket"},
+	{CodeBadStdContact, SevError, "standards.alternateContacts: a type that is not BILLING, OPERATIONS or SECURITY, or a type listed twice"},
 }
 
 // Info returns the description of a code.

@@ -35,6 +35,7 @@ type Config struct {
 	Access        Access       `yaml:"access" json:"access" doc:"Access boundaries between accounts, checked by orgrail access internal."`
 	Baseline      Baseline     `yaml:"baseline" json:"baseline,omitempty" doc:"The security baseline orgrail deploys: organization trail, Config, the security services administered from Audit, and the account baseline StackSet."`
 	Identity      Identity     `yaml:"identity" json:"identity,omitzero" doc:"IAM Identity Center as code: permission sets and account assignments, planned and applied with plan/apply."`
+	Operations    Operations   `yaml:"operations" json:"operations,omitzero" doc:"How the platform is operated: who approves account vending, exceptions, guardrail changes and incidents, whom to call, how people get access. Read by orgrail runbook and orgrail guide."`
 }
 
 // Mode values of organization.mode.
@@ -210,11 +211,15 @@ type Policy struct {
 
 // Standards are company-wide settings that detective guardrails check.
 type Standards struct {
-	AllowedRegions   []string  `yaml:"allowedRegions" json:"allowedRegions,omitempty" enum:"@regions" doc:"Regions workloads may use (aws, aws-cn, aws-us-gov ... region names)."`
-	RequiredTags     []string  `yaml:"requiredTags" json:"requiredTags,omitempty" doc:"Tag keys every taggable resource must carry."`
-	LogRetentionDays int       `yaml:"logRetentionDays" json:"logRetentionDays,omitempty" min:"1" doc:"Minimum log retention in days (CloudWatch Logs and the log archive)."`
-	AZCount          int       `yaml:"azCount" json:"azCount,omitempty" min:"1" max:"6" doc:"Availability Zones a standard VPC spans."`
-	Pos              Positions `yaml:"-" json:"-"`
+	AllowedRegions   []string `yaml:"allowedRegions" json:"allowedRegions,omitempty" enum:"@regions" doc:"Regions workloads may use (aws, aws-cn, aws-us-gov ... region names)."`
+	RequiredTags     []string `yaml:"requiredTags" json:"requiredTags,omitempty" doc:"Tag keys every taggable resource must carry."`
+	LogRetentionDays int      `yaml:"logRetentionDays" json:"logRetentionDays,omitempty" min:"1" doc:"Minimum log retention in days (CloudWatch Logs and the log archive)."`
+	AZCount          int      `yaml:"azCount" json:"azCount,omitempty" min:"1" max:"6" doc:"Availability Zones a standard VPC spans."`
+	// Network and AlternateContacts are what `orgrail account create`
+	// gives a new account (network.go).
+	Network           Network            `yaml:"network" json:"network,omitempty" doc:"The standard VPC orgrail account create builds in a new account: CIDR pool, subnets, NAT, flow logs."`
+	AlternateContacts []AlternateContact `yaml:"alternateContacts" json:"alternateContacts,omitempty" doc:"Alternate contacts (billing, operations, security) set on every account orgrail account create makes."`
+	Pos               Positions          `yaml:"-" json:"-"`
 }
 
 // Security names the security accounts and the services that must be on.

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+
+	"github.com/orgrail/orgrail/internal/i18n"
 	"io"
 	"sort"
 	"strings"
@@ -14,26 +16,41 @@ import (
 // the text diff of policy documents, the guardrail expectations that
 // change, and a summary line.
 func Render(w io.Writer, p *Plan, color bool) error {
-	r := &renderer{w: w, color: color}
+	return RenderLang(w, p, color, i18n.En)
+}
+
+// RenderLang is Render with the plan's sentences in language l; the
+// changes themselves (addresses, attributes, policy text) are as AWS and
+// the configuration spell them.
+func RenderLang(w io.Writer, p *Plan, color bool, l i18n.Lang) error {
+	r := &renderer{w: w, color: color, lang: l}
 	if p.Empty() {
-		r.line("No changes. The organization %s matches the configuration.", p.OrgID)
+		r.text("plan.no_changes", p.OrgID)
 		return r.err
 	}
-	r.line("orgrail will make these changes to organization %s:", p.OrgID)
+	r.text("plan.header", p.OrgID)
 	r.line("")
 	for i := range p.Changes {
 		r.change(&p.Changes[i])
 	}
 	r.expectations(p)
 	s := p.Summary()
-	r.line("Plan: %d to add, %d to change, %d to remove.", s.Add, s.Change, s.Remove)
+	r.text("plan.summary", s.Add, s.Change, s.Remove)
 	return r.err
 }
 
 type renderer struct {
 	w     io.Writer
 	color bool
+	lang  i18n.Lang
 	err   error
+}
+
+// text writes the catalog message key in the renderer's language.
+func (r *renderer) text(key string, a ...any) {
+	if r.err == nil {
+		_, r.err = fmt.Fprintln(r.w, i18n.T(r.lang, key, a...))
+	}
 }
 
 func (r *renderer) line(format string, a ...any) {
@@ -180,12 +197,12 @@ func (r *renderer) expectations(p *Plan) {
 	}
 	if len(changed) == 0 {
 		if len(p.Expectations) > 0 {
-			r.line("Guardrail expectations: all %d keep their decision.", len(p.Expectations))
+			r.text("plan.expectations_kept", len(p.Expectations))
 			r.line("")
 		}
 		return
 	}
-	r.line("Guardrail expectations:")
+	r.text("plan.expectations")
 	for _, e := range changed {
 		mark := "ok"
 		if !e.Met() {

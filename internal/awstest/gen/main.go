@@ -49,7 +49,13 @@ var extraOps = map[string][]string{
 		"CloseAccount", "InviteAccountToOrganization"},
 	"s3":        {"PutPublicAccessBlock", "DeletePublicAccessBlock", "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketEncryption", "DeleteBucketEncryption", "PutObject", "GetObject", "HeadObject", "ListObjectsV2"},
 	"s3control": {"PutPublicAccessBlock", "DeletePublicAccessBlock"},
-	"ec2":       {"EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"},
+	"ec2": {"EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
+		// VPC writes and reads of the account factory (vpc_*.go).
+		"CreateVpc", "CreateSubnet", "CreateInternetGateway", "AttachInternetGateway", "DetachInternetGateway",
+		"DeleteInternetGateway", "AllocateAddress", "CreateNatGateway", "CreateRouteTable", "CreateRoute",
+		"AssociateRouteTable", "CreateFlowLogs", "DeleteSubnet", "DeleteVpc", "DescribeSubnets",
+		"DescribeInternetGateways", "DescribeRouteTables", "DescribeNatGateways", "DescribeAddresses",
+		"DescribeAvailabilityZones"},
 	"iam": {"UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
 		// Reads derived from GetAccountAuthorizationDetails (iamreads.go).
 		"ListRoles", "GetRole", "ListUsers", "GetUser", "ListGroups", "GetGroup", "ListGroupsForUser",
