@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	sht "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -142,6 +143,28 @@ func TestSecurityServiceAdmins(t *testing.T) {
 	sh, err := securityhub.NewFromConfig(audit).DescribeOrganizationConfiguration(ctx, &securityhub.DescribeOrganizationConfigurationInput{})
 	if err != nil || aws.ToBool(sh.AutoEnable) {
 		t.Fatalf("security hub auto-enable before it was set: %+v %v", sh, err)
+	}
+	// Central configuration: a policy is associated only once it is on.
+	hub := securityhub.NewFromConfig(audit)
+	pol, err := hub.CreateConfigurationPolicy(ctx, &securityhub.CreateConfigurationPolicyInput{Name: aws.String("p"),
+		ConfigurationPolicy: &sht.PolicyMemberSecurityHub{Value: sht.SecurityHubPolicy{ServiceEnabled: aws.Bool(true),
+			EnabledStandardIdentifiers: []string{"arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assoc := &securityhub.StartConfigurationPolicyAssociationInput{ConfigurationPolicyIdentifier: pol.Id, Target: &sht.TargetMemberRootId{Value: "r-ab12"}}
+	_, err = hub.StartConfigurationPolicyAssociation(ctx, assoc)
+	wantCode(t, err, "AccessDeniedException")
+	if _, err := hub.UpdateOrganizationConfiguration(ctx, &securityhub.UpdateOrganizationConfigurationInput{AutoEnable: aws.Bool(false),
+		OrganizationConfiguration: &sht.OrganizationConfiguration{ConfigurationType: sht.OrganizationConfigurationConfigurationTypeCentral}}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := hub.StartConfigurationPolicyAssociation(ctx, assoc); err != nil || out.TargetType != sht.TargetTypeRoot {
+		t.Fatalf("association: %+v %v", out, err)
+	}
+	list, err := hub.ListConfigurationPolicies(ctx, &securityhub.ListConfigurationPoliciesInput{})
+	if err != nil || len(list.ConfigurationPolicySummaries) != 1 || aws.ToString(list.ConfigurationPolicySummaries[0].Name) != "p" {
+		t.Fatalf("policies: %+v %v", list, err)
 	}
 }
 

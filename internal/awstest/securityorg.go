@@ -32,6 +32,7 @@ func (s *Server) registerBaselineServices() {
 	s.Register("cloudtrail", "GetTrail", HandlerFunc(s.getTrail))
 	s.Register("cloudtrail", "UpdateTrail", HandlerFunc(s.updateTrail))
 	s.registerSecurityAdmins()
+	s.registerSecurityHubCentral()
 	s.Register("configservice", "PutConfigurationAggregator", HandlerFunc(s.putAggregator))
 	s.Register("accessanalyzer", "CreateAnalyzer", HandlerFunc(s.createAnalyzer))
 }
@@ -169,15 +170,18 @@ func (s *Server) registerSecurityAdmins() {
 }
 
 // orgConfig is a service's organization configuration as the server keeps it.
-type orgConfig struct{ AutoEnable bool }
+type orgConfig struct{ AutoEnable, Central bool }
 
 // setOrgConfig and getOrgConfig keep the configuration per service,
 // administrator account and region.
-func (s *Server) setOrgConfig(req *Request, service string, on bool) error {
+func (s *Server) setOrgConfig(req *Request, service string, c orgConfig) error {
 	if err := s.requireAdmin(req, service); err != nil {
 		return err
 	}
-	return s.SetOutput(req.Account(), req.Region, service, "orgrail:orgConfig", "", orgConfig{AutoEnable: on})
+	if c.Central && c.AutoEnable {
+		return Errorf("InvalidInputException", "AutoEnable must be false with central configuration")
+	}
+	return s.SetOutput(req.Account(), req.Region, service, "orgrail:orgConfig", "", c)
 }
 
 func (s *Server) getOrgConfig(req *Request, service string) (orgConfig, error) {
@@ -195,6 +199,7 @@ func (s *Server) registerOrgConfigurations() {
 	type autoIn struct {
 		AutoEnable                    any
 		AutoEnableOrganizationMembers string
+		OrganizationConfiguration     *struct{ ConfigurationType string }
 	}
 	isOn := func(in autoIn) bool {
 		switch v := in.AutoEnable.(type) {
@@ -211,7 +216,8 @@ func (s *Server) registerOrgConfigurations() {
 			if err := req.DecodeJSON(&in); err != nil {
 				return nil, err
 			}
-			return out, s.setOrgConfig(req, service, isOn(in))
+			central := in.OrganizationConfiguration != nil && in.OrganizationConfiguration.ConfigurationType == "CENTRAL"
+			return out, s.setOrgConfig(req, service, orgConfig{AutoEnable: isOn(in), Central: central})
 		}
 	}
 	s.Register("guardduty", "UpdateOrganizationConfiguration", update("guardduty", &guardduty.UpdateOrganizationConfigurationOutput{}))
@@ -234,8 +240,17 @@ func (s *Server) registerOrgConfigurations() {
 		}
 		return &guardduty.DescribeOrganizationConfigurationOutput{AutoEnable: aws.Bool(on), AutoEnableOrganizationMembers: m}
 	}))
-	s.Register("securityhub", "DescribeOrganizationConfiguration", describe("securityhub", func(on bool) any {
-		return &securityhub.DescribeOrganizationConfigurationOutput{AutoEnable: aws.Bool(on)}
+	s.Register("securityhub", "DescribeOrganizationConfiguration", HandlerFunc(func(_ context.Context, req *Request) (any, error) {
+		c, err := s.getOrgConfig(req, "securityhub")
+		if err != nil {
+			return nil, err
+		}
+		kind := sht.OrganizationConfigurationConfigurationTypeLocal
+		if c.Central {
+			kind = sht.OrganizationConfigurationConfigurationTypeCentral
+		}
+		return &securityhub.DescribeOrganizationConfigurationOutput{AutoEnable: aws.Bool(c.AutoEnable),
+			OrganizationConfiguration: &sht.OrganizationConfiguration{ConfigurationType: kind}}, nil
 	}))
 	s.Register("inspector2", "DescribeOrganizationConfiguration", describe("inspector2", func(on bool) any {
 		return &inspector2.DescribeOrganizationConfigurationOutput{AutoEnable: &i2t.AutoEnable{Ec2: aws.Bool(on), Ecr: aws.Bool(on), Lambda: aws.Bool(on)}}

@@ -51,6 +51,8 @@ func (a *AWS) Apply(ctx context.Context, step *Step) error {
 		return a.applyAggregator(ctx, step.Account, home, step.Name)
 	case KindAnalyzer:
 		return a.applyAnalyzer(ctx, step.Account, home, step.Name)
+	case KindHubPolicy:
+		return a.applyHubPolicy(ctx, step)
 	}
 	return fmt.Errorf("baseline: unknown step kind %q", step.Kind)
 }
@@ -197,6 +199,11 @@ func (a *AWS) readAudit(ctx context.Context, s *Settings, st *State) error {
 			st.Aggregators = append(st.Aggregators, aws.ToString(x.ConfigurationAggregatorName))
 		}
 	}
+	if s.Has("securityhub") && s.adminIsAudit(st, "securityhub") {
+		if err := a.readHubPolicy(ctx, s, st); err != nil {
+			return err
+		}
+	}
 	if s.Has("accessanalyzer") {
 		out, err := accessanalyzer.NewFromConfig(c).ListAnalyzers(ctx, &accessanalyzer.ListAnalyzersInput{})
 		if err != nil {
@@ -209,4 +216,10 @@ func (a *AWS) readAudit(ctx context.Context, s *Settings, st *State) error {
 		}
 	}
 	return nil
+}
+
+// adminIsAudit reports whether st shows the Audit account administering
+// service in the home region (before that, it cannot be asked).
+func (s *Settings) adminIsAudit(st *State, service string) bool {
+	return st.Admins[RegionKey(service, s.HomeRegion)] == s.AuditID
 }

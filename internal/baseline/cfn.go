@@ -23,10 +23,14 @@ type Template struct {
 // Hash is a short digest of the body and parameters: a StackSet whose
 // template and parameters have this hash is up to date.
 func (t Template) Hash() string {
+	p := t.Parameters
+	if len(p) == 0 {
+		p = nil // no parameters, however AWS spells it
+	}
 	b, _ := json.Marshal(struct {
 		B string
 		P map[string]string
-	}{string(t.Body), t.Parameters})
+	}{string(t.Body), p})
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:8])
 }

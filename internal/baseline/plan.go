@@ -3,6 +3,7 @@ package baseline
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Service principals the baseline's organization services use.
@@ -118,6 +119,15 @@ func Desired(s *Settings) ([]Step, error) {
 		}
 		out = append(out, Step{Key: "service-admin:" + svc, Kind: KindAdmin, Service: svc, Account: s.AuditID, Regions: slices.Clone(s.Regions),
 			Address: svc + " delegated administrator " + s.AuditID, Result: wantAdmins(svc, s.AuditID, s.Regions)})
+		if svc == "securityhub" {
+			// Central configuration: a policy with the standards,
+			// associated with the root, covers every account and region.
+			out = append(out, Step{Key: "securityhub-policy:" + HubPolicyName, Kind: KindHubPolicy, Service: svc, Name: HubPolicyName,
+				Account: s.AuditID, Regions: slices.Clone(s.Regions), Standards: slices.Clone(s.Standards), Target: s.RootID,
+				Address: "Security Hub central configuration policy " + HubPolicyName + " (" + strings.Join(s.Standards, ", ") + ") on the root",
+				Result:  HubFingerprint(s.Standards), DependsOn: []string{"service-admin:" + svc}})
+			continue
+		}
 		out = append(out, Step{Key: "auto-enable:" + svc, Kind: KindAutoEnable, Service: svc, Account: s.AuditID, Regions: slices.Clone(s.Regions),
 			Address: svc + " auto-enable for new accounts", Result: StateOn, DependsOn: []string{"service-admin:" + svc}})
 	}
@@ -133,6 +143,37 @@ func Desired(s *Settings) ([]Step, error) {
 		}
 	}
 	return out, nil
+}
+
+// HubPolicyName is the Security Hub configuration policy the baseline
+// creates in the Audit account.
+const HubPolicyName = "orgrail-baseline"
+
+// StandardARN returns the Security Hub standard ARN of one of orgrail's
+// standard names in a region.
+func StandardARN(name, region string) string {
+	p := "arn:" + Partition(region) + ":securityhub:" + region + "::standards/"
+	switch name {
+	case "fsbp":
+		return p + "aws-foundational-security-best-practices/v/1.0.0"
+	case "cis":
+		return p + "cis-aws-foundations-benchmark/v/3.0.0"
+	case "pci-dss":
+		return p + "pci-dss/v/3.2.1"
+	case "nist-800-53":
+		return p + "nist-800-53/v/5.0.0"
+	}
+	return ""
+}
+
+// StandardName is the inverse of StandardARN ("" for another standard).
+func StandardName(arn string) string {
+	for _, n := range []string{"fsbp", "cis", "pci-dss", "nist-800-53"} {
+		if i := strings.Index(arn, "::standards/"); i > 0 && strings.HasSuffix(StandardARN(n, "x"), arn[i:]) {
+			return n
+		}
+	}
+	return ""
 }
 
 // Organization analyzers the baseline creates in the Audit account.

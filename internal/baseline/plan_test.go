@@ -23,7 +23,7 @@ func TestPlanFromNothing(t *testing.T) {
 	}
 	want := []string{"stackset:orgrail-log-archive", "stackset:orgrail-audit", "stackset:orgrail-account-baseline",
 		"org-trail:orgrail-organization", "service-admin:guardduty", "auto-enable:guardduty", "service-admin:securityhub",
-		"auto-enable:securityhub", "service-admin:inspector", "auto-enable:inspector", "service-admin:macie", "auto-enable:macie",
+		"securityhub-policy:orgrail-baseline", "service-admin:inspector", "auto-enable:inspector", "service-admin:macie", "auto-enable:macie",
 		"config-aggregator:orgrail-organization", "access-analyzer:orgrail-organization", "access-analyzer:orgrail-organization-unused-access"}
 	if got := stepKeys(steps); !slices.Equal(got, want) {
 		t.Fatalf("steps\n got %v\nwant %v", got, want)

@@ -52,10 +52,13 @@ const (
 // reference resolved to an AWS id where the account or OU exists.
 type Settings struct {
 	OrgID, ManagementID string
-	HomeRegion          string
-	Regions             []string
-	LogArchiveID        string
-	AuditID             string
+	// RootID is the organization root's id (Security Hub's configuration
+	// policy is associated with it).
+	RootID       string
+	HomeRegion   string
+	Regions      []string
+	LogArchiveID string
+	AuditID      string
 	// LogArchiveParent and AuditParent are the ids of the OUs (or root)
 	// holding the two accounts: service-managed StackSets reach a single
 	// account through its OU.
@@ -106,6 +109,9 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 		Contact: b.SecurityContact, Events: !b.Events.Disabled}
 	if o != nil {
 		s.OrgID, s.ManagementID = o.Id, o.MasterAccountId
+		if len(o.Roots) > 0 {
+			s.RootID = o.Roots[0].Id
+		}
 	}
 	s.Regions = firstNonEmpty(b.Regions, cfg.Standards.AllowedRegions, []string{s.HomeRegion})
 	if s.HomeRegion != "" {

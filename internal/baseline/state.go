@@ -28,6 +28,18 @@ type State struct {
 	// Analyzers are the organization analyzers (name) in the Audit
 	// account's home region.
 	Analyzers []string `json:"analyzers,omitempty"`
+	// HubPolicies maps a Security Hub configuration policy's name (in
+	// the Audit account's home region) to HubFingerprint of its
+	// standards.
+	HubPolicies map[string]string `json:"hubPolicies,omitempty"`
+}
+
+// HubFingerprint digests the set of Security Hub standards of a
+// configuration policy, given as orgrail's names (fsbp, cis, ...).
+func HubFingerprint(standards []string) string {
+	s := slices.Clone(standards)
+	sort.Strings(s)
+	return "securityhub:" + digest(strings.Join(slices.Compact(s), ","))
 }
 
 // StackSetState is one StackSet and where its instances are.

@@ -15,6 +15,7 @@ const (
 	KindAutoEnable = "auto-enable"
 	KindAggregator = "config-aggregator"
 	KindAnalyzer   = "access-analyzer"
+	KindHubPolicy  = "securityhub-policy"
 )
 
 // States Observe reports besides fingerprints.
@@ -44,9 +45,13 @@ type Step struct {
 	Account string   `json:"account,omitempty"`
 	Regions []string `json:"regions,omitempty"`
 	// Name is the trail, aggregator or analyzer name.
-	Name     string        `json:"name,omitempty"`
-	StackSet *StackSetSpec `json:"stackSet,omitempty"`
-	Trail    *TrailState   `json:"trail,omitempty"`
+	Name string `json:"name,omitempty"`
+	// Standards are the Security Hub standards of a securityhub-policy
+	// step (fsbp, cis, ...); Target the root it is associated with.
+	Standards []string      `json:"standards,omitempty"`
+	Target    string        `json:"target,omitempty"`
+	StackSet  *StackSetSpec `json:"stackSet,omitempty"`
+	Trail     *TrailState   `json:"trail,omitempty"`
 	// Version is the observed state the step was planned against and
 	// Result the state once it is done (see Observe).
 	Version   string   `json:"version"`
@@ -107,6 +112,11 @@ func Observe(step *Step, st *State) string {
 		return presence(slices.Contains(st.Aggregators, step.Name))
 	case KindAnalyzer:
 		return presence(slices.Contains(st.Analyzers, step.Name))
+	case KindHubPolicy:
+		if f, ok := st.HubPolicies[step.Name]; ok {
+			return f
+		}
+		return StateAbsent
 	}
 	return ""
 }
@@ -177,6 +187,11 @@ func Effect(st *State, step *Step) {
 		if !slices.Contains(st.Analyzers, step.Name) {
 			st.Analyzers = append(st.Analyzers, step.Name)
 		}
+	case KindHubPolicy:
+		if st.HubPolicies == nil {
+			st.HubPolicies = map[string]string{}
+		}
+		st.HubPolicies[step.Name] = step.Result
 	}
 }
 

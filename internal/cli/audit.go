@@ -55,7 +55,7 @@ func (af *auditFlags) run(cmd *cobra.Command, g *Globals) (*rules.Result, error)
 	}
 	opt := rules.Options{Framework: af.framework, Rules: rules.Builtin()}
 	// On a terminal, as collect does: accounts evaluated so far, on stderr.
-	progress, clearProgress := countProgress(g.Stderr, "audit: accounts", g.Progress() && isTerminal(g.Stderr))
+	progress, clearProgress := countProgress(g.Stderr, "audit: accounts", g.Progress() && progressTerminal(g.Stderr))
 	defer clearProgress()
 	opt.Progress = progress
 	if af.rulesDir != "" {

@@ -183,10 +183,12 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 				return err
 			}
 			out := newScanWriter(g.Stdout, format, g.Lang())
+			progress, clearProgress := scanProgress(g.Stderr, g.Progress() && progressTerminal(g.Stderr))
 			res, err := trail.ScanAll(cmd.Context(), srcs, trail.ScanOptions{
 				IngestOptions: trail.IngestOptions{Filter: f, Workers: sel.workers},
-				Matcher:       m, Org: o, Emit: out.write,
+				Matcher:       m, Org: o, Emit: out.write, Progress: progress,
 			})
+			clearProgress()
 			if err != nil {
 				return &ExitError{Code: ExitPartial, Err: err}
 			}

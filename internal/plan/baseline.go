@@ -91,6 +91,8 @@ func baselineAction(st *baseline.Step) Action {
 	switch {
 	case st.Kind == baseline.KindAutoEnable:
 		return Enable
+	case st.Kind == baseline.KindHubPolicy && st.Version == baseline.StateAbsent:
+		return Enable
 	case st.Kind == baseline.KindAdmin:
 		return Register
 	case st.Version == baseline.StateAbsent:

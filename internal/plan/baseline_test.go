@@ -56,7 +56,7 @@ func TestBaselinePlanned(t *testing.T) {
 	}
 	for _, k := range []string{"delegate:config.amazonaws.com@audit", "delegate:access-analyzer.amazonaws.com@audit",
 		"baseline:stackset:orgrail-account-baseline", "baseline:org-trail:orgrail-organization", "baseline:service-admin:guardduty",
-		"baseline:auto-enable:securityhub", "baseline:config-aggregator:orgrail-organization"} {
+		"baseline:securityhub-policy:orgrail-baseline", "baseline:config-aggregator:orgrail-organization"} {
 		if !got[k] {
 			t.Errorf("plan lacks %s (has %v)", k, keys(p2))
 		}
