@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -36,7 +35,7 @@ func (f *dashFlags) bind(c *cobra.Command) {
 // source resolves the snapshot, the configuration and the store. The
 // returned cleanup closes the store and removes a demo directory.
 func (f *dashFlags) source(cmd *cobra.Command, g *Globals) (web.Source, func(), error) {
-	var src web.Source
+	src := web.Source{Lang: dashLang(g)}
 	var cleanups []func()
 	cleanup := func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
@@ -135,7 +134,7 @@ Exit codes: 0 stopped by a signal; 2 bad flags or unreadable input.`,
 				return err
 			}
 			defer cleanup()
-			lang := dashLang()
+			lang := dashLang(g)
 			srv, err := web.New(cmd.Context(), web.Options{Source: src, Token: token, Log: g.Log, Actor: actorName(),
 				T: web.TranslatorFor(lang), Lang: lang, AuthHeader: authHeader})
 			if err != nil {
@@ -174,23 +173,12 @@ func serveUntilDone(ctx context.Context, srv *web.Server, ln net.Listener) error
 	}
 }
 
-// dashLang is the pages' language: Japanese when the locale is
-// (LC_ALL, then LC_MESSAGES, then LANG, as POSIX orders them), else
-// English. It gives way to the global --lang once that lands.
-func dashLang() string {
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(name); v != "" {
-			if strings.HasPrefix(strings.ToLower(v), "ja") {
-				return "ja"
-			}
-			return "en"
-		}
-	}
-	return "en"
-}
+// dashLang is the pages' language: --lang, else ORGRAIL_LANG, else the
+// locale (Globals.Lang).
+func dashLang(g *Globals) string { return string(g.Lang()) }
 
-func dashReportOptions() web.ReportOptions {
-	lang := dashLang()
+func dashReportOptions(g *Globals) web.ReportOptions {
+	lang := dashLang(g)
 	return web.ReportOptions{T: web.TranslatorFor(lang), Lang: lang}
 }
 
@@ -223,14 +211,14 @@ loads nothing. '-' writes to stdout.`,
 			}
 			defer cleanup()
 			if html == "-" {
-				return web.WriteReport(cmd.Context(), g.Stdout, src, dashReportOptions())
+				return web.WriteReport(cmd.Context(), g.Stdout, src, dashReportOptions(g))
 			}
 			tmp, err := os.CreateTemp(filepath.Dir(html), ".orgrail-report-*")
 			if err != nil {
 				return Usage("--html: %v", err)
 			}
 			defer os.Remove(tmp.Name())
-			if err := web.WriteReport(cmd.Context(), tmp, src, dashReportOptions()); err != nil {
+			if err := web.WriteReport(cmd.Context(), tmp, src, dashReportOptions(g)); err != nil {
 				tmp.Close()
 				return Usage("%v", err)
 			}

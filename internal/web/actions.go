@@ -67,6 +67,8 @@ func (s *Server) postMute(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("scope") == "account" {
 		m.Region, m.Resource = "", ""
 	}
+	s.muteMu.Lock()
+	defer s.muteMu.Unlock()
 	if _, err := WriteMute(s.opt.Source.ConfigDir, m, s.opt.Source.now()); err != nil {
 		p := s.newPage("finding", d)
 		p.Error = err.Error()

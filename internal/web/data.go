@@ -13,7 +13,9 @@ import (
 
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/demo"
+	"github.com/orgrail/orgrail/internal/detect"
 	"github.com/orgrail/orgrail/internal/findings"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/notify"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/plan"
@@ -32,6 +34,9 @@ type Source struct {
 	Store       *store.Store
 	// Now decides which exceptions have expired; nil means time.Now.
 	Now func() time.Time
+	// Lang is the language of rule and detection texts ("" or "en":
+	// as stored, English).
+	Lang string
 }
 
 // Data is one consistent view of the organization: the snapshot's tree
@@ -105,7 +110,7 @@ func (l *loader) load(ctx context.Context) (*Data, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
-	d.Report = res.Report
+	d.Report = rules.LocalizeReport(res.Report, i18n.Lang(src.Lang))
 	if src.Store != nil {
 		if err := l.loadStore(ctx, d); err != nil {
 			return nil, err
@@ -126,6 +131,11 @@ func (l *loader) loadStore(ctx context.Context, d *Data) error {
 		return err
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Event.EventTime.After(items[j].Event.EventTime) })
+	if l := i18n.Lang(l.src.Lang); l == i18n.Ja {
+		for _, it := range items {
+			it.Event.Title = detect.Title(l, it.Event.DetectionID, it.Event.Title)
+		}
+	}
 	d.Triage = items
 	p, err := latestPlan(ctx, db, d.Org.Id)
 	if err != nil {

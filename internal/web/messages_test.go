@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/orgrail/orgrail/internal/rules"
 )
 
 // TestCatalogsHaveSameKeys: every key exists in English and Japanese.
@@ -51,7 +53,7 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 // page says lang="ja", uses the console's terms, and no key is missing.
 func TestPagesInJapanese(t *testing.T) {
 	f := newFixture(t)
-	s, err := New(context.Background(), Options{Source: Source{SnapshotDir: f.snap, ConfigDir: f.cfg, Store: f.st},
+	s, err := New(context.Background(), Options{Source: Source{SnapshotDir: f.snap, ConfigDir: f.cfg, Store: f.st, Lang: "ja"},
 		T: TranslatorFor("ja"), Lang: "ja"})
 	if err != nil {
 		t.Fatal(err)
@@ -77,4 +79,21 @@ func TestPagesInJapanese(t *testing.T) {
 	if !strings.Contains(body, "ガードレール") {
 		t.Errorf("the tree page does not say ガードレール")
 	}
+	// Rule titles come from the i18n catalog (rules.LocalizeReport).
+	f0 := d.Report.Findings[0]
+	if f0.Title == "" || f0.Title == rulesEnglishTitle(t, d, f0.RuleID) {
+		t.Errorf("finding title %q is not in Japanese", f0.Title)
+	}
+}
+
+// rulesEnglishTitle returns the built-in English title of a rule.
+func rulesEnglishTitle(t *testing.T, d *Data, id string) string {
+	t.Helper()
+	for _, r := range rules.Builtin() {
+		if r.ID == id {
+			return r.Title
+		}
+	}
+	t.Fatalf("no rule %s", id)
+	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -153,5 +154,45 @@ func TestReportIsSelfContained(t *testing.T) {
 	}
 	if strings.Contains(html, `method="post"`) {
 		t.Errorf("the static report has a form that changes state")
+	}
+}
+
+// TestConcurrentMutesKeepEveryException posts mutes of several findings
+// at once: each must end up in the file (the server serialises the
+// read-extend-replace of the exceptions file).
+func TestConcurrentMutesKeepEveryException(t *testing.T) {
+	f := newFixture(t)
+	s, ts := f.server(t, "")
+	d, _ := s.current(context.Background())
+	var ids []string
+	for _, x := range d.Report.Findings {
+		if x.Open() && len(ids) < 4 {
+			ids = append(ids, x.ID)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			form := url.Values{"csrf": {s.csrf}, "finding": {id}, "scope": {"resource"},
+				"reason": {"concurrent " + id}, "expires": {"2026-12-31"}}
+			resp, err := ts.Client().PostForm(ts.URL+"/mutes", form)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		}()
+	}
+	wg.Wait()
+	b, err := os.ReadFile(filepath.Join(f.cfg, MuteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if !strings.Contains(string(b), "concurrent "+id) {
+			t.Errorf("the mute of %s is lost", id)
+		}
 	}
 }

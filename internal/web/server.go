@@ -54,6 +54,9 @@ type Server struct {
 
 	mu   sync.RWMutex
 	data *Data
+	// muteMu serialises mutes: each reads, extends and replaces the
+	// exceptions file, and two at once would lose one.
+	muteMu sync.Mutex
 
 	simOnce sync.Once
 	sim     *orgsnap.Source
