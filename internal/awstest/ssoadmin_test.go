@@ -127,7 +127,9 @@ func checkSSOWithAWSCLI(t *testing.T, srv *Server, inst string) {
 			t.Fatalf("aws %v: %v\n%s", args, err, b)
 		}
 	}
-	var created struct{ PermissionSet struct{ Name, PermissionSetArn, SessionDuration string } }
+	var created struct {
+		PermissionSet struct{ Name, PermissionSetArn, SessionDuration string }
+	}
 	run(&created, "sso-admin", "create-permission-set", "--instance-arn", inst, "--name", "FromCLI", "--session-duration", "PT3H",
 		"--tags", "Key=Owner,Value=cli")
 	var tags struct{ Tags []struct{ Key, Value string } }
