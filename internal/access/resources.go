@@ -19,6 +19,7 @@ const (
 	TypeSQS      = "AWS::SQS::Queue"
 	TypeSNS      = "AWS::SNS::Topic"
 	TypeSecret   = "AWS::SecretsManager::Secret"
+	TypeECR      = "AWS::ECR::Repository"
 )
 
 // Resource is one resource with a resource-based policy (or a role with
@@ -74,7 +75,7 @@ func Resources(src *orgsnap.Source) (out []Resource, errs []error) {
 			if region == snapshot.Global {
 				continue
 			}
-			for _, fn := range []func(*snapshot.Snapshot, string, string, func(Resource, string)) error{keys, functions, queues, topics, secrets} {
+			for _, fn := range []func(*snapshot.Snapshot, string, string, func(Resource, string)) error{keys, functions, queues, topics, secrets, repositories} {
 				if err := fn(snap, acct, region, add); err != nil {
 					errs = append(errs, err)
 				}
@@ -352,6 +353,26 @@ func secrets(snap *snapshot.Snapshot, acct, region string, add func(Resource, st
 		}
 		if p.ResourcePolicy != nil {
 			add(Resource{Type: TypeSecret, ARN: arn, Region: region, Service: "secretsmanager", Layer: authz.LayerResource}, *p.ResourcePolicy)
+		}
+	}
+	return nil
+}
+
+// repositories adds the private ECR repositories that have a repository
+// policy.
+func repositories(snap *snapshot.Snapshot, acct, region string, add func(Resource, string)) error {
+	f := service(snap, acct, region, "ecr")
+	if f == nil {
+		return nil
+	}
+	for _, name := range f.ResourceKeys("GetRepositoryPolicy") {
+		var p struct{ PolicyText *string }
+		if _, err := f.GetResource("GetRepositoryPolicy", name, &p); err != nil {
+			return err
+		}
+		if p.PolicyText != nil {
+			arn := fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", snap.Org.Partition(), region, acct, name)
+			add(Resource{Type: TypeECR, ARN: arn, Region: region, Service: "ecr", Layer: authz.LayerResource}, *p.PolicyText)
 		}
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -49,6 +50,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"sns": func(c aws.Config) any { return sns.NewFromConfig(c) }, "secretsmanager": func(c aws.Config) any { return secretsmanager.NewFromConfig(c) },
 	"ssoadmin":      func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
 	"identitystore": func(c aws.Config) any { return identitystore.NewFromConfig(c) },
+	"ecr":           func(c aws.Config) any { return ecr.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -84,6 +86,8 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"TopicArn": key}
 	case "secretsmanager.GetResourcePolicy":
 		return map[string]string{"SecretId": key}
+	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
+		return map[string]string{"RepositoryName": key}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
 	case "identitystore.ListUsers", "identitystore.ListGroups":

@@ -282,6 +282,8 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("TopicArn"), account
 	case "secretsmanager.GetResourcePolicy":
 		return p("SecretId"), account
+	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
+		return p("RepositoryName"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

@@ -67,6 +67,7 @@ var services = []*serviceDef{
 	{Name: "kms", SigningName: "kms", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "NotFoundException"},
 	{Name: "ssoadmin", SigningName: "sso", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "secretsmanager", SigningName: "secretsmanager", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "ecr", SigningName: "ecr", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "RepositoryNotFoundException"},
 	{Name: "identitystore", SigningName: "identitystore", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "dynamodb", SigningName: "dynamodb", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "sqs", SigningName: "sqs", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "QueueDoesNotExist"},

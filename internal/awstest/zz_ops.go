@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -71,6 +72,10 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "GetSnapshotBlockPublicAccessState", Legacy: true, New: func() any { return new(ec2.GetSnapshotBlockPublicAccessStateOutput) }},
 	{Pkg: "ec2", Op: "RevokeSecurityGroupEgress", Legacy: true, New: func() any { return new(ec2.RevokeSecurityGroupEgressOutput) }},
 	{Pkg: "ec2", Op: "RevokeSecurityGroupIngress", Legacy: true, New: func() any { return new(ec2.RevokeSecurityGroupIngressOutput) }},
+	{Pkg: "ecr", Op: "DescribeRepositories", Legacy: false, New: func() any { return new(ecr.DescribeRepositoriesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ecr", Op: "GetLifecyclePolicy", Legacy: false, New: func() any { return new(ecr.GetLifecyclePolicyOutput) }},
+	{Pkg: "ecr", Op: "GetRegistryScanningConfiguration", Legacy: false, New: func() any { return new(ecr.GetRegistryScanningConfigurationOutput) }},
+	{Pkg: "ecr", Op: "GetRepositoryPolicy", Legacy: false, New: func() any { return new(ecr.GetRepositoryPolicyOutput) }},
 	{Pkg: "guardduty", Op: "CreateDetector", Legacy: false, New: func() any { return new(guardduty.CreateDetectorOutput) }, Method: "POST", URI: "/detector"},
 	{Pkg: "guardduty", Op: "GetAdministratorAccount", Legacy: false, New: func() any { return new(guardduty.GetAdministratorAccountOutput) }, Method: "GET", URI: "/detector/{DetectorId}/administrator"},
 	{Pkg: "guardduty", Op: "GetDetector", Legacy: false, New: func() any { return new(guardduty.GetDetectorOutput) }, Method: "GET", URI: "/detector/{DetectorId}"},

@@ -47,6 +47,7 @@ var DefaultRates = map[string]Rate{
 	"secretsmanager": {20, 40},
 	"ssoadmin":       {20, 40},
 	"identitystore":  {20, 40},
+	"ecr":            {10, 20},
 }
 
 var defaultRate = Rate{10, 20}

@@ -8,6 +8,8 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -25,6 +27,7 @@ func init() {
 	collectors["sqs"] = collectSQS
 	collectors["sns"] = collectSNS
 	collectors["secretsmanager"] = collectSecrets
+	collectors["ecr"] = collectECR
 }
 
 func collectKMS(j *job) {
@@ -138,6 +141,31 @@ func collectSecrets(j *job) {
 	fanOut(j, ss.SecretList, func(s smtypes.SecretListEntry) {
 		each(j, "GetResourcePolicy", aws.ToString(s.ARN), func(ctx context.Context) (*secretsmanager.GetResourcePolicyOutput, error) {
 			return c.GetResourcePolicy(ctx, &secretsmanager.GetResourcePolicyInput{SecretId: s.ARN})
+		})
+	})
+}
+
+// collectECR reads private repositories with their repository and
+// lifecycle policies (no image contents).
+func collectECR(j *job) {
+	c := ecr.NewFromConfig(j.cfg)
+	rs := once(j, "DescribeRepositories", func(ctx context.Context) (*ecr.DescribeRepositoriesOutput, error) {
+		p := ecr.NewDescribeRepositoriesPaginator(c, &ecr.DescribeRepositoriesInput{})
+		return allPages(ctx, &ecr.DescribeRepositoriesOutput{}, p.HasMorePages, p.NextPage)
+	})
+	once(j, "GetRegistryScanningConfiguration", func(ctx context.Context) (*ecr.GetRegistryScanningConfigurationOutput, error) {
+		return c.GetRegistryScanningConfiguration(ctx, &ecr.GetRegistryScanningConfigurationInput{})
+	})
+	if rs == nil {
+		return
+	}
+	fanOut(j, rs.Repositories, func(r ecrtypes.Repository) {
+		name := aws.ToString(r.RepositoryName)
+		each(j, "GetRepositoryPolicy", name, func(ctx context.Context) (*ecr.GetRepositoryPolicyOutput, error) {
+			return c.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: r.RepositoryName, RegistryId: r.RegistryId})
+		})
+		each(j, "GetLifecyclePolicy", name, func(ctx context.Context) (*ecr.GetLifecyclePolicyOutput, error) {
+			return c.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: r.RepositoryName, RegistryId: r.RegistryId})
 		})
 	})
 }

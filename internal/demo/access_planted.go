@@ -80,6 +80,15 @@ func plantAccess(w *world) {
 		ResourceArn: w.roleARN(prod, "payments-hotfix")})
 	plantAdminChains(w, add)
 
+	ls2 := w.byName["loyalty-staging"]
+	if repos := w.region(ls2, w.homeRegion(ls2)).repos; len(repos) > 0 {
+		r := repos[0]
+		arn := repositoryARN(ls2, w.homeRegion(ls2), r.name)
+		r.policy = compact(policyDoc(statement("PublicPull", "Allow", "Principal", "*",
+			"Action", []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"})))
+		add(plantedAccess{Analysis: "external", Kind: "public", Principal: "*", Account: ls2.Id, ResourceArn: arn})
+	}
+
 	oprod, odev := w.byName["orders-prod"], w.byName["orders-dev"]
 	b := w.findBucket(oprod, w.dataBucket(oprod))
 	arn := "arn:aws:s3:::" + b.name

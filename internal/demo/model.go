@@ -133,6 +133,7 @@ type regionRes struct {
 	queues      []string
 	topics      []*topic
 	secrets     []*secret
+	repos       []*repository
 	guardDuty   bool
 	securityHub bool
 	config      bool
@@ -222,6 +223,16 @@ type secret struct {
 	rotation bool
 	created  time.Time
 	kmsKey   string
+}
+
+// repository is a private ECR repository.
+type repository struct {
+	name       string
+	scanOnPush bool
+	mutable    bool
+	lifecycle  bool
+	policy     string
+	created    time.Time
 }
 
 // extraTrail is an account's own trail besides the organization trail.

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -198,5 +200,37 @@ func renderSecrets(w *world, a *acct, rr *regionRes) *file {
 		f.res("GetResourcePolicy", arn, secretsmanager.GetResourcePolicyOutput{ARN: aws.String(arn), Name: aws.String(s.name)})
 	}
 	f.put("ListSecrets", secretsmanager.ListSecretsOutput{SecretList: list})
+	return f
+}
+
+func renderECR(w *world, a *acct, rr *regionRes) *file {
+	f := newFile(a, rr.region, "ecr")
+	repos := []ecrtypes.Repository{}
+	for _, r := range rr.repos {
+		mut := ecrtypes.ImageTagMutabilityImmutable
+		if r.mutable {
+			mut = ecrtypes.ImageTagMutabilityMutable
+		}
+		repos = append(repos, ecrtypes.Repository{RepositoryName: aws.String(r.name), RepositoryArn: aws.String(repositoryARN(a, rr.region, r.name)),
+			RegistryId: aws.String(a.Id), RepositoryUri: aws.String(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", a.Id, rr.region, r.name)),
+			CreatedAt: ptime(r.created), ImageTagMutability: mut,
+			ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: r.scanOnPush},
+			EncryptionConfiguration:    &ecrtypes.EncryptionConfiguration{EncryptionType: ecrtypes.EncryptionTypeAes256}})
+		if r.policy != "" {
+			f.res("GetRepositoryPolicy", r.name, ecr.GetRepositoryPolicyOutput{RegistryId: aws.String(a.Id), RepositoryName: aws.String(r.name), PolicyText: aws.String(r.policy)})
+		} else {
+			f.SetResourceError("GetRepositoryPolicy", r.name, "RepositoryPolicyNotFoundException")
+		}
+		if r.lifecycle {
+			f.res("GetLifecyclePolicy", r.name, ecr.GetLifecyclePolicyOutput{RegistryId: aws.String(a.Id), RepositoryName: aws.String(r.name),
+				LifecyclePolicyText: aws.String(`{"rules":[{"rulePriority":1,"description":"expire untagged images after 14 days","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`),
+				LastEvaluatedAt:     ptime(End.AddDate(0, 0, -1).Truncate(24 * time.Hour))})
+		} else {
+			f.SetResourceError("GetLifecyclePolicy", r.name, "LifecyclePolicyNotFoundException")
+		}
+	}
+	f.put("DescribeRepositories", ecr.DescribeRepositoriesOutput{Repositories: repos})
+	f.put("GetRegistryScanningConfiguration", ecr.GetRegistryScanningConfigurationOutput{RegistryId: aws.String(a.Id),
+		ScanningConfiguration: &ecrtypes.RegistryScanningConfiguration{ScanType: ecrtypes.ScanTypeBasic, Rules: []ecrtypes.RegistryScanningRule{}}})
 	return f
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -215,6 +216,21 @@ var plants = map[string]plant{
 		t.encrypted = false
 		return v(a, home, fmt.Sprintf("arn:aws:sns:%s:%s:%s", home, a.Id, t.name), "SNS_ENCRYPTED_KMS")
 	}},
+	"ecr-no-scan": {workload: true, fn: func(w *world, a *acct) []violation {
+		r := appRepository(w, a)
+		r.scanOnPush = false
+		return v(a, w.homeRegion(a), repositoryARN(a, w.homeRegion(a), r.name), "ECR_PRIVATE_IMAGE_SCANNING_ENABLED")
+	}},
+	"ecr-mutable-tags": {workload: true, fn: func(w *world, a *acct) []violation {
+		r := appRepository(w, a)
+		r.mutable = true
+		return v(a, w.homeRegion(a), repositoryARN(a, w.homeRegion(a), r.name), "ECR_PRIVATE_TAG_IMMUTABILITY_ENABLED")
+	}},
+	"ecr-no-lifecycle": {workload: true, fn: func(w *world, a *acct) []violation {
+		r := appRepository(w, a)
+		r.lifecycle = false
+		return v(a, w.homeRegion(a), repositoryARN(a, w.homeRegion(a), r.name), "ECR_PRIVATE_LIFECYCLE_POLICY_CONFIGURED")
+	}},
 	"secret-no-rotation": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		rr := w.region(a, home)
@@ -257,6 +273,9 @@ var kumoPlants = []struct{ account, plant string }{
 	{"loyalty-prod", "lambda-public"},
 	{"payments-prod", "sns-unencrypted"},
 	{"orders-prod", "secret-no-rotation"},
+	{"orders-staging", "ecr-no-scan"},
+	{"loyalty-dev", "ecr-mutable-tags"},
+	{"payments-prod", "ecr-no-lifecycle"},
 }
 
 // syntheticRate is the share of workload accounts of a synthetic
@@ -273,7 +292,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}
@@ -360,4 +379,13 @@ func openSG(w *world, a *acct, name string, port int32, rules ...string) []viola
 		ingress: []sgRule{{proto: "tcp", from: port, to: port, cidr: "0.0.0.0/0", desc: "temporary"}}}
 	rr.sgs = append(rr.sgs, g)
 	return v(a, home, sgARN(a, home, g.id), rules...)
+}
+
+// appRepository is the application repository of a workload account.
+func appRepository(w *world, a *acct) *repository {
+	return w.region(a, w.homeRegion(a)).repos[0]
+}
+
+func repositoryARN(a *acct, region, name string) string {
+	return fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, a.Id, name)
 }

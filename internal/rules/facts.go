@@ -68,12 +68,7 @@ func gatherFacts(r *run, opt Options) *facts {
 	f := &facts{mgmt: o.MasterAccountId}
 	f.audit = resolveAccount(o, opt.AuditAccount)
 	if f.audit == "" {
-		for _, sp := range []string{spGuardDuty, spSecurityHub, spConfig, spAccessAnalyzer} {
-			if id := o.DelegatedAdminFor(sp); id != "" {
-				f.audit = id
-				break
-			}
-		}
+		f.audit = inferAudit(o)
 	}
 	if f.audit == "" {
 		f.audit = accountByName(o, "audit", "security", "securitytooling")
@@ -282,4 +277,26 @@ type listAnalyzersOutput struct {
 		Status string
 		Type   string
 	}
+}
+
+// inferAudit returns the account that is delegated administrator of
+// most of the security services (GuardDuty, Security Hub, Config, IAM
+// Access Analyzer), ties going to the earlier service. The management
+// account is never inferred: AWS advises against making it a delegated
+// administrator, and taking one service's administrator as the Audit
+// account would make that service's delegated-admin check pass by
+// definition.
+func inferAudit(o *org.Organization) string {
+	votes, best := map[string]int{}, ""
+	for _, sp := range []string{spGuardDuty, spSecurityHub, spConfig, spAccessAnalyzer} {
+		id := o.DelegatedAdminFor(sp)
+		if id == "" || id == o.MasterAccountId {
+			continue
+		}
+		votes[id]++
+		if best == "" || votes[id] > votes[best] {
+			best = id
+		}
+	}
+	return best
 }

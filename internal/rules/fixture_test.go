@@ -16,6 +16,8 @@ import (
 	cfgtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -396,4 +398,12 @@ func (f *fx) baselineRegion(a, r string) {
 	f.set(a, r, "secretsmanager", "ListSecrets", &secretsmanager.ListSecretsOutput{SecretList: []smtypes.SecretListEntry{{ARN: awsv2.String(sec),
 		Name: awsv2.String("db"), RotationEnabled: awsv2.Bool(true)}}})
 	f.setRes(a, r, "secretsmanager", "GetResourcePolicy", sec, &secretsmanager.GetResourcePolicyOutput{})
+	f.set(a, r, "ecr", "DescribeRepositories", &ecr.DescribeRepositoriesOutput{Repositories: []ecrtypes.Repository{{
+		RepositoryName: awsv2.String("app"), RepositoryArn: awsv2.String("arn:aws:ecr:" + r + ":" + a + ":repository/app"), RegistryId: awsv2.String(a),
+		ImageTagMutability: ecrtypes.ImageTagMutabilityImmutable, ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: true}}}})
+	f.set(a, r, "ecr", "GetRegistryScanningConfiguration", &ecr.GetRegistryScanningConfigurationOutput{RegistryId: awsv2.String(a),
+		ScanningConfiguration: &ecrtypes.RegistryScanningConfiguration{ScanType: ecrtypes.ScanTypeBasic}})
+	f.setRes(a, r, "ecr", "GetLifecyclePolicy", "app", &ecr.GetLifecyclePolicyOutput{RepositoryName: awsv2.String("app"), RegistryId: awsv2.String(a),
+		LifecyclePolicyText: awsv2.String(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`)})
+	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 }

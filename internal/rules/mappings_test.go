@@ -20,7 +20,8 @@ func sharedData(t *testing.T) string { return shareddata.Dir(t, "") }
 var ruleNames = map[string]string{"CLOUD_TRAIL_ENABLED": "cloudtrail-enabled", "MULTI_REGION_CLOUD_TRAIL_ENABLED": "multi-region-cloudtrail-enabled",
 	"RESTRICTED_INCOMING_TRAFFIC": "restricted-common-ports", "INCOMING_SSH_DISABLED": "restricted-ssh"}
 
-var knownOutsidePacks = map[string]bool{"IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED": true, "IAM_POLICY_BLACKLISTED_CHECK": true}
+var knownOutsidePacks = map[string]bool{"IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED": true, "IAM_POLICY_BLACKLISTED_CHECK": true,
+	"EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS": true}
 
 // TestMappingsAgainstPublicData checks every mapping against the public
 // mappings: Config rule identifiers exist, Security Hub controls map to

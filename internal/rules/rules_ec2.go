@@ -87,7 +87,7 @@ func init() {
 			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"ec2"},
 			Rationale:   "Blocking public sharing of snapshots at the region level stops disk images leaking by a wrong click.",
 			Remediation: "Enable block public access for snapshots (aws ec2 enable-snapshot-block-public-access --state block-all-sharing).",
-			Mappings:    findings.Mappings{NistCsf: "PR.DS"},
+			Mappings:    findings.Mappings{ConfigRule: "EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS", NistCsf: "PR.DS"},
 			check:       checkSnapshotBPA},
 		&Rule{ID: "ec2.image-block-public-access", Title: "AMI block public access is on", Severity: severity.Medium,
 			Scope: ScopeRegion, ResourceType: typeAccount, Services: []string{"ec2"},
@@ -353,8 +353,12 @@ func checkPublicIP(c *Ctx) error {
 	})
 }
 
+// checkSnapshotBPA passes only block-all-sharing, as AWS Config's
+// EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS does ("NON_COMPLIANT if block public
+// access is not enabled for all public sharing"): block-new-sharing
+// leaves snapshots shared before it public.
 func checkSnapshotBPA(c *Ctx) error {
-	if v, pol := declarativeEC2(c, "snapshot_block_public_access"); v == "block_all_sharing" || v == "block_new_sharing" {
+	if v, pol := declarativeEC2(c, "snapshot_block_public_access"); v == "block_all_sharing" {
 		c.Pass("", "declarative policy %s enforces snapshot block public access (%s)", pol, v)
 		return nil
 	}
@@ -362,8 +366,11 @@ func checkSnapshotBPA(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Check(out.State == ec2types.SnapshotBlockPublicAccessStateBlockAllSharing || out.State == ec2types.SnapshotBlockPublicAccessStateBlockNewSharing,
-		"", "snapshot block public access is "+string(out.State), "snapshot block public access is "+nonEmpty(string(out.State), "off"))
+	why := "snapshot block public access is " + nonEmpty(string(out.State), "off")
+	if out.State == ec2types.SnapshotBlockPublicAccessStateBlockNewSharing {
+		why += ": snapshots shared publicly before it stay public (use block-all-sharing)"
+	}
+	c.Check(out.State == ec2types.SnapshotBlockPublicAccessStateBlockAllSharing, "", "snapshot block public access is "+string(out.State), why)
 	return nil
 }
 

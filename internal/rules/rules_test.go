@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -277,6 +278,11 @@ var failCases = map[string]func(f *fx){
 	"sns.topic-encrypted": func(f *fx) { delete(topicAttrs(f), "KmsMasterKeyId") },
 	"sns.topic-not-public": func(f *fx) {
 		topicAttrs(f)["Policy"] = `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"SNS:Subscribe","Resource":"*"}]}`
+	},
+	"ecr.image-scanning":   func(f *fx) { repo(f).ImageScanningConfiguration = &ecrtypes.ImageScanningConfiguration{} },
+	"ecr.tag-immutability": func(f *fx) { repo(f).ImageTagMutability = ecrtypes.ImageTagMutabilityMutable },
+	"ecr.lifecycle-policy": func(f *fx) {
+		f.setResErr(acctW, region1, "ecr", "GetLifecyclePolicy", "app", "LifecyclePolicyNotFoundException")
 	},
 	"secretsmanager.rotation-enabled": func(f *fx) {
 		op[secretsmanager.ListSecretsOutput](f, acctW, region1, "secretsmanager", "ListSecrets").SecretList[0].RotationEnabled = awsv2.Bool(false)

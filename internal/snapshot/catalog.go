@@ -140,6 +140,12 @@ var Catalog = []Service{
 		{Name: "ListSecrets"},
 		{Name: "GetResourcePolicy", PerResource: "secret ARN"},
 	}},
+	{Name: "ecr", Doc: "ECR: private repositories (scanning, tag mutability, encryption), the registry scanning configuration, repository policies and lifecycle policies.", Operations: []Operation{
+		{Name: "DescribeRepositories"},
+		{Name: "GetRegistryScanningConfiguration"},
+		{Name: "GetRepositoryPolicy", PerResource: "repository name", Benign: []string{"RepositoryPolicyNotFoundException"}},
+		{Name: "GetLifecyclePolicy", PerResource: "repository name", Benign: []string{"LifecyclePolicyNotFoundException"}},
+	}},
 	{Name: "ssoadmin", Doc: "IAM Identity Center: instances, permission sets, their policies and account assignments (collected in the Identity Center home region of the management or delegated administrator account).", Operations: []Operation{
 		{Name: "ListInstances"},
 		{Name: "ListPermissionSets", PerResource: "instance ARN"},

@@ -27,7 +27,7 @@ var sdkPackage = map[string]string{
 	"iam": "iam", "account": "account", "ec2regions": "ec2", "s3": "s3", "s3control": "s3control",
 	"ec2": "ec2", "cloudtrail": "cloudtrail", "config": "configservice", "guardduty": "guardduty",
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
-	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager",
+	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager", "ecr": "ecr",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
 }
 
