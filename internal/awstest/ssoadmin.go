@@ -29,6 +29,9 @@ type ssoState struct {
 	mu       sync.Mutex
 	requests map[string]*ssoRequest
 	seq      int
+	// pending is how many descriptions of a request answer IN_PROGRESS
+	// before its final status (Server.SetSSOPending).
+	pending int
 }
 
 type ssoRequest struct {
@@ -41,7 +44,7 @@ type ssoRequest struct {
 var permSetNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,32}$`)
 
 func (s *Server) registerSSOAdminWrites() {
-	s.sso = &ssoState{requests: map[string]*ssoRequest{}}
+	s.sso = &ssoState{requests: map[string]*ssoRequest{}, pending: 1}
 	reg := func(op string, h func(*Request, *ssoInput) (any, error)) {
 		s.Register("ssoadmin", op, HandlerFunc(func(_ context.Context, req *Request) (any, error) {
 			var in ssoInput
@@ -262,4 +265,15 @@ func (s *Server) markOutdated(req *Request, arn string) error {
 	var prov ssoadmin.ListAccountsForProvisionedPermissionSetOutput
 	s.ssoGet(req, "ListAccountsForProvisionedPermissionSet", arn, &prov)
 	return s.ssoSet(req, "ListAccountsForProvisionedPermissionSet", arn+"|outdated", &ssoadmin.ListAccountsForProvisionedPermissionSetOutput{AccountIds: prov.AccountIds})
+}
+
+// SetSSOPending sets how many DescribeAccountAssignment*Status and
+// DescribePermissionSetProvisioningStatus calls answer IN_PROGRESS
+// before the final status (default 1; 0 makes the first description
+// final, for tests whose client waits a second between polls). The
+// write itself always answers IN_PROGRESS.
+func (s *Server) SetSSOPending(n int) {
+	s.sso.mu.Lock()
+	defer s.sso.mu.Unlock()
+	s.sso.pending = n
 }

@@ -12,8 +12,9 @@ import (
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 )
 
-// newRequest registers an asynchronous request; its first description
-// answers IN_PROGRESS, later ones the final status, so clients must poll.
+// newRequest registers an asynchronous request; its first descriptions
+// (ssoState.pending) answer IN_PROGRESS, later ones the final status, so
+// clients must poll.
 func (st *ssoState) newRequest(r *ssoRequest) string {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -31,7 +32,7 @@ func (st *ssoState) describe(id, kind string) (*ssoRequest, bool) {
 		return nil, false
 	}
 	r.described++
-	return r, r.described == 1
+	return r, r.described <= st.pending
 }
 
 func (s *Server) accountAssignment(create bool) func(*Request, *ssoInput) (any, error) {
@@ -154,13 +155,13 @@ func (s *Server) describeAssignmentStatus(kind string) func(*Request, *ssoInput)
 		if kind == "delete" {
 			id = in.AccountAssignmentDeletionRequestId
 		}
-		r, first := s.sso.describe(id, kind)
+		r, pending := s.sso.describe(id, kind)
 		if r == nil {
 			return nil, Errorf("ResourceNotFoundException", "request %s does not exist", id)
 		}
 		st := r.assign
 		st.RequestId = aws.String(id)
-		if first {
+		if pending {
 			st.Status, st.FailureReason = ssotypes.StatusValuesInProgress, nil
 		}
 		if kind == "delete" {
@@ -208,13 +209,13 @@ func (s *Server) describeProvisioning(req *Request, in *ssoInput) (any, error) {
 	if err := s.ssoInstance(req, in.InstanceArn); err != nil {
 		return nil, err
 	}
-	r, first := s.sso.describe(in.ProvisionPermissionSetRequestId, "provision")
+	r, pending := s.sso.describe(in.ProvisionPermissionSetRequestId, "provision")
 	if r == nil {
 		return nil, Errorf("ResourceNotFoundException", "request %s does not exist", in.ProvisionPermissionSetRequestId)
 	}
 	st := r.provision
 	st.RequestId = aws.String(in.ProvisionPermissionSetRequestId)
-	if first {
+	if pending {
 		st.Status = ssotypes.StatusValuesInProgress
 	}
 	return &ssoadmin.DescribePermissionSetProvisioningStatusOutput{PermissionSetProvisioningStatus: &st}, nil
