@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -21,6 +22,10 @@ type metricAlarmSpec struct {
 	sh, cis         string
 	pattern         string
 	sev             severity.Level
+	// source is the eventSource of the events the pattern names when
+	// the pattern itself does not say (witness events carry it, so a
+	// filter that adds the eventSource guard still counts).
+	source string
 }
 
 // metricAlarmSpecs are the documented filter patterns (the Security Hub
@@ -29,35 +34,35 @@ type metricAlarmSpec struct {
 // documented pattern is written for, and not a routine read.
 var metricAlarmSpecs = []metricAlarmSpec{
 	{"cloudwatch.alarm-root-usage", "A metric filter and alarm exist for usage of the root user", "root user activity", "CloudWatch.1", "4.3",
-		`{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}`, severity.Medium},
+		`{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}`, severity.Medium, ""},
 	{"cloudwatch.alarm-unauthorized-api-calls", "A metric filter and alarm exist for unauthorized API calls", "unauthorized API calls", "CloudWatch.2", "4.1",
-		`{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}`, severity.Low},
+		`{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}`, severity.Low, ""},
 	{"cloudwatch.alarm-console-no-mfa", "A metric filter and alarm exist for console sign-in without MFA", "console sign-in without MFA", "CloudWatch.3", "4.2",
-		`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }`, severity.Low},
+		`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }`, severity.Low, "signin.amazonaws.com"},
 	{"cloudwatch.alarm-iam-policy-changes", "A metric filter and alarm exist for IAM policy changes", "IAM policy changes", "CloudWatch.4", "4.4",
-		`{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}`, severity.Low},
+		`{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}`, severity.Low, "iam.amazonaws.com"},
 	{"cloudwatch.alarm-cloudtrail-changes", "A metric filter and alarm exist for CloudTrail configuration changes", "CloudTrail configuration changes", "CloudWatch.5", "4.5",
-		`{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}`, severity.Low},
+		`{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}`, severity.Low, "cloudtrail.amazonaws.com"},
 	{"cloudwatch.alarm-console-auth-failures", "A metric filter and alarm exist for console authentication failures", "console authentication failures", "CloudWatch.6", "4.6",
-		`{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}`, severity.Low},
+		`{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}`, severity.Low, "signin.amazonaws.com"},
 	{"cloudwatch.alarm-cmk-disable-delete", "A metric filter and alarm exist for disabling or scheduled deletion of customer managed keys", "disabling or scheduled deletion of KMS keys", "CloudWatch.7", "4.7",
-		`{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}`, severity.Low},
+		`{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}`, severity.Low, ""},
 	{"cloudwatch.alarm-s3-policy-changes", "A metric filter and alarm exist for S3 bucket policy changes", "S3 bucket policy changes", "CloudWatch.8", "4.8",
-		`{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}`, severity.Low},
+		`{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}`, severity.Low, ""},
 	{"cloudwatch.alarm-config-changes", "A metric filter and alarm exist for AWS Config configuration changes", "AWS Config configuration changes", "CloudWatch.9", "4.9",
-		`{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}`, severity.Low},
+		`{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}`, severity.Low, ""},
 	{"cloudwatch.alarm-security-group-changes", "A metric filter and alarm exist for security group changes", "security group changes", "CloudWatch.10", "4.10",
-		`{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}`, severity.Low},
+		`{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}`, severity.Low, "ec2.amazonaws.com"},
 	{"cloudwatch.alarm-nacl-changes", "A metric filter and alarm exist for network ACL changes", "network ACL changes", "CloudWatch.11", "4.11",
-		`{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}`, severity.Low},
+		`{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}`, severity.Low, "ec2.amazonaws.com"},
 	{"cloudwatch.alarm-network-gateway-changes", "A metric filter and alarm exist for network gateway changes", "network gateway changes", "CloudWatch.12", "4.12",
-		`{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}`, severity.Low},
+		`{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}`, severity.Low, "ec2.amazonaws.com"},
 	{"cloudwatch.alarm-route-table-changes", "A metric filter and alarm exist for route table changes", "route table changes", "CloudWatch.13", "4.13",
-		`{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}`, severity.Low},
+		`{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}`, severity.Low, "ec2.amazonaws.com"},
 	{"cloudwatch.alarm-vpc-changes", "A metric filter and alarm exist for VPC changes", "VPC changes", "CloudWatch.14", "4.14",
-		`{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}`, severity.Low},
+		`{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}`, severity.Low, "ec2.amazonaws.com"},
 	{"cloudwatch.alarm-organizations-changes", "A metric filter and alarm exist for AWS Organizations changes", "AWS Organizations changes", "", "4.15",
-		`{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }`, severity.Low},
+		`{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }`, severity.Low, ""},
 }
 
 func init() {
@@ -74,10 +79,36 @@ func init() {
 	}
 }
 
+// coverCache memoizes covers: the same organization filters are judged
+// for every member account.
+var coverCache sync.Map // [2]string{spec id, pattern} -> coverResult
+
+type coverResult struct {
+	ok  bool
+	why string
+}
+
+// covers is filterCovers with the spec's event source on witnesses.
+func (s *metricAlarmSpec) covers(pattern string) (bool, string) {
+	k := [2]string{s.id, pattern}
+	if r, ok := coverCache.Load(k); ok {
+		return r.(coverResult).ok, r.(coverResult).why
+	}
+	ok, why := filterCoversFrom(s.pattern, s.source, pattern)
+	coverCache.Store(k, coverResult{ok, why})
+	return ok, why
+}
+
 // filterCovers reports whether pattern catches the events the spec's
 // documented pattern is written for (one witness event per alternative)
 // and leaves a routine read alone. The reason says what it misses.
 func filterCovers(spec, pattern string) (bool, string) {
+	return filterCoversFrom(spec, "", pattern)
+}
+
+// filterCoversFrom is filterCovers with witnesses from source (the
+// routine event's eventSource when empty).
+func filterCoversFrom(spec, source, pattern string) (bool, string) {
 	ref, err := parseFilterPattern(spec)
 	if err != nil {
 		return false, err.Error()
@@ -86,7 +117,7 @@ func filterCovers(spec, pattern string) (bool, string) {
 	if err != nil {
 		return false, err.Error()
 	}
-	for _, w := range witnesses(ref) {
+	for _, w := range witnesses(ref, source) {
 		if !got.match(w) {
 			return false, "does not match " + describeEvent(w)
 		}
@@ -107,11 +138,14 @@ func routineEvent() map[string]any {
 
 // witnesses returns, for each alternative of the pattern in disjunctive
 // form, a CloudTrail-like event that satisfies it.
-func witnesses(e *filterExpr) []map[string]any {
+func witnesses(e *filterExpr, source string) []map[string]any {
 	var out []map[string]any
 	for _, conj := range disjuncts(e) {
 		ev := routineEvent()
 		delete(ev, "readOnly")
+		if source != "" {
+			ev["eventSource"] = source
+		}
 		for _, c := range conj {
 			setWitness(ev, c)
 		}
@@ -287,7 +321,7 @@ func alarmChain(c *Ctx, lgArn string, s *metricAlarmSpec) (bool, string, error) 
 		if aws(f.LogGroupName) != name {
 			continue
 		}
-		ok, why := filterCovers(s.pattern, aws(f.FilterPattern))
+		ok, why := s.covers(aws(f.FilterPattern))
 		if !ok {
 			near = append(near, fmt.Sprintf("filter %s %s", aws(f.FilterName), why))
 			continue
