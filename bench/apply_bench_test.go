@@ -34,11 +34,16 @@ func benchInt(name string, def int) int {
 // same rate. It reports the wall time of the whole apply (re-read of the
 // organization included), of the re-read alone, the rate-limit floor
 // ((N-BURST)/RATE: no client can move the accounts faster) and
-// wall/floor.
+// wall/floor. ORGRAIL_BENCH_PARALLEL sets apply's --parallel (default
+// apply.DefaultParallel) and ORGRAIL_BENCH_LATENCY_MS adds that latency
+// to every MoveAccount call (AWS answers in tens to hundreds of ms: one
+// call at a time cannot reach the rate limit then).
 func BenchmarkApplyMoves(b *testing.B) {
 	n := benchInt("ORGRAIL_BENCH_MOVES", 1000)
 	rate := benchInt("ORGRAIL_BENCH_ORGS_RATE", 10)
 	burst := benchInt("ORGRAIL_BENCH_ORGS_BURST", 10)
+	parallel := benchInt("ORGRAIL_BENCH_PARALLEL", apply.DefaultParallel)
+	latency := time.Duration(benchInt("ORGRAIL_BENCH_LATENCY_MS", 0)) * time.Millisecond
 	for i := 0; i < b.N; i++ {
 		ctx := context.Background()
 		o, cfg := moveOrg(n)
@@ -47,6 +52,9 @@ func BenchmarkApplyMoves(b *testing.B) {
 			b.Fatal(err)
 		}
 		srv.Faults.Add(awstest.Fault{Service: "organizations", Operation: "MoveAccount", Kind: awstest.Throttle, Rate: float64(rate), Burst: burst})
+		if latency > 0 {
+			srv.Faults.Add(awstest.Fault{Service: "organizations", Operation: "MoveAccount", Kind: awstest.Latency, Latency: latency})
+		}
 		awsCfg := srv.Config(ctx, srv.AdminCredentials())
 		st, err := store.Open(ctx, filepath.Join(b.TempDir(), "state.db"))
 		if err != nil {
@@ -63,7 +71,7 @@ func BenchmarkApplyMoves(b *testing.B) {
 			b.Fatalf("%d changes, want %d", len(p.Changes), n)
 		}
 		t1 := time.Now()
-		rep, err := apply.Run(ctx, awsCfg, st, p, apply.Options{Rate: float64(rate), Burst: burst})
+		rep, err := apply.Run(ctx, awsCfg, st, p, apply.Options{Rate: float64(rate), Burst: burst, Parallel: parallel})
 		wall := time.Since(t1)
 		if err != nil || rep.Done != n {
 			b.Fatalf("apply: %v (%d done)", err, rep.Done)
@@ -73,8 +81,8 @@ func BenchmarkApplyMoves(b *testing.B) {
 		b.ReportMetric(read.Seconds(), "reread-s")
 		b.ReportMetric(floor.Seconds(), "floor-s")
 		b.ReportMetric(wall.Seconds()/floor.Seconds(), "wall/floor")
-		fmt.Fprintf(os.Stderr, "apply %d moves at %d/s burst %d: wall %.1fs (re-read %.1fs), floor %.1fs, ratio %.3f\n",
-			n, rate, burst, wall.Seconds(), read.Seconds(), floor.Seconds(), wall.Seconds()/floor.Seconds())
+		fmt.Fprintf(os.Stderr, "apply %d moves at %d/s burst %d, parallel %d, latency %s: wall %.1fs (re-read %.1fs), floor %.1fs, ratio %.3f\n",
+			n, rate, burst, parallel, latency, wall.Seconds(), read.Seconds(), floor.Seconds(), wall.Seconds()/floor.Seconds())
 		st.Close()
 		srv.Close()
 	}

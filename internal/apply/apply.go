@@ -13,12 +13,15 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/identity"
@@ -49,8 +52,17 @@ type Options struct {
 	// region) with the management account's id.
 	ReadIdentity func(ctx context.Context) (*identity.Center, error)
 	// AfterStep, when set, is called after each journal write with the
-	// number of steps written so far (tests stop the run there).
+	// number of steps written so far (tests stop the run there). Calls
+	// are never concurrent.
 	AfterStep func(n int)
+	// BaselineAWS, when set, reaches the accounts of baseline steps
+	// (tests point it at the local AWS); default: the apply's own
+	// configuration for the management account and the role chain's
+	// member role for the others.
+	BaselineAWS *baseline.AWS
+	// Parallel is how many changes run at once (default 4; 1 runs them
+	// one by one in plan order). See execute.
+	Parallel int
 }
 
 // Step statuses of a report.
@@ -105,7 +117,10 @@ type run struct {
 	mirror *org.Organization
 	v      *plan.View
 	rep    *Report
+	// mu guards mirror, v, steps, writes and the journal writes.
+	mu     sync.Mutex
 	writes int
+	base   *baselineRun
 }
 
 // Run applies p with the AWS configuration awsCfg, journaling in st.
@@ -151,6 +166,9 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 	if opts.PollEvery == 0 {
 		opts.PollEvery = time.Second
 	}
+	if opts.Parallel == 0 {
+		opts.Parallel = DefaultParallel
+	}
 	read := opts.Read
 	if read == nil {
 		read = func(ctx context.Context) (*org.Organization, error) { return collect.Discover(ctx, awsCfg) }
@@ -162,13 +180,16 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 	if cur.Id != p.OrgID {
 		return nil, fmt.Errorf("the plan is for organization %s, the credentials reach %s", p.OrgID, cur.Id)
 	}
+	if err := readContactsFor(ctx, awsCfg, p, cfg, cur); err != nil {
+		return nil, fmt.Errorf("re-reading the organization: %w", err)
+	}
 	j, steps, err := openJournal(ctx, st, p)
 	if err != nil {
 		return nil, err
 	}
 	r := &run{p: p, cfg: cfg, opts: opts, j: j, steps: steps, lim: newLimiter(opts.Rate, opts.Burst),
 		mirror: cur, v: plan.NewView(cur, cfg), rep: &Report{PlanID: p.ID(), OrgID: p.OrgID}}
-	r.api = &orgs{c: organizations.NewFromConfig(awsCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	r.api = &orgs{c: organizations.NewFromConfig(awsCfg), acct: account.NewFromConfig(awsCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
 	if hasIdentity(p) {
 		ssoCfg := awsCfg.Copy()
 		if cfg.Identity.Region != "" {
@@ -185,6 +206,9 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 		}
 		r.v.IDC = r.idc
 		r.sso = &ssoAPI{c: ssoadmin.NewFromConfig(ssoCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
+	}
+	if err := r.prepareBaseline(ctx, awsCfg); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -222,32 +246,6 @@ func (r *run) checkStale() error {
 	return nil
 }
 
-// execute runs the changes in order.
-func (r *run) execute(ctx context.Context) error {
-	n := len(r.p.Changes)
-	for i := range r.p.Changes {
-		ch := &r.p.Changes[i]
-		res, err := r.step(ctx, i, ch)
-		r.rep.Steps = append(r.rep.Steps, res)
-		switch res.Status {
-		case StatusDone:
-			r.rep.Done++
-		case StatusAlready:
-			r.rep.Already++
-		case StatusFailed:
-			r.rep.Failed++
-		}
-		r.progress("[%d/%d] %s %s %s: %s%s", i+1, n, ch.Action.Symbol(), ch.Action, ch.Address, res.Status, detail(res))
-		if err != nil {
-			for _, rest := range r.p.Changes[i+1:] {
-				r.rep.Steps = append(r.rep.Steps, StepResult{Key: rest.Key, Address: rest.Address, Action: string(rest.Action), Status: StatusSkipped})
-			}
-			return fmt.Errorf("%s %s: %w", ch.Action, ch.Address, err)
-		}
-	}
-	return nil
-}
-
 func detail(s StepResult) string {
 	var parts []string
 	if s.ObjectID != "" {
@@ -272,11 +270,15 @@ func (r *run) progress(format string, a ...any) {
 }
 
 // step applies one change unless the journal or the organization says
-// it is done.
+// it is done. It works on the organization as orgrail knows it when the
+// step starts (a view no other step changes).
 func (r *run) step(ctx context.Context, seq int, ch *plan.Change) (StepResult, error) {
 	res := StepResult{Key: ch.Key, Address: ch.Address, Action: string(ch.Action)}
+	r.mu.Lock()
 	prev, seen := r.steps[ch.Key]
-	obs := plan.Observe(ch, r.v)
+	v := r.v
+	r.mu.Unlock()
+	obs := plan.Observe(ch, v)
 	if (seen && prev.status == stepDone) || obs == ch.Result {
 		res.Status, res.ObjectID, res.RequestID = StatusAlready, prev.objectID, prev.requestID
 		if !seen || prev.status != stepDone {
@@ -293,17 +295,21 @@ func (r *run) step(ctx context.Context, seq int, ch *plan.Change) (StepResult, e
 	if err := r.record(ctx, seq, ch.Key, stepStarted, "", "", ""); err != nil {
 		return res, err
 	}
-	r.api.pending = func(reqID string) error {
+	callCtx := withPending(ctx, func(reqID string) error {
 		return r.record(ctx, seq, ch.Key, stepStarted, reqID, "", "create-account-request")
-	}
-	do := r.api.do
-	if plan.IsIdentity(ch.Kind) {
+	})
+	do := func() (Outcome, error) { return r.api.do(callCtx, ch, v) }
+	switch {
+	case plan.IsIdentity(ch.Kind):
+		// Identity Center steps run one at a time (schedule.objectOf).
 		r.sso.pending = func(reqID string) error {
 			return r.record(ctx, seq, ch.Key, stepStarted, "", reqID, "sso-admin-request")
 		}
-		do = r.sso.do
+		do = func() (Outcome, error) { return r.sso.do(callCtx, ch, v) }
+	case ch.Kind == plan.KindBaseline:
+		do = func() (Outcome, error) { return r.doBaseline(callCtx, ch) }
 	}
-	out, attempts, err := withRetry(ctx, r.lim, r.opts.Attempts, r.opts.Backoff, func() (Outcome, error) { return do(ctx, ch, r.v) })
+	out, attempts, err := withRetry(callCtx, r.lim, r.opts.Attempts, r.opts.Backoff, do)
 	res.Attempts, res.ObjectID, res.RequestID = attempts, out.ID, out.RequestID
 	if err != nil {
 		res.Status, res.Error = StatusFailed, err.Error()
@@ -319,8 +325,11 @@ func (r *run) step(ctx context.Context, seq int, ch *plan.Change) (StepResult, e
 	return res, r.record(ctx, seq, ch.Key, stepDone, out.ID, out.RequestID, "")
 }
 
-// record writes a journal row and tells the test hook.
+// record writes a journal row and tells the test hook. Rows are
+// written one at a time.
 func (r *run) record(ctx context.Context, seq int, key, status, objectID, requestID, detail string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if err := r.j.set(ctx, seq, key, status, objectID, requestID, detail); err != nil {
 		return err
 	}
@@ -332,16 +341,23 @@ func (r *run) record(ctx context.Context, seq int, key, status, objectID, reques
 }
 
 // mirrorEffect updates orgrail's copy of the organization with what the
-// change did, so later changes resolve ids without re-reading AWS.
+// change did, so later changes resolve ids without re-reading AWS. The
+// copy is replaced, never changed in place: steps in flight keep the
+// view they started with.
 func (r *run) mirrorEffect(ch *plan.Change, id string) error {
-	if err := plan.Effect(r.mirror, r.v, ch, id); err != nil {
-		return err
-	}
-	if err := r.mirror.Index(); err != nil {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cp := cloneOrg(r.mirror)
+	if err := cp.Index(); err != nil {
 		return fmt.Errorf("after %s: %w", ch.Key, err)
 	}
-	r.v = plan.NewView(r.mirror, r.cfg)
-	r.v.IDC = r.idc
+	if err := plan.Effect(cp, r.view(cp), ch, id); err != nil {
+		return err
+	}
+	if err := cp.Index(); err != nil {
+		return fmt.Errorf("after %s: %w", ch.Key, err)
+	}
+	r.mirror, r.v = cp, r.view(cp)
 	return nil
 }
 
@@ -353,6 +369,17 @@ func hasIdentity(p *plan.Plan) bool {
 		}
 	}
 	return false
+}
+
+// view is the plan's view of o with what apply knows of IAM Identity
+// Center and the baseline.
+func (r *run) view(o *org.Organization) *plan.View {
+	v := plan.NewView(o, r.cfg)
+	v.IDC = r.idc
+	if r.base != nil {
+		v.Baseline = r.base.state
+	}
+	return v
 }
 
 // IsStale reports whether err says the plan is stale.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmw "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	ot "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go"
@@ -28,13 +29,25 @@ type Outcome struct {
 // orgs is the Organizations adapter: one method per change kind, each
 // turning a plan change into the API call that makes it.
 type orgs struct {
-	c *organizations.Client
+	c    *organizations.Client
+	acct *account.Client
 	// pollEvery is the first wait between DescribeCreateAccountStatus
 	// calls; it doubles up to pollMax.
 	pollEvery, pollMax time.Duration
-	// pending records a CreateAccount request id before it is polled, so
-	// that a resumed apply polls it instead of creating again.
-	pending func(requestID string) error
+}
+
+type pendingKey struct{}
+
+// withPending returns ctx carrying the hook that records a CreateAccount
+// request id before it is polled, so that a resumed apply polls it
+// instead of creating again. Each step has its own.
+func withPending(ctx context.Context, fn func(requestID string) error) context.Context {
+	return context.WithValue(ctx, pendingKey{}, fn)
+}
+
+func pendingHook(ctx context.Context) func(string) error {
+	fn, _ := ctx.Value(pendingKey{}).(func(string) error)
+	return fn
 }
 
 func requestID(md middleware.Metadata) string {
@@ -57,11 +70,7 @@ func (a *orgs) do(ctx context.Context, ch *plan.Change, v *plan.View) (Outcome, 
 	r := ch.Ref
 	switch ch.Kind {
 	case plan.KindPolicyType:
-		out, err := a.c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(v.RootID), PolicyType: ot.PolicyType(r.PolicyType)})
-		if err != nil {
-			return Outcome{}, err
-		}
-		return Outcome{RequestID: requestID(out.ResultMetadata)}, nil
+		return a.policyType(ctx, ch, v)
 	case plan.KindTrustedAccess:
 		out, err := a.c.EnableAWSServiceAccess(ctx, &organizations.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(r.Service)})
 		if err != nil {
@@ -78,6 +87,8 @@ func (a *orgs) do(ctx context.Context, ch *plan.Change, v *plan.View) (Outcome, 
 		return a.attachment(ctx, ch, v)
 	case plan.KindDelegatedAdm:
 		return a.delegation(ctx, ch, v)
+	case plan.KindContact:
+		return a.contact(ctx, ch, v)
 	}
 	return Outcome{}, fmt.Errorf("%s: unknown change kind %q", ch.Key, ch.Kind)
 }
@@ -120,6 +131,13 @@ func (a *orgs) ou(ctx context.Context, ch *plan.Change, v *plan.View) (Outcome, 
 			return Outcome{}, fmt.Errorf("OU %s not found", ch.Ref.OU)
 		}
 		return a.retag(ctx, u.Id, u.Tags, ch.After.Tags)
+	case plan.Rename:
+		out, err := a.c.UpdateOrganizationalUnit(ctx, &organizations.UpdateOrganizationalUnitInput{
+			OrganizationalUnitId: aws.String(ch.Ref.ID), Name: aws.String(ch.After.Name)})
+		if err != nil {
+			return Outcome{}, err
+		}
+		return Outcome{ID: ch.Ref.ID, RequestID: requestID(out.ResultMetadata)}, nil
 	case plan.Delete:
 		u := v.OU(ch.Ref.OU)
 		if u == nil {
@@ -184,4 +202,28 @@ func (a *orgs) retag(ctx context.Context, id string, have, want map[string]strin
 		o.RequestID = requestID(out.ResultMetadata)
 	}
 	return o, nil
+}
+
+// policyType enables or disables a policy type on the root. AWS's
+// "already enabled" and "not enabled" answers mean the step is done.
+func (a *orgs) policyType(ctx context.Context, ch *plan.Change, v *plan.View) (Outcome, error) {
+	typ := ot.PolicyType(ch.Ref.PolicyType)
+	if ch.Action == plan.Disable {
+		out, err := a.c.DisablePolicyType(ctx, &organizations.DisablePolicyTypeInput{RootId: aws.String(v.RootID), PolicyType: typ})
+		if errorCode(err) == "PolicyTypeNotEnabledException" {
+			return Outcome{}, nil
+		}
+		if err != nil {
+			return Outcome{}, err
+		}
+		return Outcome{RequestID: requestID(out.ResultMetadata)}, nil
+	}
+	out, err := a.c.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(v.RootID), PolicyType: typ})
+	if errorCode(err) == "PolicyTypeAlreadyEnabledException" {
+		return Outcome{}, nil
+	}
+	if err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{RequestID: requestID(out.ResultMetadata)}, nil
 }

@@ -82,8 +82,8 @@ func (a *orgs) createAccount(ctx context.Context, ch *plan.Change) (Outcome, err
 			return Outcome{ID: aws.ToString(out.CreateAccountStatus.AccountId), RequestID: rid}, nil
 		}
 	}
-	if a.pending != nil {
-		if err := a.pending(reqID); err != nil {
+	if pending := pendingHook(ctx); pending != nil {
+		if err := pending(reqID); err != nil {
 			return Outcome{}, err
 		}
 	}

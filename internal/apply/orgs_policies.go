@@ -24,6 +24,16 @@ func (a *orgs) policy(ctx context.Context, ch *plan.Change, v *plan.View) (Outco
 		}
 		return Outcome{ID: aws.ToString(out.Policy.PolicySummary.Id), RequestID: requestID(out.ResultMetadata)}, nil
 	}
+	if ch.Action == plan.Delete {
+		out, err := a.c.DeletePolicy(ctx, &organizations.DeletePolicyInput{PolicyId: aws.String(ch.Ref.ID)})
+		if errorCode(err) == "PolicyNotFoundException" {
+			return Outcome{ID: ch.Ref.ID}, nil // deleted by an earlier, interrupted attempt
+		}
+		if err != nil {
+			return Outcome{}, err
+		}
+		return Outcome{ID: ch.Ref.ID, RequestID: requestID(out.ResultMetadata)}, nil
+	}
 	p := v.Policy(ch.Ref.PolicyType, ch.Ref.Policy)
 	if p == nil {
 		return Outcome{}, fmt.Errorf("policy %s not found", ch.Ref.Policy)

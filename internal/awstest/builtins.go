@@ -10,4 +10,6 @@ func (s *Server) registerBuiltins() {
 	s.registerContacts()
 	s.registerIAMReads()
 	s.registerEC2Writes()
+	s.registerBaselineServices()
+	s.registerVPCWrites()
 }

@@ -2,6 +2,7 @@ package awstest
 
 import (
 	"context"
+	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -40,6 +41,9 @@ func (s *Server) putAlternateContact(_ context.Context, req *Request) (any, erro
 	if in.EmailAddress == "" || in.Name == "" || in.PhoneNumber == "" || in.Title == "" {
 		return nil, Errorf("ValidationException", "EmailAddress, Name, PhoneNumber and Title are required")
 	}
+	if err := checkContact(in.Name, in.Title, in.EmailAddress, in.PhoneNumber); err != nil {
+		return nil, err
+	}
 	out := &account.GetAlternateContactOutput{AlternateContact: &accttypes.AlternateContact{
 		AlternateContactType: accttypes.AlternateContactType(in.AlternateContactType), EmailAddress: aws.String(in.EmailAddress),
 		Name: aws.String(in.Name), PhoneNumber: aws.String(in.PhoneNumber), Title: aws.String(in.Title)}}
@@ -65,4 +69,32 @@ func validContactType(t string) bool {
 		return true
 	}
 	return false
+}
+
+// Limits of PutAlternateContact's members, as the Account Management API
+// Reference states them: Name 1-64, Title 1-50, EmailAddress 1-254
+// matching ^[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*$, PhoneNumber 1-25
+// matching ^[\s0-9()+-]+$.
+var (
+	contactEmailRe = regexp.MustCompile(`^[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*$`)
+	contactPhoneRe = regexp.MustCompile(`^[\s0-9()+-]+$`)
+)
+
+// checkContact validates an alternate contact as the Account Management
+// API does, answering its ValidationException with the field at fault.
+func checkContact(name, title, email, phone string) *APIError {
+	bad := func(field, why string) *APIError {
+		return Errorf("ValidationException", "Invalid request provided: %s %s", field, why)
+	}
+	switch {
+	case len(name) > 64:
+		return bad("Name", "must be at most 64 characters")
+	case len(title) > 50:
+		return bad("Title", "must be at most 50 characters")
+	case len(email) > 254 || !contactEmailRe.MatchString(email):
+		return bad("EmailAddress", "must be a valid email address of at most 254 characters")
+	case len(phone) > 25 || !contactPhoneRe.MatchString(phone):
+		return bad("PhoneNumber", "must be at most 25 characters of digits, spaces, +, -, ( and )")
+	}
+	return nil
 }

@@ -31,6 +31,9 @@ type createRequest struct {
 	status  ot.CreateAccountStatus
 	ready   time.Time
 	account org.Account
+	// role is the access role Organizations makes in the new account
+	// (CreateAccount's RoleName, default OrganizationAccountAccessRole).
+	role string
 }
 
 func newOrgState(*org.Organization) *orgState {
@@ -244,7 +247,8 @@ func (s *Server) createAccount(_ context.Context, req *Request) (any, error) {
 		RequestedTimestamp: aws.Time(now),
 	}, account: org.Account{Id: acctID, Name: req.Param("AccountName"), Email: req.Param("Email"), Status: org.StatusActive, Tags: tagsParam(req),
 		State: org.StatusActive, JoinedMethod: "CREATED", JoinedTimestamp: now, ParentId: o.Roots[0].Id,
-		Arn: fmt.Sprintf("arn:%s:organizations::%s:account/%s/%s", o.Partition(), o.MasterAccountId, o.Id, acctID)}}
+		Arn: fmt.Sprintf("arn:%s:organizations::%s:account/%s/%s", o.Partition(), o.MasterAccountId, o.Id, acctID)},
+		role: req.Param("RoleName")}
 	for _, a := range o.Accounts {
 		if strings.EqualFold(a.Email, req.Param("Email")) {
 			// AWS accepts the request and fails it asynchronously.
@@ -276,6 +280,9 @@ func (s *Server) describeCreateAccountStatus(_ context.Context, req *Request) (a
 	st := cr.status
 	s.orgState.mu.Unlock()
 	if complete {
+		if err := s.seedNewAccount(cr.account.Id, cr.role); err != nil {
+			return nil, err
+		}
 		if err := s.mutateOrg(func(o *org.Organization) error {
 			o.Accounts = append(o.Accounts, cr.account)
 			attachFullAccess(o, cr.account.Id)
@@ -300,6 +307,13 @@ const (
 	// characters.
 	MaxControlPolicySize = 5120
 )
+
+// maxPolicySize is "Maximum size of a policy document" of the AWS
+// Organizations User Guide's quotas page, in characters, by type.
+var maxPolicySize = map[string]int{
+	org.SCP: MaxControlPolicySize, org.RCP: MaxControlPolicySize, org.DeclarativePolicyEC2: 10000, org.BackupPolicy: 10000,
+	org.ChatbotPolicy: 10000, org.AIOptOutPolicy: 2500, org.TagPolicy: 10000, org.SecurityHubPolicy: 10000,
+}
 
 // tagsParam reads the Tags member of a request.
 func tagsParam(req *Request) map[string]string {
@@ -346,7 +360,7 @@ func checkContent(typ, content string) error {
 	if json.Unmarshal([]byte(content), &doc) != nil {
 		return Errorf("MalformedPolicyDocumentException", "The provided policy document does not meet the requirements of the specified policy type.")
 	}
-	if (typ == org.SCP || typ == org.RCP) && len(compactJSON(content)) > MaxControlPolicySize {
+	if max := maxPolicySize[typ]; max > 0 && len(compactJSON(content)) > max {
 		return Errorf("ConstraintViolationException", "You attempted to create a policy that is larger than the maximum size (POLICY_CONTENT_LIMIT_EXCEEDED).")
 	}
 	return nil
@@ -424,16 +438,21 @@ func fullAccessPolicy(o *org.Organization, typ string) *org.Policy {
 // policyTypeChanged does what AWS does when SCPs or RCPs are enabled
 // (the full-access policy is attached to the root, every OU and every
 // account) or disabled (every policy of the type is detached).
+//
+// The Organizations User Guide ("Disabling a policy type") says of every
+// type: "When you disable a policy type, all policies of that type are
+// automatically detached from all entities in the root. The policies
+// are not deleted."
 func policyTypeChanged(o *org.Organization, typ string, enabled bool) {
-	if typ != org.SCP && typ != org.RCP {
-		return
-	}
 	if !enabled {
 		for i := range o.Policies {
 			if o.Policies[i].Type == typ {
 				o.Policies[i].Targets = []string{}
 			}
 		}
+		return
+	}
+	if typ != org.SCP && typ != org.RCP {
 		return
 	}
 	p := fullAccessPolicy(o, typ)

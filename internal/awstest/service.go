@@ -78,6 +78,9 @@ var services = []*serviceDef{
 	{Name: "accessanalyzer", SigningName: "access-analyzer", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "lambda", SigningName: "lambda", Protocol: RESTJSON, Throttle: "TooManyRequestsException", NotFound: "ResourceNotFoundException"},
 	{Name: "account", SigningName: "account", Protocol: RESTJSON, Global: true, Throttle: "TooManyRequestsException", NotFound: "ResourceNotFoundException"},
+	{Name: "cloudformation", SigningName: "cloudformation", Protocol: Query, XMLNS: "http://cloudformation.amazonaws.com/doc/2010-05-15/", Throttle: "Throttling", NotFound: "StackSetNotFoundException"},
+	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 }
 
 var (

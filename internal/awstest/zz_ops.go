@@ -5,6 +5,7 @@ package awstest
 import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -15,8 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/inspector2"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -32,16 +35,25 @@ import (
 // generatedOps lists every operation the server knows, with the
 // SDK output type, paginator members and REST route.
 var generatedOps = []opSpec{
+	{Pkg: "accessanalyzer", Op: "CreateAnalyzer", Legacy: true, New: func() any { return new(accessanalyzer.CreateAnalyzerOutput) }, Method: "PUT", URI: "/analyzer"},
 	{Pkg: "accessanalyzer", Op: "ListAnalyzers", Legacy: true, New: func() any { return new(accessanalyzer.ListAnalyzersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/analyzer", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}, {"type", "Type"}}},
 	{Pkg: "account", Op: "DeleteAlternateContact", Legacy: true, New: func() any { return new(account.DeleteAlternateContactOutput) }, Method: "POST", URI: "/deleteAlternateContact"},
 	{Pkg: "account", Op: "GetAlternateContact", Legacy: true, New: func() any { return new(account.GetAlternateContactOutput) }, Method: "POST", URI: "/getAlternateContact"},
 	{Pkg: "account", Op: "PutAlternateContact", Legacy: true, New: func() any { return new(account.PutAlternateContactOutput) }, Method: "POST", URI: "/putAlternateContact"},
+	{Pkg: "cloudformation", Op: "CreateStackInstances", Legacy: false, New: func() any { return new(cloudformation.CreateStackInstancesOutput) }},
+	{Pkg: "cloudformation", Op: "CreateStackSet", Legacy: false, New: func() any { return new(cloudformation.CreateStackSetOutput) }},
+	{Pkg: "cloudformation", Op: "DescribeStackSet", Legacy: false, New: func() any { return new(cloudformation.DescribeStackSetOutput) }},
+	{Pkg: "cloudformation", Op: "DescribeStackSetOperation", Legacy: false, New: func() any { return new(cloudformation.DescribeStackSetOperationOutput) }},
+	{Pkg: "cloudformation", Op: "ListStackInstances", Legacy: false, New: func() any { return new(cloudformation.ListStackInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "cloudformation", Op: "UpdateStackSet", Legacy: false, New: func() any { return new(cloudformation.UpdateStackSetOutput) }},
 	{Pkg: "cloudtrail", Op: "CreateTrail", Legacy: true, New: func() any { return new(cloudtrail.CreateTrailOutput) }},
 	{Pkg: "cloudtrail", Op: "DescribeTrails", Legacy: true, New: func() any { return new(cloudtrail.DescribeTrailsOutput) }},
 	{Pkg: "cloudtrail", Op: "GetEventSelectors", Legacy: true, New: func() any { return new(cloudtrail.GetEventSelectorsOutput) }},
+	{Pkg: "cloudtrail", Op: "GetTrail", Legacy: true, New: func() any { return new(cloudtrail.GetTrailOutput) }},
 	{Pkg: "cloudtrail", Op: "GetTrailStatus", Legacy: true, New: func() any { return new(cloudtrail.GetTrailStatusOutput) }},
 	{Pkg: "cloudtrail", Op: "StartLogging", Legacy: true, New: func() any { return new(cloudtrail.StartLoggingOutput) }},
 	{Pkg: "cloudtrail", Op: "StopLogging", Legacy: true, New: func() any { return new(cloudtrail.StopLoggingOutput) }},
+	{Pkg: "cloudtrail", Op: "UpdateTrail", Legacy: true, New: func() any { return new(cloudtrail.UpdateTrailOutput) }},
 	{Pkg: "cloudwatch", Op: "DescribeAlarms", Legacy: true, New: func() any { return new(cloudwatch.DescribeAlarmsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "cloudwatchlogs", Op: "DescribeMetricFilters", Legacy: false, New: func() any { return new(cloudwatchlogs.DescribeMetricFiltersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "Limit", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigRules", Legacy: false, New: func() any { return new(configservice.DescribeConfigRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
@@ -49,6 +61,7 @@ var generatedOps = []opSpec{
 	{Pkg: "configservice", Op: "DescribeConfigurationRecorderStatus", Legacy: false, New: func() any { return new(configservice.DescribeConfigurationRecorderStatusOutput) }},
 	{Pkg: "configservice", Op: "DescribeConfigurationRecorders", Legacy: false, New: func() any { return new(configservice.DescribeConfigurationRecordersOutput) }},
 	{Pkg: "configservice", Op: "DescribeDeliveryChannels", Legacy: false, New: func() any { return new(configservice.DescribeDeliveryChannelsOutput) }},
+	{Pkg: "configservice", Op: "PutConfigurationAggregator", Legacy: false, New: func() any { return new(configservice.PutConfigurationAggregatorOutput) }},
 	{Pkg: "configservice", Op: "StartConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StartConfigurationRecorderOutput) }},
 	{Pkg: "configservice", Op: "StopConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StopConfigurationRecorderOutput) }},
 	{Pkg: "dynamodb", Op: "CreateTable", Legacy: false, New: func() any { return new(dynamodb.CreateTableOutput) }},
@@ -58,17 +71,37 @@ var generatedOps = []opSpec{
 	{Pkg: "dynamodb", Op: "PutItem", Legacy: false, New: func() any { return new(dynamodb.PutItemOutput) }},
 	{Pkg: "dynamodb", Op: "Query", Legacy: false, New: func() any { return new(dynamodb.QueryOutput) }, InToken: "ExclusiveStartKey", OutToken: "LastEvaluatedKey", Limit: "Limit", Trunc: ""},
 	{Pkg: "dynamodb", Op: "UpdateItem", Legacy: false, New: func() any { return new(dynamodb.UpdateItemOutput) }},
+	{Pkg: "ec2", Op: "AllocateAddress", Legacy: true, New: func() any { return new(ec2.AllocateAddressOutput) }},
+	{Pkg: "ec2", Op: "AssociateRouteTable", Legacy: true, New: func() any { return new(ec2.AssociateRouteTableOutput) }},
+	{Pkg: "ec2", Op: "AttachInternetGateway", Legacy: true, New: func() any { return new(ec2.AttachInternetGatewayOutput) }},
+	{Pkg: "ec2", Op: "CreateFlowLogs", Legacy: true, New: func() any { return new(ec2.CreateFlowLogsOutput) }},
+	{Pkg: "ec2", Op: "CreateInternetGateway", Legacy: true, New: func() any { return new(ec2.CreateInternetGatewayOutput) }},
+	{Pkg: "ec2", Op: "CreateNatGateway", Legacy: true, New: func() any { return new(ec2.CreateNatGatewayOutput) }},
+	{Pkg: "ec2", Op: "CreateRoute", Legacy: true, New: func() any { return new(ec2.CreateRouteOutput) }},
+	{Pkg: "ec2", Op: "CreateRouteTable", Legacy: true, New: func() any { return new(ec2.CreateRouteTableOutput) }},
+	{Pkg: "ec2", Op: "CreateSubnet", Legacy: true, New: func() any { return new(ec2.CreateSubnetOutput) }},
+	{Pkg: "ec2", Op: "CreateVpc", Legacy: true, New: func() any { return new(ec2.CreateVpcOutput) }},
+	{Pkg: "ec2", Op: "DeleteInternetGateway", Legacy: true, New: func() any { return new(ec2.DeleteInternetGatewayOutput) }},
+	{Pkg: "ec2", Op: "DeleteSubnet", Legacy: true, New: func() any { return new(ec2.DeleteSubnetOutput) }},
+	{Pkg: "ec2", Op: "DeleteVpc", Legacy: true, New: func() any { return new(ec2.DeleteVpcOutput) }},
+	{Pkg: "ec2", Op: "DescribeAddresses", Legacy: true, New: func() any { return new(ec2.DescribeAddressesOutput) }},
+	{Pkg: "ec2", Op: "DescribeAvailabilityZones", Legacy: true, New: func() any { return new(ec2.DescribeAvailabilityZonesOutput) }},
 	{Pkg: "ec2", Op: "DescribeFlowLogs", Legacy: true, New: func() any { return new(ec2.DescribeFlowLogsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeInstances", Legacy: true, New: func() any { return new(ec2.DescribeInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeInternetGateways", Legacy: true, New: func() any { return new(ec2.DescribeInternetGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeNatGateways", Legacy: true, New: func() any { return new(ec2.DescribeNatGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNetworkAcls", Legacy: true, New: func() any { return new(ec2.DescribeNetworkAclsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeRegions", Legacy: true, New: func() any { return new(ec2.DescribeRegionsOutput) }},
+	{Pkg: "ec2", Op: "DescribeRouteTables", Legacy: true, New: func() any { return new(ec2.DescribeRouteTablesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroupRules", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroups", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeSubnets", Legacy: true, New: func() any { return new(ec2.DescribeSubnetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeTransitGatewayAttachments", Legacy: true, New: func() any { return new(ec2.DescribeTransitGatewayAttachmentsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVolumes", Legacy: true, New: func() any { return new(ec2.DescribeVolumesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcEndpoints", Legacy: true, New: func() any { return new(ec2.DescribeVpcEndpointsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcPeeringConnections", Legacy: true, New: func() any { return new(ec2.DescribeVpcPeeringConnectionsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcs", Legacy: true, New: func() any { return new(ec2.DescribeVpcsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DetachInternetGateway", Legacy: true, New: func() any { return new(ec2.DetachInternetGatewayOutput) }},
 	{Pkg: "ec2", Op: "DisableEbsEncryptionByDefault", Legacy: true, New: func() any { return new(ec2.DisableEbsEncryptionByDefaultOutput) }},
 	{Pkg: "ec2", Op: "EnableEbsEncryptionByDefault", Legacy: true, New: func() any { return new(ec2.EnableEbsEncryptionByDefaultOutput) }},
 	{Pkg: "ec2", Op: "GetEbsEncryptionByDefault", Legacy: true, New: func() any { return new(ec2.GetEbsEncryptionByDefaultOutput) }},
@@ -81,10 +114,13 @@ var generatedOps = []opSpec{
 	{Pkg: "ecr", Op: "GetRegistryScanningConfiguration", Legacy: false, New: func() any { return new(ecr.GetRegistryScanningConfigurationOutput) }},
 	{Pkg: "ecr", Op: "GetRepositoryPolicy", Legacy: false, New: func() any { return new(ecr.GetRepositoryPolicyOutput) }},
 	{Pkg: "guardduty", Op: "CreateDetector", Legacy: false, New: func() any { return new(guardduty.CreateDetectorOutput) }, Method: "POST", URI: "/detector"},
+	{Pkg: "guardduty", Op: "DescribeOrganizationConfiguration", Legacy: false, New: func() any { return new(guardduty.DescribeOrganizationConfigurationOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/detector/{DetectorId}/admin", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
+	{Pkg: "guardduty", Op: "EnableOrganizationAdminAccount", Legacy: false, New: func() any { return new(guardduty.EnableOrganizationAdminAccountOutput) }, Method: "POST", URI: "/admin/enable"},
 	{Pkg: "guardduty", Op: "GetAdministratorAccount", Legacy: false, New: func() any { return new(guardduty.GetAdministratorAccountOutput) }, Method: "GET", URI: "/detector/{DetectorId}/administrator"},
 	{Pkg: "guardduty", Op: "GetDetector", Legacy: false, New: func() any { return new(guardduty.GetDetectorOutput) }, Method: "GET", URI: "/detector/{DetectorId}"},
 	{Pkg: "guardduty", Op: "ListDetectors", Legacy: false, New: func() any { return new(guardduty.ListDetectorsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/detector", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
 	{Pkg: "guardduty", Op: "ListOrganizationAdminAccounts", Legacy: false, New: func() any { return new(guardduty.ListOrganizationAdminAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/admin", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
+	{Pkg: "guardduty", Op: "UpdateOrganizationConfiguration", Legacy: false, New: func() any { return new(guardduty.UpdateOrganizationConfigurationOutput) }, Method: "POST", URI: "/detector/{DetectorId}/admin"},
 	{Pkg: "iam", Op: "DeleteAccountPasswordPolicy", Legacy: false, New: func() any { return new(iam.DeleteAccountPasswordPolicyOutput) }},
 	{Pkg: "iam", Op: "GetAccessKeyLastUsed", Legacy: false, New: func() any { return new(iam.GetAccessKeyLastUsedOutput) }},
 	{Pkg: "iam", Op: "GetAccountAuthorizationDetails", Legacy: false, New: func() any { return new(iam.GetAccountAuthorizationDetailsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
@@ -122,6 +158,10 @@ var generatedOps = []opSpec{
 	{Pkg: "identitystore", Op: "ListGroupMemberships", Legacy: false, New: func() any { return new(identitystore.ListGroupMembershipsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "identitystore", Op: "ListGroups", Legacy: false, New: func() any { return new(identitystore.ListGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "identitystore", Op: "ListUsers", Legacy: false, New: func() any { return new(identitystore.ListUsersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "inspector2", Op: "DescribeOrganizationConfiguration", Legacy: true, New: func() any { return new(inspector2.DescribeOrganizationConfigurationOutput) }, Method: "POST", URI: "/organizationconfiguration/describe"},
+	{Pkg: "inspector2", Op: "EnableDelegatedAdminAccount", Legacy: true, New: func() any { return new(inspector2.EnableDelegatedAdminAccountOutput) }, Method: "POST", URI: "/delegatedadminaccounts/enable"},
+	{Pkg: "inspector2", Op: "ListDelegatedAdminAccounts", Legacy: true, New: func() any { return new(inspector2.ListDelegatedAdminAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "POST", URI: "/delegatedadminaccounts/list"},
+	{Pkg: "inspector2", Op: "UpdateOrganizationConfiguration", Legacy: true, New: func() any { return new(inspector2.UpdateOrganizationConfigurationOutput) }, Method: "POST", URI: "/organizationconfiguration/update"},
 	{Pkg: "kms", Op: "DescribeKey", Legacy: false, New: func() any { return new(kms.DescribeKeyOutput) }},
 	{Pkg: "kms", Op: "GetKeyPolicy", Legacy: false, New: func() any { return new(kms.GetKeyPolicyOutput) }},
 	{Pkg: "kms", Op: "GetKeyRotationStatus", Legacy: false, New: func() any { return new(kms.GetKeyRotationStatusOutput) }},
@@ -129,6 +169,10 @@ var generatedOps = []opSpec{
 	{Pkg: "kms", Op: "ListKeys", Legacy: false, New: func() any { return new(kms.ListKeysOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "Limit", Trunc: ""},
 	{Pkg: "lambda", Op: "GetPolicy", Legacy: false, New: func() any { return new(lambda.GetPolicyOutput) }, Method: "GET", URI: "/2015-03-31/functions/{FunctionName}/policy", Query: [][2]string{{"Qualifier", "Qualifier"}}},
 	{Pkg: "lambda", Op: "ListFunctions", Legacy: false, New: func() any { return new(lambda.ListFunctionsOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "MaxItems", Trunc: "", Method: "GET", URI: "/2015-03-31/functions", Query: [][2]string{{"MasterRegion", "MasterRegion"}, {"FunctionVersion", "FunctionVersion"}, {"Marker", "Marker"}, {"MaxItems", "MaxItems"}}},
+	{Pkg: "macie2", Op: "DescribeOrganizationConfiguration", Legacy: true, New: func() any { return new(macie2.DescribeOrganizationConfigurationOutput) }, Method: "GET", URI: "/admin/configuration"},
+	{Pkg: "macie2", Op: "EnableOrganizationAdminAccount", Legacy: true, New: func() any { return new(macie2.EnableOrganizationAdminAccountOutput) }, Method: "POST", URI: "/admin"},
+	{Pkg: "macie2", Op: "ListOrganizationAdminAccounts", Legacy: true, New: func() any { return new(macie2.ListOrganizationAdminAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/admin", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
+	{Pkg: "macie2", Op: "UpdateOrganizationConfiguration", Legacy: true, New: func() any { return new(macie2.UpdateOrganizationConfigurationOutput) }, Method: "PATCH", URI: "/admin/configuration"},
 	{Pkg: "organizations", Op: "AttachPolicy", Legacy: false, New: func() any { return new(organizations.AttachPolicyOutput) }},
 	{Pkg: "organizations", Op: "CloseAccount", Legacy: false, New: func() any { return new(organizations.CloseAccountOutput) }},
 	{Pkg: "organizations", Op: "CreateAccount", Legacy: false, New: func() any { return new(organizations.CreateAccountOutput) }},
@@ -198,10 +242,13 @@ var generatedOps = []opSpec{
 	{Pkg: "secretsmanager", Op: "ListSecrets", Legacy: false, New: func() any { return new(secretsmanager.ListSecretsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "securityhub", Op: "BatchImportFindings", Legacy: true, New: func() any { return new(securityhub.BatchImportFindingsOutput) }, Method: "POST", URI: "/findings/import"},
 	{Pkg: "securityhub", Op: "DescribeHub", Legacy: true, New: func() any { return new(securityhub.DescribeHubOutput) }, Method: "GET", URI: "/accounts", Query: [][2]string{{"HubArn", "HubArn"}}},
+	{Pkg: "securityhub", Op: "DescribeOrganizationConfiguration", Legacy: true, New: func() any { return new(securityhub.DescribeOrganizationConfigurationOutput) }, Method: "GET", URI: "/organization/configuration"},
+	{Pkg: "securityhub", Op: "EnableOrganizationAdminAccount", Legacy: true, New: func() any { return new(securityhub.EnableOrganizationAdminAccountOutput) }, Method: "POST", URI: "/organization/admin/enable"},
 	{Pkg: "securityhub", Op: "EnableSecurityHub", Legacy: true, New: func() any { return new(securityhub.EnableSecurityHubOutput) }, Method: "POST", URI: "/accounts"},
 	{Pkg: "securityhub", Op: "GetAdministratorAccount", Legacy: true, New: func() any { return new(securityhub.GetAdministratorAccountOutput) }, Method: "GET", URI: "/administrator"},
 	{Pkg: "securityhub", Op: "GetEnabledStandards", Legacy: true, New: func() any { return new(securityhub.GetEnabledStandardsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "POST", URI: "/standards/get"},
 	{Pkg: "securityhub", Op: "ListOrganizationAdminAccounts", Legacy: true, New: func() any { return new(securityhub.ListOrganizationAdminAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/organization/admin", Query: [][2]string{{"Feature", "Feature"}, {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}}},
+	{Pkg: "securityhub", Op: "UpdateOrganizationConfiguration", Legacy: true, New: func() any { return new(securityhub.UpdateOrganizationConfigurationOutput) }, Method: "POST", URI: "/organization/configuration"},
 	{Pkg: "sns", Op: "CreateTopic", Legacy: false, New: func() any { return new(sns.CreateTopicOutput) }},
 	{Pkg: "sns", Op: "GetTopicAttributes", Legacy: false, New: func() any { return new(sns.GetTopicAttributesOutput) }},
 	{Pkg: "sns", Op: "ListTopics", Legacy: false, New: func() any { return new(sns.ListTopicsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},

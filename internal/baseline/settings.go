@@ -56,6 +56,10 @@ type Settings struct {
 	Regions             []string
 	LogArchiveID        string
 	AuditID             string
+	// LogArchiveParent and AuditParent are the ids of the OUs (or root)
+	// holding the two accounts: service-managed StackSets reach a single
+	// account through its OU.
+	LogArchiveParent, AuditParent string
 	// Targets are the OU ids (or the root id) the account StackSet
 	// deploys to; TargetPaths the configured paths, in the same order.
 	Targets     []string
@@ -104,8 +108,9 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 		s.OrgID, s.ManagementID = o.Id, o.MasterAccountId
 	}
 	s.Regions = firstNonEmpty(b.Regions, cfg.Standards.AllowedRegions, []string{s.HomeRegion})
-	if !slices.Contains(s.Regions, s.HomeRegion) && s.HomeRegion != "" {
-		s.Regions = append([]string{s.HomeRegion}, s.Regions...)
+	if s.HomeRegion != "" {
+		// The home region comes first: StackSets are administered there.
+		s.Regions = append([]string{s.HomeRegion}, slices.DeleteFunc(s.Regions, func(r string) bool { return r == s.HomeRegion })...)
 	}
 	s.LogArchiveID = accountID(cfg, o, cfg.Security.LogArchiveAccount)
 	s.AuditID = accountID(cfg, o, cfg.Security.AuditAccount)
@@ -114,6 +119,7 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 			warn(CodeUnresolved, "baseline: account %q has no id yet; plan again once it exists", x.name)
 		}
 	}
+	s.LogArchiveParent, s.AuditParent = parentID(o, s.LogArchiveID), parentID(o, s.AuditID)
 	s.TargetPaths = firstNonEmpty(b.Targets, []string{config.RootPath})
 	for _, p := range s.TargetPaths {
 		id := ouID(o, p)
@@ -157,6 +163,19 @@ func accountID(cfg *config.Config, o *org.Organization, ref string) string {
 	for _, x := range o.Accounts {
 		if (a.Email != "" && strings.EqualFold(x.Email, a.Email)) || x.Name == a.Name {
 			return x.Id
+		}
+	}
+	return ""
+}
+
+// parentID returns the id of the OU or root that holds an account.
+func parentID(o *org.Organization, account string) string {
+	if o == nil || account == "" {
+		return ""
+	}
+	for _, a := range o.Accounts {
+		if a.Id == account {
+			return a.ParentId
 		}
 	}
 	return ""

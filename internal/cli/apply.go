@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/apply"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/plan"
 	"github.com/orgrail/orgrail/internal/store"
@@ -21,6 +22,7 @@ func newApplyCmd(g *Globals) *cobra.Command {
 		autoApprove bool
 		rate        float64
 		burst       int
+		parallel    int
 	)
 	cmd := &cobra.Command{
 		Use:   "apply [PLAN] [--config DIR] [--auto-approve]",
@@ -31,7 +33,8 @@ func newApplyCmd(g *Globals) *cobra.Command {
 
 Before changing anything it re-reads the organization and refuses a stale
 plan: one whose objects changed since it was made. It then applies the
-changes in dependency order, one Organizations call at a time within
+changes in dependency order, up to --parallel independent changes at once
+(a phase of the plan at a time, never two on one object) within
 --rate-limit, retrying throttling, concurrent modification and objects
 AWS does not see yet; progress goes to stderr. Every step is recorded in
 the state store: after a crash or Ctrl-C, running the same apply again
@@ -81,7 +84,7 @@ or a stale plan, 3 stopped part-way (apply again to resume).`,
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			defer st.Close()
-			opts := apply.Options{Rate: rate, Burst: burst}
+			opts := apply.Options{Rate: rate, Burst: burst, Parallel: parallel}
 			if g.Progress() {
 				opts.Progress = g.Stderr
 			}
@@ -107,12 +110,13 @@ or a stale plan, 3 stopped part-way (apply again to resume).`,
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "apply without asking")
 	cmd.Flags().Float64Var(&rate, "rate-limit", 5, "Organizations write calls per second")
 	cmd.Flags().IntVar(&burst, "burst", 5, "calls allowed at once above --rate-limit")
+	cmd.Flags().IntVar(&parallel, "parallel", apply.DefaultParallel, "changes applied at once (independent accounts, OUs, policies; 1: one by one in plan order)")
 	return cmd
 }
 
 // approve shows the plan and asks for "yes" on stdin.
 func approve(g *Globals, p *plan.Plan) error {
-	if err := plan.Render(g.Stderr, p, false); err != nil {
+	if err := plan.RenderLang(g.Stderr, p, false, g.Lang()); err != nil {
 		return err
 	}
 	fmt.Fprint(g.Stderr, "\nApply these changes? Only 'yes' is accepted: ")
@@ -127,7 +131,7 @@ func showReport(g *Globals, f output.Format, rep *apply.Report) error {
 	if f != output.Table {
 		return output.Encode(g.Stdout, f, rep)
 	}
-	t := output.NewTable(g.Stdout, "STATUS", "ACTION", "OBJECT", "ID", "REQUEST ID")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "STATUS", "ACTION", "OBJECT", "ID", "REQUEST ID")...)
 	for _, s := range rep.Steps {
 		t.Row(s.Status, s.Action, s.Address, s.ObjectID, s.RequestID)
 	}

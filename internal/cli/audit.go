@@ -12,6 +12,7 @@ import (
 
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/findings"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/rules"
 	"github.com/orgrail/orgrail/internal/safetext"
@@ -54,7 +55,7 @@ func (af *auditFlags) run(cmd *cobra.Command, g *Globals) (*rules.Result, error)
 	}
 	opt := rules.Options{Framework: af.framework, Rules: rules.Builtin()}
 	// On a terminal, as collect does: accounts evaluated so far, on stderr.
-	progress, clearProgress := countProgress(g.Stderr, "audit: accounts", g.Progress() && isTerminal(g.Stderr))
+	progress, clearProgress := countProgress(g.Stderr, "audit: accounts", g.Progress() && progressTerminal(g.Stderr))
 	defer clearProgress()
 	opt.Progress = progress
 	if af.rulesDir != "" {
@@ -156,7 +157,9 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 			if f == output.SARIF {
 				res.Report.Sources = configSources(g)
 			}
-			if err := findings.Render(g.Stdout, f, res.Report, findings.RenderOptions{All: all, MaxAccounts: 20}); err != nil {
+			lang := g.Lang()
+			shown := rules.LocalizeReport(res.Report, lang)
+			if err := findings.Render(g.Stdout, f, shown, findings.RenderOptions{All: all, MaxAccounts: 20, Lang: lang}); err != nil {
 				return err
 			}
 			reportSkipped(g, res)
@@ -169,7 +172,7 @@ Exit status: 0, or 1 when an unmuted FAILED finding reaches --fail-on
 			if toHub {
 				n, err := importToSecurityHub(cmd.Context(), g, res.Report, &hub)
 				if g.Progress() || err != nil {
-					fmt.Fprintf(g.Stderr, "imported %d findings into Security Hub (%d failed, %d of other accounts skipped)\n", n.Imported, n.Failed, n.Skipped)
+					fmt.Fprintln(g.Stderr, i18n.T(g.Lang(), "audit.hub_imported", n.Imported, n.Failed, n.Skipped))
 				}
 				if err != nil {
 					return fmt.Errorf("--to-security-hub: %w", err)
@@ -280,13 +283,13 @@ func newRulesCmd(g *Globals) *cobra.Command {
 			var infos []rules.Listing
 			for _, r := range rs {
 				if r.InFramework(framework) {
-					infos = append(infos, r.Listing())
+					infos = append(infos, r.ListingIn(g.Lang()))
 				}
 			}
 			if f != output.Table {
 				return output.Encode(g.Stdout, f, infos)
 			}
-			t := output.NewTable(g.Stdout, "RULE", "SEVERITY", "SCOPE", "CONFIG RULE", "SECURITY HUB", "CIS", "NIST CSF", "CONTROL TOWER", "TITLE")
+			t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "RULE", "SEVERITY", "SCOPE", "CONFIG RULE", "SECURITY HUB", "CIS", "NIST CSF", "CONTROL TOWER", "TITLE")...)
 			for _, r := range infos {
 				m := r.Mappings
 				t.Row(r.ID, r.Severity.String(), r.Scope, dash(m.ConfigRule), dash(m.SecurityHub), dash(m.CIS), dash(m.NistCsf), dash(m.ControlTower), r.Title)
@@ -294,7 +297,7 @@ func newRulesCmd(g *Globals) *cobra.Command {
 			if err := t.Flush(); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(g.Stdout, "\n%d rules\n", len(infos))
+			_, err = fmt.Fprintf(g.Stdout, "\n%s\n", i18n.T(g.Lang(), "rules.count", len(infos)))
 			return err
 		},
 	}

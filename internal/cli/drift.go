@@ -1,15 +1,19 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/apply"
+	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/drift"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/notify"
 	"github.com/orgrail/orgrail/internal/output"
+	"github.com/orgrail/orgrail/internal/plan"
 	"github.com/orgrail/orgrail/internal/store"
 )
 
@@ -55,6 +59,12 @@ unreadable input.`,
 			if last == nil {
 				return Usage("no completed apply to organization %s in %s: drift compares with the last apply", cur.Id, st.Path())
 			}
+			var desired config.Config
+			if json.Unmarshal(last.Plan.Desired, &desired) == nil && plan.ManagesContacts(&desired) {
+				if err := withContacts(ctx, g, snap, cur, nil); err != nil {
+					return err
+				}
+			}
 			found, err := drift.Detect(ctx, last.Plan, last.Finished, cur, drift.TrailWho(st.DB()))
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
@@ -77,7 +87,7 @@ unreadable input.`,
 
 func renderDrift(g *Globals, f output.Format, found []notify.Event) error {
 	if f == output.Table {
-		t := output.NewTable(g.Stdout, "SEVERITY", "OBJECT", "WHO", "WHEN")
+		t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "SEVERITY", "OBJECT", "WHO", "WHEN")...)
 		for _, e := range found {
 			t.Row(e.Severity.String(), e.Title, e.Principal, e.EventTime.Format(time.RFC3339))
 		}

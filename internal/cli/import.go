@@ -11,7 +11,10 @@ import (
 func init() { register(newImportCmd) }
 
 func newImportCmd(g *Globals) *cobra.Command {
-	var snap, out string
+	var (
+		snap, out string
+		contacts  bool
+	)
 	cmd := &cobra.Command{
 		Use:   "import [--out DIR] [--snapshot DIR]",
 		Short: "Write the landing-zone configuration of an existing organization",
@@ -24,13 +27,23 @@ group and user name) with one JSON file per inline policy under identity/. 'orgr
 no changes; edit it to change the organization.
 
 Account names that AWS allows but a configuration cannot use (duplicates,
-names equal to an OU path, empty) get the account id appended.`,
+names equal to an OU path, empty) get the account id appended. Alternate
+contacts are read from Account Management (or the snapshot's account
+service) and written under each account; --contacts=false leaves them out.`,
 		Example: `  orgrail import --out ./orgrail && orgrail plan --config ./orgrail`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, err := currentOrg(cmd.Context(), g, snap)
 			if err != nil {
 				return err
+			}
+			if contacts {
+				if err := withContacts(cmd.Context(), g, snap, o, nil); err != nil {
+					for i := range o.Accounts {
+						o.Accounts[i].AlternateContacts = nil
+					}
+					fmt.Fprintf(g.Stderr, "warning: alternate contacts left out: %v\n", err)
+				}
 			}
 			idc, err := currentIdentity(cmd.Context(), g, snap, "", o.MasterAccountId)
 			if err != nil {
@@ -55,5 +68,6 @@ names equal to an OU path, empty) get the account id appended.`,
 	}
 	cmd.Flags().StringVar(&snap, "snapshot", "", "import from this snapshot (default: the live organization)")
 	cmd.Flags().StringVar(&out, "out", "./orgrail", "configuration directory to write")
+	cmd.Flags().BoolVar(&contacts, "contacts", true, "import the accounts' alternate contacts too (Account Management; trusted access for account.amazonaws.com)")
 	return cmd
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/detect"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/notify"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
@@ -211,7 +213,7 @@ func renderStatus(g *Globals, format output.Format, rep *statusReport) error {
 		}
 		return output.Encode(g.Stdout, format, rep)
 	}
-	t := output.NewTable(g.Stdout, "CHANNEL", "PENDING", "FAILED", "SENT", "PARKED")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "CHANNEL", "PENDING", "FAILED", "SENT", "PARKED")...)
 	for _, c := range rep.Channels {
 		t.Row(c.Channel, strconv.Itoa(c.Pending), strconv.Itoa(c.Failing), strconv.Itoa(c.Sent), strconv.Itoa(c.Parked))
 	}
@@ -222,7 +224,7 @@ func renderStatus(g *Globals, format output.Format, rep *statusReport) error {
 		return nil
 	}
 	fmt.Fprintln(g.Stdout)
-	t = output.NewTable(g.Stdout, "ID", "CHANNEL", "STATUS", "ATTEMPTS", "NEXT", "DETECTION", "ERROR")
+	t = output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "ID", "CHANNEL", "STATUS", "ATTEMPTS", "NEXT", "DETECTION", "ERROR")...)
 	for _, it := range rep.Messages {
 		status := it.Status
 		if it.Failing() {
@@ -380,14 +382,15 @@ func triageListCmd(g *Globals) *cobra.Command {
 				}
 				return output.Encode(g.Stdout, format, items)
 			}
-			t := output.NewTable(g.Stdout, "ID", "STATUS", "SEVERITY", "DETECTION", "ACCOUNT", "REGION", "WHEN", "TITLE")
+			lang := g.Lang()
+			t := output.NewTable(g.Stdout, i18n.Headers(lang, "ID", "STATUS", "SEVERITY", "DETECTION", "ACCOUNT", "REGION", "WHEN", "TITLE")...)
 			for _, it := range items {
 				e := it.Event
 				acct := e.Account
 				if e.AccountName != "" {
 					acct = e.AccountName + " (" + e.Account + ")"
 				}
-				t.Row(it.ID, it.Status, e.Severity.String(), e.DetectionID, acct, e.Region, e.EventTime.Format(time.RFC3339), e.Title)
+				t.Row(it.ID, it.Status, e.Severity.String(), e.DetectionID, acct, e.Region, e.EventTime.Format(time.RFC3339), detect.Title(lang, e.DetectionID, e.Title))
 			}
 			return t.Flush()
 		},

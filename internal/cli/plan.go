@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgrail/orgrail/internal/apply"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
-	"github.com/orgrail/orgrail/internal/diag"
 	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
@@ -109,16 +109,30 @@ func makePlan(ctx context.Context, g *Globals, f *planFlags) (*plan.Plan, error)
 	if err != nil {
 		return nil, err
 	}
-	var p *plan.Plan
-	var pd diag.List
-	if c.Identity.IsZero() {
-		p, pd = plan.New(c, cur, f.opts)
-	} else {
-		idc, err := currentIdentity(ctx, g, f.snapshot, c.Identity.Region, cur.MasterAccountId)
-		if err != nil {
+	if plan.ManagesContacts(c) {
+		if err := cur.Index(); err != nil {
+			return nil, &ExitError{Code: ExitUsage, Err: err}
+		}
+		v := plan.NewView(cur, c)
+		ids := []string{}
+		for _, a := range c.Accounts {
+			if la := v.Account(a.Name); la != nil && !a.AlternateContacts.IsZero() {
+				ids = append(ids, la.Id)
+			}
+		}
+		if err := withContacts(ctx, g, f.snapshot, cur, ids); err != nil {
 			return nil, err
 		}
-		p, pd = plan.NewFull(c, cur, idc, f.opts)
+	}
+	var idc *identity.Center
+	if !c.Identity.IsZero() {
+		if idc, err = currentIdentity(ctx, g, f.snapshot, c.Identity.Region, cur.MasterAccountId); err != nil {
+			return nil, err
+		}
+	}
+	p, pd, err := planWithBaseline(ctx, g, c, cur, f.snapshot == "", idc, f.opts)
+	if err != nil {
+		return nil, err
 	}
 	for _, d := range pd {
 		if d.Code != plan.CodeLint || d.Severity.Reaches(severity.Medium) {
@@ -154,9 +168,31 @@ func currentOrg(ctx context.Context, g *Globals, dir string) (*org.Organization,
 	return o, nil
 }
 
+// withContacts fills the alternate contacts of the accounts ids (all
+// when nil) from the snapshot dir or, when dir is empty, through
+// Account Management.
+func withContacts(ctx context.Context, g *Globals, dir string, o *org.Organization, ids []string) error {
+	if dir != "" {
+		s, err := snapshot.Open(dir)
+		if err != nil {
+			return Usage("%v", err)
+		}
+		apply.SnapshotContacts(s, o)
+		return nil
+	}
+	cfg, err := g.AWSConfig(ctx)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if err := apply.ReadContacts(ctx, cfg, o, ids); err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	return nil
+}
+
 func showPlan(g *Globals, f output.Format, p *plan.Plan) error {
 	if f == output.Table {
-		return plan.Render(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout))
+		return plan.RenderLang(g.Stdout, p, !g.NoColor && isTerminal(g.Stdout), g.Lang())
 	}
 	return output.Encode(g.Stdout, f, p)
 }

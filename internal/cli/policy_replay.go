@@ -12,6 +12,7 @@ import (
 
 	"github.com/orgrail/orgrail/internal/access"
 	"github.com/orgrail/orgrail/internal/authz"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/policy"
@@ -148,7 +149,7 @@ func writeReplay(g *Globals, res *access.ReplayResult) error {
 	if f != output.Table {
 		return output.Encode(g.Stdout, f, res)
 	}
-	t := output.NewTable(g.Stdout, "CHANGE", "ACCOUNT", "PRINCIPAL", "ACTION", "CALLS", "STATEMENT", "EXAMPLE RESOURCE")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "CHANGE", "ACCOUNT", "PRINCIPAL", "ACTION", "CALLS", "STATEMENT", "EXAMPLE RESOURCE")...)
 	for _, list := range [][]access.ReplayChange{res.NewlyDenied, res.NewlyAllowed} {
 		for _, c := range list {
 			ex := ""

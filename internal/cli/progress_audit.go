@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/orgrail/orgrail/internal/trail"
 )
 
 // countProgress returns a progress callback that shows "what done/total"
@@ -12,24 +14,41 @@ import (
 // at the end, and a function that clears the line; both are no-ops
 // unless show (a terminal, and not --quiet). Safe for concurrent use.
 func countProgress(w io.Writer, what string, show bool) (func(done, total int), func()) {
+	draw, clear := lineProgress(w, show)
+	return func(done, total int) {
+		draw(done == total, func() string {
+			if total > 0 {
+				return fmt.Sprintf("%s %d/%d", what, done, total)
+			}
+			return fmt.Sprintf("%s %d", what, done)
+		})
+	}, clear
+}
+
+// progressTerminal decides whether progress is drawn on a writer (the
+// commands pass stderr): a terminal. Tests replace it to draw on a
+// buffer.
+var progressTerminal = isTerminal
+
+// lineProgress returns a function that redraws one terminal line of w
+// with the text line() returns, at most twice a second unless final, and
+// a function that clears the line; both are no-ops unless show. The
+// first call always draws. Safe for concurrent use.
+func lineProgress(w io.Writer, show bool) (func(final bool, line func() string), func()) {
 	if !show {
-		return func(int, int) {}, func() {}
+		return func(bool, func() string) {}, func() {}
 	}
 	var mu sync.Mutex
 	var last time.Time
 	drawn := false
-	update := func(done, total int) {
+	draw := func(final bool, line func() string) {
 		mu.Lock()
 		defer mu.Unlock()
-		if time.Since(last) < 500*time.Millisecond && done != total {
+		if drawn && !final && time.Since(last) < 500*time.Millisecond {
 			return
 		}
 		last, drawn = time.Now(), true
-		if total > 0 {
-			fmt.Fprintf(w, "\r\x1b[K%s %d/%d", what, done, total)
-		} else {
-			fmt.Fprintf(w, "\r\x1b[K%s %d", what, done)
-		}
+		fmt.Fprintf(w, "\r\x1b[K%s", line())
 	}
 	clear := func() {
 		mu.Lock()
@@ -38,5 +57,21 @@ func countProgress(w io.Writer, what string, show bool) (func(done, total int), 
 			fmt.Fprint(w, "\r\x1b[K")
 		}
 	}
-	return update, clear
+	return draw, clear
+}
+
+// scanProgress returns a trail.ScanOptions.Progress callback that shows
+// "trail scan: F files, R records, D detections" on one terminal line of
+// w (as countProgress does for audit), and a function that clears it;
+// both are no-ops unless show.
+func scanProgress(w io.Writer, show bool) (func(trail.ScanProgress), func()) {
+	if !show {
+		return nil, func() {}
+	}
+	draw, clear := lineProgress(w, true)
+	return func(p trail.ScanProgress) {
+		draw(false, func() string {
+			return fmt.Sprintf("trail scan: %d files, %d records, %d detections", p.Files, p.Records, p.Detections)
+		})
+	}, clear
 }

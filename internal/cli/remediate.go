@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/orgrail/orgrail/internal/collect"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/remediate"
 	"github.com/orgrail/orgrail/internal/snapshot"
@@ -265,7 +266,7 @@ func renderResults(g *Globals, f output.Format, rs []remediate.Result) error {
 	if f != output.Table {
 		return output.Encode(g.Stdout, f, rs)
 	}
-	t := output.NewTable(g.Stdout, "#", "ACCOUNT", "REGION", "CALL", "RESULT")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "#", "ACCOUNT", "REGION", "CALL", "RESULT")...)
 	for _, r := range rs {
 		res := "ok"
 		if !r.OK {

@@ -76,6 +76,8 @@ type Globals struct {
 	LogLevel  string
 	NoColor   bool
 	Quiet     bool
+	// LangFlag is --lang as given; Lang resolves the language.
+	LangFlag string
 
 	Stdin  io.Reader
 	Stdout io.Writer
@@ -142,6 +144,9 @@ the binary.`,
 			if err := applyEnv(cmd.Root().PersistentFlags()); err != nil {
 				return err
 			}
+			if err := g.checkLang(); err != nil {
+				return err
+			}
 			if err := g.setupLog(); err != nil {
 				return err
 			}
@@ -164,6 +169,7 @@ the binary.`,
 	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour in table output")
 	pf.BoolVar(&g.Quiet, "quiet", false, "no progress or informational logs on stderr")
 	addSizeFlags(pf)
+	addLangFlag(root, g)
 	root.SetIn(g.Stdin)
 	root.SetOut(g.Stdout)
 	root.SetErr(g.Stderr)

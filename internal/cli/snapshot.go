@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
@@ -63,7 +64,7 @@ resource key. Exit 0 whether or not there are changes.`,
 				fmt.Fprintln(g.Stdout, "no changes")
 				return nil
 			}
-			t := output.NewTable(g.Stdout, "CHANGE", "OBJECT", "ID", "DETAIL")
+			t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "CHANGE", "OBJECT", "ID", "DETAIL")...)
 			for _, c := range changes {
 				t.Row(c.Kind, c.Object, c.ID, c.Detail)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/store"
 )
@@ -69,7 +70,7 @@ func renderStoreInfo(g *Globals, in store.Info) error {
 	}
 	fmt.Fprintf(g.Stdout, "path            %s\nsize            %s\nschema version  %d (this orgrail: %d)\n\n",
 		in.Path, storeSizeString(in.SizeBytes), in.SchemaVersion, in.LatestVersion)
-	t := output.NewTable(g.Stdout, "TABLE", "ROWS")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "TABLE", "ROWS")...)
 	for _, tc := range in.Tables {
 		t.Row(tc.Name, strconv.FormatInt(tc.Rows, 10))
 	}
@@ -125,7 +126,7 @@ the latest run of each organization are always kept.`,
 				return output.Encode(g.Stdout, f, res)
 			}
 			fmt.Fprintf(g.Stdout, "pruned rows older than %s\n", res.Cutoff.Format(time.RFC3339))
-			t := output.NewTable(g.Stdout, "TABLE", "DELETED")
+			t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "TABLE", "DELETED")...)
 			for _, tc := range store.Tables {
 				if n, ok := res.Deleted[tc]; ok {
 					t.Row(tc, strconv.FormatInt(n, 10))

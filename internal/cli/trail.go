@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orgrail/orgrail/internal/detect"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/safetext"
@@ -181,11 +182,13 @@ Exit codes: 0 none at or above --fail-on; 1 a detection at or above
 			if err != nil {
 				return err
 			}
-			out := newScanWriter(g.Stdout, format)
+			out := newScanWriter(g.Stdout, format, g.Lang())
+			progress, clearProgress := scanProgress(g.Stderr, g.Progress() && progressTerminal(g.Stderr))
 			res, err := trail.ScanAll(cmd.Context(), srcs, trail.ScanOptions{
 				IngestOptions: trail.IngestOptions{Filter: f, Workers: sel.workers},
-				Matcher:       m, Org: o, Emit: out.write,
+				Matcher:       m, Org: o, Emit: out.write, Progress: progress,
 			})
+			clearProgress()
 			if err != nil {
 				return &ExitError{Code: ExitPartial, Err: err}
 			}
@@ -351,7 +354,7 @@ func trailRenderEvents(g *Globals, format output.Format, events []trail.Event) e
 		}
 		return nil
 	}
-	t := output.NewTable(g.Stdout, "TIME", "ACCOUNT", "REGION", "PRINCIPAL", "EVENT", "SOURCE IP", "ERROR", "RESOURCES")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "TIME", "ACCOUNT", "REGION", "PRINCIPAL", "EVENT", "SOURCE IP", "ERROR", "RESOURCES")...)
 	for _, e := range events {
 		t.Row(e.EventTime, e.Account, e.Region, e.Principal, e.EventName, e.SourceIP, e.ErrorCode, strings.Join(e.Resources, " "))
 	}
@@ -461,7 +464,7 @@ Exit codes: 0 valid; 1 any integrity failure; 3 files could not be read.`,
 					return err
 				}
 			} else {
-				t := output.NewTable(g.Stdout, "PROBLEM", "FILE", "DETAIL")
+				t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "PROBLEM", "FILE", "DETAIL")...)
 				for _, p := range res.Problems {
 					t.Row(p.Kind, p.File, p.Detail)
 				}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/trail"
 )
@@ -20,14 +21,15 @@ type scanWriter struct {
 	rows   int
 	n      int
 	err    error
+	lang   i18n.Lang
 }
 
 // tableChunk is how many table rows are aligned together: the table is
 // flushed every tableChunk rows instead of once at the end.
 const tableChunk = 1000
 
-func newScanWriter(w io.Writer, f output.Format) *scanWriter {
-	s := &scanWriter{format: f, bw: bufio.NewWriterSize(w, 1<<16)}
+func newScanWriter(w io.Writer, f output.Format, lang i18n.Lang) *scanWriter {
+	s := &scanWriter{format: f, bw: bufio.NewWriterSize(w, 1<<16), lang: lang}
 	switch f {
 	case output.JSONL:
 		s.lines = output.NewLines(s.bw)
@@ -38,7 +40,7 @@ func newScanWriter(w io.Writer, f output.Format) *scanWriter {
 }
 
 func (s *scanWriter) newTable() {
-	s.table = output.NewTable(s.bw, "TIME", "SEVERITY", "DETECTION", "ACCOUNT", "REGION", "PRINCIPAL", "EVENT", "SOURCE IP")
+	s.table = output.NewTable(s.bw, i18n.Headers(s.lang, "TIME", "SEVERITY", "DETECTION", "ACCOUNT", "REGION", "PRINCIPAL", "EVENT", "SOURCE IP")...)
 }
 
 // write takes one detection (ScanOptions.Emit).

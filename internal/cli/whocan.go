@@ -9,6 +9,7 @@ import (
 
 	"github.com/orgrail/orgrail/internal/access"
 	"github.com/orgrail/orgrail/internal/authz"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 )
 
@@ -43,7 +44,7 @@ func writeAnswers(g *Globals, answers []access.Answer) error {
 	if f != output.Table {
 		return output.Encode(g.Stdout, f, answers)
 	}
-	t := output.NewTable(g.Stdout, "PRINCIPAL", "ACCOUNT", "ACTION", "RESOURCE", "DECISION", "DECIDED BY", "STATEMENTS")
+	t := output.NewTable(g.Stdout, i18n.Headers(g.Lang(), "PRINCIPAL", "ACCOUNT", "ACTION", "RESOURCE", "DECISION", "DECIDED BY", "STATEMENTS")...)
 	for _, a := range answers {
 		var st []string
 		for _, m := range a.MatchedStatements {

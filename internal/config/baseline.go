@@ -17,7 +17,10 @@ type Baseline struct {
 	Roles           BaselineRoles       `yaml:"roles" json:"roles,omitempty" doc:"Names of the roles the baseline creates in every account, trusted only by the Audit account."`
 	SecurityContact SecurityContact     `yaml:"securityContact" json:"securityContact,omitempty" doc:"Alternate SECURITY contact set on every account."`
 	Events          EventForwarding     `yaml:"eventForwarding" json:"eventForwarding,omitempty" doc:"Forwarding of security events from every account and region to the Audit account's event bus."`
-	Pos             Positions           `yaml:"-" json:"-"`
+	// Declared records that the section was written, so that it
+	// survives a JSON round trip (a plan's desired configuration).
+	Declared bool      `yaml:"-" json:"declared,omitempty"`
+	Pos      Positions `yaml:"-" json:"-"`
 }
 
 // LogArchiveBaseline configures the Log Archive bucket stack.
@@ -78,4 +81,4 @@ type EventForwarding struct {
 var SecurityHubStandards = []string{"fsbp", "cis", "pci-dss", "nist-800-53"}
 
 // Enabled reports whether the configuration has a baseline section.
-func (b Baseline) Enabled() bool { return b.Pos.Has("") }
+func (b Baseline) Enabled() bool { return b.Declared || b.Pos.Has("") }

@@ -72,6 +72,10 @@ const (
 	CodeBaselineValue      Code = "baseline-bad-value"
 	CodePermissionSet      Code = "identity-permission-set"
 	CodeAssignment         Code = "identity-assignment"
+	CodeBadRename          Code = "ou-bad-rename"
+	CodeBadContact         Code = "account-bad-contact"
+	CodeBadNetwork         Code = "network-bad"
+	CodeBadStdContact      Code = "alternate-contact-bad"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -132,14 +136,18 @@ var Codes = []CodeInfo{
 	{CodeSecurityMgmt, SevWarning, "Log Archive or Audit is the management account"},
 	{CodeAccessBoundary, SevError, "an access boundary without exactly one of from and onlyFrom, with an empty to, an unknown via, or a duplicate name"},
 	{CodeAccessRef, SevError, "an access boundary reference that is not Root, a declared OU path, account name or account id"},
-	{CodeBadManage, SevError, "an OU's manage is not exclusive"},
+	{CodeBadManage, SevError, "an OU's or the organization's manage is not exclusive"},
 	{CodeBadPrincipal, SevError, "a trusted-access or delegated-administrator service principal that is not <name>.amazonaws.com"},
 	{CodeBadExpectation, SevError, "a guardrails expectation whose action is not service:Action or whose expect is not allow or deny"},
+	{CodeBadRename, SevError, "an OU's renamedFrom is not a valid path or is declared as an OU itself"},
+	{CodeBadContact, SevError, "an alternate contact with a missing or too long name, title, email or phone, or a phone with other characters than digits, spaces, +, -, ( and )"},
 	{CodeBaselineIncomplete, SevError, "a baseline section without security.logArchiveAccount, security.auditAccount or organization.homeRegion"},
 	{CodeBaselineTarget, SevError, "a baseline target that is not Root or a declared OU path"},
 	{CodeBaselineValue, SevError, "a baseline value out of range or of the wrong form (password policy, Security Hub standard, contact email, bucket or role name)"},
 	{CodePermissionSet, SevError, "a permission set with a bad or duplicate name, a session duration outside 1-12 hours, a policy reference that is not an AWS managed policy ARN or IAM name and path, more than 20 policies, or two boundaries"},
 	{CodeAssignment, SevError, "an assignment whose permission set is not declared, or that names no group or user, or no account or OU"},
+	{CodeBadNetwork, SevError, "standards.network: a pool, reserved or VPC size that is not an IPv4 CIDR that fits, subnets that do not fit the VPC, or flow logs without a bucket"},
+	{CodeBadStdContact, SevError, "standards.alternateContacts: a type that is not BILLING, OPERATIONS or SECURITY, or a type listed twice"},
 }
 
 // Info returns the description of a code.

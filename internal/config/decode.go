@@ -161,6 +161,11 @@ func (d *decoder) decodeValue(n *yaml.Node, fv reflect.Value, key string, pos Po
 		d.decodeMap(n, fv, key, pos, where)
 	case reflect.Struct:
 		d.decodeStruct(n, fv, where)
+	case reflect.Pointer:
+		if fv.IsNil() {
+			fv.Set(reflect.New(fv.Type().Elem()))
+		}
+		d.decodeValue(n, fv.Elem(), key, pos, where)
 	}
 }
 

@@ -81,6 +81,7 @@ func setDefaults(c *Config) {
 	if c.Organization.Mode == "" {
 		c.Organization.Mode = ModeOrganizations
 	}
+	c.Baseline.Declared = c.Baseline.Pos.Has("")
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)

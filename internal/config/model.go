@@ -35,6 +35,7 @@ type Config struct {
 	Access        Access       `yaml:"access" json:"access" doc:"Access boundaries between accounts, checked by orgrail access internal."`
 	Baseline      Baseline     `yaml:"baseline" json:"baseline,omitempty" doc:"The security baseline orgrail deploys: organization trail, Config, the security services administered from Audit, and the account baseline StackSet."`
 	Identity      Identity     `yaml:"identity" json:"identity,omitzero" doc:"IAM Identity Center as code: permission sets and account assignments, planned and applied with plan/apply."`
+	Operations    Operations   `yaml:"operations" json:"operations,omitzero" doc:"How the platform is operated: who approves account vending, exceptions, guardrail changes and incidents, whom to call, how people get access. Read by orgrail runbook and orgrail guide."`
 }
 
 // Mode values of organization.mode.
@@ -56,7 +57,10 @@ type Organization struct {
 	// registered; services not listed are left alone.
 	TrustedAccess           []string         `yaml:"trustedAccess" json:"trustedAccess,omitempty" pattern:"^[a-z0-9.-]+\\.amazonaws\\.com$" doc:"Service principals given trusted access to the organization (EnableAWSServiceAccess), e.g. guardduty.amazonaws.com."`
 	DelegatedAdministrators []DelegatedAdmin `yaml:"delegatedAdministrators" json:"delegatedAdministrators,omitempty" doc:"Delegated administrators: which account administers which service for the organization. Trusted access for the service is implied."`
-	Pos                     Positions        `yaml:"-" json:"-"`
+	// Manage exclusive claims the whole organization, as ous[].manage
+	// claims a subtree.
+	Manage string    `yaml:"manage" json:"manage,omitempty" enum:"exclusive" doc:"exclusive: orgrail owns the whole organization: OUs, policies and policy attachments the configuration does not declare are removed (with --allow-delete), undeclared accounts closed (with --allow-close), and policy types no policy uses any more disabled (with --allow-delete)."`
+	Pos    Positions `yaml:"-" json:"-"`
 }
 
 // DelegatedAdmin registers one account as delegated administrator of one
@@ -103,7 +107,11 @@ type OU struct {
 	Description string            `yaml:"description" json:"description,omitempty" doc:"Free text."`
 	Tags        map[string]string `yaml:"tags" json:"tags,omitempty" doc:"Tags on the OU."`
 	Manage      string            `yaml:"manage" json:"manage,omitempty" enum:"exclusive" doc:"exclusive: orgrail owns this subtree; OUs and policy attachments below it that the configuration does not declare are removed (with --allow-delete)."`
-	Pos         Positions         `yaml:"-" json:"-"`
+	// RenamedFrom names the OU's former path: plan renames that OU
+	// (UpdateOrganizationalUnit) instead of creating a new one, or, under
+	// another parent, deletes it once emptied.
+	RenamedFrom string    `yaml:"renamedFrom" json:"renamedFrom,omitempty" doc:"The path this OU has in the organization now, when the configuration renames or moves it. Same parent (after the parents' renames): plan renames that OU in place (same id, accounts and policies). Another parent: plan creates the OU at its new path and deletes the old one once its accounts have moved (with --allow-delete); AWS cannot move OUs. Harmless once applied."`
+	Pos         Positions `yaml:"-" json:"-"`
 }
 
 // ManageExclusive is the value of ous[].manage that claims a subtree.
@@ -141,7 +149,51 @@ type Account struct {
 	Environment string            `yaml:"environment" json:"environment,omitempty" doc:"Environment, e.g. prod, staging, dev, sandbox."`
 	System      string            `yaml:"system" json:"system,omitempty" doc:"The system or product the account runs."`
 	Tags        map[string]string `yaml:"tags" json:"tags,omitempty" doc:"Tags on the account."`
-	Pos         Positions         `yaml:"-" json:"-"`
+	// AlternateContacts are the account's billing, operations and
+	// security contacts (Account Management PutAlternateContact).
+	AlternateContacts AlternateContacts `yaml:"alternateContacts" json:"alternateContacts,omitzero" doc:"Alternate contacts AWS writes to about billing, operations and security. plan sets the types given here (PutAlternateContact); types left out are left alone."`
+	Pos               Positions         `yaml:"-" json:"-"`
+}
+
+// AlternateContacts are an account's alternate contacts by type; nil
+// entries are not managed.
+type AlternateContacts struct {
+	Billing    *Contact  `yaml:"billing" json:"billing,omitempty" doc:"Billing contact."`
+	Operations *Contact  `yaml:"operations" json:"operations,omitempty" doc:"Operations contact."`
+	Security   *Contact  `yaml:"security" json:"security,omitempty" doc:"Security contact."`
+	Pos        Positions `yaml:"-" json:"-"`
+}
+
+// Contact is one alternate contact. AWS requires every field.
+type Contact struct {
+	Name  string    `yaml:"name" json:"name" required:"true" doc:"Name, 1-64 characters."`
+	Title string    `yaml:"title" json:"title" required:"true" doc:"Title, 1-50 characters."`
+	Email string    `yaml:"email" json:"email" required:"true" doc:"Email address, 1-254 characters."`
+	Phone string    `yaml:"phone" json:"phone" required:"true" pattern:"^[\\s0-9()+-]+$" doc:"Phone number, 1-25 characters of digits, spaces, +, -, ( and )."`
+	Pos   Positions `yaml:"-" json:"-"`
+}
+
+// Contact types as the Account Management API spells them.
+const (
+	ContactBilling    = "BILLING"
+	ContactOperations = "OPERATIONS"
+	ContactSecurity   = "SECURITY"
+)
+
+// ByType returns the configured contacts keyed by AWS contact type.
+func (a AlternateContacts) ByType() map[string]*Contact {
+	out := map[string]*Contact{}
+	for t, c := range map[string]*Contact{ContactBilling: a.Billing, ContactOperations: a.Operations, ContactSecurity: a.Security} {
+		if c != nil {
+			out[t] = c
+		}
+	}
+	return out
+}
+
+// IsZero reports whether no contact is configured (for omitempty).
+func (a AlternateContacts) IsZero() bool {
+	return a.Billing == nil && a.Operations == nil && a.Security == nil
 }
 
 // Policy is an organization policy and its attachments.
@@ -159,11 +211,15 @@ type Policy struct {
 
 // Standards are company-wide settings that detective guardrails check.
 type Standards struct {
-	AllowedRegions   []string  `yaml:"allowedRegions" json:"allowedRegions,omitempty" enum:"@regions" doc:"Regions workloads may use (aws, aws-cn, aws-us-gov ... region names)."`
-	RequiredTags     []string  `yaml:"requiredTags" json:"requiredTags,omitempty" doc:"Tag keys every taggable resource must carry."`
-	LogRetentionDays int       `yaml:"logRetentionDays" json:"logRetentionDays,omitempty" min:"1" doc:"Minimum log retention in days (CloudWatch Logs and the log archive)."`
-	AZCount          int       `yaml:"azCount" json:"azCount,omitempty" min:"1" max:"6" doc:"Availability Zones a standard VPC spans."`
-	Pos              Positions `yaml:"-" json:"-"`
+	AllowedRegions   []string `yaml:"allowedRegions" json:"allowedRegions,omitempty" enum:"@regions" doc:"Regions workloads may use (aws, aws-cn, aws-us-gov ... region names)."`
+	RequiredTags     []string `yaml:"requiredTags" json:"requiredTags,omitempty" doc:"Tag keys every taggable resource must carry."`
+	LogRetentionDays int      `yaml:"logRetentionDays" json:"logRetentionDays,omitempty" min:"1" doc:"Minimum log retention in days (CloudWatch Logs and the log archive)."`
+	AZCount          int      `yaml:"azCount" json:"azCount,omitempty" min:"1" max:"6" doc:"Availability Zones a standard VPC spans."`
+	// Network and AlternateContacts are what `orgrail account create`
+	// gives a new account (network.go).
+	Network           Network            `yaml:"network" json:"network,omitempty" doc:"The standard VPC orgrail account create builds in a new account: CIDR pool, subnets, NAT, flow logs."`
+	AlternateContacts []AlternateContact `yaml:"alternateContacts" json:"alternateContacts,omitempty" doc:"Alternate contacts (billing, operations, security) set on every account orgrail account create makes."`
+	Pos               Positions          `yaml:"-" json:"-"`
 }
 
 // Security names the security accounts and the services that must be on.

@@ -66,6 +66,8 @@ func fieldSchema(f reflect.StructField, defs map[string]any) map[string]any {
 // constraints.
 func typeSchema(t reflect.Type, tag reflect.StructTag, defs map[string]any) map[string]any {
 	switch t.Kind() {
+	case reflect.Pointer:
+		return typeSchema(t.Elem(), tag, defs)
 	case reflect.String:
 		s := map[string]any{"type": "string"}
 		if p := tag.Get("pattern"); p != "" {

@@ -23,6 +23,14 @@ func validateLandingZone(c *Config, r *reporter) {
 		}
 	}
 	org := &c.Organization
+	if org.Manage != "" && org.Manage != ManageExclusive {
+		r.add(org.Pos.Of("manage"), CodeBadManage, "write manage: exclusive, or leave it out",
+			"organization: manage %q is unknown", org.Manage)
+	}
+	validateRenames(c, r)
+	for _, a := range c.Accounts {
+		validateContacts(r, a)
+	}
 	for i, s := range org.TrustedAccess {
 		if !servicePrincipalRe.MatchString(s) {
 			r.add(org.Pos.Of(fmt.Sprintf("trustedAccess[%d]", i)), CodeBadPrincipal, "write the service principal, e.g. guardduty.amazonaws.com",
@@ -50,3 +58,52 @@ func validateLandingZone(c *Config, r *reporter) {
 		}
 	}
 }
+
+// validateRenames checks ous[].renamedFrom: a well-formed path that is
+// not declared itself. Under another parent it is a move, which plan
+// makes as a new OU and the deletion of the old one.
+func validateRenames(c *Config, r *reporter) {
+	for _, o := range c.OUs {
+		if o.RenamedFrom == "" || o.Path == "" || badOUPath(o.Path) != "" {
+			continue
+		}
+		p := o.Pos.Of("renamedFrom")
+		if msg := badOUPath(o.RenamedFrom); msg != "" {
+			r.add(p, CodeBadRename, "write the OU's current path, e.g. Workloads/Dev", "OU %q: renamedFrom %q %s", o.Path, o.RenamedFrom, msg)
+			continue
+		}
+		if o.RenamedFrom != o.Path && c.OU(o.RenamedFrom) != nil {
+			r.add(p, CodeBadRename, "an OU cannot be both renamed and kept; remove one of them",
+				"OU %q: renamedFrom %q is declared as an OU too", o.Path, o.RenamedFrom)
+			continue
+		}
+	}
+}
+
+// validateContacts checks an account's alternate contacts against the
+// limits of the Account Management API's PutAlternateContact.
+func validateContacts(r *reporter, a Account) {
+	for t, ct := range a.AlternateContacts.ByType() {
+		where := fmt.Sprintf("account %q: %s contact", a.Name, strings.ToLower(t))
+		for _, f := range []struct {
+			key, val string
+			max      int
+		}{{"name", ct.Name, 64}, {"title", ct.Title, 50}, {"email", ct.Email, 254}, {"phone", ct.Phone, 25}} {
+			switch {
+			case strings.TrimSpace(f.val) == "":
+				r.add(ct.Pos.Of(f.key), CodeBadContact, "AWS requires name, title, email and phone", "%s: %s is empty", where, f.key)
+			case len(f.val) > f.max:
+				r.add(ct.Pos.Of(f.key), CodeBadContact, fmt.Sprintf("at most %d characters", f.max), "%s: %s is too long", where, f.key)
+			}
+		}
+		if ct.Phone != "" && !phoneRe.MatchString(ct.Phone) {
+			r.add(ct.Pos.Of("phone"), CodeBadContact, "digits, spaces, +, -, ( and ) only, e.g. +81-3-1234-5678", "%s: phone %q", where, ct.Phone)
+		}
+		if ct.Email != "" && !strings.Contains(ct.Email, "@") {
+			r.add(ct.Pos.Of("email"), CodeBadContact, "write an email address", "%s: email %q has no @", where, ct.Email)
+		}
+	}
+}
+
+// phoneRe is PutAlternateContact's PhoneNumber pattern.
+var phoneRe = regexp.MustCompile(`^[\s0-9()+-]+$`)

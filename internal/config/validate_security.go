@@ -34,6 +34,8 @@ func validateStandards(c *Config, r *reporter) {
 	if s.Pos.Has("azCount") && (s.AZCount < 1 || s.AZCount > 6) {
 		r.add(s.Pos.Of("azCount"), CodeBadAZCount, "write 1-6; 2 or 3 is usual", "standards.azCount %d is out of range", s.AZCount)
 	}
+	validateNetwork(c, r)
+	validateStandardContacts(c, r)
 }
 
 func intsList(v []int) string {

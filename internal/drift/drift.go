@@ -104,7 +104,7 @@ func objectID(v *plan.View, ch *plan.Change) string {
 		if u := v.OU(ch.Ref.OU); u != nil {
 			return u.Id
 		}
-	case plan.KindAccount, plan.KindDelegatedAdm:
+	case plan.KindAccount, plan.KindDelegatedAdm, plan.KindContact:
 		if a := v.Account(ch.Ref.Account); a != nil {
 			return a.Id
 		}

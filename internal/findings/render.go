@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 )
 
@@ -17,6 +18,10 @@ type RenderOptions struct {
 	All bool
 	// MaxAccounts bounds the accounts listed in the table summary.
 	MaxAccounts int
+	// Lang is the language of the table's headers, statuses and summary
+	// ("" is English). Rule texts are localized before rendering (see
+	// rules.LocalizeReport).
+	Lang i18n.Lang
 }
 
 // Render writes the report in format f.
@@ -59,22 +64,23 @@ var Formats = []output.Format{output.Table, output.JSON, output.JSONL, output.YA
 	output.CSV, output.ASFF, output.OCSF, output.SARIF, output.HTML}
 
 func renderTable(w io.Writer, r *Report, opt RenderOptions) error {
-	t := output.NewTable(w, "STATUS", "SEVERITY", "RULE", "ACCOUNT", "OU", "REGION", "RESOURCE", "MESSAGE")
+	l := opt.Lang
+	t := output.NewTable(w, i18n.Headers(l, "STATUS", "SEVERITY", "RULE", "ACCOUNT", "OU", "REGION", "RESOURCE", "MESSAGE")...)
 	n := 0
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if !opt.All && f.Status != Failed && f.Status != Error {
 			continue
 		}
-		st := string(f.Status)
+		st := statusText(l, f.Status)
 		if f.Muted {
-			st += " (muted)"
+			st = i18n.T(l, "status.muted", st)
 		}
 		acct := f.Account
 		if f.AccountName != "" {
 			acct += " " + f.AccountName
 		}
-		t.Row(st, f.Severity.String(), f.RuleID, acct, f.OU, f.Region, f.ResourceArn, f.Message)
+		t.Row(st, severityText(l, f.Severity.String()), f.RuleID, acct, f.OU, f.Region, f.ResourceArn, f.Message)
 		n++
 	}
 	if n > 0 {
@@ -83,7 +89,7 @@ func renderTable(w io.Writer, r *Report, opt RenderOptions) error {
 		}
 		fmt.Fprintln(w)
 	}
-	return WriteSummary(w, Summarize(r.Findings), opt.MaxAccounts)
+	return WriteSummaryLang(w, Summarize(r.Findings), opt.MaxAccounts, l)
 }
 
 // csvHeader is the column list of the csv format.
@@ -121,4 +127,21 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// statusText is a finding status in language l (the English is the
+// status itself).
+func statusText(l i18n.Lang, s Status) string {
+	if l == "" || l == i18n.En {
+		return string(s)
+	}
+	return i18n.T(l, "status."+string(s))
+}
+
+// severityText is a severity name in language l.
+func severityText(l i18n.Lang, s string) string {
+	if l == "" || l == i18n.En || !i18n.Has("severity."+s) {
+		return s
+	}
+	return i18n.T(l, "severity."+s)
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 )
 
@@ -192,9 +193,15 @@ func splitID(s string) []string {
 // then OUs, then the least compliant accounts (at most maxAccounts; 0
 // means all).
 func WriteSummary(w io.Writer, s *Summary, maxAccounts int) error {
-	fmt.Fprintf(w, "Findings: %d passed, %d failed, %d muted, %d not applicable, %d error — compliance %.1f%%\n\n",
-		s.Total.Passed, s.Total.Failed, s.Total.Muted, s.Total.NotApplicable, s.Total.Error, s.Total.Compliance())
-	t := output.NewTable(w, "FRAMEWORK", "COMPLIANCE", "PASSED", "FAILED", "MUTED", "ERROR", "CONTROLS FAILING")
+	return WriteSummaryLang(w, s, maxAccounts, i18n.En)
+}
+
+// WriteSummaryLang is WriteSummary in language l.
+func WriteSummaryLang(w io.Writer, s *Summary, maxAccounts int, l i18n.Lang) error {
+	fmt.Fprintln(w, i18n.T(l, "summary.findings",
+		s.Total.Passed, s.Total.Failed, s.Total.Muted, s.Total.NotApplicable, s.Total.Error, s.Total.Compliance()))
+	fmt.Fprintln(w)
+	t := output.NewTable(w, i18n.Headers(l, "FRAMEWORK", "COMPLIANCE", "PASSED", "FAILED", "MUTED", "ERROR", "CONTROLS FAILING")...)
 	for _, f := range s.Frameworks {
 		t.Row(f.Title, pct(f.Compliance), itoa(f.Counts.Passed), itoa(f.Counts.Failed), itoa(f.Counts.Muted),
 			itoa(f.Counts.Error), fmt.Sprintf("%d/%d", f.ControlsFailing, len(f.Controls)))
@@ -203,7 +210,7 @@ func WriteSummary(w io.Writer, s *Summary, maxAccounts int) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	t = output.NewTable(w, "OU", "COMPLIANCE", "PASSED", "FAILED", "MUTED", "ERROR")
+	t = output.NewTable(w, i18n.Headers(l, "OU", "COMPLIANCE", "PASSED", "FAILED", "MUTED", "ERROR")...)
 	for _, g := range s.OUs {
 		t.Row(g.Name, pct(g.Compliance), itoa(g.Counts.Passed), itoa(g.Counts.Failed), itoa(g.Counts.Muted), itoa(g.Counts.Error))
 	}
@@ -215,9 +222,9 @@ func WriteSummary(w io.Writer, s *Summary, maxAccounts int) error {
 	sort.SliceStable(accts, func(i, j int) bool { return accts[i].Compliance < accts[j].Compliance })
 	if maxAccounts > 0 && len(accts) > maxAccounts {
 		accts = accts[:maxAccounts]
-		fmt.Fprintf(w, "Least compliant %d of %d accounts:\n", maxAccounts, len(s.Accounts))
+		fmt.Fprintln(w, i18n.T(l, "summary.least_compliant", maxAccounts, len(s.Accounts)))
 	}
-	t = output.NewTable(w, "ACCOUNT", "NAME", "OU", "COMPLIANCE", "PASSED", "FAILED", "MUTED", "ERROR")
+	t = output.NewTable(w, i18n.Headers(l, "ACCOUNT", "NAME", "OU", "COMPLIANCE", "PASSED", "FAILED", "MUTED", "ERROR")...)
 	for _, g := range accts {
 		t.Row(g.ID, g.Name, g.OU, pct(g.Compliance), itoa(g.Counts.Passed), itoa(g.Counts.Failed), itoa(g.Counts.Muted), itoa(g.Counts.Error))
 	}

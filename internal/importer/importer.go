@@ -73,11 +73,32 @@ type ouYAML struct {
 }
 
 type accountYAML struct {
-	Name  string            `yaml:"name"`
-	ID    string            `yaml:"id"`
-	Email string            `yaml:"email"`
-	OU    string            `yaml:"ou"`
-	Tags  map[string]string `yaml:"tags,omitempty"`
+	Name     string                 `yaml:"name"`
+	ID       string                 `yaml:"id"`
+	Email    string                 `yaml:"email"`
+	OU       string                 `yaml:"ou"`
+	Tags     map[string]string      `yaml:"tags,omitempty"`
+	Contacts map[string]contactYAML `yaml:"alternateContacts,omitempty"`
+}
+
+type contactYAML struct {
+	Name  string `yaml:"name"`
+	Title string `yaml:"title"`
+	Email string `yaml:"email"`
+	Phone string `yaml:"phone"`
+}
+
+// contacts returns an account's alternate contacts as configuration,
+// keyed billing, operations, security.
+func contacts(a *org.Account) map[string]contactYAML {
+	if len(a.AlternateContacts) == 0 {
+		return nil
+	}
+	out := map[string]contactYAML{}
+	for _, c := range a.AlternateContacts {
+		out[strings.ToLower(c.AlternateContactType)] = contactYAML{Name: c.Name, Title: c.Title, Email: c.EmailAddress, Phone: c.PhoneNumber}
+	}
+	return out
 }
 
 type policyYAML struct {
@@ -181,9 +202,10 @@ func (im *importer) ous() error {
 
 func (im *importer) accounts() error {
 	var list []accountYAML
-	for _, a := range im.o.Accounts {
+	for i := range im.o.Accounts {
+		a := &im.o.Accounts[i]
 		ou := im.v.ParentPath(a.Id)
-		list = append(list, accountYAML{Name: im.names[a.Id], ID: a.Id, Email: a.Email, OU: ou, Tags: nonEmpty(a.Tags)})
+		list = append(list, accountYAML{Name: im.names[a.Id], ID: a.Id, Email: a.Email, OU: ou, Tags: nonEmpty(a.Tags), Contacts: contacts(a)})
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	return im.yaml("accounts.yaml", "# Member accounts.\n", map[string]any{"accounts": list})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/orgrail/orgrail/internal/config"
@@ -21,6 +22,13 @@ func roundTrip(t *testing.T, o *org.Organization) {
 	files, err := Import(o)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, a := range o.Accounts {
+		for _, ac := range a.AlternateContacts {
+			if !strings.Contains(string(files["accounts.yaml"]), ac.EmailAddress) {
+				t.Fatalf("contact %s of %s not imported", ac.EmailAddress, a.Id)
+			}
+		}
 	}
 	dir := t.TempDir()
 	if err := files.Write(dir); err != nil {
@@ -64,7 +72,7 @@ func TestImportDemo(t *testing.T) {
 // TestImportGenerated: plan(import(x)) = ∅ over generated organizations
 // with nested OUs, duplicate and awkward account names, tags, policies
 // of several types attached anywhere, trusted access and delegated
-// administrators.
+// administrators, and (every other seed) alternate contacts.
 func TestImportGenerated(t *testing.T) {
 	for seed := uint64(1); seed <= 40; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { roundTrip(t, generate(seed)) })
@@ -139,6 +147,17 @@ func generate(seed uint64) *org.Organization {
 		o.Policies = append(o.Policies, p)
 	}
 	o.EnabledServicePrincipals = []org.ServicePrincipal{{ServicePrincipal: "guardduty.amazonaws.com"}, {ServicePrincipal: "securityhub.amazonaws.com"}, {ServicePrincipal: "config.amazonaws.com"}}
+	if seed%2 == 0 {
+		o.EnabledServicePrincipals = append(o.EnabledServicePrincipals, org.ServicePrincipal{ServicePrincipal: "account.amazonaws.com"})
+		for i := range o.Accounts {
+			for _, typ := range []string{"BILLING", "OPERATIONS", "SECURITY"} {
+				if r.IntN(3) == 0 {
+					o.Accounts[i].AlternateContacts = append(o.Accounts[i].AlternateContacts, org.AlternateContact{AlternateContactType: typ,
+						Name: "Contact " + typ, Title: "Lead", EmailAddress: fmt.Sprintf("%s-%d@example.com", typ, i), PhoneNumber: "+1 (555) 0100"})
+				}
+			}
+		}
+	}
 	if len(o.Accounts) > 1 {
 		o.DelegatedAdministrators = []org.DelegatedAdministrator{{AccountId: o.Accounts[1].Id, ServicePrincipals: []string{"guardduty.amazonaws.com", "securityhub.amazonaws.com"}}}
 	}

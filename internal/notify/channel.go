@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"io"
 	"net/http"
 	neturl "net/url"
@@ -95,8 +96,37 @@ func NewChannels(c *Config, o Options) (map[string]Channel, error) {
 	return out, nil
 }
 
-// NewChannel builds one channel from its configuration.
+// NewChannel builds one channel from its configuration. A channel whose
+// lang is not English renders its messages in that language.
 func NewChannel(cc *ChannelConfig, o Options) (Channel, error) {
+	ch, err := newChannel(cc, o)
+	if err != nil || cc.Lang == "" {
+		return ch, err
+	}
+	l, err := i18n.Parse(cc.Lang)
+	if err != nil {
+		return nil, fmt.Errorf("channel %s: lang: %w", cc.Name, err)
+	}
+	if l == i18n.En {
+		return ch, nil
+	}
+	return &langChannel{Channel: ch, lang: l}, nil
+}
+
+// langChannel renders the messages of a channel in its language.
+type langChannel struct {
+	Channel
+	lang i18n.Lang
+}
+
+// Send sends a copy of m that renders in the channel's language.
+func (c *langChannel) Send(ctx context.Context, m *Message) error {
+	cp := *m
+	cp.lang = c.lang
+	return c.Channel.Send(ctx, &cp)
+}
+
+func newChannel(cc *ChannelConfig, o Options) (Channel, error) {
 	o.defaults()
 	secret := func(v, env string, ref ...string) (string, error) {
 		if len(ref) > 0 && ref[0] != "" {

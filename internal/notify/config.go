@@ -36,6 +36,9 @@ type Config struct {
 	Grouping *Grouping `yaml:"grouping"`
 	// Delivery tunes retries.
 	Delivery Delivery `yaml:"delivery"`
+	// Lang is the language of the messages (ja or en; default en) of
+	// channels that set none.
+	Lang string `yaml:"lang"`
 }
 
 // ChannelConfig is one destination. Secrets (webhook URLs, tokens,
@@ -86,6 +89,9 @@ type ChannelConfig struct {
 	QuietHours *QuietHours `yaml:"quietHours"`
 	// RatePerMinute caps messages per minute (0: no cap; slack defaults to 60).
 	RatePerMinute int `yaml:"ratePerMinute"`
+	// Lang is the language of the channel's messages: ja or en (default:
+	// the notifications section's lang, else en).
+	Lang string `yaml:"lang"`
 
 	pos string
 }
@@ -252,6 +258,9 @@ func (c *Config) merge(p *Config, file string) []string {
 	}
 	if p.Delivery != (Delivery{}) {
 		c.Delivery = p.Delivery
+	}
+	if p.Lang != "" {
+		c.Lang = p.Lang
 	}
 	return errs
 }

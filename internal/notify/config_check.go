@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"reflect"
 	"sort"
 	"strings"
@@ -154,6 +155,12 @@ func (c *Config) prepare(now time.Time) []string {
 			if _, _, err := parseSecretRef(ref); ref != "" && err != nil {
 				add(ch.pos, "channel %q: %s: %v", n, field, err)
 			}
+		}
+		if ch.Lang == "" {
+			ch.Lang = c.Lang
+		}
+		if _, err := i18n.Parse(ch.Lang); ch.Lang != "" && err != nil {
+			add(ch.pos, "channel %q: lang: %v", n, err)
 		}
 		if ch.QuietHours != nil {
 			if err := ch.QuietHours.prepare(); err != nil {

@@ -6,10 +6,11 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"html"
-	"mime"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // email sends messages over SMTP, always upgraded with STARTTLS.
@@ -163,7 +165,7 @@ func (e *email) compose(m *Message, now time.Time) ([]byte, error) {
 	hdr := [][2]string{
 		{"From", e.from.String()},
 		{"To", strings.Join(to, ", ")},
-		{"Subject", mime.QEncoding.Encode("utf-8", oneLine(m.Headline(), 200))},
+		{"Subject", encodeSubject(oneLine(m.Headline(), 200))},
 		{"Date", now.UTC().Format(time.RFC1123Z)},
 		{"Message-ID", "<" + headerToken(m.ID) + "." + randomHex(6) + "@orgrail>"},
 		{"X-Orgrail-Delivery", headerToken(m.ID)},
@@ -176,7 +178,7 @@ func (e *email) compose(m *Message, now time.Time) ([]byte, error) {
 	b.WriteString("\r\n")
 	var text, htm bytes.Buffer
 	text.WriteString(oneLine(m.Headline(), 500) + "\n\n")
-	htm.WriteString("<html><body><h3>" + htmlEscape(m.Headline(), 500) + "</h3><table>")
+	htm.WriteString("<html lang=\"" + string(m.Lang()) + "\"><head><meta charset=\"utf-8\"></head><body><h3>" + htmlEscape(m.Headline(), 500) + "</h3><table>")
 	for _, f := range m.Fields() {
 		fmt.Fprintf(&text, "%s: %s\n", f.Label, oneLine(f.Value, 2000))
 		fmt.Fprintf(&htm, "<tr><th align=\"left\">%s</th><td>%s</td></tr>", html.EscapeString(f.Label), htmlEscape(f.Value, 2000))
@@ -184,7 +186,7 @@ func (e *email) compose(m *Message, now time.Time) ([]byte, error) {
 	htm.WriteString("</table>")
 	if link := m.Event.ConsoleLink(); link != "" {
 		text.WriteString("\n" + link + "\n")
-		htm.WriteString(`<p><a href="` + html.EscapeString(link) + `">Open the event in the AWS console</a></p>`)
+		htm.WriteString(`<p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(i18n.T(m.Lang(), "notify.open_console")) + `</a></p>`)
 	}
 	htm.WriteString("</body></html>")
 	for _, p := range []struct {
@@ -219,4 +221,60 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("%x", b)
+}
+
+// encodeSubject makes the Subject header of s (one line already): plain
+// when s is printable ASCII that cannot be mistaken for an encoded-word,
+// else RFC 2047 encoded-words in UTF-8 with B encoding (Japanese text is
+// shorter in base64 than in Q), folded so that no line of the header
+// exceeds 78 characters (RFC 5322 2.1.1; RFC 2047 limits an encoded-word
+// to 75). A word holds whole characters, never half a UTF-8 sequence.
+func encodeSubject(s string) string {
+	ascii := !strings.Contains(s, "=?")
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] >= 0x20 && s[i] <= 0x7e
+	}
+	if ascii {
+		return foldWords(strings.Fields(s), len("Subject: "))
+	}
+	// 39 bytes make 52 base64 characters: "=?utf-8?b?" + 52 + "?=" is 64,
+	// which fits after "Subject: " on the first line too.
+	var words []string
+	var chunk []byte
+	flush := func() {
+		if len(chunk) > 0 {
+			words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString(chunk)+"?=")
+			chunk = chunk[:0]
+		}
+	}
+	for _, r := range s {
+		if len(chunk)+utf8.RuneLen(r) > 39 {
+			flush()
+		}
+		chunk = utf8.AppendRune(chunk, r)
+	}
+	flush()
+	return foldWords(words, len("Subject: "))
+}
+
+// foldWords joins words with spaces, starting a continuation line
+// (CRLF and a space) before a word that would pass 78 characters; first
+// is the length already used on the first line.
+func foldWords(words []string, first int) string {
+	var b strings.Builder
+	n := first
+	for i, w := range words {
+		if i > 0 {
+			if n+1+len(w) > 78 {
+				b.WriteString("\r\n ")
+				n = 1
+			} else {
+				b.WriteByte(' ')
+				n++
+			}
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }

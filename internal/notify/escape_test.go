@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"github.com/orgrail/orgrail/internal/severity"
 	"net/http"
 	"strings"
 	"testing"
@@ -170,7 +171,7 @@ func TestConsoleLinkCannotBeRedirected(t *testing.T) {
 }
 
 func TestSNSSubject(t *testing.T) {
-	got := snsSubject("[HIGH] " + hostile + strings.Repeat("x", 200))
+	got := snsSubject(&Message{Event: Event{Severity: severity.High, DetectionID: hostile, Title: hostile + strings.Repeat("x", 200)}})
 	if len(got) > 100 || strings.ContainsAny(got, "\r\n") {
 		t.Fatalf("subject %q", got)
 	}

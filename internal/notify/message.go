@@ -8,6 +8,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/orgrail/orgrail/internal/detect"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/severity"
 )
 
@@ -23,6 +25,23 @@ type Message struct {
 	Window time.Duration `json:"-"`
 	// Lane is automatic or triage.
 	Lane string `json:"lane"`
+
+	// lang is the language the channel renders the message in ("" is
+	// English); set per channel, never stored.
+	lang i18n.Lang
+}
+
+// Lang returns the language the message renders in.
+func (m *Message) Lang() i18n.Lang {
+	if m.lang == "" {
+		return i18n.En
+	}
+	return m.lang
+}
+
+// Title returns the detection's title in the message's language.
+func (m *Message) Title() string {
+	return detect.Title(m.Lang(), m.Event.DetectionID, m.Event.Title)
 }
 
 // Field is one labelled line of a message. Values are untrusted text.
@@ -35,55 +54,68 @@ type Field struct {
 // for a group, the count. The title comes from the rule, not the record,
 // but is still treated as untrusted text by every renderer.
 func (m *Message) Headline() string {
-	s := fmt.Sprintf("[%s] %s", strings.ToUpper(m.Event.Severity.String()), m.Event.Title)
+	l := m.Lang()
+	s := fmt.Sprintf("[%s] %s", m.severityLabel(), m.Title())
 	if m.Count > 1 {
-		s += fmt.Sprintf(" (×%d", m.Count)
 		if m.Window > 0 {
-			s += " in " + m.Window.String()
+			s += i18n.T(l, "notify.group_window", m.Count, m.Window.String())
+		} else {
+			s += i18n.T(l, "notify.group", m.Count)
 		}
-		s += ")"
 	}
 	if m.Lane == LaneTriage {
-		s += " — triage"
+		s += i18n.T(l, "notify.triage")
 	}
 	return s
+}
+
+// severityLabel is the severity as the headline shows it: upper case in
+// English, the Security Hub console's word in Japanese.
+func (m *Message) severityLabel() string {
+	sev := m.Event.Severity.String()
+	if m.Lang() == i18n.En || !i18n.Has("severity."+sev) {
+		return strings.ToUpper(sev)
+	}
+	return i18n.T(m.Lang(), "severity."+sev)
 }
 
 // Fields returns the labelled lines every channel shows: account name and
 // id, OU, region, who, what, when, and what else the record says.
 func (m *Message) Fields() []Field {
 	e := &m.Event
+	l := m.Lang()
+	label := func(k string) string { return i18n.T(l, "notify.field."+k) }
 	acct := e.Account
 	if e.AccountName != "" {
 		acct = fmt.Sprintf("%s (%s)", e.AccountName, e.Account)
 	}
 	what := e.EventName
 	if e.EventSource != "" {
-		what += " on " + e.EventSource
+		what = i18n.T(l, "notify.what_on", e.EventName, e.EventSource)
 	}
 	when := ""
 	if !e.EventTime.IsZero() {
 		when = e.EventTime.UTC().Format(time.RFC3339)
 	}
 	fs := []Field{
-		{"Account", acct}, {"OU", e.OU}, {"Region", e.Region},
-		{"Who", e.Principal}, {"What", what}, {"When", when},
-		{"Source IP", e.SourceIP}, {"User agent", e.UserAgent},
+		{label("account"), acct}, {label("ou"), e.OU}, {label("region"), e.Region},
+		{label("who"), e.Principal}, {label("what"), what}, {label("when"), when},
+		{label("source_ip"), e.SourceIP}, {label("user_agent"), e.UserAgent},
 	}
 	if e.ErrorCode != "" || e.Error != "" {
-		fs = append(fs, Field{"Error", strings.TrimSpace(e.ErrorCode + " " + e.Error)})
+		fs = append(fs, Field{label("error"), strings.TrimSpace(e.ErrorCode + " " + e.Error)})
 	}
 	if len(e.Resources) > 0 {
-		fs = append(fs, Field{"Resources", strings.Join(e.Resources, ", ")})
+		fs = append(fs, Field{label("resources"), strings.Join(e.Resources, ", ")})
 	}
 	det := e.DetectionID
 	if e.Author != "" {
-		det += " by " + e.Author
+		det = i18n.T(l, "notify.by_author", det, e.Author)
 	}
 	if e.NistCSF != "" {
 		det += " · NIST CSF " + e.NistCSF
 	}
-	fs = append(fs, Field{"Detection", det}, Field{"Event ID", e.EventID})
+	fs = append(fs, Field{label("detection"), det}, Field{label("event_id"), e.EventID})
 	out := fs[:0]
 	for _, f := range fs {
 		if f.Value != "" {

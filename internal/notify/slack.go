@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/orgrail/orgrail/internal/i18n"
 	"net/http"
 	"strings"
 
@@ -48,7 +49,7 @@ func slackFallback(m *Message) string {
 	if acct == "" {
 		acct = m.Event.Account
 	}
-	return slackEscape(m.Headline()+" in "+acct+" "+m.Event.Region, 300)
+	return slackEscape(i18n.T(m.Lang(), "notify.in_account", m.Headline(), acct, m.Event.Region), 300)
 }
 
 // slackLink makes an orgrail-built URL safe between < and |: the

@@ -92,6 +92,31 @@ type Account struct {
 	JoinedTimestamp time.Time         `json:"JoinedTimestamp"`
 	ParentId        string            `json:"ParentId"`
 	Tags            map[string]string `json:"Tags,omitempty"`
+	// AlternateContacts are the account's alternate contacts (Account
+	// Management GetAlternateContact). Organizations does not return
+	// them: discovery leaves them empty; plan and import fill them from
+	// the Account Management API or a snapshot's account service.
+	AlternateContacts []AlternateContact `json:"AlternateContacts,omitempty"`
+}
+
+// AlternateContact is one alternate contact of an account, with the
+// Account Management API's member names.
+type AlternateContact struct {
+	AlternateContactType string `json:"AlternateContactType"`
+	Name                 string `json:"Name"`
+	Title                string `json:"Title"`
+	EmailAddress         string `json:"EmailAddress"`
+	PhoneNumber          string `json:"PhoneNumber"`
+}
+
+// Contact returns the account's alternate contact of a type, or nil.
+func (a *Account) Contact(typ string) *AlternateContact {
+	for i := range a.AlternateContacts {
+		if a.AlternateContacts[i].AlternateContactType == typ {
+			return &a.AlternateContacts[i]
+		}
+	}
+	return nil
 }
 
 // Policy is an organization policy of any type, with its content and the

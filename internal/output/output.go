@@ -131,12 +131,14 @@ func (l *Lines) Write(v any) error { return l.enc.Encode(v) }
 
 // TableWriter renders aligned columns for a terminal.
 type TableWriter struct {
-	tw *tabwriter.Writer
+	tw   *tabwriter.Writer
+	w    io.Writer
+	rows [][]string
 }
 
 // NewTable starts a table with the given headers.
 func NewTable(w io.Writer, headers ...string) *TableWriter {
-	t := &TableWriter{tw: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+	t := &TableWriter{tw: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0), w: w}
 	if len(headers) > 0 {
 		t.Row(headers...)
 	}
@@ -149,11 +151,24 @@ func NewTable(w io.Writer, headers ...string) *TableWriter {
 // Unicode format characters (bidi overrides, zero-width characters) are
 // shown escaped instead of reaching the terminal.
 func (t *TableWriter) Row(cells ...string) {
+	row := make([]string, len(cells))
 	for i, c := range cells {
-		cells[i] = safetext.Clean(c)
+		row[i] = safetext.Clean(c)
 	}
-	fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
+	t.rows = append(t.rows, row)
 }
 
-// Flush writes the table out.
-func (t *TableWriter) Flush() error { return t.tw.Flush() }
+// Flush writes the rows added since the last Flush. Tables of one-cell
+// wide text go through text/tabwriter; a table with East Asian wide
+// characters (Japanese headers or names) is aligned by display width.
+func (t *TableWriter) Flush() error {
+	rows := t.rows
+	t.rows = nil
+	if hasWide(rows) {
+		return writeAligned(t.w, rows)
+	}
+	for _, row := range rows {
+		fmt.Fprintln(t.tw, strings.Join(row, "\t"))
+	}
+	return t.tw.Flush()
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
 	"github.com/orgrail/orgrail/internal/identity"
@@ -44,22 +45,36 @@ type builder struct {
 // not describe (another id or management account) is an error and gives
 // a plan without changes.
 func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, nil, false, opts)
+	return newPlan(cfg, cur, nil, false, nil, opts)
 }
 
 // NewFull is New with the IAM Identity Center instance as it is (nil
 // when the organization has none): the configuration's identity section
 // is planned against it too.
 func NewFull(cfg *config.Config, cur *org.Organization, idc *identity.Center, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, idc, true, opts)
+	return newPlan(cfg, cur, idc, true, nil, opts)
 }
 
-func newPlan(cfg *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, opts Options) (*Plan, diag.List) {
+// NewWithBaseline is New with the current state of the baseline's
+// organization-level objects (baseline.Read live; nil when unknown,
+// which plans every baseline step and lets apply find the done ones).
+func NewWithBaseline(cfg *config.Config, cur *org.Organization, st *baseline.State, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, nil, false, st, opts)
+}
+
+// NewComplete is NewFull with the baseline's current state.
+func NewComplete(cfg *config.Config, cur *org.Organization, idc *identity.Center, st *baseline.State, opts Options) (*Plan, diag.List) {
+	return newPlan(cfg, cur, idc, true, st, opts)
+}
+
+func newPlan(desired *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, st *baseline.State, opts Options) (*Plan, diag.List) {
 	if err := cur.Index(); err != nil {
 		return nil, diag.List{{Code: CodeNotPossible, Severity: severity.High, Message: "current organization: " + err.Error()}}
 	}
+	cfg := withBaselineOrg(desired, cur)
 	b := &builder{cfg: cfg, cur: cur, v: NewView(cur, cfg), opts: opts, keys: map[string]bool{},
 		plan: &Plan{FormatVersion: FormatVersion, OrgID: cur.Id, ManagementID: cur.MasterAccountId, ConfigDir: cfg.Dir, Options: opts}}
+	b.v.Baseline = st
 	b.plan.RootID = b.v.RootID
 	b.v.IDC, b.identityRead = idc, readIDC
 	if !b.checkIdentity() {
@@ -70,16 +85,21 @@ func newPlan(cfg *config.Config, cur *org.Organization, idc *identity.Center, re
 	b.trustedAccess()
 	b.ous()
 	b.accounts()
+	b.contacts()
 	b.policies()
 	b.attachments()
 	b.delegatedAdmins()
+	b.baseline()
 	b.exclusive()
+	b.movedOUs()
+	b.deletePolicies()
+	b.disableTypes()
 	b.identityCenter()
 	b.order()
 	b.lint()
 	b.lintInline()
 	b.expectations()
-	if d, err := json.Marshal(cfg); err == nil {
+	if d, err := json.Marshal(desired); err == nil {
 		b.plan.Desired = d
 	}
 	b.diags.Sort()
@@ -148,20 +168,24 @@ func (b *builder) dep(ks ...string) []string {
 }
 
 // Change keys.
-func keyPolicyType(t string) string     { return "policy-type:" + t }
-func keyTrusted(s string) string        { return "trusted-access:" + s }
-func keyOU(p string) string             { return "ou:" + p }
-func keyOUTags(p string) string         { return "ou-tags:" + p }
-func keyOUDelete(p string) string       { return "ou-delete:" + p }
-func keyAccount(n string) string        { return "account:" + n }
-func keyAccountMove(n string) string    { return "account-move:" + n }
-func keyAccountTags(n string) string    { return "account-tags:" + n }
-func keyAccountClose(n string) string   { return "account-close:" + n }
-func keyPolicy(t, n string) string      { return "policy:" + policyKey(t, n) }
-func keyAttach(t, n, to string) string  { return "attach:" + policyKey(t, n) + "@" + to }
-func keyDetach(t, n, to string) string  { return "detach:" + policyKey(t, n) + "@" + to }
-func keyDelegated(s, a string) string   { return "delegate:" + s + "@" + a }
-func keyUndelegated(s, a string) string { return "undelegate:" + s + "@" + a }
+func keyPolicyType(t string) string      { return "policy-type:" + t }
+func keyTrusted(s string) string         { return "trusted-access:" + s }
+func keyOU(p string) string              { return "ou:" + p }
+func keyOUTags(p string) string          { return "ou-tags:" + p }
+func keyOUDelete(p string) string        { return "ou-delete:" + p }
+func keyOURename(p string) string        { return "ou-rename:" + p }
+func keyPolicyDelete(t, n string) string { return "policy-delete:" + policyKey(t, n) }
+func keyTypeDisable(t string) string     { return "policy-type-disable:" + t }
+func keyContact(a, t string) string      { return "contact:" + a + "/" + t }
+func keyAccount(n string) string         { return "account:" + n }
+func keyAccountMove(n string) string     { return "account-move:" + n }
+func keyAccountTags(n string) string     { return "account-tags:" + n }
+func keyAccountClose(n string) string    { return "account-close:" + n }
+func keyPolicy(t, n string) string       { return "policy:" + policyKey(t, n) }
+func keyAttach(t, n, to string) string   { return "attach:" + policyKey(t, n) + "@" + to }
+func keyDetach(t, n, to string) string   { return "detach:" + policyKey(t, n) + "@" + to }
+func keyDelegated(s, a string) string    { return "delegate:" + s + "@" + a }
+func keyUndelegated(s, a string) string  { return "undelegate:" + s + "@" + a }
 
 // targetDeps are the changes that must run before something attaches
 // to or moves into a configured target.
@@ -169,39 +193,50 @@ func (b *builder) targetDeps(ref string) []string {
 	return b.dep(keyOU(ref), keyAccount(ref), keyAccountMove(ref))
 }
 
+// Phase returns the rank of a change in a plan's order: every change
+// runs after all changes of lower phases (apply runs the changes of one
+// phase concurrently, within their DependsOn).
+func Phase(c Change) int {
+	if p := identityPhase(c); p >= 0 {
+		return p + 3 // Identity Center comes after the organization and the baseline
+	}
+	switch {
+	case c.Kind == KindPolicyType && c.Action != Disable:
+		return 0
+	case c.Kind == KindTrustedAccess:
+		return 1
+	case c.Kind == KindOU && c.Action != Delete:
+		return 2
+	case c.Kind == KindAccount && (c.Action == Create || c.Action == Invite):
+		return 3
+	case c.Kind == KindAccount && c.Action != Close, c.Kind == KindContact:
+		return 4
+	case c.Kind == KindPolicy && c.Action != Delete:
+		return 5
+	case c.Kind == KindAttachment && c.Action == Attach:
+		return 6
+	case c.Kind == KindAttachment:
+		return 7
+	case c.Kind == KindPolicy:
+		return 8
+	case c.Kind == KindDelegatedAdm && c.Action == Deregister:
+		return 9
+	case c.Kind == KindDelegatedAdm:
+		return 10
+	case c.Kind == KindBaseline:
+		return 11
+	case c.Kind == KindOU:
+		return 12
+	case c.Kind == KindAccount:
+		return 13
+	}
+	return 14
+}
+
 // order sorts the changes by phase so that every dependency comes first;
 // within a phase the planning order is kept.
 func (b *builder) order() {
-	phase := func(c Change) int {
-		if p := identityPhase(c); p >= 0 {
-			return p
-		}
-		switch {
-		case c.Kind == KindPolicyType:
-			return 0
-		case c.Kind == KindTrustedAccess:
-			return 1
-		case c.Kind == KindOU && c.Action != Delete:
-			return 2
-		case c.Kind == KindAccount && (c.Action == Create || c.Action == Invite):
-			return 3
-		case c.Kind == KindAccount && c.Action != Close:
-			return 4
-		case c.Kind == KindPolicy:
-			return 5
-		case c.Kind == KindAttachment && c.Action == Attach:
-			return 6
-		case c.Kind == KindAttachment:
-			return 7
-		case c.Kind == KindDelegatedAdm && c.Action == Deregister:
-			return 8
-		case c.Kind == KindDelegatedAdm:
-			return 9
-		case c.Kind == KindOU:
-			return 10
-		}
-		return 11
-	}
+	phase := Phase
 	sort.SliceStable(b.plan.Changes, func(i, j int) bool {
 		pi, pj := phase(b.plan.Changes[i]), phase(b.plan.Changes[j])
 		if pi != pj {

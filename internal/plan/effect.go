@@ -20,6 +20,10 @@ func Effect(o *org.Organization, v *View, ch *Change, id string) error {
 	}
 	switch ch.Kind {
 	case KindPolicyType:
+		if ch.Action == Disable {
+			disablePolicyType(o, r.PolicyType)
+			return nil
+		}
 		enablePolicyType(o, r.PolicyType)
 	case KindTrustedAccess:
 		o.EnabledServicePrincipals = append(o.EnabledServicePrincipals, org.ServicePrincipal{ServicePrincipal: r.Service, DateEnabled: time.Now().UTC()})
@@ -41,8 +45,31 @@ func Effect(o *org.Organization, v *View, ch *Change, id string) error {
 		}
 	case KindDelegatedAdm:
 		delegationEffect(o, v, ch)
+	case KindContact:
+		return contactEffect(o, v, ch)
 	}
 	return nil
+}
+
+func errNotFound(ch *Change) error { return fmt.Errorf("%s: not found", ch.Address) }
+
+// disablePolicyType marks a type disabled on the root and, as AWS does,
+// detaches every policy of the type from every target.
+func disablePolicyType(o *org.Organization, typ string) {
+	for i := range o.Roots {
+		kept := o.Roots[i].PolicyTypes[:0]
+		for _, t := range o.Roots[i].PolicyTypes {
+			if t.Type != typ {
+				kept = append(kept, t)
+			}
+		}
+		o.Roots[i].PolicyTypes = kept
+	}
+	for i := range o.Policies {
+		if o.Policies[i].Type == typ {
+			o.Policies[i].Targets = []string{}
+		}
+	}
 }
 
 // enablePolicyType marks a type enabled on the root and, for SCPs and
@@ -119,6 +146,12 @@ func ouEffect(o *org.Organization, v *View, ch *Change, id string) error {
 			return fmt.Errorf("%s: not found", ch.Address)
 		}
 		u.Tags = copyTags(ch.After.Tags)
+	case Rename:
+		u := o.OU(ch.Ref.ID)
+		if u == nil {
+			return errNotFound(ch)
+		}
+		u.Name = ch.After.Name
 	case Delete:
 		u := v.OU(ch.Ref.OU)
 		if u == nil {
@@ -175,6 +208,16 @@ func policyEffect(o *org.Organization, v *View, ch *Change, id string) error {
 	if ch.Action == Create {
 		o.Policies = append(o.Policies, org.Policy{Id: id, Name: ch.After.Name, Type: ch.Ref.PolicyType,
 			Description: ch.After.Description, Content: ch.After.Content, Targets: []string{}})
+		return nil
+	}
+	if ch.Action == Delete {
+		kept := o.Policies[:0]
+		for _, p := range o.Policies {
+			if p.Id != ch.Ref.ID && !(p.Type == ch.Ref.PolicyType && p.Name == ch.Ref.Policy && !p.AwsManaged) {
+				kept = append(kept, p)
+			}
+		}
+		o.Policies = kept
 		return nil
 	}
 	p := v.Policy(ch.Ref.PolicyType, ch.Ref.Policy)

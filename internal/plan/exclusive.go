@@ -12,6 +12,10 @@ import (
 // there by someone else, undeclared OUs (deepest first) and, with
 // AllowClose, undeclared accounts.
 func (b *builder) exclusive() {
+	if b.orgClaimed() {
+		b.claimRoot()
+		return
+	}
 	for _, o := range b.cfg.OUs {
 		if o.Manage != config.ManageExclusive {
 			continue
@@ -34,6 +38,47 @@ func (b *builder) exclusive() {
 			}
 		}
 	}
+}
+
+// orgClaimed reports whether the configuration claims the whole
+// organization (organization.manage: exclusive).
+func (b *builder) orgClaimed() bool { return b.cfg.Organization.Manage == config.ManageExclusive }
+
+// claimRoot is exclusive for the whole organization: foreign policy
+// attachments anywhere, every undeclared OU and every undeclared account
+// but the management account.
+func (b *builder) claimRoot() {
+	b.foreignAttachments(b.v.RootID)
+	for i := range b.cur.OrganizationalUnits {
+		d := &b.cur.OrganizationalUnits[i]
+		if p := b.v.pathOf(d.Id); b.cfg.OU(p) == nil {
+			b.deleteOU(d, p)
+		}
+	}
+	for i := range b.cur.Accounts {
+		a := &b.cur.Accounts[i]
+		if b.v.nameByID[a.Id] == "" && a.Id != b.cur.MasterAccountId {
+			b.closeAccount(a)
+		}
+	}
+}
+
+// claimed reports whether the configuration owns a live root, OU or
+// account id: the whole organization is claimed, or the id lies in (or
+// is) an OU with manage: exclusive.
+func (b *builder) claimed(id string) bool {
+	if b.orgClaimed() {
+		return true
+	}
+	for _, o := range b.cfg.OUs {
+		if o.Manage != config.ManageExclusive {
+			continue
+		}
+		if u := b.v.OU(o.Path); u != nil && (u.Id == id || under(b.cur, id, u.Id)) {
+			return true
+		}
+	}
+	return false
 }
 
 // foreignAttachments detaches policies the configuration does not

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/org"
 )
 
@@ -52,6 +53,8 @@ func Observe(ch *Change, v *View) string {
 		return observeOU(ch, v)
 	case KindAccount:
 		return observeAccount(ch, v)
+	case KindContact:
+		return observeContact(ch, v)
 	case KindPolicy:
 		p := v.Policy(r.PolicyType, r.Policy)
 		if p == nil {
@@ -67,6 +70,11 @@ func Observe(ch *Change, v *View) string {
 			return StateAttached
 		}
 		return StateDetached
+	case KindBaseline:
+		if ch.Baseline == nil {
+			return ""
+		}
+		return baseline.Observe(ch.Baseline, v.Baseline)
 	case KindDelegatedAdm:
 		id := r.AccountID
 		if a := v.Account(r.Account); a != nil {
@@ -81,6 +89,13 @@ func Observe(ch *Change, v *View) string {
 }
 
 func observeOU(ch *Change, v *View) string {
+	if ch.Action == Rename {
+		u := v.Org.OU(ch.Ref.ID)
+		if u == nil {
+			return StateAbsent
+		}
+		return nameState(u.Name)
+	}
 	u := v.OU(ch.Ref.OU)
 	if ch.Action == Tag {
 		if u == nil {
@@ -129,6 +144,9 @@ func delegated(o *org.Organization, account, service string) bool {
 	}
 	return false
 }
+
+// nameState is the Version/Result form of an object's name.
+func nameState(n string) string { return "name:" + n }
 
 // tagsFingerprint is a short digest of a tag set; no tags is "tags:none".
 func tagsFingerprint(t map[string]string) string {

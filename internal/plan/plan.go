@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/diag"
 )
 
@@ -29,6 +30,7 @@ const (
 	KindPolicy        Kind = "policy"
 	KindAttachment    Kind = "attachment"
 	KindDelegatedAdm  Kind = "delegated-admin"
+	KindContact       Kind = "alternate-contact"
 )
 
 // Action is what a change does.
@@ -48,6 +50,8 @@ const (
 	Close      Action = "close"
 	Register   Action = "register"
 	Deregister Action = "deregister"
+	Rename     Action = "rename"
+	Disable    Action = "disable"
 )
 
 // Symbol returns the Terraform-style marker of an action: + adds, ~
@@ -56,7 +60,7 @@ func (a Action) Symbol() string {
 	switch a {
 	case Create, Attach, Enable, Invite, Register:
 		return "+"
-	case Delete, Detach, Close, Deregister:
+	case Delete, Detach, Close, Deregister, Disable:
 		return "-"
 	case Move:
 		return "±"
@@ -116,6 +120,8 @@ type Change struct {
 	// Expectations lists the guardrail expectations whose decision this
 	// SCP/RCP change takes part in changing.
 	Expectations []string `json:"expectations,omitempty"`
+	// Baseline is the baseline step a KindBaseline change executes.
+	Baseline *baseline.Step `json:"baseline,omitempty"`
 }
 
 // Ref names what a change acts on, by configuration reference and by
@@ -130,6 +136,8 @@ type Ref struct {
 	// Target is a policy target: Root, an OU path or an account name.
 	Target  string `json:"target,omitempty"`
 	Service string `json:"service,omitempty"`
+	// ContactType is BILLING, OPERATIONS or SECURITY (KindContact).
+	ContactType string `json:"contactType,omitempty"`
 	// PermissionSet, PrincipalType, Principal (display name) and
 	// PrincipalID name Identity Center objects.
 	PermissionSet string `json:"permissionSet,omitempty"`
@@ -152,6 +160,16 @@ type Attrs struct {
 	// SessionDuration and RelayState are a permission set's.
 	SessionDuration string `json:"sessionDuration,omitempty"`
 	RelayState      string `json:"relayState,omitempty"`
+	// Contact is an alternate contact (KindContact).
+	Contact *Contact `json:"contact,omitempty"`
+}
+
+// Contact is an alternate contact as a change shows it.
+type Contact struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Email string `json:"email"`
+	Phone string `json:"phone"`
 }
 
 // Expectation is one guardrail expectation decided on the organization as

@@ -2,9 +2,13 @@ package plan
 
 import (
 	"fmt"
+
+	"github.com/orgrail/orgrail/internal/i18n"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/orgrail/orgrail/internal/baseline"
 )
 
 // Render writes the plan for people, as Terraform does: one block per
@@ -12,26 +16,41 @@ import (
 // the text diff of policy documents, the guardrail expectations that
 // change, and a summary line.
 func Render(w io.Writer, p *Plan, color bool) error {
-	r := &renderer{w: w, color: color}
+	return RenderLang(w, p, color, i18n.En)
+}
+
+// RenderLang is Render with the plan's sentences in language l; the
+// changes themselves (addresses, attributes, policy text) are as AWS and
+// the configuration spell them.
+func RenderLang(w io.Writer, p *Plan, color bool, l i18n.Lang) error {
+	r := &renderer{w: w, color: color, lang: l}
 	if p.Empty() {
-		r.line("No changes. The organization %s matches the configuration.", p.OrgID)
+		r.text("plan.no_changes", p.OrgID)
 		return r.err
 	}
-	r.line("orgrail will make these changes to organization %s:", p.OrgID)
+	r.text("plan.header", p.OrgID)
 	r.line("")
 	for i := range p.Changes {
 		r.change(&p.Changes[i])
 	}
 	r.expectations(p)
 	s := p.Summary()
-	r.line("Plan: %d to add, %d to change, %d to remove.", s.Add, s.Change, s.Remove)
+	r.text("plan.summary", s.Add, s.Change, s.Remove)
 	return r.err
 }
 
 type renderer struct {
 	w     io.Writer
 	color bool
+	lang  i18n.Lang
 	err   error
+}
+
+// text writes the catalog message key in the renderer's language.
+func (r *renderer) text(key string, a ...any) {
+	if r.err == nil {
+		_, r.err = fmt.Fprintln(r.w, i18n.T(r.lang, key, a...))
+	}
 }
 
 func (r *renderer) line(format string, a ...any) {
@@ -62,6 +81,14 @@ func (r *renderer) change(c *Change) {
 			r.line("      description: %q → %q", c.Before.Description, c.After.Description)
 		}
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), c.Ref.Policy+" (current)", c.Ref.Policy+" (configured)", 3))
+	case c.Kind == KindBaseline && c.Baseline != nil:
+		r.baselineDetail(c.Baseline)
+	case c.Kind == KindPolicy && c.Action == Delete:
+		r.indent(UnifiedDiff(Pretty(c.Before.Content), "", c.Ref.Policy, "/dev/null", 3))
+	case c.Action == Rename:
+		r.line("      name: %q → %q", c.Before.Name, c.After.Name)
+	case c.Kind == KindContact:
+		r.contact(c)
 	case c.Kind == KindPSInline && c.After != nil:
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), "inline policy (current)", "inline policy (configured)", 3))
 	case c.Kind == KindPSBoundary:
@@ -116,6 +143,23 @@ func (r *renderer) indent(text string) {
 	}
 }
 
+// contact shows an alternate contact's fields that change.
+func (r *renderer) contact(c *Change) {
+	var b Contact
+	if c.Before != nil && c.Before.Contact != nil {
+		b = *c.Before.Contact
+	}
+	a := c.After.Contact
+	for _, f := range [][3]string{{"name", b.Name, a.Name}, {"title", b.Title, a.Title}, {"email", b.Email, a.Email}, {"phone", b.Phone, a.Phone}} {
+		switch {
+		case f[1] == "":
+			r.line("      %s: %q", f[0], f[2])
+		case f[1] != f[2]:
+			r.line("      %s: %q → %q", f[0], f[1], f[2])
+		}
+	}
+}
+
 // tags shows tag changes key by key.
 func (r *renderer) tags(before, after map[string]string) {
 	keys := map[string]bool{}
@@ -153,12 +197,12 @@ func (r *renderer) expectations(p *Plan) {
 	}
 	if len(changed) == 0 {
 		if len(p.Expectations) > 0 {
-			r.line("Guardrail expectations: all %d keep their decision.", len(p.Expectations))
+			r.text("plan.expectations_kept", len(p.Expectations))
 			r.line("")
 		}
 		return
 	}
-	r.line("Guardrail expectations:")
+	r.text("plan.expectations")
 	for _, e := range changed {
 		mark := "ok"
 		if !e.Met() {
@@ -167,6 +211,25 @@ func (r *renderer) expectations(p *Plan) {
 		r.line("  %s %s: %s → %s (must be %s)", mark, e.Name, e.Before, e.After, e.Expect)
 	}
 	r.line("")
+}
+
+// baselineDetail shows where a baseline step acts.
+func (r *renderer) baselineDetail(st *baseline.Step) {
+	if ss := st.StackSet; ss != nil {
+		targets := ss.OUs
+		if len(ss.Accounts) > 0 {
+			targets = ss.Accounts
+		}
+		r.line("      targets: %s", strings.Join(targets, ", "))
+		r.line("      regions: %s", strings.Join(ss.Regions, ", "))
+		if ss.AutoDeploy {
+			r.line("      auto-deployment: on (new accounts of the targets get it)")
+		}
+		return
+	}
+	if len(st.Regions) > 0 {
+		r.line("      regions: %s", strings.Join(st.Regions, ", "))
+	}
 }
 
 // attr returns a, or empty attributes when a is nil.

@@ -40,6 +40,9 @@ func (b *builder) trustedAccess() {
 			svcs = append(svcs, d.Service)
 		}
 	}
+	if b.needsAccountService() && !contains(svcs, AccountService) {
+		svcs = append(svcs, AccountService)
+	}
 	for _, s := range svcs {
 		ch := Change{Key: keyTrusted(s), Kind: KindTrustedAccess, Action: Enable, Address: "trusted access for " + s,
 			Ref: Ref{Service: s}, Result: StateEnabled}
@@ -64,6 +67,11 @@ func (b *builder) ous() {
 				Ref: Ref{OU: o.Path}, After: &Attrs{Name: o.Name(), Parent: o.Parent(), Tags: o.Tags},
 				Result: StatePresent, DependsOn: b.dep(keyOU(o.Parent()))})
 			continue
+		}
+		if n, ok := b.v.Renamed(u.Id); ok {
+			b.add(Change{Key: keyOURename(o.Path), Kind: KindOU, Action: Rename, Address: "ou " + o.Path,
+				Ref: Ref{OU: o.Path, ID: u.Id}, Before: &Attrs{Name: u.Name}, After: &Attrs{Name: n},
+				Version: nameState(u.Name), Result: nameState(n)})
 		}
 		if o.Tags != nil && !maps.Equal(o.Tags, u.Tags) {
 			b.add(Change{Key: keyOUTags(o.Path), Kind: KindOU, Action: Tag, Address: "ou " + o.Path,

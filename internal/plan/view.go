@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
@@ -15,6 +16,9 @@ type View struct {
 	Org    *org.Organization
 	Cfg    *config.Config
 	RootID string
+	// Baseline is the state of the baseline's organization-level
+	// objects, when known (nil: nothing of it exists yet).
+	Baseline *baseline.State
 	// IDC is the IAM Identity Center instance, when it was read.
 	IDC *identity.Center
 
@@ -23,6 +27,10 @@ type View struct {
 	acctByName map[string]*org.Account // configured name -> live account
 	nameByID   map[string]string       // live account id -> configured name
 	policies   map[string]*org.Policy  // TYPE/name -> policy
+	// renamed holds the configured name of each OU the configuration
+	// renames (ous[].renamedFrom), by OU id: paths are seen as they
+	// will be once the renames are made.
+	renamed map[string]string
 }
 
 // NewView indexes o (which must be indexed) for the references of c.
@@ -32,6 +40,7 @@ func NewView(o *org.Organization, c *config.Config) *View {
 	if len(o.Roots) > 0 {
 		v.RootID = o.Roots[0].Id
 	}
+	v.findRenames()
 	for i := range o.OrganizationalUnits {
 		u := &o.OrganizationalUnits[i]
 		p := v.pathOf(u.Id)
@@ -49,15 +58,79 @@ func NewView(o *org.Organization, c *config.Config) *View {
 	return v
 }
 
-// pathOf returns the OU path of an OU id ("Workloads/Prod").
+// pathOf returns the OU path of an OU id ("Workloads/Prod"), with the
+// configuration's renames made.
 func (v *View) pathOf(id string) string {
 	var segs []string
 	for _, x := range v.Org.Path(id) {
 		if org.TargetKind(x) == org.KindOU {
-			segs = append(segs, v.Org.Name(x))
+			n, ok := v.renamed[x]
+			if !ok {
+				n = v.Org.Name(x)
+			}
+			segs = append(segs, n)
 		}
 	}
 	return strings.Join(segs, "/")
+}
+
+// findRenames pairs each configured OU that has renamedFrom with the
+// live OU that holds its former name under its (resolved) parent, unless
+// an OU of the new name is already there.
+func (v *View) findRenames() {
+	if v.Cfg == nil {
+		return
+	}
+	child := map[string]string{} // parent id + "/" + name -> OU id
+	for _, u := range v.Org.OrganizationalUnits {
+		child[u.ParentId+"/"+u.Name] = u.Id
+	}
+	var resolve func(path string, depth int) string
+	resolve = func(path string, depth int) string {
+		if path == config.RootPath {
+			return v.RootID
+		}
+		if depth > 8 {
+			return ""
+		}
+		parent := resolve(config.ParentPath(path), depth+1)
+		if parent == "" {
+			return ""
+		}
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		if id := child[parent+"/"+name]; id != "" {
+			return id
+		}
+		if c := v.Cfg.OU(path); c != nil && c.RenamedFrom != "" {
+			return child[parent+"/"+c.RenamedFrom[strings.LastIndexByte(c.RenamedFrom, '/')+1:]]
+		}
+		return ""
+	}
+	for _, o := range v.Cfg.OUs {
+		if o.RenamedFrom == "" || o.RenamedFrom == o.Path || v.Cfg.OU(o.RenamedFrom) != nil {
+			continue
+		}
+		parent := resolve(o.Parent(), 0)
+		if parent == "" || child[parent+"/"+o.Name()] != "" {
+			continue
+		}
+		if id := child[parent+"/"+o.RenamedFrom[strings.LastIndexByte(o.RenamedFrom, '/')+1:]]; id != "" {
+			if v.renamed == nil {
+				v.renamed = map[string]string{}
+			}
+			v.renamed[id] = o.Name()
+		}
+	}
+}
+
+// Renamed returns the configured new name of an OU id the configuration
+// renames and AWS has not renamed yet, and whether there is one.
+func (v *View) Renamed(id string) (string, bool) {
+	n, ok := v.renamed[id]
+	if !ok || v.Org.Name(id) == n {
+		return "", false
+	}
+	return n, true
 }
 
 // matchAccounts pairs configured accounts with live ones: by id, then by

@@ -172,6 +172,43 @@ CREATE TABLE apply_steps (
 	PRIMARY KEY (plan_id, change_key)
 );
 `,
+	// 4: the account factory's journal (account create, one run per
+	// requested root email) and the VPC CIDRs it allocated from the
+	// configured pool.
+	`
+CREATE TABLE vending_runs (
+	request_key TEXT    PRIMARY KEY,
+	name        TEXT    NOT NULL,
+	email       TEXT    NOT NULL,
+	request     TEXT    NOT NULL,
+	account_id  TEXT,
+	status      TEXT    NOT NULL DEFAULT 'running'
+	            CHECK (status IN ('running', 'done', 'failed')),
+	report      TEXT,
+	started_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL,
+	finished_at INTEGER
+);
+
+CREATE TABLE vending_steps (
+	request_key TEXT    NOT NULL REFERENCES vending_runs (request_key) ON DELETE CASCADE,
+	step        TEXT    NOT NULL,
+	status      TEXT    NOT NULL
+	            CHECK (status IN ('started', 'done', 'failed', 'pending')),
+	object_id   TEXT,
+	detail      TEXT,
+	updated_at  INTEGER NOT NULL,
+	PRIMARY KEY (request_key, step)
+);
+
+CREATE TABLE vpc_allocations (
+	cidr         TEXT    PRIMARY KEY,
+	pool         TEXT    NOT NULL,
+	request_key  TEXT    NOT NULL UNIQUE,
+	account_id   TEXT,
+	allocated_at INTEGER NOT NULL
+);
+`,
 }
 
 // SchemaVersion is the version the migrations bring the store to.

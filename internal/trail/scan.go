@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/orgrail/orgrail/internal/org"
@@ -81,6 +82,32 @@ type ScanOptions struct {
 	// MaxBuffered bounds the detections held in memory before they are
 	// sorted into a temporary run file (DefaultMaxBuffered if 0).
 	MaxBuffered int
+	// Progress, when set, is called after each file with the files read
+	// so far, their records that the filter selected, and the detections
+	// found so far (before duplicates and suppression are removed). Calls may come from
+	// several workers at once.
+	Progress func(ScanProgress)
+}
+
+// ScanProgress is what a scan has done so far.
+type ScanProgress struct {
+	Files, Records, Detections int64
+}
+
+// scanCounters adds up the workers' progress for ScanOptions.Progress.
+type scanCounters struct {
+	files, records, detections atomic.Int64
+	fn                         func(ScanProgress)
+}
+
+// endFile counts a file of n records and reports the totals.
+func (c *scanCounters) endFile(n int) {
+	if c == nil || c.fn == nil {
+		return
+	}
+	p := ScanProgress{Files: c.files.Add(1), Records: c.records.Add(int64(n))}
+	p.Detections = c.detections.Load()
+	c.fn(p)
 }
 
 // ScanResult is what Scan found.
@@ -137,9 +164,10 @@ func ScanAll(ctx context.Context, srcs []Source, opts ScanOptions) (*ScanResult,
 	sink := newSink(opts.MaxBuffered)
 	defer sink.close()
 	var names []string
+	counters := &scanCounters{fn: opts.Progress}
 	for _, src := range srcs {
 		names = append(names, src.String())
-		if err := scanOne(ctx, src, opts, res, sink); err != nil {
+		if err := scanOne(ctx, src, opts, res, sink, counters); err != nil {
 			return nil, err
 		}
 	}
@@ -179,14 +207,14 @@ func ScanAll(ctx context.Context, srcs []Source, opts ScanOptions) (*ScanResult,
 
 // scanOne ingests one source, adding its counts and errors to res and
 // its detections to sink.
-func scanOne(ctx context.Context, src Source, opts ScanOptions, res *ScanResult, sink *detectionSink) error {
+func scanOne(ctx context.Context, src Source, opts ScanOptions, res *ScanResult, sink *detectionSink, counters *scanCounters) error {
 	f := opts.Filter
 	list := func(ctx context.Context, fn func(Object) error) error {
 		return src.List(ctx, &f, KindLog|KindEvents, fn)
 	}
 	var handlers []*scanHandler
 	newHandler := func() Handler {
-		h := &scanHandler{m: opts.Matcher, src: src, sink: sink}
+		h := &scanHandler{m: opts.Matcher, src: src, sink: sink, counters: counters}
 		handlers = append(handlers, h)
 		return h
 	}
@@ -227,6 +255,8 @@ type scanHandler struct {
 	hits  []Hit
 	found []Detection
 	errs  []FileError
+	// counters is the scan's progress, shared by the workers.
+	counters *scanCounters
 }
 
 // handlerBatch is how many detections a worker gathers before handing
@@ -244,6 +274,9 @@ func (h *scanHandler) Record(obj *Object, rec *Record) error {
 	for _, hit := range h.hits {
 		h.found = append(h.found, newDetection(obj, rec, hit, fileName(h.src, obj)))
 	}
+	if len(h.hits) > 0 && h.counters != nil {
+		h.counters.detections.Add(int64(len(h.hits)))
+	}
 	if len(h.found) >= handlerBatch {
 		if err := h.sink.add(h.found); err != nil {
 			return err
@@ -254,7 +287,7 @@ func (h *scanHandler) Record(obj *Object, rec *Record) error {
 	return nil
 }
 
-func (h *scanHandler) EndFile(*Object, int, error) {}
+func (h *scanHandler) EndFile(_ *Object, n int, _ error) { h.counters.endFile(n) }
 
 func newDetection(obj *Object, rec *Record, hit Hit, file string) Detection {
 	r := hit.Rule

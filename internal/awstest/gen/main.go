@@ -30,6 +30,7 @@ var sdkPackage = map[string]string{
 	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager", "ecr": "ecr",
 	"logs": "cloudwatchlogs", "cloudwatch": "cloudwatch",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
+	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
@@ -49,16 +50,29 @@ var extraOps = map[string][]string{
 		"CloseAccount", "InviteAccountToOrganization"},
 	"s3":        {"PutPublicAccessBlock", "DeletePublicAccessBlock", "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketEncryption", "DeleteBucketEncryption", "PutObject", "GetObject", "HeadObject", "ListObjectsV2"},
 	"s3control": {"PutPublicAccessBlock", "DeletePublicAccessBlock"},
-	"ec2":       {"EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"},
+	"ec2": {"EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
+		// VPC writes and reads of the account factory (vpc_*.go).
+		"CreateVpc", "CreateSubnet", "CreateInternetGateway", "AttachInternetGateway", "DetachInternetGateway",
+		"DeleteInternetGateway", "AllocateAddress", "CreateNatGateway", "CreateRouteTable", "CreateRoute",
+		"AssociateRouteTable", "CreateFlowLogs", "DeleteSubnet", "DeleteVpc", "DescribeSubnets",
+		"DescribeInternetGateways", "DescribeRouteTables", "DescribeNatGateways", "DescribeAddresses",
+		"DescribeAvailabilityZones"},
 	"iam": {"UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
 		// Reads derived from GetAccountAuthorizationDetails (iamreads.go).
 		"ListRoles", "GetRole", "ListUsers", "GetUser", "ListGroups", "GetGroup", "ListGroupsForUser",
 		"ListPolicies", "ListAttachedRolePolicies", "ListAttachedUserPolicies", "ListAttachedGroupPolicies",
 		"ListRolePolicies", "ListUserPolicies", "ListGroupPolicies", "GetRolePolicy", "GetUserPolicy", "GetGroupPolicy",
 		"ListInstanceProfiles", "ListRoleTags", "ListUserTags"},
-	"account":    {"PutAlternateContact", "DeleteAlternateContact"},
-	"cloudtrail": {"StartLogging", "StopLogging", "CreateTrail"},
-	"guardduty":  {"CreateDetector"},
+	"account":     {"PutAlternateContact", "DeleteAlternateContact"},
+	"cloudtrail":  {"StartLogging", "StopLogging", "CreateTrail", "GetTrail", "UpdateTrail"},
+	"guardduty":   {"CreateDetector", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"securityhub": {"EnableSecurityHub", "BatchImportFindings", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder", "PutConfigurationAggregator"},
+	// The baseline's organization services (baseline.go).
+	"accessanalyzer": {"CreateAnalyzer"},
+	"cloudformation": {"CreateStackSet", "UpdateStackSet", "DescribeStackSet", "CreateStackInstances", "ListStackInstances", "DescribeStackSetOperation"},
+	"inspector2":     {"EnableDelegatedAdminAccount", "ListDelegatedAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"macie2":         {"EnableOrganizationAdminAccount", "ListOrganizationAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
 	// IAM Identity Center writes (ssoadmin*.go).
 	"ssoadmin": {"CreatePermissionSet", "UpdatePermissionSet", "DeletePermissionSet",
 		"AttachManagedPolicyToPermissionSet", "DetachManagedPolicyFromPermissionSet",
@@ -68,8 +82,6 @@ var extraOps = map[string][]string{
 		"TagResource", "UntagResource", "CreateAccountAssignment", "DeleteAccountAssignment",
 		"DescribeAccountAssignmentCreationStatus", "DescribeAccountAssignmentDeletionStatus",
 		"ProvisionPermissionSet", "DescribePermissionSetProvisioningStatus"},
-	"securityhub": {"EnableSecurityHub", "BatchImportFindings"},
-	"config":      {"StartConfigurationRecorder", "StopConfigurationRecorder"},
 	// Stateful services (sqs.go, sns.go, dynamodb.go).
 	"sqs":      {"CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "DeleteQueue"},
 	"sns":      {"CreateTopic", "Subscribe", "Publish"},

@@ -1,0 +1,80 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/orgrail/orgrail/internal/baseline"
+	"github.com/orgrail/orgrail/internal/collect"
+	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/plan"
+)
+
+// baselineRun is the part of a run that executes baseline steps.
+type baselineRun struct {
+	aws   *baseline.AWS
+	state *baseline.State
+}
+
+// hasBaseline reports whether the plan has baseline changes.
+func hasBaseline(p *plan.Plan) bool {
+	for _, ch := range p.Changes {
+		if ch.Kind == plan.KindBaseline {
+			return true
+		}
+	}
+	return false
+}
+
+// prepareBaseline reaches the accounts the baseline acts in and reads
+// its current state, so that the stale check and each step see what is
+// already done.
+func (r *run) prepareBaseline(ctx context.Context, awsCfg aws.Config) error {
+	if !hasBaseline(r.p) {
+		return nil
+	}
+	s, _ := baseline.Resolve(r.cfg, r.mirror)
+	if s == nil {
+		return fmt.Errorf("the plan has baseline changes but the configuration it realises has no baseline")
+	}
+	b := &baseline.AWS{Management: awsCfg, Poll: r.opts.PollEvery}
+	if r.opts.BaselineAWS != nil {
+		b = r.opts.BaselineAWS
+	} else {
+		creds, err := collect.NewCredentials(ctx, awsCfg, collect.Options{RoleName: memberRole(r.cfg)})
+		if err != nil {
+			return fmt.Errorf("baseline: reaching the member accounts: %w", err)
+		}
+		b.For = func(account string) aws.Config { return creds.For(creds.Partition(), account) }
+	}
+	st, err := b.Read(ctx, s)
+	if err != nil {
+		return fmt.Errorf("baseline: reading its current state: %w", err)
+	}
+	r.base = &baselineRun{aws: b, state: st}
+	r.v.Baseline = st
+	return nil
+}
+
+// memberRole is the role orgrail assumes in member accounts: the last
+// hop of the role chain, else AWS Organizations' default.
+func memberRole(c *config.Config) string {
+	if n := len(c.Organization.RoleChain); n > 0 && c.Organization.RoleChain[n-1].Account == "" {
+		return c.Organization.RoleChain[n-1].Role
+	}
+	return "OrganizationAccountAccessRole"
+}
+
+// doBaseline executes one baseline change and records its effect.
+func (r *run) doBaseline(ctx context.Context, ch *plan.Change) (Outcome, error) {
+	if r.base == nil || ch.Baseline == nil {
+		return Outcome{}, fmt.Errorf("%s: no baseline step", ch.Key)
+	}
+	if err := r.base.aws.Apply(ctx, ch.Baseline); err != nil {
+		return Outcome{}, err
+	}
+	baseline.Effect(r.base.state, ch.Baseline)
+	return Outcome{ID: ch.Baseline.Name}, nil
+}
