@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -51,6 +53,8 @@ var sdkClients = map[string]func(aws.Config) any{
 	"ssoadmin":      func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
 	"identitystore": func(c aws.Config) any { return identitystore.NewFromConfig(c) },
 	"ecr":           func(c aws.Config) any { return ecr.NewFromConfig(c) },
+	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
+	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -284,6 +288,8 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 		svc = "ec2"
 	} else if file == "config" {
 		svc = "configservice"
+	} else if file == "logs" {
+		svc = "cloudwatchlogs"
 	}
 	n := 0
 	var fails []string

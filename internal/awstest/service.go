@@ -67,6 +67,8 @@ var services = []*serviceDef{
 	{Name: "kms", SigningName: "kms", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "NotFoundException"},
 	{Name: "ssoadmin", SigningName: "sso", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "secretsmanager", SigningName: "secretsmanager", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "cloudwatchlogs", SigningName: "logs", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "cloudwatch", SigningName: "monitoring", Protocol: Query, XMLNS: "http://monitoring.amazonaws.com/doc/2010-08-01/", Throttle: "Throttling", NotFound: "ResourceNotFound"},
 	{Name: "ecr", SigningName: "ecr", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "RepositoryNotFoundException"},
 	{Name: "identitystore", SigningName: "identitystore", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "dynamodb", SigningName: "dynamodb", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
@@ -103,6 +105,8 @@ func snapshotServiceName(svc, op string) string {
 		return "ec2regions"
 	case svc == "configservice":
 		return "config"
+	case svc == "cloudwatchlogs":
+		return "logs"
 	}
 	return svc
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -52,6 +54,8 @@ var generatedOps = []opSpec{
 	{Pkg: "cloudtrail", Op: "StartLogging", Legacy: true, New: func() any { return new(cloudtrail.StartLoggingOutput) }},
 	{Pkg: "cloudtrail", Op: "StopLogging", Legacy: true, New: func() any { return new(cloudtrail.StopLoggingOutput) }},
 	{Pkg: "cloudtrail", Op: "UpdateTrail", Legacy: true, New: func() any { return new(cloudtrail.UpdateTrailOutput) }},
+	{Pkg: "cloudwatch", Op: "DescribeAlarms", Legacy: true, New: func() any { return new(cloudwatch.DescribeAlarmsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "cloudwatchlogs", Op: "DescribeMetricFilters", Legacy: false, New: func() any { return new(cloudwatchlogs.DescribeMetricFiltersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "Limit", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigRules", Legacy: false, New: func() any { return new(configservice.DescribeConfigRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigurationAggregators", Legacy: false, New: func() any { return new(configservice.DescribeConfigurationAggregatorsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigurationRecorderStatus", Legacy: false, New: func() any { return new(configservice.DescribeConfigurationRecorderStatusOutput) }},

@@ -48,6 +48,8 @@ var DefaultRates = map[string]Rate{
 	"ssoadmin":       {20, 40},
 	"identitystore":  {20, 40},
 	"ecr":            {10, 20},
+	"logs":           {5, 10},
+	"cloudwatch":     {9, 18},
 }
 
 var defaultRate = Rate{10, 20}

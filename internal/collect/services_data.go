@@ -8,6 +8,9 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -28,6 +31,8 @@ func init() {
 	collectors["sns"] = collectSNS
 	collectors["secretsmanager"] = collectSecrets
 	collectors["ecr"] = collectECR
+	collectors["logs"] = collectLogs
+	collectors["cloudwatch"] = collectCloudWatch
 }
 
 func collectKMS(j *job) {
@@ -167,5 +172,24 @@ func collectECR(j *job) {
 		each(j, "GetLifecyclePolicy", name, func(ctx context.Context) (*ecr.GetLifecyclePolicyOutput, error) {
 			return c.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: r.RepositoryName, RegistryId: r.RegistryId})
 		})
+	})
+}
+
+// collectLogs reads the region's CloudWatch Logs metric filters (the
+// filter patterns and the metrics they publish; no log events).
+func collectLogs(j *job) {
+	c := cloudwatchlogs.NewFromConfig(j.cfg)
+	once(j, "DescribeMetricFilters", func(ctx context.Context) (*cloudwatchlogs.DescribeMetricFiltersOutput, error) {
+		p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(c, &cloudwatchlogs.DescribeMetricFiltersInput{})
+		return allPages(ctx, &cloudwatchlogs.DescribeMetricFiltersOutput{}, p.HasMorePages, p.NextPage)
+	})
+}
+
+// collectCloudWatch reads the region's metric alarms with their actions.
+func collectCloudWatch(j *job) {
+	c := cloudwatch.NewFromConfig(j.cfg)
+	once(j, "DescribeAlarms", func(ctx context.Context) (*cloudwatch.DescribeAlarmsOutput, error) {
+		p := cloudwatch.NewDescribeAlarmsPaginator(c, &cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}})
+		return allPages(ctx, &cloudwatch.DescribeAlarmsOutput{}, p.HasMorePages, p.NextPage)
 	})
 }

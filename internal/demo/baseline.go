@@ -142,6 +142,8 @@ func baselineResources(w *world, a *acct) {
 	switch a.kind {
 	case kindManagement:
 		w.addBucket(a, "kumo-billing-reports-"+a.Id, w.home, "")
+		rr := w.region(a, w.home)
+		rr.topics = append(rr.topics, &topic{name: cisAlarmTopic, encrypted: true})
 	case kindLogArchive:
 		w.addBucket(a, w.trailBkt, w.home, "cloudtrail")
 		w.addBucket(a, "kumo-org-config-"+a.Id, w.home, "config")

@@ -40,6 +40,9 @@ type world struct {
 	trailARN  string
 	trailBkt  string
 	planted   planted
+	// cisOmitted names the CIS section 4 metric filters left off the
+	// organization trail's log group (a planted violation).
+	cisOmitted map[string]bool
 }
 
 // acct is one account and its configuration.

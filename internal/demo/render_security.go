@@ -34,7 +34,7 @@ func renderCloudTrail(w *world, a *acct, rr *regionRes) *file {
 		IncludeGlobalServiceEvents: aws.Bool(true), IsMultiRegionTrail: aws.Bool(true), HomeRegion: aws.String(w.home),
 		TrailARN: aws.String(w.trailARN), LogFileValidationEnabled: aws.Bool(true), IsOrganizationTrail: aws.Bool(true),
 		KmsKeyId:                  aws.String(w.orgTrailKey()),
-		CloudWatchLogsLogGroupArn: aws.String(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/kumo/org-trail:*", w.home, w.mgmt.Id)),
+		CloudWatchLogsLogGroupArn: aws.String(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", w.home, w.mgmt.Id, orgTrailLogGroup)),
 		CloudWatchLogsRoleArn:     aws.String(fmt.Sprintf("arn:aws:iam::%s:role/KumoOrgTrailToCloudWatch", w.mgmt.Id)),
 		HasCustomEventSelectors:   aws.Bool(true), HasInsightSelectors: aws.Bool(false)}}
 	statusOf := func(created time.Time) cloudtrail.GetTrailStatusOutput {

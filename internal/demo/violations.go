@@ -231,6 +231,19 @@ var plants = map[string]plant{
 		r.lifecycle = false
 		return v(a, w.homeRegion(a), repositoryARN(a, w.homeRegion(a), r.name), "ECR_PRIVATE_LIFECYCLE_POLICY_CONFIGURED")
 	}},
+	"cis-no-organizations-alarm": {fn: func(w *world, a *acct) []violation {
+		// The organization trail's log group lacks the Organizations
+		// changes filter: every account the trail covers fails 4.15.
+		w.cisOmitted = map[string]bool{"organizations-changes": true}
+		var out []violation
+		for _, b := range w.accounts {
+			if b.suspended {
+				continue // not audited
+			}
+			out = append(out, v(b, globalRegion, b.Arn, "cloudwatch.alarm-organizations-changes")...)
+		}
+		return out
+	}},
 	"secret-no-rotation": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		rr := w.region(a, home)
@@ -276,6 +289,7 @@ var kumoPlants = []struct{ account, plant string }{
 	{"orders-staging", "ecr-no-scan"},
 	{"loyalty-dev", "ecr-mutable-tags"},
 	{"payments-prod", "ecr-no-lifecycle"},
+	{"kumo-management", "cis-no-organizations-alarm"},
 }
 
 // syntheticRate is the share of workload accounts of a synthetic
@@ -292,7 +306,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

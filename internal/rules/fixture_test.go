@@ -12,6 +12,10 @@ import (
 	acctypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	cfgtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -213,7 +217,9 @@ func (f *fx) orgTrail() {
 	arn := "arn:aws:cloudtrail:" + region1 + ":" + acctM + ":trail/org-trail"
 	t := cttypes.Trail{Name: awsv2.String("org-trail"), TrailARN: awsv2.String(arn), HomeRegion: awsv2.String(region1),
 		IsMultiRegionTrail: awsv2.Bool(true), IsOrganizationTrail: awsv2.Bool(true), LogFileValidationEnabled: awsv2.Bool(true),
-		KmsKeyId: awsv2.String("arn:aws:kms:us-east-1:" + acctL + ":key/trail"), S3BucketName: awsv2.String(trailBucket)}
+		KmsKeyId: awsv2.String("arn:aws:kms:us-east-1:" + acctL + ":key/trail"), S3BucketName: awsv2.String(trailBucket),
+		CloudWatchLogsLogGroupArn: awsv2.String(orgTrailLogGroup)}
+	f.cisAlarms(acctM, region1, "org-trail")
 	for _, a := range f.org.Accounts {
 		f.set(a.Id, region1, "cloudtrail", "DescribeTrails", &cloudtrail.DescribeTrailsOutput{TrailList: []cttypes.Trail{t}})
 		f.setRes(a.Id, region1, "cloudtrail", "GetTrailStatus", arn, &cloudtrail.GetTrailStatusOutput{IsLogging: awsv2.Bool(true)})
@@ -392,8 +398,10 @@ func (f *fx) baselineRegion(a, r string) {
 		"QueueArn": "arn:aws:sqs:" + r + ":" + a + ":jobs", "SqsManagedSseEnabled": "true"}})
 	topic := "arn:aws:sns:" + r + ":" + a + ":alerts"
 	f.set(a, r, "sns", "ListTopics", &sns.ListTopicsOutput{Topics: []snstypes.Topic{{TopicArn: awsv2.String(topic)}}})
-	f.setRes(a, r, "sns", "GetTopicAttributes", topic, &sns.GetTopicAttributesOutput{Attributes: map[string]string{"KmsMasterKeyId": "alias/sns",
+	f.setRes(a, r, "sns", "GetTopicAttributes", topic, &sns.GetTopicAttributesOutput{Attributes: map[string]string{"KmsMasterKeyId": "alias/sns", "SubscriptionsConfirmed": "1",
 		"Policy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Publish","Resource":"` + topic + `","Condition":{"StringEquals":{"AWS:SourceOwner":"` + a + `"}}}]}`}})
+	f.set(a, r, "logs", "DescribeMetricFilters", &cloudwatchlogs.DescribeMetricFiltersOutput{MetricFilters: []cwltypes.MetricFilter{}})
+	f.set(a, r, "cloudwatch", "DescribeAlarms", &cloudwatch.DescribeAlarmsOutput{MetricAlarms: []cwtypes.MetricAlarm{}})
 	sec := "arn:aws:secretsmanager:" + r + ":" + a + ":secret:db-AbCdEf"
 	f.set(a, r, "secretsmanager", "ListSecrets", &secretsmanager.ListSecretsOutput{SecretList: []smtypes.SecretListEntry{{ARN: awsv2.String(sec),
 		Name: awsv2.String("db"), RotationEnabled: awsv2.Bool(true)}}})
@@ -406,4 +414,25 @@ func (f *fx) baselineRegion(a, r string) {
 	f.setRes(a, r, "ecr", "GetLifecyclePolicy", "app", &ecr.GetLifecyclePolicyOutput{RepositoryName: awsv2.String("app"), RegistryId: awsv2.String(a),
 		LifecyclePolicyText: awsv2.String(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`)})
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
+}
+
+// orgTrailLogGroup is the organization trail's CloudWatch Logs log group.
+const orgTrailLogGroup = "arn:aws:logs:" + region1 + ":" + acctM + ":log-group:org-trail:*"
+
+// cisAlarms gives the log group a metric filter per CIS section 4 item
+// (the rule's documented pattern; metric name = rule id) and an alarm
+// on each that notifies the account's alerts topic.
+func (f *fx) cisAlarms(a, r, logGroup string) {
+	topic := "arn:aws:sns:" + r + ":" + a + ":alerts"
+	mf := &cloudwatchlogs.DescribeMetricFiltersOutput{}
+	al := &cloudwatch.DescribeAlarmsOutput{}
+	for _, s := range metricAlarmSpecs {
+		mf.MetricFilters = append(mf.MetricFilters, cwltypes.MetricFilter{FilterName: awsv2.String(s.id), LogGroupName: awsv2.String(logGroup),
+			FilterPattern: awsv2.String(s.pattern), MetricTransformations: []cwltypes.MetricTransformation{{
+				MetricName: awsv2.String(s.id), MetricNamespace: awsv2.String("CISBenchmark"), MetricValue: awsv2.String("1")}}})
+		al.MetricAlarms = append(al.MetricAlarms, cwtypes.MetricAlarm{AlarmName: awsv2.String("cis-" + s.id), MetricName: awsv2.String(s.id),
+			Namespace: awsv2.String("CISBenchmark"), ActionsEnabled: awsv2.Bool(true), AlarmActions: []string{topic}})
+	}
+	f.set(a, r, "logs", "DescribeMetricFilters", mf)
+	f.set(a, r, "cloudwatch", "DescribeAlarms", al)
 }

@@ -146,6 +146,12 @@ var Catalog = []Service{
 		{Name: "GetRepositoryPolicy", PerResource: "repository name", Benign: []string{"RepositoryPolicyNotFoundException"}},
 		{Name: "GetLifecyclePolicy", PerResource: "repository name", Benign: []string{"LifecyclePolicyNotFoundException"}},
 	}},
+	{Name: "logs", Doc: "CloudWatch Logs: metric filters (the CIS section 4 filters on a trail's log group).", Operations: []Operation{
+		{Name: "DescribeMetricFilters"},
+	}},
+	{Name: "cloudwatch", Doc: "CloudWatch: metric alarms (name, metric, actions; not their history).", Operations: []Operation{
+		{Name: "DescribeAlarms", Input: "AlarmTypes=MetricAlarm"},
+	}},
 	{Name: "ssoadmin", Doc: "IAM Identity Center: instances, permission sets, their policies and account assignments (collected in the Identity Center home region of the management or delegated administrator account).", Operations: []Operation{
 		{Name: "ListInstances"},
 		{Name: "ListPermissionSets", PerResource: "instance ARN"},

@@ -28,6 +28,7 @@ var sdkPackage = map[string]string{
 	"ec2": "ec2", "cloudtrail": "cloudtrail", "config": "configservice", "guardduty": "guardduty",
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
 	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager", "ecr": "ecr",
+	"logs": "cloudwatchlogs", "cloudwatch": "cloudwatch",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
 	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 }

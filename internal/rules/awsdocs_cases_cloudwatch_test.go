@@ -1,0 +1,105 @@
+package rules
+
+import (
+	"os"
+	"strings"
+
+	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/orgrail/orgrail/internal/findings"
+)
+
+// Sentences of the Security Hub user guide's CloudWatch controls page
+// (the same note and remediation steps for CloudWatch.1–14).
+const (
+	qCWOrgTrail  = "When Security Hub performs the check for this control, it looks for CloudTrail trails that the current account uses. These trails might be organization trails that belong to another account."
+	qCWLogGroup  = "Make a note of the name of the CloudWatch Logs log group that you associate with the CloudTrail trail. You create the metric filter for that log group."
+	qCWSubscribe = "Create at least one subscriber to the topic."
+	qCWNoTrail   = "The check results in FAILED findings in the following cases: No trail is configured."
+)
+
+// mgmtFilters returns the metric filters of the organization trail's
+// log group.
+func mgmtFilters(f *fx) *cloudwatchlogs.DescribeMetricFiltersOutput {
+	return op[cloudwatchlogs.DescribeMetricFiltersOutput](f, acctM, region1, "logs", "DescribeMetricFilters")
+}
+
+// dropFilter removes the filter of one CIS item from the organization
+// trail's log group.
+func dropFilter(f *fx, id string) {
+	out := mgmtFilters(f)
+	keep := out.MetricFilters[:0]
+	for _, m := range out.MetricFilters {
+		if awsv2.ToString(m.FilterName) != id {
+			keep = append(keep, m)
+		}
+	}
+	out.MetricFilters = keep
+}
+
+// setFilterPattern replaces the pattern of one CIS item's filter.
+func setFilterPattern(f *fx, id, pattern string) {
+	out := mgmtFilters(f)
+	for i := range out.MetricFilters {
+		if awsv2.ToString(out.MetricFilters[i].FilterName) == id {
+			out.MetricFilters[i].FilterPattern = awsv2.String(pattern)
+		}
+	}
+}
+
+// noTrailLogGroup takes the CloudWatch Logs delivery off the
+// organization trail in every account's view.
+func noTrailLogGroup(f *fx) {
+	for _, a := range f.org.Accounts {
+		dt := op[cloudtrail.DescribeTrailsOutput](f, a.Id, region1, "cloudtrail", "DescribeTrails")
+		for i := range dt.TrailList {
+			dt.TrailList[i].CloudWatchLogsLogGroupArn = nil
+		}
+	}
+}
+
+// docPatternFile reads the documented patterns outside a test (init).
+func docPatternFile() map[string]string {
+	out := map[string]string{}
+	b, err := os.ReadFile("testdata/cloudwatch/securityhub-filter-patterns.txt")
+	if err != nil {
+		return out
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if id, p, ok := strings.Cut(l, " | "); ok && !strings.HasPrefix(l, "#") {
+			out[id] = p
+		}
+	}
+	return out
+}
+
+func init() {
+	doc := docPatternFile()
+	for _, s := range metricAlarmSpecs {
+		id := s.id
+		failCases[id] = func(f *fx) { dropFilter(f, id) }
+		src, qOrg := shDoc("cloudwatch-controls"), qCWOrgTrail
+		documented := doc[s.sh]
+		if s.sh == "" {
+			// CIS 4.15 has no Security Hub control; the page's note and
+			// steps are the same for every metric filter item.
+			documented = s.pattern
+		}
+		addDocCases(
+			docCase{Rule: id, Source: src, Quote: qOrg, Name: "the organization trail's log group has the documented filter and an alarm (member account)",
+				Mutate: func(f *fx) { setFilterPattern(f, id, documented) }, Want: findings.Passed},
+			docCase{Rule: id, Source: src, Quote: qCWLogGroup, Name: "no metric filter on the trail's log group",
+				Mutate: func(f *fx) { dropFilter(f, id) }, Want: findings.Failed},
+			docCase{Rule: id, Source: src, Quote: qCWSubscribe, Name: "the alarm's topic has no confirmed subscriber",
+				Mutate: func(f *fx) {
+					res[sns.GetTopicAttributesOutput](f, acctM, region1, "sns", "GetTopicAttributes", "arn:aws:sns:"+region1+":"+acctM+":alerts").
+						Attributes["SubscriptionsConfirmed"] = "0"
+				}, Want: findings.Failed},
+			docCase{Rule: id, Source: src, Quote: qCWNoTrail, Name: "no trail delivers to CloudWatch Logs",
+				Mutate: noTrailLogGroup, Want: findings.Failed},
+		)
+	}
+}
