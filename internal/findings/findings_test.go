@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orgrail/orgrail/internal/i18n"
 	"github.com/orgrail/orgrail/internal/output"
 	"github.com/orgrail/orgrail/internal/severity"
 	_ "modernc.org/sqlite"
@@ -300,5 +301,25 @@ func TestHistoryLoadsEveryField(t *testing.T) {
 	}
 	if got, err = LoadRun(ctx, db, id); err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("earlier layout loaded %+v, %v", got, err)
+	}
+}
+
+// TestHTMLInJapanese: with Lang ja the report's labels, statuses and
+// severities come from the Japanese catalog and the page says lang="ja";
+// values are still escaped.
+func TestHTMLInJapanese(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Render(&buf, output.HTML, sampleReport(), RenderOptions{Lang: i18n.Ja}); err != nil {
+		t.Fatal(err)
+	}
+	s := buf.String()
+	for _, want := range []string{`<html lang="ja">`, i18n.T(i18n.Ja, "html.by_framework"), i18n.T(i18n.Ja, "header.REMEDIATION"),
+		i18n.T(i18n.Ja, "status.FAILED"), "&lt;b&gt;"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("Japanese HTML lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "By framework") || strings.Contains(s, "<b>") {
+		t.Error("Japanese HTML keeps an English heading or an unescaped value")
 	}
 }

@@ -54,7 +54,7 @@ func Render(w io.Writer, f output.Format, r *Report, opt RenderOptions) error {
 	case output.SARIF:
 		return output.Encode(w, output.JSON, ToSARIF(r))
 	case output.HTML:
-		return RenderHTML(w, r)
+		return RenderHTMLLang(w, r, opt.Lang)
 	}
 	return fmt.Errorf("findings cannot be rendered as %q", f)
 }
