@@ -95,8 +95,10 @@ func TestPlantedConsistent(t *testing.T) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(p.Violations); n < 20 || n > 60 {
-		t.Errorf("%d violations, want 20 to 60", n)
+	// The CIS 4.15 plant (the organization trail's missing Organizations
+	// filter) fails every active account at once: 16 of the 66.
+	if n := len(p.Violations); n < 20 || n > 80 {
+		t.Errorf("%d violations, want 20 to 80", n)
 	}
 	s, err := snapshot.Open(filepath.Join(defaultDir, SnapshotDir))
 	if err != nil {
