@@ -67,7 +67,7 @@ func TestRemediateGuardsCallNothing(t *testing.T) {
 	}{
 		{"no --yes", env, []string{"--apply"}, "--yes"},
 		{"over --max-changes", env, []string{"--apply", "--yes", "--max-changes", "3"}, "--max-changes 3"},
-		{"no credentials", map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": ""},
+		{"no credentials", map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_EC2_METADATA_DISABLED": "true"},
 			[]string{"--apply", "--yes"}, "GetCallerIdentity"},
 	}
 	for _, c := range cases {
