@@ -18,16 +18,29 @@ import (
 // policies of every enabled type with content and targets, delegated
 // administrators and trusted services.
 func Discover(ctx context.Context, cfg aws.Config) (*org.Organization, error) {
-	o, err := discoverStructure(ctx, cfg)
-	if err != nil {
-		return nil, err
+	// The reads are not one transaction: an account created while they
+	// run can be a policy target before it is in the account list. Such
+	// an inconsistent read is made again, a few times.
+	var err error
+	for range discoverAttempts {
+		var o *org.Organization
+		if o, err = discoverStructure(ctx, cfg); err != nil {
+			return nil, err
+		}
+		d, derr := discoverDetails(ctx, cfg, o)
+		if derr != nil {
+			return nil, derr
+		}
+		if err = d.apply(o); err == nil {
+			return o, nil
+		}
 	}
-	d, err := discoverDetails(ctx, cfg, o)
-	if err != nil {
-		return nil, err
-	}
-	return o, d.apply(o)
+	return nil, fmt.Errorf("the organization changed while it was read (%d attempts): %w", discoverAttempts, err)
 }
+
+// discoverAttempts bounds the reads of an organization that changes
+// under Discover.
+const discoverAttempts = 3
 
 // discoverStructure reads what collection needs to start: the
 // organization, its roots, OUs and accounts (without tags).
