@@ -2,6 +2,8 @@ package access
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/orgrail/orgrail/internal/findings"
@@ -36,7 +38,7 @@ type Violation struct {
 // organization's accounts, leaving out those that name none.
 func AccountIDs(o *org.Organization, refs []string) []string {
 	set, _ := accountSet(o, refs)
-	return sortedKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // accountSet resolves references against the organization. Unknown

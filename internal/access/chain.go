@@ -2,7 +2,8 @@ package access
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/orgrail/orgrail/internal/authz"
@@ -61,7 +62,7 @@ func AdminChains(src *orgsnap.Source, eng *authz.Engine, g *Graph, hubs []string
 		}
 	}
 	var out []Chain
-	for _, from := range sortedKeys(first) {
+	for _, from := range slices.Sorted(maps.Keys(first)) {
 		chains, err := c.walk(from, first[from])
 		if err != nil {
 			return nil, err
@@ -219,15 +220,6 @@ func accountOf(arn string) string {
 		return ""
 	}
 	return parts[4]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // RootTrusts returns the role-trust edges of g that let in a whole
