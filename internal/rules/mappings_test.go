@@ -21,7 +21,10 @@ var ruleNames = map[string]string{"CLOUD_TRAIL_ENABLED": "cloudtrail-enabled", "
 	"RESTRICTED_INCOMING_TRAFFIC": "restricted-common-ports", "INCOMING_SSH_DISABLED": "restricted-ssh"}
 
 var knownOutsidePacks = map[string]bool{"IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED": true, "IAM_POLICY_BLACKLISTED_CHECK": true,
-	"EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS": true}
+	"EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS": true,
+	// docs.aws.amazon.com/config/latest/developerguide/sns-topic-no-public-access.html
+	// and sqs-queue-no-public-access.html give these identifiers.
+	"SNS_TOPIC_NO_PUBLIC_ACCESS": true, "SQS_QUEUE_NO_PUBLIC_ACCESS": true}
 
 // TestMappingsAgainstPublicData checks every mapping against the public
 // mappings: Config rule identifiers exist, Security Hub controls map to
