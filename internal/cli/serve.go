@@ -29,7 +29,7 @@ type dashFlags struct {
 
 func (f *dashFlags) bind(c *cobra.Command) {
 	c.Flags().StringVar(&f.snapshot, "snapshot", "", "snapshot directory (or its parent)")
-	c.Flags().BoolVar(&f.demo, "demo", false, "show the demo organization shipped inside the binary (a temporary state store is seeded with its audit and detections unless --state is given)")
+	c.Flags().BoolVar(&f.demo, "demo", false, "show the demo organization shipped inside the binary (a temporary state store, or the one --state names, is seeded with its audit, four synthesized earlier weekly runs and its detections)")
 }
 
 // source resolves the snapshot, the configuration and the store. The

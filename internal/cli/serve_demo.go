@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"hash/fnv"
 	"path/filepath"
 	"time"
 
@@ -36,6 +37,12 @@ func seedDemo(cmd *cobra.Command, g *Globals, dir string, st *store.Store) error
 	if err != nil {
 		return fmt.Errorf("demo audit: %w", err)
 	}
+	for weeks := demoHistoryWeeks; weeks >= 1; weeks-- {
+		past := demoPastReport(res.Report, weeks)
+		if _, err := findings.SaveRun(ctx, st.DB(), past, demoHistorySource, "ok", started.AddDate(0, 0, -7*weeks)); err != nil {
+			return err
+		}
+	}
 	if _, err := findings.SaveRun(ctx, st.DB(), res.Report, "demo", "ok", started); err != nil {
 		return err
 	}
@@ -44,6 +51,39 @@ func seedDemo(cmd *cobra.Command, g *Globals, dir string, st *store.Store) error
 		return err
 	}
 	return recordDemoTriage(cmd, st, dets)
+}
+
+// demoHistoryWeeks is how many weekly runs before today's the demo
+// store holds, so that the dashboard's compliance trend has a shape.
+const demoHistoryWeeks = 4
+
+// demoHistorySource is the source recorded for those earlier runs: they
+// are synthesized, and the store says so.
+const demoHistorySource = "demo-history"
+
+// demoPastReport synthesizes the demo organization's audit of weeks
+// weeks ago: today's findings, with a share of today's PASSED checks
+// (5 % per week back, chosen by finding id so every run is the same on
+// every machine) still FAILED then — a team fixing findings week by
+// week. Only the demo's seeded store holds such runs (source
+// demo-history); 'orgrail audit' never writes one.
+func demoPastReport(r *findings.Report, weeks int) *findings.Report {
+	past := *r
+	past.Findings = make([]findings.Finding, len(r.Findings))
+	copy(past.Findings, r.Findings)
+	for i := range past.Findings {
+		f := &past.Findings[i]
+		if f.Status != findings.Passed {
+			continue
+		}
+		h := fnv.New32a()
+		h.Write([]byte(f.ID))
+		if int(h.Sum32()%100) < 5*weeks {
+			f.Status = findings.Failed
+			f.Message = fmt.Sprintf("failing %d weeks before the demo's snapshot (synthesized demo history)", weeks)
+		}
+	}
+	return &past
 }
 
 // demoDetections scans the demo's Log Archive and EventBridge events.

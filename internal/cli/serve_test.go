@@ -2,10 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orgrail/orgrail/internal/findings"
+	"github.com/orgrail/orgrail/internal/store"
 )
 
 // TestServeRefusesOpenAddressWithoutToken: a non-loopback --addr needs
@@ -43,6 +47,53 @@ func TestReportHTMLDemo(t *testing.T) {
 	for _, want := range []string{`id="heatmap"`, "region-allow-list", `id="triage-open"`, "uPlot"} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// TestDemoStoreHasHistory: the demo's seeded store holds today's audit
+// and demoHistoryWeeks synthesized weekly runs before it, each with more
+// failed findings the further back it lies, so the dashboard's trend is
+// a line rather than a point.
+func TestDemoStoreHasHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo store")
+	}
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.db")
+	var stdout, errb bytes.Buffer
+	if code := Main([]string{"report", "--demo", "--state", state, "--html", filepath.Join(dir, "r.html"), "--quiet"}, strings.NewReader(""), &stdout, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	st, err := store.Open(context.Background(), state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	runs, err := findings.Runs(context.Background(), st.DB(), "", 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != demoHistoryWeeks+1 {
+		t.Fatalf("%d runs stored, want %d", len(runs), demoHistoryWeeks+1)
+	}
+	prev := -1
+	for i := len(runs) - 1; i >= 0; i-- { // oldest first
+		fs, err := findings.LoadRun(context.Background(), st.DB(), runs[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed := findings.Summarize(fs).Total.Failed
+		if prev >= 0 && failed >= prev {
+			t.Errorf("run %d (%s): %d failed, not fewer than the week before (%d)", runs[i].ID, runs[i].StartedAt, failed, prev)
+		}
+		prev = failed
+		wantSource := demoHistorySource
+		if i == 0 {
+			wantSource = "demo"
+		}
+		if runs[i].Source != wantSource {
+			t.Errorf("run %d: source %q, want %q", runs[i].ID, runs[i].Source, wantSource)
 		}
 	}
 }
