@@ -6,6 +6,8 @@ import (
 
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
@@ -102,4 +104,43 @@ func init() {
 				Mutate: noTrailLogGroup, Want: findings.Failed},
 		)
 	}
+}
+
+// Sentences of the AWS Config pages of CLOUDWATCH_ALARM_ACTION_CHECK
+// (CloudWatch.15 checks the ALARM state only) and
+// CLOUDWATCH_ALARM_ACTION_ENABLED_CHECK (CloudWatch.17).
+const (
+	qCWAction     = "The rule is NON_COMPLIANT if there is no action specified for the alarm or optional parameter."
+	qCWActionOne  = "Alarms have at least one action."
+	qCWActionsOn  = "The rule is NON_COMPLIANT if the CloudWatch alarms actions are not in enabled state."
+	qCWActionsChk = "Checks if Amazon CloudWatch alarms actions are in enabled state."
+)
+
+// mgmtAlarm is the first alarm of the management account's home region
+// (the clean fixture's CIS alarms: enabled, notifying a topic).
+func mgmtAlarm(f *fx) *cwtypes.MetricAlarm {
+	return &op[cloudwatch.DescribeAlarmsOutput](f, acctM, region1, "cloudwatch", "DescribeAlarms").MetricAlarms[0]
+}
+
+func init() {
+	act, on := cfgDoc("cloudwatch-alarm-action-check"), cfgDoc("cloudwatch-alarm-action-enabled-check")
+	failCases["cloudwatch.alarm-action-configured"] = func(f *fx) { mgmtAlarm(f).AlarmActions = nil }
+	failCases["cloudwatch.alarm-actions-enabled"] = func(f *fx) { mgmtAlarm(f).ActionsEnabled = awsv2.Bool(false) }
+	addDocCases(
+		docCase{Rule: "cloudwatch.alarm-action-configured", Source: act, Quote: qCWActionOne, Name: "an SNS topic as ALARM action",
+			Account: acctM, Want: findings.Passed},
+		docCase{Rule: "cloudwatch.alarm-action-configured", Source: act, Quote: qCWAction, Name: "no action at all",
+			Account: acctM, Mutate: func(f *fx) { mgmtAlarm(f).AlarmActions = nil }, Want: findings.Failed},
+		docCase{Rule: "cloudwatch.alarm-action-configured", Source: act, Quote: qCWAction, Name: "an OK action but none for ALARM",
+			Account: acctM, Mutate: func(f *fx) {
+				a := mgmtAlarm(f)
+				a.OKActions, a.AlarmActions = a.AlarmActions, nil
+			}, Want: findings.Failed},
+		docCase{Rule: "cloudwatch.alarm-actions-enabled", Source: on, Quote: qCWActionsChk, Name: "actions enabled",
+			Account: acctM, Want: findings.Passed},
+		docCase{Rule: "cloudwatch.alarm-actions-enabled", Source: on, Quote: qCWActionsOn, Name: "actions disabled",
+			Account: acctM, Mutate: func(f *fx) { mgmtAlarm(f).ActionsEnabled = awsv2.Bool(false) }, Want: findings.Failed},
+		docCase{Rule: "cloudwatch.alarm-actions-enabled", Source: on, Quote: qCWActionsOn, Name: "ActionsEnabled absent (not in enabled state)",
+			Account: acctM, Mutate: func(f *fx) { mgmtAlarm(f).ActionsEnabled = nil }, Want: findings.Failed},
+	)
 }

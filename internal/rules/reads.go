@@ -87,6 +87,8 @@ var builtinReads = map[string][]string{
 	"s3.bucket-versioning":                     {"s3:GetBucketVersioning", "s3:GetBucketLocation", "s3:ListBuckets"},
 	"secretsmanager.rotation-enabled":          {"secretsmanager:ListSecrets"},
 	"cloudwatch.alarm-root-usage":              cwAlarmReads,
+	"cloudwatch.alarm-action-configured":       {"cloudwatch:DescribeAlarms"},
+	"cloudwatch.alarm-actions-enabled":         {"cloudwatch:DescribeAlarms"},
 	"cloudwatch.alarm-unauthorized-api-calls":  cwAlarmReads,
 	"cloudwatch.alarm-console-no-mfa":          cwAlarmReads,
 	"cloudwatch.alarm-iam-policy-changes":      cwAlarmReads,

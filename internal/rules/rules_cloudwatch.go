@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
@@ -396,4 +397,56 @@ func logGroupName(arn string) string {
 		return arn
 	}
 	return strings.TrimSuffix(rest, ":*")
+}
+
+func init() {
+	register(&Rule{ID: "cloudwatch.alarm-action-configured", Title: "CloudWatch alarms have an action for the ALARM state", Severity: severity.High,
+		Scope: ScopeRegion, ResourceType: "AWS::CloudWatch::Alarm", Services: []string{"cloudwatch"},
+		Rationale:   "An alarm without an action for the ALARM state changes colour in the console and tells no one.",
+		Remediation: "Add an alarm action (an SNS topic with a subscriber, an Auto Scaling or EC2 action) for the ALARM state.",
+		Mappings:    findings.Mappings{ConfigRule: "CLOUDWATCH_ALARM_ACTION_CHECK", SecurityHub: "CloudWatch.15", NistCsf: "DE.CM"},
+		check: func(c *Ctx) error {
+			return eachAlarm(c, func(arn, name string, a *cwAlarm) {
+				c.Check(len(a.AlarmActions) > 0, arn, fmt.Sprintf("alarm %s has %d ALARM-state action(s)", name, len(a.AlarmActions)),
+					"alarm "+name+" has no action for the ALARM state")
+			})
+		}})
+	register(&Rule{ID: "cloudwatch.alarm-actions-enabled", Title: "CloudWatch alarm actions are activated", Severity: severity.High,
+		Scope: ScopeRegion, ResourceType: "AWS::CloudWatch::Alarm", Services: []string{"cloudwatch"},
+		Rationale:   "With actions deactivated an alarm still changes state but runs none of its actions: nobody is notified.",
+		Remediation: "Activate the alarm's actions (EnableAlarmActions, or ActionsEnabled=true in PutMetricAlarm).",
+		Mappings:    findings.Mappings{ConfigRule: "CLOUDWATCH_ALARM_ACTION_ENABLED_CHECK", SecurityHub: "CloudWatch.17", NistCsf: "DE.CM"},
+		check: func(c *Ctx) error {
+			return eachAlarm(c, func(arn, name string, a *cwAlarm) {
+				on := a.ActionsEnabled != nil && *a.ActionsEnabled
+				c.Check(on, arn, "alarm "+name+" has its actions activated", "alarm "+name+" has its actions deactivated")
+			})
+		}})
+}
+
+// cwAlarm is one metric alarm of DescribeAlarms.
+type cwAlarm = cwtypes.MetricAlarm
+
+// eachAlarm calls fn for each metric alarm of the region.
+func eachAlarm(c *Ctx, fn func(arn, name string, a *cwAlarm)) error {
+	al, err := get[cloudwatch.DescribeAlarmsOutput](c.v, c.Region, "cloudwatch", "DescribeAlarms")
+	if err != nil {
+		return err
+	}
+	for i := range al.MetricAlarms {
+		a := &al.MetricAlarms[i]
+		name := ""
+		if a.AlarmName != nil {
+			name = *a.AlarmName
+		}
+		arn := ""
+		if a.AlarmArn != nil {
+			arn = *a.AlarmArn
+		}
+		if arn == "" {
+			arn = c.arn("cloudwatch", c.Region, c.accountID(), "alarm:"+name)
+		}
+		fn(arn, name, a)
+	}
+	return nil
 }
