@@ -55,6 +55,7 @@ var generatedOps = []opSpec{
 	{Pkg: "cloudtrail", Op: "StopLogging", Legacy: true, New: func() any { return new(cloudtrail.StopLoggingOutput) }},
 	{Pkg: "cloudtrail", Op: "UpdateTrail", Legacy: true, New: func() any { return new(cloudtrail.UpdateTrailOutput) }},
 	{Pkg: "cloudwatch", Op: "DescribeAlarms", Legacy: true, New: func() any { return new(cloudwatch.DescribeAlarmsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "cloudwatchlogs", Op: "DescribeLogGroups", Legacy: false, New: func() any { return new(cloudwatchlogs.DescribeLogGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "Limit", Trunc: ""},
 	{Pkg: "cloudwatchlogs", Op: "DescribeMetricFilters", Legacy: false, New: func() any { return new(cloudwatchlogs.DescribeMetricFiltersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "Limit", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigRules", Legacy: false, New: func() any { return new(configservice.DescribeConfigRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigurationAggregators", Legacy: false, New: func() any { return new(configservice.DescribeConfigurationAggregatorsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},

@@ -176,12 +176,17 @@ func collectECR(j *job) {
 }
 
 // collectLogs reads the region's CloudWatch Logs metric filters (the
-// filter patterns and the metrics they publish; no log events).
+// filter patterns and the metrics they publish) and log groups
+// (retention and KMS key); no log events.
 func collectLogs(j *job) {
 	c := cloudwatchlogs.NewFromConfig(j.cfg)
 	once(j, "DescribeMetricFilters", func(ctx context.Context) (*cloudwatchlogs.DescribeMetricFiltersOutput, error) {
 		p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(c, &cloudwatchlogs.DescribeMetricFiltersInput{})
 		return allPages(ctx, &cloudwatchlogs.DescribeMetricFiltersOutput{}, p.HasMorePages, p.NextPage)
+	})
+	once(j, "DescribeLogGroups", func(ctx context.Context) (*cloudwatchlogs.DescribeLogGroupsOutput, error) {
+		p := cloudwatchlogs.NewDescribeLogGroupsPaginator(c, &cloudwatchlogs.DescribeLogGroupsInput{})
+		return allPages(ctx, &cloudwatchlogs.DescribeLogGroupsOutput{}, p.HasMorePages, p.NextPage)
 	})
 }
 

@@ -182,6 +182,7 @@ func baselineWorkload(w *world, a *acct, home string, created time.Time) {
 	rr.dbs = append(rr.dbs, &database{id: a.Name + "-db", encrypted: true, engine: "postgres", kmsKey: key.id,
 		created: created, tags: w.tags(a, a.Name+"-db")})
 	rr.functions = append(rr.functions, &function{name: a.Name + "-worker", role: w.roleARN(a, a.system+"-app")})
+	rr.logGroups = append(rr.logGroups, &logGroup{name: "/aws/lambda/" + a.Name + "-worker", retention: 400, created: created})
 	rr.queues = append(rr.queues, a.Name+"-events")
 	rr.topics = append(rr.topics, &topic{name: a.Name + "-alerts", encrypted: true})
 	rr.secrets = append(rr.secrets, &secret{name: a.Name + "/db-credentials", rotation: true, created: created, kmsKey: key.id})

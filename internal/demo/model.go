@@ -137,6 +137,7 @@ type regionRes struct {
 	topics      []*topic
 	secrets     []*secret
 	repos       []*repository
+	logGroups   []*logGroup
 	guardDuty   bool
 	securityHub bool
 	config      bool
@@ -226,6 +227,13 @@ type secret struct {
 	rotation bool
 	created  time.Time
 	kmsKey   string
+}
+
+// logGroup is a CloudWatch Logs log group; retention 0 is "never expire".
+type logGroup struct {
+	name      string
+	retention int32
+	created   time.Time
 }
 
 // repository is a private ECR repository.

@@ -59,7 +59,33 @@ func renderLogs(w *world, a *acct, rr *regionRes) *file {
 		}
 	}
 	f.put("DescribeMetricFilters", cloudwatchlogs.DescribeMetricFiltersOutput{MetricFilters: filters})
+	groups := []cwltypes.LogGroup{}
+	if w.hasCISAlarms(a, rr.region) {
+		g := logGroupOf(a, rr.region, &logGroup{name: orgTrailLogGroup, retention: 365, created: w.mgmt.JoinedTimestamp.Add(5 * 24 * 3600e9)})
+		g.MetricFilterCount = aws.Int32(int32(len(filters)))
+		groups = append(groups, g)
+	}
+	for _, g := range rr.logGroups {
+		groups = append(groups, logGroupOf(a, rr.region, g))
+	}
+	f.put("DescribeLogGroups", cloudwatchlogs.DescribeLogGroupsOutput{LogGroups: groups})
 	return f
+}
+
+// logGroupOf is g as DescribeLogGroups returns it.
+func logGroupOf(a *acct, region string, g *logGroup) cwltypes.LogGroup {
+	arn := logGroupARN(a, region, g.name)
+	out := cwltypes.LogGroup{LogGroupName: aws.String(g.name), Arn: aws.String(arn + ":*"), LogGroupArn: aws.String(arn),
+		CreationTime: aws.Int64(g.created.UnixMilli()), StoredBytes: aws.Int64(0), MetricFilterCount: aws.Int32(0),
+		LogGroupClass: cwltypes.LogGroupClassStandard}
+	if g.retention > 0 {
+		out.RetentionInDays = aws.Int32(g.retention)
+	}
+	return out
+}
+
+func logGroupARN(a *acct, region, name string) string {
+	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, a.Id, name)
 }
 
 func renderCloudWatch(w *world, a *acct, rr *regionRes) *file {

@@ -231,6 +231,12 @@ var plants = map[string]plant{
 		r.lifecycle = false
 		return v(a, w.homeRegion(a), repositoryARN(a, w.homeRegion(a), r.name), "ECR_PRIVATE_LIFECYCLE_POLICY_CONFIGURED")
 	}},
+	"logs-short-retention": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		g := w.region(a, home).logGroups[0]
+		g.retention = 30
+		return v(a, home, logGroupARN(a, home, g.name), "CW_LOGGROUP_RETENTION_PERIOD_CHECK")
+	}},
 	"cis-no-organizations-alarm": {fn: func(w *world, a *acct) []violation {
 		// The organization trail's log group lacks the Organizations
 		// changes filter: every account the trail covers fails 4.15.
@@ -290,6 +296,7 @@ var kumoPlants = []struct{ account, plant string }{
 	{"loyalty-dev", "ecr-mutable-tags"},
 	{"payments-prod", "ecr-no-lifecycle"},
 	{"kumo-management", "cis-no-organizations-alarm"},
+	{"orders-prod", "logs-short-retention"},
 }
 
 // syntheticRate is the share of workload accounts of a synthetic
@@ -306,7 +313,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/orgrail/orgrail/internal/findings"
@@ -142,5 +143,31 @@ func init() {
 			Account: acctM, Mutate: func(f *fx) { mgmtAlarm(f).ActionsEnabled = awsv2.Bool(false) }, Want: findings.Failed},
 		docCase{Rule: "cloudwatch.alarm-actions-enabled", Source: on, Quote: qCWActionsOn, Name: "ActionsEnabled absent (not in enabled state)",
 			Account: acctM, Mutate: func(f *fx) { mgmtAlarm(f).ActionsEnabled = nil }, Want: findings.Failed},
+	)
+}
+
+// Sentences of the AWS Config page of CW_LOGGROUP_RETENTION_PERIOD_CHECK
+// (CloudWatch.16).
+const (
+	qLogRet      = "The rule is NON_COMPLIANT if the retention period is less than MinRetentionTime, if specified, or else 365 days."
+	qLogRetNever = `If the retention setting is "Never expire" for a log group, the rule is marked as COMPLIANT.`
+)
+
+// workerLogGroup is the clean fixture's log group of acctW's home region.
+func workerLogGroup(f *fx) *cwltypes.LogGroup {
+	return &op[cloudwatchlogs.DescribeLogGroupsOutput](f, acctW, region1, "logs", "DescribeLogGroups").LogGroups[0]
+}
+
+func init() {
+	src := cfgDoc("cw-loggroup-retention-period-check")
+	failCases["logs.log-group-retention-1y"] = func(f *fx) { workerLogGroup(f).RetentionInDays = awsv2.Int32(30) }
+	addDocCases(
+		docCase{Rule: "logs.log-group-retention-1y", Source: src, Quote: qLogRet, Name: "400 days", Want: findings.Passed},
+		docCase{Rule: "logs.log-group-retention-1y", Source: src, Quote: qLogRet, Name: "exactly 365 days (not less)",
+			Mutate: func(f *fx) { workerLogGroup(f).RetentionInDays = awsv2.Int32(365) }, Want: findings.Passed},
+		docCase{Rule: "logs.log-group-retention-1y", Source: src, Quote: qLogRet, Name: "180 days",
+			Mutate: func(f *fx) { workerLogGroup(f).RetentionInDays = awsv2.Int32(180) }, Want: findings.Failed},
+		docCase{Rule: "logs.log-group-retention-1y", Source: src, Quote: qLogRetNever, Name: "never expire (no RetentionInDays)",
+			Mutate: func(f *fx) { workerLogGroup(f).RetentionInDays = nil }, Want: findings.Passed},
 	)
 }

@@ -401,6 +401,9 @@ func (f *fx) baselineRegion(a, r string) {
 	f.setRes(a, r, "sns", "GetTopicAttributes", topic, &sns.GetTopicAttributesOutput{Attributes: map[string]string{"KmsMasterKeyId": "alias/sns", "SubscriptionsConfirmed": "1",
 		"Policy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Publish","Resource":"` + topic + `","Condition":{"StringEquals":{"AWS:SourceOwner":"` + a + `"}}}]}`}})
 	f.set(a, r, "logs", "DescribeMetricFilters", &cloudwatchlogs.DescribeMetricFiltersOutput{MetricFilters: []cwltypes.MetricFilter{}})
+	f.set(a, r, "logs", "DescribeLogGroups", &cloudwatchlogs.DescribeLogGroupsOutput{LogGroups: []cwltypes.LogGroup{{
+		LogGroupName: awsv2.String("/aws/lambda/worker"), LogGroupArn: awsv2.String("arn:aws:logs:" + r + ":" + a + ":log-group:/aws/lambda/worker"),
+		Arn: awsv2.String("arn:aws:logs:" + r + ":" + a + ":log-group:/aws/lambda/worker:*"), RetentionInDays: awsv2.Int32(400)}}})
 	f.set(a, r, "cloudwatch", "DescribeAlarms", &cloudwatch.DescribeAlarmsOutput{MetricAlarms: []cwtypes.MetricAlarm{}})
 	sec := "arn:aws:secretsmanager:" + r + ":" + a + ":secret:db-AbCdEf"
 	f.set(a, r, "secretsmanager", "ListSecrets", &secretsmanager.ListSecretsOutput{SecretList: []smtypes.SecretListEntry{{ARN: awsv2.String(sec),

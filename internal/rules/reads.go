@@ -89,6 +89,7 @@ var builtinReads = map[string][]string{
 	"cloudwatch.alarm-root-usage":              cwAlarmReads,
 	"cloudwatch.alarm-action-configured":       {"cloudwatch:DescribeAlarms"},
 	"cloudwatch.alarm-actions-enabled":         {"cloudwatch:DescribeAlarms"},
+	"logs.log-group-retention-1y":              {"logs:DescribeLogGroups"},
 	"cloudwatch.alarm-unauthorized-api-calls":  cwAlarmReads,
 	"cloudwatch.alarm-console-no-mfa":          cwAlarmReads,
 	"cloudwatch.alarm-iam-policy-changes":      cwAlarmReads,

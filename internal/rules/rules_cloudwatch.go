@@ -450,3 +450,49 @@ func eachAlarm(c *Ctx, fn func(arn, name string, a *cwAlarm)) error {
 	}
 	return nil
 }
+
+// minLogRetentionDays is CW_LOGGROUP_RETENTION_PERIOD_CHECK's default
+// MinRetentionTime (CloudWatch.16: at least one year).
+const minLogRetentionDays = 365
+
+func init() {
+	register(&Rule{ID: "logs.log-group-retention-1y", Title: "CloudWatch Logs log groups keep their events for at least a year", Severity: severity.Medium,
+		Scope: ScopeRegion, ResourceType: "AWS::Logs::LogGroup", Services: []string{"logs"},
+		Rationale:   "An investigation often starts months after the fact; log events deleted after weeks cannot answer it.",
+		Remediation: "Set the log group's retention to 365 days or more (PutRetentionPolicy), or to never expire.",
+		Mappings:    findings.Mappings{ConfigRule: "CW_LOGGROUP_RETENTION_PERIOD_CHECK", SecurityHub: "CloudWatch.16", NistCsf: "PR.PS"},
+		check:       checkLogGroupRetention})
+}
+
+// checkLogGroupRetention passes a log group whose retention is at least a
+// year, or never expires (no RetentionInDays).
+func checkLogGroupRetention(c *Ctx) error {
+	out, err := get[cloudwatchlogs.DescribeLogGroupsOutput](c.v, c.Region, "logs", "DescribeLogGroups")
+	if err != nil {
+		return err
+	}
+	for _, g := range out.LogGroups {
+		name := ""
+		if g.LogGroupName != nil {
+			name = *g.LogGroupName
+		}
+		arn := ""
+		switch {
+		case g.LogGroupArn != nil:
+			arn = *g.LogGroupArn
+		case g.Arn != nil:
+			arn = strings.TrimSuffix(*g.Arn, ":*")
+		default:
+			arn = c.arn("logs", c.Region, c.accountID(), "log-group:"+name)
+		}
+		switch {
+		case g.RetentionInDays == nil:
+			c.Pass(arn, "log group %s never expires its events", name)
+		case *g.RetentionInDays >= minLogRetentionDays:
+			c.Pass(arn, "log group %s keeps events %d days", name, *g.RetentionInDays)
+		default:
+			c.Fail(arn, "log group %s keeps events only %d days (less than %d)", name, *g.RetentionInDays, minLogRetentionDays)
+		}
+	}
+	return nil
+}

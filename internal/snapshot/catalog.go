@@ -146,8 +146,9 @@ var Catalog = []Service{
 		{Name: "GetRepositoryPolicy", PerResource: "repository name", Benign: []string{"RepositoryPolicyNotFoundException"}},
 		{Name: "GetLifecyclePolicy", PerResource: "repository name", Benign: []string{"LifecyclePolicyNotFoundException"}},
 	}},
-	{Name: "logs", Doc: "CloudWatch Logs: metric filters (the CIS section 4 filters on a trail's log group).", Operations: []Operation{
+	{Name: "logs", Doc: "CloudWatch Logs: metric filters (the CIS section 4 filters on a trail's log group) and log groups (retention, KMS key; no log events).", Operations: []Operation{
 		{Name: "DescribeMetricFilters"},
+		{Name: "DescribeLogGroups"},
 	}},
 	{Name: "cloudwatch", Doc: "CloudWatch: metric alarms (name, metric, actions; not their history).", Operations: []Operation{
 		{Name: "DescribeAlarms", Input: "AlarmTypes=MetricAlarm"},
