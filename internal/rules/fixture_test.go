@@ -383,7 +383,9 @@ func (f *fx) baselineRegion(a, r string) {
 
 	f.set(a, r, "rds", "DescribeDBInstances", &rds.DescribeDBInstancesOutput{DBInstances: []rdstypes.DBInstance{{DBInstanceIdentifier: awsv2.String("db1"),
 		DBInstanceArn: awsv2.String("arn:aws:rds:" + r + ":" + a + ":db:db1"), PubliclyAccessible: awsv2.Bool(false), StorageEncrypted: awsv2.Bool(true),
-		AutoMinorVersionUpgrade: awsv2.Bool(true), TagList: []rdstypes.Tag{{Key: awsv2.String("Owner"), Value: awsv2.String("team")}}}}})
+		AutoMinorVersionUpgrade: awsv2.Bool(true), Engine: awsv2.String("postgres"), DBInstanceStatus: awsv2.String("available"),
+		MultiAZ: awsv2.Bool(true), DeletionProtection: awsv2.Bool(true), IAMDatabaseAuthenticationEnabled: awsv2.Bool(true),
+		BackupRetentionPeriod: awsv2.Int32(7), TagList: []rdstypes.Tag{{Key: awsv2.String("Owner"), Value: awsv2.String("team")}}}}})
 	f.set(a, r, "rds", "DescribeDBSnapshots", &rds.DescribeDBSnapshotsOutput{DBSnapshots: []rdstypes.DBSnapshot{{DBSnapshotIdentifier: awsv2.String("snap1"), Encrypted: awsv2.Bool(true)}}})
 	f.setRes(a, r, "rds", "DescribeDBSnapshotAttributes", "snap1", &rds.DescribeDBSnapshotAttributesOutput{DBSnapshotAttributesResult: &rdstypes.DBSnapshotAttributesResult{
 		DBSnapshotAttributes: []rdstypes.DBSnapshotAttribute{{AttributeName: awsv2.String("restore")}}}})
