@@ -74,11 +74,15 @@ func External(src *orgsnap.Source, eng *authz.Engine) (*ExternalResult, error) {
 		a := analyzer{w: w, eng: eng, r: r, rcps: lv, mgmt: src.Snap.Org.IsManagementAccount(r.Account),
 			orgPath: src.OrgPath(r.Account), grants: map[string]*Grant{}}
 		if ap := r.AccessPoint; ap != nil {
-			if b := ap.BucketResource; b != nil {
-				if a.bucketRCPs, err = levels(b.Account); err != nil {
+			for j := range ap.Buckets {
+				b := &ap.Buckets[j]
+				if b.Resource == nil {
+					continue
+				}
+				if b.rcps, err = levels(b.Account); err != nil {
 					return nil, err
 				}
-				a.bucketMgmt = src.Snap.Org.IsManagementAccount(b.Account)
+				b.mgmt = src.Snap.Org.IsManagementAccount(b.Account)
 			}
 		}
 		a.run()
@@ -107,11 +111,7 @@ type analyzer struct {
 	done      map[string]bool
 	decisions int
 	blocked   int
-	// S3 access points: the RCPs of the bucket's account, and whether
-	// it is the management account.
-	bucketRCPs []authz.Level
-	bucketMgmt bool
-	vpcOnly    bool
+	vpcOnly   bool
 }
 
 var allowAll = authz.Named{ID: "outside-identity", Policy: policy.MustCompile("outside-identity",
@@ -244,8 +244,10 @@ func (a *analyzer) conditions(refs []authz.StatementRef) []string {
 	var out []string
 	for _, ref := range refs {
 		doc := a.r.Policy.Policy.Doc
-		if b := a.bucketPolicy(); b != nil && ref.PolicyID == b.ID && ref.PolicyID != a.r.Policy.ID {
-			doc = b.Policy.Doc
+		if ref.PolicyID != a.r.Policy.ID {
+			if b := a.bucketDoc(ref.PolicyID); b != nil {
+				doc = b
+			}
 		}
 		if ref.Index < 0 || ref.Index >= len(doc.Statements) {
 			continue
@@ -270,7 +272,7 @@ func (a *analyzer) conditions(refs []authz.StatementRef) []string {
 // IgnorePublicAcls, public ACL grants do not count.
 func (a *analyzer) applyBlockPublicAccess() {
 	r := a.r
-	if r.Type != TypeS3Bucket && r.Type != TypeS3AccessPoint {
+	if r.Type != TypeS3Bucket && r.AccessPoint == nil {
 		return
 	}
 	public := false
@@ -278,8 +280,8 @@ func (a *analyzer) applyBlockPublicAccess() {
 		public = public || g.IsPublic
 	}
 	restrict := r.RestrictPublicBuckets
-	if ap := r.AccessPoint; ap != nil && ap.BucketResource != nil {
-		restrict = restrict || ap.BucketResource.RestrictPublicBuckets
+	if ap := r.AccessPoint; ap != nil {
+		restrict = restrict || bucketsRestrict(ap)
 	}
 	if public && restrict {
 		for k, g := range a.grants {

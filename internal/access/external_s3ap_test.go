@@ -35,9 +35,9 @@ func analyseAP(t *testing.T, c apCase) ([]Grant, *analyzer) {
 	if origin == "" {
 		origin = "Internet"
 	}
-	info := &AccessPoint{Name: "exchange", Bucket: "data", BucketAccount: inside, NetworkOrigin: origin, BucketResource: &b}
+	info := &AccessPoint{Name: "exchange", Buckets: []APBucket{{Name: "data", Account: inside, Resource: &b}}, NetworkOrigin: origin}
 	if c.bucketOutside {
-		info.BucketResource = nil
+		info.Buckets[0].Resource = nil
 	}
 	r := Resource{Type: TypeS3AccessPoint, ARN: apARN, Region: "us-east-1", Service: "s3", Layer: authz.LayerResource,
 		AccessPoint: info, RestrictPublicBuckets: c.apRestrict}
@@ -49,7 +49,7 @@ func analyseAP(t *testing.T, c apCase) ([]Grant, *analyzer) {
 	r.Account = inside
 	a := &analyzer{w: testWorld(), eng: authz.New(), r: &r, orgPath: orgID + "/r-root/", grants: map[string]*Grant{}}
 	for i, src := range c.bucketRCPs {
-		a.bucketRCPs = append(a.bucketRCPs, authz.Level{ID: "r-root", Policies: []authz.Named{{ID: "rcp" + string(rune('0'+i)), Policy: policy.MustCompile("rcp", src)}}})
+		info.Buckets[0].rcps = append(info.Buckets[0].rcps, authz.Level{ID: "r-root", Policies: []authz.Named{{ID: "rcp" + string(rune('0'+i)), Policy: policy.MustCompile("rcp", src)}}})
 	}
 	a.run()
 	return a.list(), a
@@ -135,5 +135,47 @@ func TestExternalBucketDelegationIsNotPublic(t *testing.T) {
 	}
 	if got := analyse(t, bucket, delegateARN(apARN)); len(got) != 0 {
 		t.Errorf("delegation by ARN read as external access: %s", kinds(got))
+	}
+}
+
+// TestExternalMultiRegionAccessPoint: a multi-region access point routes
+// each request to one of its buckets; as for an access point, the
+// request needs the multi-region access point's policy and the policy of
+// that bucket (the S3 User Guide's multi-region access point
+// permissions: buckets delegate with s3:DataAccessPointArn naming the
+// multi-region access point's ARN, arn:aws:s3::ACCOUNT:accesspoint/ALIAS).
+func TestExternalMultiRegionAccessPoint(t *testing.T) {
+	const mrap = "arn:aws:s3::" + inside + ":accesspoint/mfzwi23gnjvgw.mrap"
+	mk := func(t *testing.T, docs ...string) []Grant {
+		t.Helper()
+		info := &AccessPoint{Name: "global-exports", MultiRegion: true, NetworkOrigin: "Internet"}
+		for i, d := range docs {
+			name := []string{"east", "west"}[i]
+			b := Resource{Type: TypeS3Bucket, ARN: "arn:aws:s3:::" + name, Service: "s3", Layer: authz.LayerResource, Account: inside}
+			if d != "" {
+				b.Policy = authz.Named{ID: policyID(b), Policy: policy.MustCompile(name, d)}
+			}
+			info.Buckets = append(info.Buckets, APBucket{Name: name, Account: inside, Resource: &b})
+		}
+		r := Resource{Type: TypeS3MultiRegionAccessPoint, ARN: mrap, Region: "global", Service: "s3", Layer: authz.LayerResource, AccessPoint: info, Account: inside}
+		r.Policy = authz.Named{ID: policyID(r), Policy: policy.MustCompile("mrap",
+			stmt(`{"AWS":"arn:aws:iam::`+partner+`:root"}`, "s3:GetObject", mrap+"/object/*", ""))}
+		a := &analyzer{w: testWorld(), eng: authz.New(), r: &r, orgPath: orgID + "/r-root/", grants: map[string]*Grant{}}
+		a.run()
+		return a.list()
+	}
+	west := func(arn string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"Delegate","Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject",` +
+			`"Resource":"arn:aws:s3:::west/*","Condition":{"StringEquals":{"s3:DataAccessPointArn":"` + arn + `"}}}]}`
+	}
+	gs := mk(t, "", west(mrap))
+	if kinds(gs) != "account:arn:aws:iam::"+partner+":root" || statementText(gs[0].Statements) != "mrap/global-exports#S, bucket/west#Delegate" {
+		t.Errorf("one bucket delegates: %s %v", kinds(gs), gs)
+	}
+	if gs := mk(t, "", west(mrap+"x")); len(gs) != 0 {
+		t.Errorf("no bucket delegates to it: %s", kinds(gs))
+	}
+	if gs := mk(t, "", ""); len(gs) != 0 {
+		t.Errorf("no bucket policies: %s", kinds(gs))
 	}
 }

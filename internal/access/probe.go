@@ -141,7 +141,7 @@ func resources(st *policy.Statement, r *Resource) []string {
 				if r.Type == TypeS3Bucket {
 					add(r.ARN + "/" + fill)
 				}
-				if r.Type == TypeS3AccessPoint {
+				if r.AccessPoint != nil {
 					add(r.ARN + "/object/" + fill)
 				}
 			case c == r.ARN || strings.HasPrefix(c, r.ARN+"/"):

@@ -88,6 +88,9 @@ func Resources(src *orgsnap.Source) (out []Resource, errs []error) {
 		if err != nil {
 			errs = append(errs, err)
 		}
+		if err := multiRegionAccessPoints(snap, acct, acctRestrict, add); err != nil {
+			errs = append(errs, err)
+		}
 		for _, region := range snap.Regions(acct) {
 			if region == snapshot.Global {
 				continue
@@ -127,6 +130,10 @@ func policyID(r Resource) string {
 		return "key/" + r.ARN[strings.LastIndexByte(r.ARN, '/')+1:]
 	case TypeS3AccessPoint:
 		return "accesspoint/" + r.ARN[strings.LastIndexByte(r.ARN, '/')+1:]
+	case TypeS3MultiRegionAccessPoint:
+		if r.AccessPoint != nil {
+			return "mrap/" + r.AccessPoint.Name
+		}
 	}
 	return "policy/" + r.ARN[strings.LastIndexAny(r.ARN, ":/")+1:]
 }

@@ -9,37 +9,54 @@ import (
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
-// TypeS3AccessPoint is an S3 access point, spelled as IAM Access Analyzer
-// spells it.
-const TypeS3AccessPoint = "AWS::S3::AccessPoint"
+// S3 access point resource types, spelled as IAM Access Analyzer spells
+// them.
+const (
+	TypeS3AccessPoint            = "AWS::S3::AccessPoint"
+	TypeS3MultiRegionAccessPoint = "AWS::S3::MultiRegionAccessPoint"
+)
 
-// AccessPoint is what the analysis needs of an S3 access point besides
-// its policy: the bucket every request through it reaches, and where it
-// can be reached from.
+// AccessPoint is what the analysis needs of an S3 access point (or a
+// multi-region access point) besides its policy: the buckets requests
+// through it reach, and where it can be reached from.
 type AccessPoint struct {
-	Name string
-	// Bucket and BucketAccount name the bucket behind the access point.
-	Bucket        string
-	BucketAccount string
-	// BucketResource is the bucket as the snapshot has it (its policy,
-	// block public access and tags); nil when the bucket is not in the
-	// snapshot (a bucket of an account outside the organization).
-	BucketResource *Resource
+	Name        string
+	MultiRegion bool
+	// Buckets is the access point's bucket; a multi-region access point
+	// routes each request to one of several.
+	Buckets []APBucket
 	// NetworkOrigin is Internet or VPC; a VPC access point accepts
 	// requests from that one VPC only.
 	NetworkOrigin string
 	VpcID         string
 }
 
-// accessPointPAB is GetAccessPoint's block public access configuration.
+// APBucket is a bucket behind an access point.
+type APBucket struct {
+	Name, Account string
+	// Resource is the bucket as the snapshot has it (its policy, block
+	// public access and tags); nil when the bucket is not in the
+	// snapshot (a bucket of an account outside the organization).
+	Resource *Resource
+	rcps     []authz.Level // the RCPs of the bucket's account
+	mgmt     bool          // the bucket's account is the management account
+}
+
+// accessPointOutput is the part of GetAccessPoint the analysis reads.
 type accessPointOutput struct {
 	Name, Bucket, BucketAccountId, AccessPointArn *string
 	NetworkOrigin                                 string
 	VpcConfiguration                              *struct{ VpcId *string }
-	PublicAccessBlockConfiguration                *struct {
-		IgnorePublicAcls      *bool
-		RestrictPublicBuckets *bool
-	}
+	PublicAccessBlockConfiguration                *pabFlags
+}
+
+type pabFlags struct {
+	IgnorePublicAcls      *bool
+	RestrictPublicBuckets *bool
+}
+
+func (p *pabFlags) restrict() bool {
+	return p != nil && p.RestrictPublicBuckets != nil && *p.RestrictPublicBuckets
 }
 
 // accessPoints adds the access points of one account and region that
@@ -70,25 +87,71 @@ func accessPoints(snap *snapshot.Snapshot, acct, region string, acctRestrict boo
 		if ap.AccessPointArn != nil && *ap.AccessPointArn != "" {
 			arn = *ap.AccessPointArn
 		}
-		info := &AccessPoint{Name: name, Bucket: *ap.Bucket, BucketAccount: acct, NetworkOrigin: ap.NetworkOrigin}
+		b := APBucket{Name: *ap.Bucket, Account: acct}
 		if ap.BucketAccountId != nil && *ap.BucketAccountId != "" {
-			info.BucketAccount = *ap.BucketAccountId
+			b.Account = *ap.BucketAccountId
 		}
+		info := &AccessPoint{Name: name, Buckets: []APBucket{b}, NetworkOrigin: ap.NetworkOrigin}
 		if ap.VpcConfiguration != nil && ap.VpcConfiguration.VpcId != nil {
 			info.VpcID = *ap.VpcConfiguration.VpcId
 		}
-		r := Resource{Type: TypeS3AccessPoint, ARN: arn, Region: region, Service: "s3", Layer: authz.LayerResource, AccessPoint: info}
-		if c := ap.PublicAccessBlockConfiguration; c != nil {
-			r.RestrictPublicBuckets = c.RestrictPublicBuckets != nil && *c.RestrictPublicBuckets
-		}
-		r.RestrictPublicBuckets = r.RestrictPublicBuckets || acctRestrict
+		r := Resource{Type: TypeS3AccessPoint, ARN: arn, Region: region, Service: "s3", Layer: authz.LayerResource, AccessPoint: info,
+			RestrictPublicBuckets: ap.PublicAccessBlockConfiguration.restrict() || acctRestrict}
 		add(r, *pol.Policy)
 	}
 	return nil
 }
 
-// linkAccessPoints gives each access point its bucket (a copy of the
-// bucket's resource, policy included), from the buckets of every
+// multiRegionAccessPoints adds the account's multi-region access points
+// that have an established policy.
+func multiRegionAccessPoints(snap *snapshot.Snapshot, acct string, acctRestrict bool, add func(Resource, string)) error {
+	f := service(snap, acct, snapshot.Global, "s3control")
+	if f == nil {
+		return nil
+	}
+	var list struct {
+		AccessPoints []struct {
+			Name, Alias       *string
+			PublicAccessBlock *pabFlags
+			Regions           []struct{ Bucket, BucketAccountId *string }
+		}
+	}
+	if _, err := f.Get("ListMultiRegionAccessPoints", &list); err != nil {
+		return err
+	}
+	for _, m := range list.AccessPoints {
+		if m.Name == nil || m.Alias == nil {
+			continue
+		}
+		var pol struct {
+			Policy *struct{ Established *struct{ Policy *string } }
+		}
+		if _, err := f.GetResource("GetMultiRegionAccessPointPolicy", *m.Name, &pol); err != nil {
+			return err
+		}
+		if pol.Policy == nil || pol.Policy.Established == nil || pol.Policy.Established.Policy == nil {
+			continue
+		}
+		info := &AccessPoint{Name: *m.Name, MultiRegion: true, NetworkOrigin: "Internet"}
+		for _, r := range m.Regions {
+			if r.Bucket == nil {
+				continue
+			}
+			b := APBucket{Name: *r.Bucket, Account: acct}
+			if r.BucketAccountId != nil && *r.BucketAccountId != "" {
+				b.Account = *r.BucketAccountId
+			}
+			info.Buckets = append(info.Buckets, b)
+		}
+		arn := fmt.Sprintf("arn:%s:s3::%s:accesspoint/%s", snap.Org.Partition(), acct, *m.Alias)
+		add(Resource{Type: TypeS3MultiRegionAccessPoint, ARN: arn, Region: snapshot.Global, Service: "s3", Layer: authz.LayerResource,
+			AccessPoint: info, RestrictPublicBuckets: m.PublicAccessBlock.restrict() || acctRestrict}, *pol.Policy.Established.Policy)
+	}
+	return nil
+}
+
+// linkAccessPoints gives each access point its buckets (copies of the
+// buckets' resources, policies included), from the buckets of every
 // account of the snapshot.
 func linkAccessPoints(out []Resource, known map[string]Resource) {
 	for i := range out {
@@ -96,9 +159,12 @@ func linkAccessPoints(out []Resource, known map[string]Resource) {
 		if ap == nil {
 			continue
 		}
-		if b, ok := known[ap.Bucket]; ok && b.Account == ap.BucketAccount {
-			cp := b
-			ap.BucketResource = &cp
+		for j := range ap.Buckets {
+			b := &ap.Buckets[j]
+			if r, ok := known[b.Name]; ok && r.Account == b.Account {
+				cp := r
+				b.Resource = &cp
+			}
 		}
 	}
 }
@@ -128,7 +194,7 @@ func bucketTarget(apARN, bucket, res string) string {
 	return b
 }
 
-// accessPointDocs returns the bucket policy and the bucket account's
+// accessPointDocs returns the bucket policies and the bucket accounts'
 // RCPs (their condition keys are probed too), and sets the keys S3 adds
 // to a request made through an access point.
 func (a *analyzer) accessPointDocs(fixed map[string][]string) []*policy.Document {
@@ -136,59 +202,82 @@ func (a *analyzer) accessPointDocs(fixed map[string][]string) []*policy.Document
 	fixed["s3:DataAccessPointArn"] = []string{r.ARN}
 	fixed["s3:DataAccessPointAccount"] = []string{r.Account}
 	fixed["s3:AccessPointNetworkOrigin"] = []string{"Internet"}
-	b := r.AccessPoint.BucketResource
-	if b == nil {
-		return nil
-	}
-	for k, v := range b.Tags {
-		if _, ok := fixed["aws:ResourceTag/"+k]; !ok {
-			fixed["aws:ResourceTag/"+k] = []string{v}
+	bs := r.AccessPoint.Buckets
+	if len(bs) == 1 && bs[0].Resource != nil {
+		// The access point has no tags in the snapshot; the bucket's
+		// stand for aws:ResourceTag.
+		for k, v := range bs[0].Resource.Tags {
+			if _, ok := fixed["aws:ResourceTag/"+k]; !ok {
+				fixed["aws:ResourceTag/"+k] = []string{v}
+			}
 		}
 	}
 	var docs []*policy.Document
-	if b.Policy.Policy != nil {
-		docs = append(docs, b.Policy.Policy.Doc)
-	}
-	for _, l := range a.bucketRCPs {
-		for _, p := range l.Policies {
-			docs = append(docs, p.Policy.Doc)
+	for _, b := range bs {
+		if b.Resource != nil && b.Resource.Policy.Policy != nil {
+			docs = append(docs, b.Resource.Policy.Policy.Doc)
+		}
+		for _, l := range b.rcps {
+			for _, p := range l.Policies {
+				docs = append(docs, p.Policy.Doc)
+			}
 		}
 	}
 	return docs
 }
 
-// bucketPolicy is the policy of the bucket behind an access point (nil
-// when there is none, or no access point).
-func (a *analyzer) bucketPolicy() *authz.Named {
-	ap := a.r.AccessPoint
-	if ap == nil || ap.BucketResource == nil || ap.BucketResource.Policy.Policy == nil {
+// bucketDoc finds the policy of a bucket behind the access point by its
+// policy id.
+func (a *analyzer) bucketDoc(id string) *policy.Document {
+	if a.r.AccessPoint == nil {
 		return nil
 	}
-	return &ap.BucketResource.Policy
+	for _, b := range a.r.AccessPoint.Buckets {
+		if b.Resource != nil && b.Resource.Policy.Policy != nil && b.Resource.Policy.ID == id {
+			return b.Resource.Policy.Policy.Doc
+		}
+	}
+	return nil
 }
 
 // throughBucket decides the bucket side of a request the access point
 // policy allows: S3 serves it only if the bucket's policy allows it too
 // (for a caller of another account, as every probe is), under the
-// bucket account's RCPs, with the same request context. It returns the
+// bucket account's RCPs, with the same request context. A multi-region
+// access point serves it if one of its buckets does. It returns the
 // bucket statements that allow it. A bucket outside the snapshot is
 // taken as allowing: its owner's policy is not known.
 func (a *analyzer) throughBucket(ap *authz.Input) ([]authz.StatementRef, bool) {
-	info := a.r.AccessPoint
-	b := info.BucketResource
-	if b == nil {
-		return nil, true
+	for i := range a.r.AccessPoint.Buckets {
+		b := &a.r.AccessPoint.Buckets[i]
+		if b.Resource == nil {
+			return nil, true
+		}
+		if b.Resource.Policy.Policy == nil {
+			continue // no bucket policy: nothing for another account
+		}
+		in := authz.Input{Principal: ap.Principal, Action: ap.Action, Resource: bucketTarget(a.r.ARN, b.Name, ap.Resource),
+			ResourceAccount: b.Account, ResourcePolicy: &b.Resource.Policy, RCPs: b.rcps, ResourceIsManagementAccount: b.mgmt,
+			Identity: ap.Identity, Context: ap.Context}
+		a.decisions++
+		if a.eng.Decide(&in) == authz.Allowed {
+			return a.eng.Evaluate(&in, false).MatchedStatements, true
+		}
 	}
-	pol := a.bucketPolicy()
-	if pol == nil {
-		return nil, false
+	return nil, false
+}
+
+// bucketsRestrict reports whether Block Public Access of the buckets
+// behind an access point (bucket or bucket account level) stops public
+// access through it: every bucket restricts.
+func bucketsRestrict(ap *AccessPoint) bool {
+	if len(ap.Buckets) == 0 {
+		return false
 	}
-	in := authz.Input{Principal: ap.Principal, Action: ap.Action, Resource: bucketTarget(a.r.ARN, info.Bucket, ap.Resource),
-		ResourceAccount: b.Account, ResourcePolicy: pol, RCPs: a.bucketRCPs, ResourceIsManagementAccount: a.bucketMgmt,
-		Identity: ap.Identity, Context: ap.Context}
-	a.decisions++
-	if a.eng.Decide(&in) != authz.Allowed {
-		return nil, false
+	for _, b := range ap.Buckets {
+		if b.Resource == nil || !b.Resource.RestrictPublicBuckets {
+			return false
+		}
 	}
-	return a.eng.Evaluate(&in, false).MatchedStatements, true
+	return true
 }
