@@ -89,7 +89,7 @@ could not be read.`,
 				fmt.Fprintf(g.Stderr, "orgrail: %v\n", e)
 			}
 			if g.Progress() {
-				fmt.Fprintf(g.Stderr, "%d resource and trust policies, %d external grants (%d blocked by S3 Block Public Access), %d S3 access points reachable from their VPC only, %d decisions\n",
+				fmt.Fprintf(g.Stderr, "%d resource and trust policies, %d external grants (%d blocked by S3 Block Public Access), %d VPC-only S3 access points, %d decisions\n",
 					res.Resources, len(res.Grants), res.Blocked, res.VPCOnly, res.Decisions)
 			}
 			if findings.Failing(rep.Findings, threshold) {
