@@ -103,6 +103,9 @@ func TestExternalAccessPoint(t *testing.T) {
 		{"partner, restrictions do not apply", apCase{apDoc: partnerRead, bucketDoc: delegate(inside), apRestrict: true, bucketRestrict: true}, partnerGrant},
 		{"organization pinned on the access point", apCase{apDoc: stmt(`"*"`, "s3:GetObject", apARN+"/object/*", `{"StringEquals":{"aws:PrincipalOrgID":"`+orgID+`"}}`), bucketDoc: delegate(inside)}, ""},
 		{"organization pinned on the bucket", apCase{apDoc: anyoneRead, bucketDoc: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::data/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"` + inside + `","aws:PrincipalOrgID":"` + orgID + `"}}}]}`}, ""},
+		{"bucket requires VPC access points", apCase{apDoc: partnerRead, bucketDoc: `{"Version":"2012-10-17","Statement":[` +
+			`{"Sid":"Delegate","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"` + inside + `"}}},` +
+			`{"Sid":"VPCOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::data/*","Condition":{"StringNotEquals":{"s3:AccessPointNetworkOrigin":"VPC"}}}]}`}, ""},
 		{"bucket account's perimeter RCP", apCase{apDoc: partnerRead, bucketDoc: delegate(inside), bucketRCPs: []string{perimeter}}, ""},
 		{"access point policy names another access point", apCase{apDoc: stmt(`"*"`, "s3:GetObject", apARN+"x/object/*", ""), bucketDoc: delegate(inside)}, ""},
 	}

@@ -80,8 +80,11 @@ func accessPoints(snap *snapshot.Snapshot, acct, region string, acctRestrict boo
 		if err != nil {
 			return err
 		}
-		if !ok || ap.Bucket == nil {
+		if !ok {
 			return fmt.Errorf("account %s region %s: access point %s has a policy but no GetAccessPoint answer (bucket unknown)", acct, region, name)
+		}
+		if ap.Bucket == nil || *ap.Bucket == "" {
+			continue // an access point of another data source (an FSx file system)
 		}
 		arn := fmt.Sprintf("arn:%s:s3:%s:%s:accesspoint/%s", snap.Org.Partition(), region, acct, name)
 		if ap.AccessPointArn != nil && *ap.AccessPointArn != "" {
