@@ -74,15 +74,8 @@ func External(src *orgsnap.Source, eng *authz.Engine) (*ExternalResult, error) {
 		a := analyzer{w: w, eng: eng, r: r, rcps: lv, mgmt: src.Snap.Org.IsManagementAccount(r.Account),
 			orgPath: src.OrgPath(r.Account), grants: map[string]*Grant{}}
 		if ap := r.AccessPoint; ap != nil {
-			for j := range ap.Buckets {
-				b := &ap.Buckets[j]
-				if b.Resource == nil {
-					continue
-				}
-				if b.rcps, err = levels(b.Account); err != nil {
-					return nil, err
-				}
-				b.mgmt = src.Snap.Org.IsManagementAccount(b.Account)
+			if err := prepareAccessPoint(src.Snap.Org, ap, levels); err != nil {
+				return nil, err
 			}
 		}
 		a.run()

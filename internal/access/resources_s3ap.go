@@ -201,10 +201,17 @@ func bucketTarget(apARN, bucket, res string) string {
 // RCPs (their condition keys are probed too), and sets the keys S3 adds
 // to a request made through an access point.
 func (a *analyzer) accessPointDocs(fixed map[string][]string) []*policy.Document {
-	r := a.r
+	return accessPointDocs(a.r, fixed)
+}
+
+func accessPointDocs(r *Resource, fixed map[string][]string) []*policy.Document {
+	origin := r.AccessPoint.NetworkOrigin
+	if origin == "" {
+		origin = "Internet"
+	}
 	fixed["s3:DataAccessPointArn"] = []string{r.ARN}
 	fixed["s3:DataAccessPointAccount"] = []string{r.Account}
-	fixed["s3:AccessPointNetworkOrigin"] = []string{"Internet"}
+	fixed["s3:AccessPointNetworkOrigin"] = []string{origin}
 	bs := r.AccessPoint.Buckets
 	if len(bs) == 1 && bs[0].Resource != nil {
 		// The access point has no tags in the snapshot; the bucket's
@@ -251,23 +258,50 @@ func (a *analyzer) bucketDoc(id string) *policy.Document {
 // bucket statements that allow it. A bucket outside the snapshot is
 // taken as allowing: its owner's policy is not known.
 func (a *analyzer) throughBucket(ap *authz.Input) ([]authz.StatementRef, bool) {
-	for i := range a.r.AccessPoint.Buckets {
-		b := &a.r.AccessPoint.Buckets[i]
+	return throughBucket(a.eng, a.r, ap, &a.decisions)
+}
+
+// throughBucket asks the bucket side of ap, a request through the
+// access point r: the same caller (identity policies, SCPs), action and
+// context, on the bucket's ARN in the bucket's account. A bucket without
+// a policy serves only its own account's callers.
+func throughBucket(eng *authz.Engine, r *Resource, ap *authz.Input, decisions *int) ([]authz.StatementRef, bool) {
+	for i := range r.AccessPoint.Buckets {
+		b := &r.AccessPoint.Buckets[i]
 		if b.Resource == nil {
 			return nil, true
 		}
-		if b.Resource.Policy.Policy == nil {
+		in := *ap
+		in.Resource, in.ResourceAccount = bucketTarget(r.ARN, b.Name, ap.Resource), b.Account
+		in.ResourcePolicy, in.RCPs, in.ResourceIsManagementAccount = nil, b.rcps, b.mgmt
+		if b.Resource.Policy.Policy != nil {
+			in.ResourcePolicy = &b.Resource.Policy
+		} else if ap.Principal.Account != b.Account {
 			continue // no bucket policy: nothing for another account
 		}
-		in := authz.Input{Principal: ap.Principal, Action: ap.Action, Resource: bucketTarget(a.r.ARN, b.Name, ap.Resource),
-			ResourceAccount: b.Account, ResourcePolicy: &b.Resource.Policy, RCPs: b.rcps, ResourceIsManagementAccount: b.mgmt,
-			Identity: ap.Identity, Context: ap.Context}
-		a.decisions++
-		if a.eng.Decide(&in) == authz.Allowed {
-			return a.eng.Evaluate(&in, false).MatchedStatements, true
+		*decisions++
+		if eng.Decide(&in) == authz.Allowed {
+			return eng.Evaluate(&in, false).MatchedStatements, true
 		}
 	}
 	return nil, false
+}
+
+// prepareAccessPoint gives an access point's buckets the RCPs of their
+// accounts.
+func prepareAccessPoint(o interface{ IsManagementAccount(string) bool }, ap *AccessPoint, levels func(string) ([]authz.Level, error)) error {
+	for j := range ap.Buckets {
+		b := &ap.Buckets[j]
+		if b.Resource == nil {
+			continue
+		}
+		var err error
+		if b.rcps, err = levels(b.Account); err != nil {
+			return err
+		}
+		b.mgmt = o.IsManagementAccount(b.Account)
+	}
+	return nil
 }
 
 // bucketsRestrict reports whether Block Public Access of the buckets
