@@ -36,6 +36,9 @@ func Can(src *orgsnap.Source, eng *authz.Engine, principal string, actions []str
 		res, _ := Resources(src)
 		targets = map[string][]string{}
 		for _, r := range res {
+			if r.AccessPoint != nil {
+				continue // who-can and can do not follow access points yet
+			}
 			targets[r.Service] = append(targets[r.Service], r.ARN)
 		}
 	}

@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -124,6 +125,20 @@ func TestExternalDemo(t *testing.T) {
 		if !strings.HasPrefix(f.ResourceType, "AWS::") || f.Message == "" || !strings.Contains(f.Message, "granted by ") {
 			t.Errorf("finding without Access Analyzer type or statement: %+v", f)
 		}
+		if f.ResourceType == access.TypeS3AccessPoint && !strings.Contains(f.Message, "#VendorReadsExports, bucket/kumo-ci-artifacts-") {
+			t.Errorf("access point finding does not name both the access point and the bucket statement: %s", f.Message)
+		}
+	}
+	// ci-runners names the vendor too, but its network origin is a VPC.
+	if res.VPCOnly != 1 {
+		t.Errorf("%d VPC-only access points, want 1 (shared-services ci-runners)", res.VPCOnly)
+	}
+	doc, err := os.ReadFile("../../docs/access.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("On the demo (%d findings,", len(rep.Findings)); !strings.Contains(string(doc), want) {
+		t.Errorf("docs/access.md does not say %q", want)
 	}
 }
 

@@ -24,3 +24,6 @@ func ReplayInputs(rp *Replayer, rec *trail.Record) (before, after *authz.Input, 
 	}
 	return b, a, ReplayRequest{Principal: r.principal, Action: r.action, Resource: r.resource, Context: r.ctx}, true
 }
+
+// StatementText names statements as findings do.
+func StatementText(refs []authz.StatementRef) string { return statementText(refs) }

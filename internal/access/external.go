@@ -38,6 +38,9 @@ type ExternalResult struct {
 	// Blocked counts grants cut by S3 Block Public Access
 	// (RestrictPublicBuckets) and ACLs ignored (IgnorePublicAcls).
 	Blocked int `json:"blocked"`
+	// VPCOnly counts access points with a policy whose network origin
+	// is a VPC: reachable from that VPC only, never from outside.
+	VPCOnly int `json:"vpcOnlyAccessPoints"`
 	// Network lists VPC peering connections and transit gateway
 	// attachments to accounts outside the organization.
 	Network []NetworkLink `json:"network"`
@@ -52,18 +55,33 @@ func External(src *orgsnap.Source, eng *authz.Engine) (*ExternalResult, error) {
 	out := &ExternalResult{Resources: len(res), Errors: errs}
 	var err error
 	rcps := map[string][]authz.Level{}
-	for i := range res {
-		r := &res[i]
-		lv, ok := rcps[r.Account]
+	levels := func(acct string) ([]authz.Level, error) {
+		lv, ok := rcps[acct]
 		if !ok {
-			if lv, err = src.RCPLevels(r.Account); err != nil {
+			if lv, err = src.RCPLevels(acct); err != nil {
 				return nil, err
 			}
-			rcps[r.Account] = lv
+			rcps[acct] = lv
+		}
+		return lv, nil
+	}
+	for i := range res {
+		r := &res[i]
+		lv, err := levels(r.Account)
+		if err != nil {
+			return nil, err
 		}
 		a := analyzer{w: w, eng: eng, r: r, rcps: lv, mgmt: src.Snap.Org.IsManagementAccount(r.Account),
 			orgPath: src.OrgPath(r.Account), grants: map[string]*Grant{}}
+		if ap := r.AccessPoint; ap != nil {
+			if err := prepareAccessPoint(src.Snap.Org, ap, levels); err != nil {
+				return nil, err
+			}
+		}
 		a.run()
+		if a.vpcOnly {
+			out.VPCOnly++
+		}
 		out.Decisions += a.decisions
 		out.Blocked += a.blocked
 		out.Grants = append(out.Grants, a.list()...)
@@ -86,6 +104,7 @@ type analyzer struct {
 	done      map[string]bool
 	decisions int
 	blocked   int
+	vpcOnly   bool
 }
 
 var allowAll = authz.Named{ID: "outside-identity", Policy: policy.MustCompile("outside-identity",
@@ -96,6 +115,12 @@ func (a *analyzer) run() {
 	if r.ServiceLinked || r.Policy.Policy == nil {
 		return
 	}
+	if r.AccessPoint != nil && r.AccessPoint.NetworkOrigin == "VPC" {
+		// S3 refuses requests to a VPC access point from anywhere but
+		// its VPC, a network of the access point's own account.
+		a.vpcOnly = true
+		return
+	}
 	doc := r.Policy.Policy.Doc
 	docs := []*policy.Document{doc}
 	for _, l := range a.rcps {
@@ -103,11 +128,14 @@ func (a *analyzer) run() {
 			docs = append(docs, p.Policy.Doc)
 		}
 	}
-	keys := conditionKeys(docs)
 	fixed := map[string][]string{"aws:ResourceOrgID": {a.w.orgID}, "aws:ResourceOrgPaths": {a.orgPath}, "aws:RequestedRegion": {requestedRegion(r)}}
 	for k, v := range r.Tags {
 		fixed["aws:ResourceTag/"+k] = []string{v}
 	}
+	if r.AccessPoint != nil {
+		docs = append(docs, a.accessPointDocs(fixed)...)
+	}
+	keys := conditionKeys(docs)
 	a.done = map[string]bool{}
 	for i := range doc.Statements {
 		st := &doc.Statements[i]
@@ -167,8 +195,15 @@ func (a *analyzer) try(p probe, act, res string, ctxs []authz.Context) {
 		if a.eng.Decide(&in) != authz.Allowed {
 			continue
 		}
-		result := a.eng.Evaluate(&in, false)
-		a.record(p, act, result.MatchedStatements)
+		matched := a.eng.Evaluate(&in, false).MatchedStatements
+		if a.r.AccessPoint != nil {
+			bucket, ok := a.throughBucket(&in)
+			if !ok {
+				continue
+			}
+			matched = append(matched, bucket...)
+		}
+		a.record(p, act, matched)
 		return
 	}
 }
@@ -179,7 +214,7 @@ func (a *analyzer) record(p probe, act string, matched []authz.StatementRef) {
 	for _, m := range matched {
 		if m.Layer == a.r.Layer && m.Effect == "Allow" {
 			refs = append(refs, m)
-			ids = append(ids, strconv.Itoa(m.Index))
+			ids = append(ids, m.PolicyID+"#"+strconv.Itoa(m.Index))
 		}
 	}
 	key := string(p.kind) + "|" + p.label + "|" + strings.Join(ids, ",")
@@ -200,12 +235,20 @@ func (a *analyzer) record(p probe, act string, matched []authz.StatementRef) {
 func (a *analyzer) conditions(refs []authz.StatementRef) []string {
 	seen := map[string]bool{}
 	var out []string
-	doc := a.r.Policy.Policy.Doc
 	for _, ref := range refs {
-		if ref.Index >= len(doc.Statements) {
+		doc := a.r.Policy.Policy.Doc
+		if ref.PolicyID != a.r.Policy.ID {
+			if b := a.bucketDoc(ref.PolicyID); b != nil {
+				doc = b
+			}
+		}
+		if ref.Index < 0 || ref.Index >= len(doc.Statements) {
 			continue
 		}
 		for _, c := range doc.Statements[ref.Index].Conditions {
+			if a.r.AccessPoint != nil && classify(strings.ToLower(c.Key)) == keyFixed && strings.HasPrefix(strings.ToLower(c.Key), "s3:") {
+				continue // met by every request through this access point
+			}
 			if !seen[c.Key] {
 				seen[c.Key] = true
 				out = append(out, c.Key)
@@ -222,14 +265,18 @@ func (a *analyzer) conditions(refs []authz.StatementRef) []string {
 // IgnorePublicAcls, public ACL grants do not count.
 func (a *analyzer) applyBlockPublicAccess() {
 	r := a.r
-	if r.Type != TypeS3Bucket {
+	if r.Type != TypeS3Bucket && r.AccessPoint == nil {
 		return
 	}
 	public := false
 	for _, g := range a.grants {
 		public = public || g.IsPublic
 	}
-	if public && r.RestrictPublicBuckets {
+	restrict := r.RestrictPublicBuckets
+	if ap := r.AccessPoint; ap != nil {
+		restrict = restrict || bucketsRestrict(ap)
+	}
+	if public && restrict {
 		for k, g := range a.grants {
 			if g.Kind != KindService {
 				delete(a.grants, k)

@@ -64,6 +64,12 @@ func Internal(src *orgsnap.Source, eng *authz.Engine) (*Graph, error) {
 		if res[i].ServiceLinked {
 			continue
 		}
+		if ap := res[i].AccessPoint; ap != nil {
+			levels := func(acct string) ([]authz.Level, error) { return ia.levels(ia.rcps, acct, ia.src.RCPLevels) }
+			if err := prepareAccessPoint(o, ap, levels); err != nil {
+				return nil, err
+			}
+		}
 		edges, err := ia.resource(&res[i])
 		if err != nil {
 			return nil, err
@@ -152,6 +158,9 @@ func (ia *internalAnalyzer) resource(r *Resource) ([]Edge, error) {
 			docs = append(docs, p.Policy.Doc)
 		}
 	}
+	if r.AccessPoint != nil {
+		docs = append(docs, accessPointDocs(r, map[string][]string{})...)
+	}
 	keys := conditionKeys(docs)
 	mgmt := ia.src.Snap.Org.IsManagementAccount(r.Account)
 	edges := map[string]*Edge{}
@@ -181,7 +190,7 @@ func (ia *internalAnalyzer) resource(r *Resource) ([]Edge, error) {
 			for _, res := range resources(st, r) {
 				for _, act := range acts {
 					in.Action, in.Resource = act, res
-					refs, ok := ia.allowed(in, ctxs, r.Layer)
+					refs, ok := ia.allowed(in, ctxs, r)
 					if !ok {
 						continue
 					}
@@ -193,7 +202,7 @@ func (ia *internalAnalyzer) resource(r *Resource) ([]Edge, error) {
 							via = ViaRoleTrust
 						}
 						e = &Edge{From: p.sub.Account, To: r.Account, Via: via, Principal: p.label, ResourceType: r.Type,
-							ResourceArn: r.ARN, Region: r.Region, Statements: refs, Conditions: conditionsOf(doc, refs)}
+							ResourceArn: r.ARN, Region: r.Region, Statements: refs, Conditions: conditionsOf(doc, ownRefs(refs, r))}
 						edges[key] = e
 						order = append(order, key)
 					}
@@ -219,6 +228,12 @@ func (ia *internalAnalyzer) outsideReaches(st *policy.Statement, r *Resource, rc
 	fixed := map[string][]string{"aws:ResourceOrgID": {ia.w.orgID}, "aws:ResourceOrgPaths": {a.orgPath}, "aws:RequestedRegion": {requestedRegion(r)}}
 	for k, v := range r.Tags {
 		fixed["aws:ResourceTag/"+k] = []string{v}
+	}
+	if ap := r.AccessPoint; ap != nil {
+		if ap.NetworkOrigin == "VPC" {
+			return false // reachable from its VPC only
+		}
+		accessPointDocs(r, fixed)
 	}
 	for _, p := range ia.w.probes(st, r.Layer) {
 		cands := make([][][]string, len(keys))
@@ -277,6 +292,9 @@ func (ia *internalAnalyzer) contexts(keys []*keyInfo, p probe, r *Resource) []au
 	for k, v := range r.Tags {
 		fixed["aws:ResourceTag/"+k] = []string{v}
 	}
+	if r.AccessPoint != nil {
+		accessPointDocs(r, fixed)
+	}
 	cands := make([][][]string, len(keys))
 	for i, ki := range keys {
 		switch classify(ki.name) {
@@ -293,23 +311,43 @@ func (ia *internalAnalyzer) contexts(keys []*keyInfo, p probe, r *Resource) []au
 
 // allowed looks for a context that allows the request and returns the
 // allowing statements of the resource's policy.
-func (ia *internalAnalyzer) allowed(in *authz.Input, ctxs []authz.Context, layer authz.Layer) ([]authz.StatementRef, bool) {
+// Through an S3 access point, the bucket's policy must allow the same
+// request too; its allowing statements follow the access point's.
+func (ia *internalAnalyzer) allowed(in *authz.Input, ctxs []authz.Context, r *Resource) ([]authz.StatementRef, bool) {
 	for _, c := range ctxs {
 		in.Context = c
 		ia.decisions++
 		if ia.eng.Decide(in) != authz.Allowed {
 			continue
 		}
-		res := ia.eng.Evaluate(in, false)
+		matched := ia.eng.Evaluate(in, false).MatchedStatements
+		if r.AccessPoint != nil {
+			bucket, ok := throughBucket(ia.eng, r, in, &ia.decisions)
+			if !ok {
+				continue
+			}
+			matched = append(matched, bucket...)
+		}
 		var refs []authz.StatementRef
-		for _, m := range res.MatchedStatements {
-			if m.Layer == layer && m.Effect == "Allow" {
+		for _, m := range matched {
+			if m.Layer == r.Layer && m.Effect == "Allow" {
 				refs = append(refs, m)
 			}
 		}
 		return refs, true
 	}
 	return nil, false
+}
+
+// ownRefs keeps the statements of r's own policy.
+func ownRefs(refs []authz.StatementRef, r *Resource) []authz.StatementRef {
+	var out []authz.StatementRef
+	for _, ref := range refs {
+		if ref.PolicyID == r.Policy.ID {
+			out = append(out, ref)
+		}
+	}
+	return out
 }
 
 // withSCPKeys adds the condition keys of the caller's SCPs.

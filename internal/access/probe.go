@@ -141,6 +141,9 @@ func resources(st *policy.Statement, r *Resource) []string {
 				if r.Type == TypeS3Bucket {
 					add(r.ARN + "/" + fill)
 				}
+				if r.AccessPoint != nil {
+					add(r.ARN + "/object/" + fill)
+				}
 			case c == r.ARN || strings.HasPrefix(c, r.ARN+"/"):
 				add(c)
 			}
@@ -182,7 +185,10 @@ func classify(k string) keyClass {
 	case "aws:sourceip":
 		return keyIP
 	case "aws:principalisawsservice", "aws:principaltype", "aws:principalservicename",
-		"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths":
+		"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
+		// S3 sets these on requests made through an access point (and
+		// only there): a direct request to the bucket has none.
+		"s3:dataaccesspointarn", "s3:dataaccesspointaccount", "s3:accesspointnetworkorigin":
 		return keyFixed
 	}
 	if strings.HasPrefix(k, "aws:resourcetag/") {

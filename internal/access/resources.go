@@ -44,6 +44,9 @@ type Resource struct {
 	PublicACL             []string
 	// ServiceLinked marks a service-linked role.
 	ServiceLinked bool
+	// AccessPoint is set for S3 access points: the bucket behind it and
+	// its network origin.
+	AccessPoint *AccessPoint
 }
 
 // Resources lists every resource policy and trust policy in the
@@ -51,6 +54,7 @@ type Resource struct {
 // parse is reported in errs, never dropped silently.
 func Resources(src *orgsnap.Source) (out []Resource, errs []error) {
 	snap := src.Snap
+	known := map[string]Resource{} // buckets by name, with or without a policy
 	for _, acct := range snap.Org.AccountIDs() {
 		add := func(r Resource, doc string) {
 			if strings.TrimSpace(doc) == "" {
@@ -68,12 +72,31 @@ func Resources(src *orgsnap.Source) (out []Resource, errs []error) {
 		if err := roles(src, acct, add); err != nil {
 			errs = append(errs, err)
 		}
-		if err := buckets(snap, acct, add); err != nil {
+		addBucket := func(r Resource, doc string) {
+			r.Account = acct
+			n := len(out)
+			add(r, doc)
+			if len(out) > n {
+				r = out[n]
+			}
+			known[strings.TrimPrefix(r.ARN, "arn:aws:s3:::")] = r
+		}
+		if err := buckets(snap, acct, addBucket); err != nil {
+			errs = append(errs, err)
+		}
+		acctRestrict, err := accountRestricts(snap, acct)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if err := multiRegionAccessPoints(snap, acct, acctRestrict, add); err != nil {
 			errs = append(errs, err)
 		}
 		for _, region := range snap.Regions(acct) {
 			if region == snapshot.Global {
 				continue
+			}
+			if err := accessPoints(snap, acct, region, acctRestrict, add); err != nil {
+				errs = append(errs, err)
 			}
 			for _, fn := range []func(*snapshot.Snapshot, string, string, func(Resource, string)) error{keys, functions, queues, topics, secrets, repositories} {
 				if err := fn(snap, acct, region, add); err != nil {
@@ -82,6 +105,7 @@ func Resources(src *orgsnap.Source) (out []Resource, errs []error) {
 			}
 		}
 	}
+	linkAccessPoints(out, known)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]
 		if a.Account != b.Account {
@@ -104,6 +128,12 @@ func policyID(r Resource) string {
 		return "bucket/" + strings.TrimPrefix(r.ARN, "arn:aws:s3:::")
 	case TypeKMSKey:
 		return "key/" + r.ARN[strings.LastIndexByte(r.ARN, '/')+1:]
+	case TypeS3AccessPoint:
+		return "accesspoint/" + r.ARN[strings.LastIndexByte(r.ARN, '/')+1:]
+	case TypeS3MultiRegionAccessPoint:
+		if r.AccessPoint != nil {
+			return "mrap/" + r.AccessPoint.Name
+		}
 	}
 	return "policy/" + r.ARN[strings.LastIndexAny(r.ARN, ":/")+1:]
 }

@@ -44,7 +44,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"iam": func(c aws.Config) any { return iam.NewFromConfig(c) }, "account": func(c aws.Config) any { return account.NewFromConfig(c) },
 	"ec2regions": func(c aws.Config) any { return ec2.NewFromConfig(c) }, "ec2": func(c aws.Config) any { return ec2.NewFromConfig(c) },
 	"s3":        func(c aws.Config) any { return s3.NewFromConfig(c, func(o *s3.Options) { o.UsePathStyle = true }) },
-	"s3control": func(c aws.Config) any { return s3control.NewFromConfig(c) }, "cloudtrail": func(c aws.Config) any { return cloudtrail.NewFromConfig(c) },
+	"s3control": func(c aws.Config) any { return s3control.NewFromConfig(c) }, "s3accesspoints": func(c aws.Config) any { return s3control.NewFromConfig(c) }, "cloudtrail": func(c aws.Config) any { return cloudtrail.NewFromConfig(c) },
 	"config": func(c aws.Config) any { return configservice.NewFromConfig(c) }, "guardduty": func(c aws.Config) any { return guardduty.NewFromConfig(c) },
 	"securityhub": func(c aws.Config) any { return securityhub.NewFromConfig(c) }, "accessanalyzer": func(c aws.Config) any { return accessanalyzer.NewFromConfig(c) },
 	"kms": func(c aws.Config) any { return kms.NewFromConfig(c) }, "rds": func(c aws.Config) any { return rds.NewFromConfig(c) },
@@ -111,7 +111,10 @@ func resourceInput(file, op, key, account string) map[string]string {
 	if file == "ssoadmin" {
 		return map[string]string{"PermissionSetArn": key, "InstanceArn": instanceOf(key)}
 	}
-	if file == "s3control" {
+	if file == "s3control" || file == "s3accesspoints" {
+		if key != "" {
+			return map[string]string{"AccountId": account, "Name": key}
+		}
 		return map[string]string{"AccountId": account}
 	}
 	return nil
@@ -290,6 +293,8 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 		svc = "configservice"
 	} else if file == "logs" {
 		svc = "cloudwatchlogs"
+	} else if file == "s3accesspoints" {
+		svc = "s3control"
 	}
 	n := 0
 	var fails []string

@@ -284,6 +284,9 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("SecretId"), account
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return p("RepositoryName"), account
+	case "s3accesspoints.GetAccessPoint", "s3accesspoints.GetAccessPointPolicy", "s3accesspoints.GetAccessPointPolicyStatus",
+		"s3control.GetMultiRegionAccessPointPolicy":
+		return p("Name"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

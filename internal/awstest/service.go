@@ -107,6 +107,8 @@ func snapshotServiceName(svc, op string) string {
 		return "config"
 	case svc == "cloudwatchlogs":
 		return "logs"
+	case svc == "s3control" && strings.Contains(op, "AccessPoint") && !strings.Contains(op, "MultiRegion"):
+		return "s3accesspoints"
 	}
 	return svc
 }

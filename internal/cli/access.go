@@ -89,8 +89,8 @@ could not be read.`,
 				fmt.Fprintf(g.Stderr, "orgrail: %v\n", e)
 			}
 			if g.Progress() {
-				fmt.Fprintf(g.Stderr, "%d resource and trust policies, %d external grants (%d blocked by S3 Block Public Access), %d decisions\n",
-					res.Resources, len(res.Grants), res.Blocked, res.Decisions)
+				fmt.Fprintf(g.Stderr, "%d resource and trust policies, %d external grants (%d blocked by S3 Block Public Access), %d VPC-only S3 access points, %d decisions\n",
+					res.Resources, len(res.Grants), res.Blocked, res.VPCOnly, res.Decisions)
 			}
 			if findings.Failing(rep.Findings, threshold) {
 				return Exit(ExitFail)

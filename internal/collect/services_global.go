@@ -231,4 +231,5 @@ func collectS3Control(j *job) {
 	once(j, "GetPublicAccessBlock", func(ctx context.Context) (*s3control.GetPublicAccessBlockOutput, error) {
 		return c.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(j.account)})
 	})
+	collectMultiRegionAccessPoints(j, aws.String(j.account))
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 )
@@ -99,6 +100,8 @@ func plantAccess(w *world) {
 	add(plantedAccess{Analysis: "internal", Kind: "resourcePolicy", Principal: rootARN(odev), Account: oprod.Id, From: odev.Id,
 		ResourceArn: arn, Boundaries: []string{"dev-not-prod"}})
 
+	plantAccessPoints(w, add)
+
 	lp := w.byName["loyalty-prod"]
 	for _, b := range lp.buckets {
 		if b.name == "kumo-"+lp.Name+"-public-assets-"+lp.Id {
@@ -173,4 +176,46 @@ func plantAdminChains(w *world, add func(plantedAccess)) {
 func trustPrincipal(arn string) string {
 	s := m{"Effect": "Allow", "Principal": m{"AWS": arn}, "Action": "sts:AssumeRole"}
 	return compact(policyDoc(s))
+}
+
+// plantAccessPoints gives the CI artifacts bucket of shared-services
+// (outside Workloads, so no data-perimeter RCP) a policy that delegates
+// access control to the account's access points, as the S3 User Guide
+// recommends, and two access points: vendor-exports, reachable from the
+// internet, lets the vendor's account read exports/ (planted external
+// access); ci-runners, whose network origin is the account's VPC, names
+// the vendor too but cannot be reached from outside (not external).
+func plantAccessPoints(w *world, add func(plantedAccess)) {
+	sh := w.byName["shared-services"]
+	name := "kumo-ci-artifacts-" + sh.Id
+	b := w.findBucket(sh, name)
+	if b == nil {
+		return
+	}
+	arn := "arn:aws:s3:::" + name
+	var doc struct {
+		Version   string
+		Statement []m
+	}
+	if err := json.Unmarshal([]byte(b.policy), &doc); err != nil {
+		return
+	}
+	doc.Statement = append(doc.Statement, statement("DelegateToAccessPoints", "Allow", "Principal", m{"AWS": "*"},
+		"Action", "*", "Resource", []string{arn, arn + "/*"},
+		"Condition", m{"StringEquals": m{"s3:DataAccessPointAccount": sh.Id}}))
+	b.policy = policyDoc(doc.Statement...)
+	rr := w.region(sh, b.region)
+	created := End.AddDate(0, -1, -3)
+	vendor := "arn:aws:iam::" + externalAccount + ":root"
+	exports := accessPointARN(sh, b.region, "vendor-exports")
+	rr.apoints = append(rr.apoints, &accessPoint{name: "vendor-exports", bucket: name, created: created,
+		policy: policyDoc(statement("VendorReadsExports", "Allow", "Principal", m{"AWS": vendor},
+			"Action", []string{"s3:GetObject", "s3:ListBucket"}, "Resource", []string{exports, exports + "/object/exports/*"}))})
+	add(plantedAccess{Analysis: "external", Kind: "account", Principal: vendor, Account: sh.Id, ResourceArn: exports})
+	if len(rr.vpcs) > 0 {
+		runners := accessPointARN(sh, b.region, "ci-runners")
+		rr.apoints = append(rr.apoints, &accessPoint{name: "ci-runners", bucket: name, vpcID: rr.vpcs[0].id, created: created,
+			policy: policyDoc(statement("RunnersAndVendor", "Allow", "Principal", m{"AWS": []string{rootARN(sh), vendor}},
+				"Action", []string{"s3:GetObject", "s3:PutObject"}, "Resource", runners+"/object/*"))})
+	}
 }

@@ -122,6 +122,16 @@ type bucket struct {
 	created    time.Time
 }
 
+// accessPoint is an S3 access point of the account, on one of its
+// buckets.
+type accessPoint struct {
+	name    string
+	bucket  string
+	vpcID   string // "" means network origin Internet
+	policy  string // "" means no access point policy
+	created time.Time
+}
+
 // regionRes is what one account has in one region.
 type regionRes struct {
 	region      string
@@ -138,6 +148,7 @@ type regionRes struct {
 	secrets     []*secret
 	repos       []*repository
 	logGroups   []*logGroup
+	apoints     []*accessPoint
 	guardDuty   bool
 	securityHub bool
 	config      bool

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -105,6 +106,7 @@ func sortedKeys(t map[string]string) []string {
 
 func renderS3Control(w *world, a *acct) *file {
 	f := newFile(a, snapshot.Global, "s3control")
+	f.put("ListMultiRegionAccessPoints", s3control.ListMultiRegionAccessPointsOutput{AccessPoints: []s3ctypes.MultiRegionAccessPointReport{}})
 	if a.noAccountPAB {
 		f.SetError("GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration")
 		return f
@@ -112,5 +114,43 @@ func renderS3Control(w *world, a *acct) *file {
 	t := aws.Bool(true)
 	f.put("GetPublicAccessBlock", s3control.GetPublicAccessBlockOutput{PublicAccessBlockConfiguration: &s3ctypes.PublicAccessBlockConfiguration{
 		BlockPublicAcls: t, IgnorePublicAcls: t, BlockPublicPolicy: t, RestrictPublicBuckets: t}})
+	return f
+}
+
+// accessPointARN is an access point's ARN.
+func accessPointARN(a *acct, region, name string) string {
+	return fmt.Sprintf("arn:aws:s3:%s:%s:accesspoint/%s", region, a.Id, name)
+}
+
+func renderS3AccessPoints(w *world, a *acct, rr *regionRes) *file {
+	f := newFile(a, rr.region, "s3accesspoints")
+	list := []s3ctypes.AccessPoint{}
+	t := aws.Bool(true)
+	for i, ap := range rr.apoints {
+		arn := accessPointARN(a, rr.region, ap.name)
+		alias := ap.name + "-" + randString(newRand(0xa11a5, uint64(a.index)<<8|uint64(i)), lowerAlnum, 26) + "-s3alias"
+		origin := s3ctypes.NetworkOriginInternet
+		var vpc *s3ctypes.VpcConfiguration
+		if ap.vpcID != "" {
+			origin, vpc = s3ctypes.NetworkOriginVpc, &s3ctypes.VpcConfiguration{VpcId: aws.String(ap.vpcID)}
+		}
+		list = append(list, s3ctypes.AccessPoint{Name: aws.String(ap.name), Bucket: aws.String(ap.bucket), NetworkOrigin: origin,
+			VpcConfiguration: vpc, AccessPointArn: aws.String(arn), Alias: aws.String(alias), BucketAccountId: aws.String(a.Id)})
+		f.res("GetAccessPoint", ap.name, s3control.GetAccessPointOutput{Name: aws.String(ap.name), Bucket: aws.String(ap.bucket),
+			NetworkOrigin: origin, VpcConfiguration: vpc, AccessPointArn: aws.String(arn), Alias: aws.String(alias),
+			BucketAccountId: aws.String(a.Id), CreationDate: ptime(ap.created),
+			Endpoints: map[string]string{"ipv4": fmt.Sprintf("s3-accesspoint.%s.amazonaws.com", rr.region)},
+			PublicAccessBlockConfiguration: &s3ctypes.PublicAccessBlockConfiguration{
+				BlockPublicAcls: t, IgnorePublicAcls: t, BlockPublicPolicy: t, RestrictPublicBuckets: t}})
+		if ap.policy == "" {
+			f.SetResourceError("GetAccessPointPolicy", ap.name, "NoSuchAccessPointPolicy")
+			f.SetResourceError("GetAccessPointPolicyStatus", ap.name, "NoSuchAccessPointPolicy")
+			continue
+		}
+		f.res("GetAccessPointPolicy", ap.name, s3control.GetAccessPointPolicyOutput{Policy: aws.String(ap.policy)})
+		f.res("GetAccessPointPolicyStatus", ap.name, s3control.GetAccessPointPolicyStatusOutput{
+			PolicyStatus: &s3ctypes.PolicyStatus{IsPublic: false}})
+	}
+	f.put("ListAccessPoints", s3control.ListAccessPointsOutput{AccessPointList: list})
 	return f
 }

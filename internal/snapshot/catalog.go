@@ -67,8 +67,16 @@ var Catalog = []Service{
 		{Name: "GetPublicAccessBlock", PerResource: "bucket name", Benign: []string{"NoSuchPublicAccessBlockConfiguration"}},
 		{Name: "GetBucketTagging", PerResource: "bucket name", Benign: []string{"NoSuchTagSet"}},
 	}},
-	{Name: "s3control", Global: true, Doc: "S3 Control: the account-level public access block.", Operations: []Operation{
+	{Name: "s3control", Global: true, Doc: "S3 Control: the account-level public access block; multi-region access points and their policies.", Operations: []Operation{
 		{Name: "GetPublicAccessBlock", Input: "AccountId=<account>", Benign: []string{"NoSuchPublicAccessBlockConfiguration"}},
+		{Name: "ListMultiRegionAccessPoints", Input: "AccountId=<account>; control plane in us-west-2"},
+		{Name: "GetMultiRegionAccessPointPolicy", PerResource: "multi-region access point name", Input: "AccountId=<account>; control plane in us-west-2", Benign: []string{"NoSuchMultiRegionAccessPointPolicy"}},
+	}},
+	{Name: "s3accesspoints", Doc: "S3 Control: the account's access points in the region (network origin, bucket, block public access), their policies and policy status.", Operations: []Operation{
+		{Name: "ListAccessPoints", Input: "AccountId=<account>"},
+		{Name: "GetAccessPoint", PerResource: "access point name", Input: "AccountId=<account>"},
+		{Name: "GetAccessPointPolicy", PerResource: "access point name", Input: "AccountId=<account>", Benign: []string{"NoSuchAccessPointPolicy"}},
+		{Name: "GetAccessPointPolicyStatus", PerResource: "access point name", Input: "AccountId=<account>", Benign: []string{"NoSuchAccessPointPolicy"}},
 	}},
 	{Name: "ec2", Doc: "EC2 and VPC: security groups, NACLs, VPCs, flow logs, endpoints, peering connections, transit gateway attachments, EBS default encryption, EBS volumes, instances' metadata options, snapshot and AMI block public access.", Operations: []Operation{
 		{Name: "DescribeSecurityGroups"},

@@ -24,7 +24,7 @@ import (
 
 // sdkPackage maps a catalog service name to its SDK package.
 var sdkPackage = map[string]string{
-	"iam": "iam", "account": "account", "ec2regions": "ec2", "s3": "s3", "s3control": "s3control",
+	"iam": "iam", "account": "account", "ec2regions": "ec2", "s3": "s3", "s3control": "s3control", "s3accesspoints": "s3control",
 	"ec2": "ec2", "cloudtrail": "cloudtrail", "config": "configservice", "guardduty": "guardduty",
 	"securityhub": "securityhub", "accessanalyzer": "accessanalyzer", "kms": "kms", "rds": "rds",
 	"lambda": "lambda", "sqs": "sqs", "sns": "sns", "secretsmanager": "secretsmanager", "ecr": "ecr",
