@@ -40,15 +40,25 @@ socket.getaddrinfo = _local
 import boto3, botocore.config
 _cfg = botocore.config.Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=10, read_timeout=60)
 
+_session, _clients = boto3.session.Session(), {}
+
 def run(req):
-    sess = boto3.session.Session(aws_access_key_id=req["key"], aws_secret_access_key=req["secret"],
-                                 aws_session_token=req.get("token") or None, region_name=req["region"])
+    # One session (its loaded service models) and cached clients: loading
+    # a service model is the slow part of boto3.
+    creds = dict(aws_access_key_id=req["key"], aws_secret_access_key=req["secret"],
+                 aws_session_token=req.get("token") or None, region_name=req["region"])
     def client(name, *a, **kw):
-        kw.setdefault("endpoint_url", req["endpoint"])
-        kw.setdefault("config", _cfg)
-        return sess.client(name, *a, **kw)
+        if a or kw:
+            kw.setdefault("endpoint_url", req["endpoint"])
+            kw.setdefault("config", _cfg)
+            for k, v in creds.items():
+                kw.setdefault(k, v)
+            return _session.client(name, *a, **kw)
+        ckey = (req["key"], req["region"], name)
+        if ckey not in _clients:
+            _clients[ckey] = _session.client(name, endpoint_url=req["endpoint"], config=_cfg, **creds)
+        return _clients[ckey]
     boto3.client = client
-    boto3.DEFAULT_SESSION = sess
     resp = {}
     mod = types.ModuleType("cfnresponse")
     mod.SUCCESS, mod.FAILED = "SUCCESS", "FAILED"

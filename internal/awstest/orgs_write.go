@@ -294,6 +294,9 @@ func (s *Server) describeCreateAccountStatus(_ context.Context, req *Request) (a
 		}); err != nil {
 			return nil, err
 		}
+		if err := s.autoEnableMember(cr.account.Id); err != nil {
+			return nil, err
+		}
 		s.autoDeploy(cr.account.Id)
 	}
 	return &organizations.DescribeCreateAccountStatusOutput{CreateAccountStatus: &st}, nil

@@ -46,6 +46,7 @@ func (s *Server) registerStackSets() {
 	s.Register("cloudformation", "DescribeStackSetOperation", HandlerFunc(s.describeStackSetOperation))
 	s.Register("cloudformation", "DescribeStackInstance", HandlerFunc(s.describeStackInstance))
 	s.registerMetadataDefaults()
+	s.registerOrgMembers()
 }
 
 // formMembers reads a Query list of scalars: Name.member.1, ...
