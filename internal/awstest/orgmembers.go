@@ -84,27 +84,48 @@ func (s *Server) describeTrailsWithOrg(ctx context.Context, req *Request) (any, 
 
 // orgTrailRead answers GetTrailStatus and GetEventSelectors of the
 // organization trail in a member account (or another region) from the
-// management account's trail.
+// management account's trail. A trail whose event selectors were never
+// set has the default one (all management events), as AWS answers.
 func (s *Server) orgTrailRead(ctx context.Context, req *Request) (any, error) {
 	name := req.Param("Name")
 	if name == "" {
 		name = req.Param("TrailName")
 	}
 	parts := strings.Split(name, ":")
-	if len(parts) < 6 || parts[4] != s.ManagementAccount() || (req.Account() == parts[4] && req.Region == parts[3]) {
+	if len(parts) < 6 || parts[4] != s.ManagementAccount() {
 		return s.snapshotRead(ctx, req)
+	}
+	if req.Account() == parts[4] && req.Region == parts[3] {
+		out, err := s.snapshotRead(ctx, req)
+		if err != nil && req.Operation == "GetEventSelectors" && s.trailExists(parts[4], parts[3], name) {
+			return defaultSelectors(name), nil
+		}
+		return out, err
 	}
 	for _, t := range s.orgTrails(req.Region) {
 		if aws.ToString(t.TrailARN) != name {
 			continue
 		}
-		raw, _, _, _ := s.lookup(parts[4], parts[3], "cloudtrail", req.Operation, name)
+		raw, _, found, _ := s.lookup(parts[4], parts[3], "cloudtrail", req.Operation, name)
 		if req.Operation == "GetTrailStatus" {
 			return decodeAs[cloudtrail.GetTrailStatusOutput](raw), nil
+		}
+		if !found {
+			return defaultSelectors(name), nil
 		}
 		return decodeAs[cloudtrail.GetEventSelectorsOutput](raw), nil
 	}
 	return s.snapshotRead(ctx, req)
+}
+
+func (s *Server) trailExists(account, region, arn string) bool {
+	raw, _, _, _ := s.lookup(account, region, "cloudtrail", "DescribeTrails", "")
+	return slices.ContainsFunc(decodeAs[cloudtrail.DescribeTrailsOutput](raw).TrailList, func(t cttypes.Trail) bool { return aws.ToString(t.TrailARN) == arn })
+}
+
+func defaultSelectors(arn string) *cloudtrail.GetEventSelectorsOutput {
+	return &cloudtrail.GetEventSelectorsOutput{TrailARN: aws.String(arn), EventSelectors: []cttypes.EventSelector{{
+		ReadWriteType: cttypes.ReadWriteTypeAll, IncludeManagementEvents: aws.Bool(true)}}}
 }
 
 // autoEnableMember gives an account the organization created what the
