@@ -42,7 +42,7 @@ func TestStackSetsServiceManaged(t *testing.T) {
 	srv := startFixture(t, Options{})
 	mgmt := srv.Config(ctx, srv.AdminCredentials())
 	cf := cloudformation.NewFromConfig(mgmt)
-	in := &cloudformation.CreateStackSetInput{StackSetName: aws.String("base"), TemplateBody: aws.String(`{"Resources":{}}`),
+	in := &cloudformation.CreateStackSetInput{StackSetName: aws.String("base"), TemplateBody: aws.String(`{"Parameters":{"A":{"Type":"String"}},"Resources":{"Topic":{"Type":"AWS::SNS::Topic","Properties":{"TopicName":{"Fn::Sub":"t-${A}"}}}}}`),
 		PermissionModel: cft.PermissionModelsServiceManaged, AutoDeployment: &cft.AutoDeployment{Enabled: aws.Bool(true), RetainStacksOnAccountRemoval: aws.Bool(true)},
 		Parameters: []cft.Parameter{{ParameterKey: aws.String("A"), ParameterValue: aws.String("1")}}}
 	_, err := cf.CreateStackSet(ctx, in)
@@ -84,8 +84,8 @@ func TestStackSetsServiceManaged(t *testing.T) {
 	if err != nil || aws.ToString(ss.StackSet.Parameters[0].ParameterValue) != "1" || ss.StackSet.OrganizationalUnitIds[0] != "r-ab12" {
 		t.Fatalf("describe: %+v %v", ss, err)
 	}
-	if _, err := cf.UpdateStackSet(ctx, &cloudformation.UpdateStackSetInput{StackSetName: aws.String("base"), TemplateBody: aws.String(`{"Resources":{"X":{}}}`)}); err != nil {
-		t.Fatal(err)
+	if _, err := cf.UpdateStackSet(ctx, &cloudformation.UpdateStackSetInput{StackSetName: aws.String("base"), TemplateBody: aws.String(`{"Resources":{"X":{}}}`)}); err == nil {
+		t.Fatal("a template whose resource has no Type was accepted")
 	}
 	_, err = cf.DescribeStackSet(ctx, &cloudformation.DescribeStackSetInput{StackSetName: aws.String("nope")})
 	wantCode(t, err, "StackSetNotFoundException")
@@ -218,7 +218,7 @@ func TestStackSetsReadByAWSCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	cf := cloudformation.NewFromConfig(mgmt)
-	if _, err := cf.CreateStackSet(ctx, &cloudformation.CreateStackSetInput{StackSetName: aws.String("cli"), TemplateBody: aws.String(`{"Resources":{}}`),
+	if _, err := cf.CreateStackSet(ctx, &cloudformation.CreateStackSetInput{StackSetName: aws.String("cli"), TemplateBody: aws.String(`{"Parameters":{"A":{"Type":"String"}},"Resources":{"Topic":{"Type":"AWS::SNS::Topic","Properties":{"TopicName":{"Fn::Sub":"t-${A}"}}}}}`),
 		PermissionModel: cft.PermissionModelsServiceManaged, AutoDeployment: &cft.AutoDeployment{Enabled: aws.Bool(true)}}); err != nil {
 		t.Fatal(err)
 	}

@@ -81,6 +81,10 @@ func (s *Server) orgWrite(op string, fn func(o *org.Organization, req *Request) 
 			out, err = fn(o, req)
 			return err
 		})
+		if err == nil && op == "MoveAccount" {
+			// Automatic deployment of the StackSets targeting the new OU.
+			s.autoDeploy(req.Param("AccountId"))
+		}
 		return out, err
 	}))
 }
@@ -290,6 +294,10 @@ func (s *Server) describeCreateAccountStatus(_ context.Context, req *Request) (a
 		}); err != nil {
 			return nil, err
 		}
+		if err := s.autoEnableMember(cr.account.Id); err != nil {
+			return nil, err
+		}
+		s.autoDeploy(cr.account.Id)
 	}
 	return &organizations.DescribeCreateAccountStatusOutput{CreateAccountStatus: &st}, nil
 }

@@ -57,6 +57,9 @@ func (s *Server) registerSecurityHubCentral() {
 			*cur = arn
 			return nil
 		})
+		if err == nil {
+			err = s.SetOutput(req.Account(), req.Region, "securityhub", "orgrail:linkedRegions", "", in.Regions)
+		}
 		return &securityhub.CreateFindingAggregatorOutput{FindingAggregatorArn: aws.String(arn), FindingAggregationRegion: aws.String(req.Region),
 			RegionLinkingMode: aws.String(in.RegionLinkingMode), Regions: in.Regions}, err
 	}))

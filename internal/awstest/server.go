@@ -90,6 +90,13 @@ type Server struct {
 	findingsMu sync.Mutex
 	findings   []json.RawMessage
 
+	// cfnFuncs holds the code of the Lambda functions stacks made (by
+	// function ARN); lambda runs them for custom resources.
+	cfnFuncs sync.Map
+	lambda   lambdaRunner
+	// cfnMu serializes stack deployments.
+	cfnMu sync.Mutex
+
 	hmu      sync.RWMutex
 	handlers map[string]map[string]Handler
 	specs    map[string]map[string]*opSpec
@@ -160,6 +167,7 @@ func checkLoopback(addr string) error {
 // Close stops the server and drops open connections.
 func (s *Server) Close() error {
 	s.Faults.closeAll()
+	s.stopLambda()
 	if s.tr != nil {
 		s.tr.CloseIdleConnections()
 	}
@@ -169,6 +177,7 @@ func (s *Server) Close() error {
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.Faults.closeAll()
+	s.stopLambda()
 	return s.http.Shutdown(ctx)
 }
 

@@ -44,6 +44,9 @@ func (s *Server) registerStackSets() {
 	s.Register("cloudformation", "CreateStackInstances", HandlerFunc(s.createStackInstances))
 	s.Register("cloudformation", "ListStackInstances", HandlerFunc(s.listStackInstances))
 	s.Register("cloudformation", "DescribeStackSetOperation", HandlerFunc(s.describeStackSetOperation))
+	s.Register("cloudformation", "DescribeStackInstance", HandlerFunc(s.describeStackInstance))
+	s.registerMetadataDefaults()
+	s.registerOrgMembers()
 }
 
 // formMembers reads a Query list of scalars: Name.member.1, ...
@@ -72,6 +75,9 @@ func (s *Server) createStackSet(_ context.Context, req *Request) (any, error) {
 	name := req.Form.Get("StackSetName")
 	if name == "" || req.Form.Get("TemplateBody") == "" {
 		return nil, Errorf("ValidationError", "StackSetName and TemplateBody are required")
+	}
+	if _, err := parseTemplate(req.Form.Get("TemplateBody")); err != nil {
+		return nil, Errorf("ValidationError", "Template format error: %v", err)
 	}
 	model := cft.PermissionModels(req.Form.Get("PermissionModel"))
 	if model == cft.PermissionModelsServiceManaged && !s.Organization().ServiceAccessEnabled("member.org.stacksets.cloudformation.amazonaws.com") {
@@ -121,6 +127,9 @@ func (s *Server) updateStackSet(_ context.Context, req *Request) (any, error) {
 			return Errorf("StackSetNotFoundException", "StackSet %s not found", name)
 		}
 		if b := req.Form.Get("TemplateBody"); b != "" {
+			if _, err := parseTemplate(b); err != nil {
+				return Errorf("ValidationError", "Template format error: %v", err)
+			}
 			r.StackSet.TemplateBody = aws.String(b)
 		}
 		if ps := formParameters(req); len(ps) > 0 {
@@ -135,17 +144,31 @@ func (s *Server) updateStackSet(_ context.Context, req *Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cloudformation.UpdateStackSetOutput{OperationId: aws.String(s.finishOperation(req, name, cft.StackSetOperationActionUpdate))}, nil
+	// An update without targets updates every instance.
+	r, err := s.stackSet(req, name)
+	if err != nil {
+		return nil, err
+	}
+	var targets [][2]string
+	for _, in := range s.instances(r) {
+		targets = append(targets, [2]string{in.account, in.region})
+	}
+	reason := s.deployInstances(req.Account(), req.Region, r, targets)
+	return &cloudformation.UpdateStackSetOutput{OperationId: aws.String(s.endOperation(req, name, cft.StackSetOperationActionUpdate, reason))}, nil
 }
 
-// finishOperation records a StackSet operation that has already
-// succeeded: the server deploys at once.
-func (s *Server) finishOperation(req *Request, name string, action cft.StackSetOperationAction) string {
+// endOperation records a StackSet operation that has already ended:
+// the server deploys at once. A failure reason (an instance failed, the
+// operation's failure tolerance being zero) makes it FAILED.
+func (s *Server) endOperation(req *Request, name string, action cft.StackSetOperationAction, reason string) string {
 	id := fmt.Sprintf("%08x-0000-4000-8000-%012x", s.reqSeq.Add(1), s.reqSeq.Add(1))
 	now := time.Now().UTC()
-	_ = s.SetOutput(req.Account(), req.Region, cfnStore, "StackSetOperation", name+"|"+id, &cft.StackSetOperation{
-		OperationId: aws.String(id), Action: action, Status: cft.StackSetOperationStatusSucceeded,
-		CreationTimestamp: &now, EndTimestamp: &now})
+	op := &cft.StackSetOperation{OperationId: aws.String(id), Action: action, Status: cft.StackSetOperationStatusSucceeded,
+		CreationTimestamp: &now, EndTimestamp: &now}
+	if reason != "" {
+		op.Status, op.StatusReason = cft.StackSetOperationStatusFailed, aws.String(reason)
+	}
+	_ = s.SetOutput(req.Account(), req.Region, cfnStore, "StackSetOperation", name+"|"+id, op)
 	return id
 }
 
@@ -179,14 +202,29 @@ func (s *Server) createStackInstances(_ context.Context, req *Request) (any, err
 		if r.StackSet.PermissionModel == cft.PermissionModelsServiceManaged && len(d.OUs) == 0 {
 			return Errorf("ValidationError", "OrganizationalUnitIds are required for a service managed stack set")
 		}
-		d.Fixed = s.deploymentAccounts(d)
+		if r.StackSet.PermissionModel == cft.PermissionModelsServiceManaged {
+			d.Fixed = s.deploymentAccounts(d)
+		} else {
+			d.Fixed = slices.Clone(d.Accounts)
+		}
 		r.Deployments = append(r.Deployments, d)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &cloudformation.CreateStackInstancesOutput{OperationId: aws.String(s.finishOperation(req, name, cft.StackSetOperationActionCreate))}, nil
+	r, err := s.stackSet(req, name)
+	if err != nil {
+		return nil, err
+	}
+	var targets [][2]string
+	for _, a := range d.Fixed {
+		for _, reg := range d.Regions {
+			targets = append(targets, [2]string{a, reg})
+		}
+	}
+	reason := s.deployInstances(req.Account(), req.Region, r, targets)
+	return &cloudformation.CreateStackInstancesOutput{OperationId: aws.String(s.endOperation(req, name, cft.StackSetOperationActionCreate, reason))}, nil
 }
 
 // deploymentAccounts expands a deployment to accounts against the
@@ -215,9 +253,64 @@ func (s *Server) listStackInstances(_ context.Context, req *Request) (any, error
 	if err != nil {
 		return nil, err
 	}
+	var out []cft.StackInstanceSummary
+	for _, in := range s.instances(r) {
+		rec := s.instanceRecord(req.Account(), req.Region, aws.ToString(r.StackSet.StackSetName), in.account, in.region)
+		st, detailed := rec.status()
+		sum := cft.StackInstanceSummary{StackSetId: r.StackSet.StackSetId, Account: aws.String(in.account), Region: aws.String(in.region),
+			Status: st, StackInstanceStatus: &cft.StackInstanceComprehensiveStatus{DetailedStatus: detailed}}
+		if in.ou != "" {
+			sum.OrganizationalUnitId = aws.String(in.ou)
+		}
+		if rec.Reason != "" {
+			sum.StatusReason = aws.String(rec.Reason)
+		}
+		if rec.StackID != "" {
+			sum.StackId = aws.String(rec.StackID)
+		}
+		out = append(out, sum)
+	}
+	return &cloudformation.ListStackInstancesOutput{Summaries: out}, nil
+}
+
+func (s *Server) describeStackInstance(_ context.Context, req *Request) (any, error) {
+	r, err := s.stackSet(req, req.Form.Get("StackSetName"))
+	if err != nil {
+		return nil, err
+	}
+	acct, region := req.Form.Get("StackInstanceAccount"), req.Form.Get("StackInstanceRegion")
+	for _, in := range s.instances(r) {
+		if in.account != acct || in.region != region {
+			continue
+		}
+		rec := s.instanceRecord(req.Account(), req.Region, aws.ToString(r.StackSet.StackSetName), acct, region)
+		st, detailed := rec.status()
+		out := &cft.StackInstance{StackSetId: r.StackSet.StackSetId, Account: aws.String(acct), Region: aws.String(region), Status: st,
+			StackInstanceStatus: &cft.StackInstanceComprehensiveStatus{DetailedStatus: detailed}}
+		if in.ou != "" {
+			out.OrganizationalUnitId = aws.String(in.ou)
+		}
+		if rec.Reason != "" {
+			out.StatusReason = aws.String(rec.Reason)
+		}
+		if rec.StackID != "" {
+			out.StackId = aws.String(rec.StackID)
+		}
+		return &cloudformation.DescribeStackInstanceOutput{StackInstance: out}, nil
+	}
+	return nil, Errorf("StackInstanceNotFoundException", "Stack instance cannot be found for StackSet %s in account %s and region %s", aws.ToString(r.StackSet.StackSetName), acct, region)
+}
+
+// stackInstanceRef is one account and region a StackSet reaches.
+type stackInstanceRef struct{ account, region, ou string }
+
+// instances lists a StackSet's instances: the accounts of each
+// deployment (expanded against the current organization when automatic
+// deployment is on) in its regions.
+func (s *Server) instances(r stackSetRecord) []stackInstanceRef {
 	auto := r.StackSet.AutoDeployment != nil && aws.ToBool(r.StackSet.AutoDeployment.Enabled)
 	seen := map[string]bool{}
-	var out []cft.StackInstanceSummary
+	var out []stackInstanceRef
 	for _, d := range r.Deployments {
 		accounts := d.Fixed
 		if auto {
@@ -229,13 +322,11 @@ func (s *Server) listStackInstances(_ context.Context, req *Request) (any, error
 					continue
 				}
 				seen[a+"/"+reg] = true
-				out = append(out, cft.StackInstanceSummary{StackSetId: r.StackSet.StackSetId, Account: aws.String(a), Region: aws.String(reg),
-					Status: cft.StackInstanceStatusCurrent, OrganizationalUnitId: aws.String(s.parentOU(a, d.OUs)),
-					StackInstanceStatus: &cft.StackInstanceComprehensiveStatus{DetailedStatus: cft.StackInstanceDetailedStatusSucceeded}})
+				out = append(out, stackInstanceRef{account: a, region: reg, ou: s.parentOU(a, d.OUs)})
 			}
 		}
 	}
-	return &cloudformation.ListStackInstancesOutput{Summaries: out}, nil
+	return out
 }
 
 // parentOU returns which of the deployment's OUs holds the account.

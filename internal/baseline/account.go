@@ -199,7 +199,9 @@ func configResources() obj {
 			"RecordingGroup": obj{"AllSupported": true,
 				"IncludeGlobalResourceTypes": ifCond("IsHomeRegion", true, false)},
 		}},
-		"ConfigDeliveryChannel": obj{"Type": "AWS::Config::DeliveryChannel", "Condition": "RecordConfig", "Properties": obj{
+		// AWS Config refuses a delivery channel before a recorder exists
+		// (NoAvailableConfigurationRecorderException).
+		"ConfigDeliveryChannel": obj{"Type": "AWS::Config::DeliveryChannel", "Condition": "RecordConfig", "DependsOn": "ConfigRecorder", "Properties": obj{
 			"Name":                             DefaultRecorder,
 			"S3BucketName":                     ref("LogBucketName"),
 			"ConfigSnapshotDeliveryProperties": obj{"DeliveryFrequency": "TwentyFour_Hours"},

@@ -29,9 +29,10 @@ func withBaseline(t *testing.T, target string) *config.Config {
 // TestBaselineStep runs the baseline step through internal/baseline: an
 // OU outside the baseline's targets leaves it pending (and says why);
 // inside them, the account is collected and baseline.Verify decides.
-// The local AWS records StackSet instances but does not run their
-// templates, so the account lacks the baseline's settings: the step
-// must fail and name the checks, not pass.
+// Nothing deployed the baseline in this organization (no StackSet was
+// applied), so the account lacks its settings: the step must fail and
+// name the checks, not pass. TestLandingZoneWalkthrough (internal/cli)
+// is the passing case, with the StackSets deployed by the local AWS.
 func TestBaselineStep(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()

@@ -56,7 +56,9 @@ var extraOps = map[string][]string{
 		"DeleteInternetGateway", "AllocateAddress", "CreateNatGateway", "CreateRouteTable", "CreateRoute",
 		"AssociateRouteTable", "CreateFlowLogs", "DeleteSubnet", "DeleteVpc", "DescribeSubnets",
 		"DescribeInternetGateways", "DescribeRouteTables", "DescribeNatGateways", "DescribeAddresses",
-		"DescribeAvailabilityZones"},
+		"DescribeAvailabilityZones",
+		// The instance metadata defaults the account baseline sets (cfn_lambda.go).
+		"ModifyInstanceMetadataDefaults", "GetInstanceMetadataDefaults"},
 	"iam": {"UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
 		// Reads derived from GetAccountAuthorizationDetails (iamreads.go).
 		"ListRoles", "GetRole", "ListUsers", "GetUser", "ListGroups", "GetGroup", "ListGroupsForUser",
@@ -71,7 +73,7 @@ var extraOps = map[string][]string{
 	"config": {"StartConfigurationRecorder", "StopConfigurationRecorder", "PutConfigurationAggregator"},
 	// The baseline's organization services (baseline.go).
 	"accessanalyzer": {"CreateAnalyzer"},
-	"cloudformation": {"CreateStackSet", "UpdateStackSet", "DescribeStackSet", "CreateStackInstances", "ListStackInstances", "DescribeStackSetOperation"},
+	"cloudformation": {"CreateStackSet", "UpdateStackSet", "DescribeStackSet", "CreateStackInstances", "ListStackInstances", "DescribeStackSetOperation", "DescribeStackInstance"},
 	"inspector2":     {"EnableDelegatedAdminAccount", "ListDelegatedAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
 	"macie2":         {"EnableOrganizationAdminAccount", "ListOrganizationAdminAccounts", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
 	// IAM Identity Center writes (ssoadmin*.go).
