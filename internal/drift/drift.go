@@ -55,7 +55,7 @@ func DetectFull(ctx context.Context, applied *plan.Plan, since time.Time, cur *o
 // DetectFull.
 func NeedsIdentity(applied *plan.Plan) bool {
 	cfg := &config.Config{}
-	return json.Unmarshal(applied.Desired, cfg) == nil && !cfg.Identity.IsZero()
+	return json.Unmarshal(applied.Desired, cfg) == nil && cfg.Identity.NeedsCenter()
 }
 
 func detect(ctx context.Context, applied *plan.Plan, since time.Time, cur *org.Organization, idc *identity.Center, readIDC bool, who Who) ([]notify.Event, error) {
@@ -65,7 +65,7 @@ func detect(ctx context.Context, applied *plan.Plan, since time.Time, cur *org.O
 	}
 	var p *plan.Plan
 	var diags diag.List
-	if readIDC && !cfg.Identity.IsZero() {
+	if readIDC && cfg.Identity.NeedsCenter() {
 		p, diags = plan.NewFull(cfg, cur, idc, applied.Options)
 	} else {
 		p, diags = plan.New(cfg, cur, applied.Options)
