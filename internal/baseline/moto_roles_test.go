@@ -2,6 +2,9 @@ package baseline_test
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"net/url"
 	"strings"
 	"testing"
@@ -91,5 +94,24 @@ identity:
 	changed, err := baseline.DeployRoles(ctx, roles, accounts[:1], forAcct, false)
 	if err != nil || len(changed) != 2 || strings.Join(changed[0].Actions, ",") != "trust" || strings.Join(changed[1].Actions, ",") != "delete inline" {
 		t.Fatalf("update: %+v %v", changed, err)
+	}
+
+	// The command: the configuration as now changed, where app-dev
+	// still has the old trust and inline policy.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "lz.yaml"), []byte(strings.Replace(y, "mfa: true", "mfa: false", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(t.TempDir(), "state.db")
+	r := m.Orgrail(t, state, "baseline", "roles", "--config", dir, "--dry-run", "--output", "json")
+	var listed []baseline.RoleChange
+	if r.Code != 0 || json.Unmarshal([]byte(r.Stdout), &listed) != nil || len(listed) != 2 || listed[0].Account != "444444444444" {
+		t.Fatalf("baseline roles --dry-run: exit %d %s %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if r = m.Orgrail(t, state, "baseline", "roles", "--config", dir, "--output", "json"); r.Code != 0 {
+		t.Fatalf("baseline roles: exit %d %s", r.Code, r.Stderr)
+	}
+	if r = m.Orgrail(t, state, "baseline", "roles", "--config", dir, "--output", "json"); r.Code != 0 || strings.TrimSpace(r.Stdout) != "[]" {
+		t.Fatalf("baseline roles again: exit %d %q %s", r.Code, r.Stdout, r.Stderr)
 	}
 }
