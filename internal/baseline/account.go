@@ -1,6 +1,11 @@
 package baseline
 
-import "strconv"
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode"
+)
 
 // accountFunction is the inline code of the custom resource that makes
 // the account settings CloudFormation has no resource type for: the S3
@@ -64,8 +69,52 @@ func AccountTemplate(s *Settings) (Template, error) {
 		},
 		"Resources": accountResources(),
 	}
+	if len(s.Roles) > 0 {
+		doc["Conditions"].(obj)["CrossAccountRoles"] = and(cond("IsHomeRegion"), not(equals(ref("AWS::AccountId"), ref("AuditAccountId"))))
+		res := doc["Resources"].(obj)
+		for i, r := range s.Roles {
+			res[roleLogicalID(i, r.Name)] = crossAccountRole(r)
+		}
+	}
 	body, err := render(doc)
 	return Template{Name: StackSetAccount, Body: body, Parameters: accountParamValues(s)}, err
+}
+
+// roleLogicalID is the template's logical id of the i-th cross-account
+// role: letters and digits of its name after a fixed prefix and index.
+func roleLogicalID(i int, name string) string {
+	var b strings.Builder
+	for _, c := range name {
+		if c < 128 && (unicode.IsLetter(c) || unicode.IsDigit(c)) {
+			b.WriteRune(c)
+		}
+	}
+	return "CrossAccountRole" + strconv.Itoa(i+1) + b.String()
+}
+
+// crossAccountRole is the AWS::IAM::Role of a configured cross-account
+// role, made in the home region of every account but the Audit account.
+func crossAccountRole(r Role) obj {
+	desc := r.Description
+	if desc == "" {
+		desc = "orgrail: cross-account role trusted by the security account"
+	}
+	props := obj{
+		"RoleName":                 r.Name,
+		"Description":              desc,
+		"AssumeRolePolicyDocument": json.RawMessage(r.Trust),
+		"Tags":                     []any{obj{"Key": "orgrail:managed", "Value": "identity.roles"}},
+	}
+	if r.MaxSessionDuration > 0 {
+		props["MaxSessionDuration"] = r.MaxSessionDuration
+	}
+	if len(r.ManagedPolicies) > 0 {
+		props["ManagedPolicyArns"] = r.ManagedPolicies
+	}
+	if len(r.Inline) > 0 {
+		props["Policies"] = []any{obj{"PolicyName": "orgrail-inline", "PolicyDocument": json.RawMessage(r.Inline)}}
+	}
+	return obj{"Type": "AWS::IAM::Role", "Condition": "CrossAccountRoles", "Properties": props}
 }
 
 func accountParams(s *Settings) obj {

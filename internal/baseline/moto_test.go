@@ -2,12 +2,16 @@ package baseline_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3t "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -66,6 +70,11 @@ accounts:
   - {name: audit, id: "%s", email: audit@example.com, ou: Root}
 security: {logArchiveAccount: log-archive, auditAccount: audit, services: [cloudtrail, config, guardduty, inspector]}
 baseline: {}
+identity:
+  roles:
+    - name: SecurityAudit
+      managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+      trust: {mfa: true, sourceIdentity: ["*@example.com"]}
 `, mgmt, ids["log-archive"], ids["audit"])
 	c, diags := config.Parse("moto.yaml", []byte(y))
 	if len(diags) > 0 {
@@ -90,7 +99,7 @@ baseline: {}
 		switch {
 		case st.Kind == baseline.KindStackSet && st.Name == baseline.StackSetAccount:
 			spec := *st.StackSet
-			spec.Template = baseline.Template{Name: spec.Template.Name, Body: []byte(`{"Resources":{"T":{"Type":"AWS::SNS::Topic"}}}`)}
+			spec.Template = baseline.Template{Name: spec.Template.Name, Body: rolesOnly(t, spec.Template.Body)}
 			st.StackSet, st.Result = &spec, spec.State().Fingerprint()
 			fallthrough
 		case st.Kind == baseline.KindTrail, st.Kind == baseline.KindAggregator,
@@ -122,4 +131,50 @@ baseline: {}
 	if len(applied) != 5 {
 		t.Errorf("%d steps applied", len(applied))
 	}
+	// The cross-account role, made by moto's stacks in every account but
+	// the Audit account, read back through IAM in each.
+	for name, id := range map[string]string{"management": mgmt, "log-archive": ids["log-archive"], "audit": ids["audit"]} {
+		r, err := iam.NewFromConfig(b.For(id)).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("SecurityAudit")})
+		if name == "audit" {
+			if err == nil {
+				t.Errorf("the Audit account got the role it is trusted by")
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		doc, _ := url.QueryUnescape(aws.ToString(r.Role.AssumeRolePolicyDocument))
+		if !strings.Contains(doc, "arn:aws:iam::"+ids["audit"]+":root") || !strings.Contains(doc, "aws:MultiFactorAuthPresent") || !strings.Contains(doc, "sts:SetSourceIdentity") {
+			t.Errorf("%s: trust policy %s", name, doc)
+		}
+	}
+}
+
+// rolesOnly cuts the account template down to what moto's stacks make:
+// the cross-account roles with the parameters and conditions they use,
+// and a topic (moto does not run the custom resources).
+func rolesOnly(t *testing.T, body []byte) []byte {
+	t.Helper()
+	var full struct {
+		Parameters, Conditions, Resources map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(body, &full); err != nil {
+		t.Fatal(err)
+	}
+	res := map[string]json.RawMessage{"T": json.RawMessage(`{"Type":"AWS::SNS::Topic"}`)}
+	for k, v := range full.Resources {
+		if strings.HasPrefix(k, "CrossAccountRole") {
+			res[k] = v
+		}
+	}
+	if len(res) != 2 {
+		t.Fatalf("the account template has %d cross-account roles", len(res)-1)
+	}
+	out, _ := json.Marshal(map[string]any{
+		"Parameters": map[string]any{"HomeRegion": full.Parameters["HomeRegion"], "AuditAccountId": full.Parameters["AuditAccountId"]},
+		"Conditions": map[string]any{"IsHomeRegion": full.Conditions["IsHomeRegion"], "CrossAccountRoles": full.Conditions["CrossAccountRoles"]},
+		"Resources":  res})
+	return out
 }

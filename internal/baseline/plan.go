@@ -103,7 +103,11 @@ func Desired(s *Settings) ([]Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	ab := stackSetStep(&StackSetSpec{Template: acct, OUs: slices.Clone(s.Targets), AutoDeploy: true, Regions: slices.Clone(s.Regions)}, "account baseline")
+	what := "account baseline"
+	if len(s.Roles) > 0 {
+		what += "; cross-account roles " + strings.Join(s.RoleNames(), ", ")
+	}
+	ab := stackSetStep(&StackSetSpec{Template: acct, OUs: slices.Clone(s.Targets), AutoDeploy: true, Regions: slices.Clone(s.Regions)}, what)
 	ab.DependsOn = []string{keyStackSet(StackSetLogArchive), keyStackSet(StackSetAudit)}
 	out = append(out, ab)
 	if s.Has("cloudtrail") {

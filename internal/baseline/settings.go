@@ -13,6 +13,7 @@
 package baseline
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -84,6 +85,30 @@ type Settings struct {
 	Events         bool
 	BusName        string
 	TopicName      string
+	// Roles are the configuration's cross-account roles (identity.roles),
+	// made by the account StackSet in every account but the Audit
+	// account, in the home region.
+	Roles []Role
+}
+
+// Role is a cross-account role as the account template makes it.
+type Role struct {
+	Name               string
+	Description        string
+	ManagedPolicies    []string
+	Inline             json.RawMessage
+	MaxSessionDuration int
+	// Trust is the trust policy, naming the Audit account.
+	Trust json.RawMessage
+}
+
+// RoleNames returns the names of the cross-account roles.
+func (s *Settings) RoleNames() []string {
+	var out []string
+	for _, r := range s.Roles {
+		out = append(out, r.Name)
+	}
+	return out
 }
 
 // Has reports whether security.services lists svc.
@@ -150,7 +175,22 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 	s.BusName = orString(b.Events.BusName, DefaultBusName)
 	s.TopicName = orString(b.Events.TopicName, DefaultTopicName)
 	s.Contact.Title = orString(s.Contact.Title, "Security")
+	if s.AuditID != "" {
+		s.Roles = ResolveRoles(cfg, Partition(s.HomeRegion), s.AuditID)
+	}
 	return s, diags
+}
+
+// ResolveRoles renders the configuration's cross-account roles with
+// their trust policies naming the security (Audit) account auditID.
+func ResolveRoles(cfg *config.Config, partition, auditID string) []Role {
+	var out []Role
+	for i := range cfg.Identity.Roles {
+		r := &cfg.Identity.Roles[i]
+		out = append(out, Role{Name: r.Name, Description: r.Description, ManagedPolicies: slices.Clone(r.ManagedPolicies),
+			Inline: r.InlineContent, MaxSessionDuration: r.MaxSessionDuration, Trust: r.TrustPolicy(partition, auditID)})
+	}
+	return out
 }
 
 // accountID resolves an account reference: the configured id, else the

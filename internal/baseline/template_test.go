@@ -37,8 +37,9 @@ func TestTemplatesLint(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var files []string
-	for i, extra := range []string{"", "  logArchive: {objectLock: true, objectLockDays: 30}\n  eventForwarding: {disabled: true}\n"} {
+	for i, extra := range []string{"", "  logArchive: {objectLock: true, objectLockDays: 30}\n  eventForwarding: {disabled: true}\n", rolesYAML} {
 		_, s := fixture(t, extra)
+		withInline(s)
 		for _, tpl := range allTemplates(t, s) {
 			f := filepath.Join(dir, tpl.Name+"-"+string(rune('a'+i))+".json")
 			if err := os.WriteFile(f, tpl.Body, 0o600); err != nil {
@@ -96,5 +97,103 @@ func TestTemplateParametersFromStandards(t *testing.T) {
 	}
 	if acct.Hash() == la.Hash() {
 		t.Error("different templates share a hash")
+	}
+}
+
+// rolesYAML adds cross-account roles to the fixture: every trust option.
+const rolesYAML = `identity:
+  roles:
+    - name: SecurityAudit
+      description: Read-only for the security team.
+      managedPolicies: [arn:aws:iam::aws:policy/SecurityAudit, arn:aws:iam::aws:policy/ReadOnlyAccess]
+      trust: {role: Responders, mfa: true, mfaMaxAgeSeconds: 3600, sourceIdentity: ["*@example.com", "ops-*"]}
+      maxSessionDuration: 7200
+    - name: deploy.bot
+      managedPolicies: [arn:aws:iam::aws:policy/PowerUserAccess]
+      inlinePolicy: deploy.json
+`
+
+// withInline gives roles with an inline policy file a document, as
+// config.Load would read it.
+func withInline(s *Settings) {
+	for i := range s.Roles {
+		if s.Roles[i].Name == "deploy.bot" {
+			s.Roles[i].Inline = json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}`)
+		}
+	}
+}
+
+// TestTemplateCrossAccountRoles checks the roles of identity.roles in
+// the account template: named as configured, in the home region of
+// every account but the Audit account, trusting only the Audit account
+// with the configured conditions, and the StackSet step naming them.
+func TestTemplateCrossAccountRoles(t *testing.T) {
+	_, s := fixture(t, rolesYAML)
+	withInline(s)
+	tpl, err := AccountTemplate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Conditions map[string]any
+		Resources  map[string]json.RawMessage
+	}
+	type roleResource struct {
+		Type       string
+		Condition  string
+		Properties struct {
+			RoleName                 string
+			MaxSessionDuration       int
+			ManagedPolicyArns        []any
+			AssumeRolePolicyDocument struct {
+				Statement []struct {
+					Principal struct{ AWS any }
+					Action    any
+					Condition map[string]map[string]any
+				}
+			}
+			Policies []struct{ PolicyName string }
+		}
+	}
+	if err := json.Unmarshal(tpl.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var audit, deploy roleResource
+	if err := json.Unmarshal(doc.Resources["CrossAccountRole1SecurityAudit"], &audit); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc.Resources["CrossAccountRole2deploybot"], &deploy); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := doc.Conditions["CrossAccountRoles"]; !ok {
+		t.Fatal("no CrossAccountRoles condition")
+	}
+	if audit.Type != "AWS::IAM::Role" || audit.Condition != "CrossAccountRoles" || audit.Properties.RoleName != "SecurityAudit" ||
+		audit.Properties.MaxSessionDuration != 7200 || len(audit.Properties.ManagedPolicyArns) != 2 {
+		t.Errorf("SecurityAudit: %+v", audit)
+	}
+	st := audit.Properties.AssumeRolePolicyDocument.Statement
+	if len(st) != 1 || st[0].Principal.AWS != "arn:aws:iam::333333333333:role/Responders" ||
+		st[0].Condition["Bool"]["aws:MultiFactorAuthPresent"] != "true" || st[0].Condition["NumericLessThanEquals"]["aws:MultiFactorAuthAge"] != "3600" ||
+		len(st[0].Condition["StringLike"]["sts:SourceIdentity"].([]any)) != 2 || len(st[0].Action.([]any)) != 2 {
+		t.Errorf("SecurityAudit trust: %+v", st)
+	}
+	dst := deploy.Properties.AssumeRolePolicyDocument.Statement
+	if deploy.Properties.RoleName != "deploy.bot" || len(dst) != 1 || dst[0].Principal.AWS != "arn:aws:iam::333333333333:root" ||
+		dst[0].Condition != nil || dst[0].Action != "sts:AssumeRole" || len(deploy.Properties.Policies) != 1 {
+		t.Errorf("deploy.bot: %+v", deploy)
+	}
+	steps, err := Desired(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range steps {
+		if step.Name == StackSetAccount && !strings.Contains(step.Address, "cross-account roles SecurityAudit, deploy.bot") {
+			t.Errorf("account StackSet step: %s", step.Address)
+		}
+	}
+	_, plain := fixture(t, "")
+	if a, _ := AccountTemplate(plain); a.Hash() == tpl.Hash() {
+		t.Error("roles do not change the account template's hash")
 	}
 }

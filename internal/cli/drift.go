@@ -65,7 +65,18 @@ unreadable input.`,
 					return err
 				}
 			}
-			found, err := drift.Detect(ctx, last.Plan, last.Finished, cur, drift.TrailWho(st.DB()))
+			var found []notify.Event
+			if drift.NeedsIdentity(last.Plan) {
+				// Permission sets and assignments changed by hand in
+				// Identity Center are drift too.
+				idc, ierr := currentIdentity(ctx, g, snap, desired.Identity.Region, cur.MasterAccountId)
+				if ierr != nil {
+					return ierr
+				}
+				found, err = drift.DetectFull(ctx, last.Plan, last.Finished, cur, idc, drift.TrailWho(st.DB()))
+			} else {
+				found, err = drift.Detect(ctx, last.Plan, last.Finished, cur, drift.TrailWho(st.DB()))
+			}
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}

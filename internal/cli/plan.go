@@ -125,7 +125,7 @@ func makePlan(ctx context.Context, g *Globals, f *planFlags) (*plan.Plan, error)
 		}
 	}
 	var idc *identity.Center
-	if !c.Identity.IsZero() {
+	if c.Identity.NeedsCenter() {
 		if idc, err = currentIdentity(ctx, g, f.snapshot, c.Identity.Region, cur.MasterAccountId); err != nil {
 			return nil, err
 		}

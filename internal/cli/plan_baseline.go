@@ -20,7 +20,7 @@ import (
 // current state read from AWS (from a snapshot it is unknown: every
 // baseline step is planned and apply finds the done ones).
 func planWithBaseline(ctx context.Context, g *Globals, c *config.Config, cur *org.Organization, live bool, idc *identity.Center, opts plan.Options) (*plan.Plan, diag.List, error) {
-	withIdentity := !c.Identity.IsZero()
+	withIdentity := c.Identity.NeedsCenter()
 	s, _ := baseline.Resolve(c, cur)
 	if s == nil || !live || s.AuditID == "" || s.LogArchiveID == "" {
 		p, pd := newPlan(c, cur, idc, withIdentity, nil, opts)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/demo"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/snapshot"
@@ -203,18 +205,24 @@ func chainSnapshot(t *testing.T, mfaOnMember string) string {
 		b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{st}})
 		return string(b)
 	}
+	roles := map[string][]iamtypes.RoleDetail{}
 	role := func(account, name, doc string) {
-		f := snapshot.NewServiceFile(account, snapshot.Global, "iam")
-		if err := f.Set("GetAccountAuthorizationDetails", &iam.GetAccountAuthorizationDetailsOutput{RoleDetailList: []iamtypes.RoleDetail{{
-			RoleName: aws.String(name), Arn: aws.String("arn:aws:iam::" + account + ":role/" + name), CreateDate: aws.Time(joined),
-			AssumeRolePolicyDocument: aws.String(doc)}}}); err != nil {
-			t.Fatal(err)
-		}
-		mustWrite(t, w, f)
+		roles[account] = append(roles[account], iamtypes.RoleDetail{RoleName: aws.String(name), Arn: aws.String("arn:aws:iam::" + account + ":role/" + name),
+			CreateDate: aws.Time(joined), AssumeRolePolicyDocument: aws.String(doc)})
 	}
 	role(ids["security"], "OrgrailHub", trust("arn:aws:iam::111111111111:root", false))
 	for _, m := range []string{"app-prod", "app-dev"} {
 		role(ids[m], "OrgrailAudit", trust("arn:aws:iam::222222222222:role/OrgrailHub", m == mfaOnMember))
+		// The cross-account role of identity.roles (chainRoles), as the
+		// configuration renders its trust.
+		role(ids[m], "SecurityAudit", string((&config.CrossAccountRole{Trust: config.RoleTrust{Role: "OrgrailHub"}}).TrustPolicy("aws", ids["security"])))
+	}
+	for account, list := range roles {
+		f := snapshot.NewServiceFile(account, snapshot.Global, "iam")
+		if err := f.Set("GetAccountAuthorizationDetails", &iam.GetAccountAuthorizationDetailsOutput{RoleDetailList: list}); err != nil {
+			t.Fatal(err)
+		}
+		mustWrite(t, w, f)
 	}
 	if err := w.Commit(&snapshot.Manifest{OrgID: "o-chain", Source: "test"}); err != nil {
 		t.Fatal(err)
@@ -222,7 +230,20 @@ func chainSnapshot(t *testing.T, mfaOnMember string) string {
 	return dir
 }
 
-func chainConfig(t *testing.T) string {
+// chainRoles is an identity.roles section for chainConfig: the
+// SecurityAudit role, assumed from the security account's OrgrailHub.
+func chainRoles(mfa bool) string {
+	return fmt.Sprintf(`security:
+  auditAccount: security
+identity:
+  roles:
+    - name: SecurityAudit
+      managedPolicies: [arn:aws:iam::aws:policy/SecurityAudit]
+      trust: {role: OrgrailHub, mfa: %t}
+`, mfa)
+}
+
+func chainConfig(t *testing.T, extra ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	yaml := `organization:
@@ -237,7 +258,7 @@ accounts:
   - {name: security, id: "222222222222", owner: security}
   - {name: app-prod, id: "333333333333", owner: app}
   - {name: app-dev,  id: "444444444444", owner: app}
-`
+` + strings.Join(extra, "")
 	if err := os.WriteFile(filepath.Join(dir, "org.yaml"), []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +301,7 @@ func TestProfilesRoleChainWithAWSCLI(t *testing.T) {
 	if err != nil {
 		t.Skip("aws CLI not installed (apt-get install awscli)")
 	}
-	snap, lz := chainSnapshot(t, ""), chainConfig(t)
+	snap, lz := chainSnapshot(t, ""), chainConfig(t, chainRoles(false))
 	ready := runDevServer(t, snap)
 	home := t.TempDir()
 	cfg := filepath.Join(home, "config")
@@ -304,5 +325,54 @@ func TestProfilesRoleChainWithAWSCLI(t *testing.T) {
 	}
 	if id.Account != "444444444444" || !strings.Contains(id.Arn, ":assumed-role/OrgrailAudit/") {
 		t.Errorf("caller through the chain = %+v", id)
+	}
+	// The cross-account role of identity.roles, through the security
+	// account's hop: its trust (only OrgrailHub of security) is checked.
+	cmd = exec.Command(awsBin, "sts", "get-caller-identity", "--profile", "app-prod-SecurityAudit", "--output", "json")
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_CONFIG_FILE=" + cfg, "AWS_SHARED_CREDENTIALS_FILE=" + creds,
+		"AWS_ENDPOINT_URL=" + ready.Endpoint, "AWS_MAX_ATTEMPTS=1", "AWS_EC2_METADATA_DISABLED=true"}
+	out, err = cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws sts get-caller-identity through the security hop: %v\n%s", err, out)
+	}
+	id.Account, id.Arn = "", ""
+	if err := json.Unmarshal(out, &id); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	if id.Account != "333333333333" || !strings.Contains(id.Arn, ":assumed-role/SecurityAudit/") {
+		t.Errorf("caller through the security hop = %+v", id)
+	}
+}
+
+// TestProfilesCrossAccountRoles: the roles of identity.roles get one
+// profile per member account, sourced from the chain's hop in the
+// security account, with mfa_serial exactly when their trust requires
+// MFA; a trust naming another role than the chain's is refused.
+func TestProfilesCrossAccountRoles(t *testing.T) {
+	snap := chainSnapshot(t, "")
+	for _, mfa := range []bool{false, true} {
+		lz := chainConfig(t, chainRoles(mfa))
+		cfg := filepath.Join(t.TempDir(), "config")
+		if code, _, stderr := runCLI(t, "profiles", "--config", lz, "--snapshot", snap, "--config-file", cfg, "--user", "yuki", "--source-profile", "jump-user"); code != 0 {
+			t.Fatalf("mfa %t: exit %d: %s", mfa, code, stderr)
+		}
+		b, _ := os.ReadFile(cfg)
+		text := string(b)
+		for _, m := range []struct{ name, id string }{{"app-prod", "333333333333"}, {"app-dev", "444444444444"}} {
+			want := "[profile " + m.name + "-SecurityAudit]\nrole_arn = arn:aws:iam::" + m.id + ":role/SecurityAudit\nsource_profile = security-OrgrailHub\n"
+			if mfa {
+				want += "mfa_serial = arn:aws:iam::111111111111:mfa/yuki\n"
+			}
+			if !strings.Contains(text, want) || (!mfa && strings.Contains(text, "mfa_serial")) {
+				t.Errorf("mfa %t: missing\n%s\nin\n%s", mfa, want, text)
+			}
+		}
+		if strings.Contains(text, "[profile security-SecurityAudit]") || strings.Contains(text, "[profile jump-SecurityAudit]") {
+			t.Errorf("the role is made in neither the security nor the jump account:\n%s", text)
+		}
+	}
+	lz := chainConfig(t, strings.Replace(chainRoles(false), "role: OrgrailHub", "role: Responders", 1))
+	if code, _, stderr := runCLI(t, "profiles", "--config", lz, "--snapshot", snap, "--config-file", filepath.Join(t.TempDir(), "c")); code != ExitUsage || !strings.Contains(stderr, "trusts only role Responders") {
+		t.Errorf("a trust the chain does not reach: exit %d %s", code, stderr)
 	}
 }

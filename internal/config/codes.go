@@ -72,6 +72,8 @@ const (
 	CodeBaselineValue      Code = "baseline-bad-value"
 	CodePermissionSet      Code = "identity-permission-set"
 	CodeAssignment         Code = "identity-assignment"
+	CodeRole               Code = "identity-role"
+	CodeRoleTrust          Code = "identity-role-trust"
 	CodeBadRename          Code = "ou-bad-rename"
 	CodeBadContact         Code = "account-bad-contact"
 	CodeBadNetwork         Code = "network-bad"
@@ -146,6 +148,8 @@ var Codes = []CodeInfo{
 	{CodeBaselineValue, SevError, "a baseline value out of range or of the wrong form (password policy, Security Hub standard, contact email, bucket or role name)"},
 	{CodePermissionSet, SevError, "a permission set with a bad or duplicate name, a session duration outside 1-12 hours, a policy reference that is not an AWS managed policy ARN or IAM name and path, more than 20 policies, or two boundaries"},
 	{CodeAssignment, SevError, "an assignment whose permission set is not declared, or that names no group or user, or no account or OU"},
+	{CodeRole, SevError, "a cross-account role with a bad or duplicate name, a managed policy that is not an AWS managed policy ARN, more than 10 managed policies, no permissions, or a session outside 3600-43200 seconds"},
+	{CodeRoleTrust, SevError, "a cross-account role trusting another account than the security (Audit) account, or with a malformed role name, MFA age or source identity pattern"},
 	{CodeBadNetwork, SevError, "standards.network: a pool, reserved or VPC size that is not an IPv4 CIDR that fits, subnets that do not fit the VPC, or flow logs without a bucket"},
 	{CodeBadStdContact, SevError, "standards.alternateContacts: a type that is not BILLING, OPERATIONS or SECURITY, or a type listed twice"},
 }

@@ -19,6 +19,7 @@ type Identity struct {
 	Manage         string              `yaml:"manage" json:"manage,omitempty" enum:"exclusive" doc:"exclusive: permission sets the configuration does not declare are deleted (plan --allow-delete), after their assignments."`
 	PermissionSets []PermissionSet     `yaml:"permissionSets" json:"permissionSets,omitempty" doc:"Permission sets, each named uniquely."`
 	Assignments    []AccountAssignment `yaml:"assignments" json:"assignments,omitempty" doc:"Who gets which permission set where. The assignments of a declared permission set are exactly those listed: others are removed."`
+	Roles          []CrossAccountRole  `yaml:"roles" json:"roles,omitempty" doc:"Cross-account roles of the jump-account model, made in every member account with the baseline and trusted only by the security (Audit) account."`
 	Pos            Positions           `yaml:"-" json:"-"`
 }
 
@@ -103,7 +104,13 @@ func (i *Identity) PermissionSet(name string) *PermissionSet {
 }
 
 // Empty reports whether the section declares nothing.
-func (i *Identity) Empty() bool { return len(i.PermissionSets) == 0 && len(i.Assignments) == 0 }
+func (i *Identity) Empty() bool {
+	return len(i.PermissionSets) == 0 && len(i.Assignments) == 0 && len(i.Roles) == 0
+}
+
+// CenterEmpty reports whether the section declares nothing of IAM
+// Identity Center (cross-account roles need no instance).
+func (i *Identity) CenterEmpty() bool { return len(i.PermissionSets) == 0 && len(i.Assignments) == 0 }
 
 var (
 	permSetNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,32}$`)
@@ -166,6 +173,7 @@ func validateIdentity(c *Config, r *reporter) {
 	for i, a := range id.Assignments {
 		validateAssignment(c, a, fmt.Sprintf("identity.assignments[%d]", i), r)
 	}
+	validateRoles(c, r)
 }
 
 func validatePermissionSet(ps *PermissionSet, where string, seen map[string]Pos, r *reporter) {
@@ -259,6 +267,10 @@ func validateAssignment(c *Config, a AccountAssignment, where string, r *reporte
 		}
 	}
 }
+
+// NeedsCenter reports whether the section declares anything of IAM
+// Identity Center, which plan then reads.
+func (i Identity) NeedsCenter() bool { return i.Region != "" || i.Manage != "" || !i.CenterEmpty() }
 
 // IsZero reports whether the section is absent (nothing written).
 func (i Identity) IsZero() bool { return i.Region == "" && i.Manage == "" && i.Empty() }

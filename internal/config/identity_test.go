@@ -44,6 +44,35 @@ func init() {
       ous: [»Workloads/Dev]
     - »»permissionSet: Admin
 `}, "bad-region", "ou-bad-manage", "policy-file-missing", "identity-assignment", "unknown-account", "unknown-ou", "identity-assignment", "identity-assignment")
+	const sec = "security:\n  auditAccount: beta\n"
+	add("identity roles fine", map[string]string{"a.yaml": twoAccounts + sec + `identity:
+  roles:
+    - name: SecurityAudit
+      description: Read-only for the security team.
+      managedPolicies: [arn:aws:iam::aws:policy/SecurityAudit]
+      trust: {account: beta, role: Responders, mfa: true, mfaMaxAgeSeconds: 3600, sourceIdentity: ["*@example.com"]}
+    - name: Deployer
+      inlinePolicy: deploy.json
+      maxSessionDuration: 7200
+`, "deploy.json": `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`})
+	add("identity role problems", map[string]string{"a.yaml": twoAccounts + sec + `identity:
+  roles:
+    - name: »Has Space
+      managedPolicies: [»arn:aws:iam::123456789012:policy/Mine]
+      maxSessionDuration: »60
+    - »name: NoPermissions
+    - name: Trusting
+      managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+      trust: {account: »alpha, role: »"arn:aws:iam::1:role/x", mfaMaxAgeSeconds: »-1, sourceIdentity: [»"a b"]}
+    - name: »Trusting
+      inlinePolicy: »missing.json
+`}, "identity-role", "identity-role", "identity-role", "identity-role", "identity-role-trust", "identity-role-trust", "identity-role-trust", "identity-role-trust", "identity-role", "policy-file-missing")
+	add("identity roles without a security account", map[string]string{"a.yaml": twoAccounts + `identity:
+  roles:
+    - name: Audit
+      managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+      trust: »{mfa: true}
+`}, "identity-role-trust")
 }
 
 const identityFine = `identity:

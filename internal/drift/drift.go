@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/orgrail/orgrail/internal/config"
+	"github.com/orgrail/orgrail/internal/diag"
+	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/notify"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/plan"
@@ -33,12 +35,41 @@ type Who func(ctx context.Context, objectID string, since time.Time) (*notify.Ev
 
 // Detect returns one finding per object that no longer matches the
 // configuration last applied (applied, finished at since) in cur.
+// The configuration's identity section is left out: DetectFull compares
+// it too.
 func Detect(ctx context.Context, applied *plan.Plan, since time.Time, cur *org.Organization, who Who) ([]notify.Event, error) {
+	return detect(ctx, applied, since, cur, nil, false, who)
+}
+
+// DetectFull is Detect with the IAM Identity Center instance as it is
+// now (nil: the organization has none): permission sets, their policies
+// and assignments changed by hand in Identity Center are drift too.
+// Without an identity section in the configuration last applied it is
+// Detect.
+func DetectFull(ctx context.Context, applied *plan.Plan, since time.Time, cur *org.Organization, idc *identity.Center, who Who) ([]notify.Event, error) {
+	return detect(ctx, applied, since, cur, idc, true, who)
+}
+
+// NeedsIdentity reports whether the configuration last applied has an
+// identity section, so that the caller reads Identity Center for
+// DetectFull.
+func NeedsIdentity(applied *plan.Plan) bool {
+	cfg := &config.Config{}
+	return json.Unmarshal(applied.Desired, cfg) == nil && cfg.Identity.NeedsCenter()
+}
+
+func detect(ctx context.Context, applied *plan.Plan, since time.Time, cur *org.Organization, idc *identity.Center, readIDC bool, who Who) ([]notify.Event, error) {
 	cfg := &config.Config{}
 	if err := json.Unmarshal(applied.Desired, cfg); err != nil {
 		return nil, fmt.Errorf("drift: the configuration last applied: %w", err)
 	}
-	p, diags := plan.New(cfg, cur, applied.Options)
+	var p *plan.Plan
+	var diags diag.List
+	if readIDC && cfg.Identity.NeedsCenter() {
+		p, diags = plan.NewFull(cfg, cur, idc, applied.Options)
+	} else {
+		p, diags = plan.New(cfg, cur, applied.Options)
+	}
 	for _, d := range diags {
 		if d.Severity.Reaches(severity.High) && d.Code != plan.CodeLint {
 			return nil, fmt.Errorf("drift: %s", d.Message)
@@ -72,6 +103,10 @@ func finding(cur *org.Organization, v *plan.View, ch *plan.Change, since time.Ti
 	t := ch.Ref.PolicyType
 	if ch.Kind == plan.KindPolicyType || ((t == org.SCP || t == org.RCP) && (ch.Kind == plan.KindPolicy || ch.Kind == plan.KindAttachment)) {
 		sev = severity.High // a guardrail is not what was applied
+	}
+	switch ch.Kind {
+	case plan.KindAccountAssign, plan.KindPSManaged, plan.KindPSCustomer, plan.KindPSInline, plan.KindPSBoundary:
+		sev = severity.High // who can do what in which account is not what was applied
 	}
 	acct := cur.MasterAccountId
 	if a := v.Account(ch.Ref.Account); a != nil {

@@ -15,6 +15,10 @@ import (
 // administrator or auto-enable, the Config aggregator, an analyzer.
 const KindBaseline Kind = "baseline"
 
+// CodeRolesWithoutBaseline warns that identity.roles are declared in
+// organizations mode without a baseline section, which deploys them.
+const CodeRolesWithoutBaseline = "plan-roles-without-baseline"
+
 // CodeBaselinePending is the planner's warning that the baseline waits
 // for accounts or OUs this plan creates: plan again after applying.
 const CodeBaselinePending = "plan-baseline-pending"
@@ -58,6 +62,9 @@ func sortedKeys(m map[string]string) []string {
 func (b *builder) baseline() {
 	s, diags := baseline.Resolve(b.cfg, b.cur)
 	if s == nil {
+		if len(b.cfg.Identity.Roles) > 0 && !b.cfg.Organization.Standalone() {
+			b.warn(CodeRolesWithoutBaseline, "identity.roles (%d) are deployed with the baseline's account StackSet, and the configuration has no baseline section: add one (baseline: {}) to deploy them", len(b.cfg.Identity.Roles))
+		}
 		return
 	}
 	for _, d := range diags {
@@ -82,6 +89,12 @@ func (b *builder) baseline() {
 		for _, p := range baseline.Organization(s).TrustedAccess {
 			ch.DependsOn = append(ch.DependsOn, b.dep(keyTrusted(p))...)
 		}
+		if st.Kind == baseline.KindStackSet && st.Name == baseline.StackSetAccount {
+			// The cross-account roles' inline policies go out with
+			// this StackSet: policy lint checks them first.
+			ch.Lint = b.lintRoles()
+			b.diags = append(b.diags, ch.Lint...)
+		}
 		b.add(ch)
 	}
 }
@@ -99,4 +112,17 @@ func baselineAction(st *baseline.Step) Action {
 		return Create
 	}
 	return Update
+}
+
+// lintRoles runs policy lint over the inline policy of every
+// cross-account role, from its file for positions.
+func (b *builder) lintRoles() diag.List {
+	var out diag.List
+	for _, r := range b.cfg.Identity.Roles {
+		if len(r.InlineContent) == 0 {
+			continue
+		}
+		out = append(out, lintFile(b.cfg.Dir, r.InlinePolicy, "inline policy of role "+r.Name, string(r.InlineContent))...)
+	}
+	return out
 }

@@ -50,7 +50,7 @@ func keyAssign(ps, typ, principal, acct string) string {
 // caller did not read Identity Center (plan.New).
 func (b *builder) identityCenter() {
 	id := &b.cfg.Identity
-	if !b.identityRead || id.IsZero() {
+	if !b.identityRead || !id.NeedsCenter() {
 		return
 	}
 	if b.v.IDC == nil {

@@ -109,8 +109,12 @@ type Hop struct {
 	Role        string
 	ExternalID  string
 	// TrustPolicy is the role's trust policy when known (from a
-	// snapshot), to tell whether it requires MFA.
+	// snapshot, or rendered from identity.roles), to tell whether it
+	// requires MFA.
 	TrustPolicy string
+	// Via is, for a cross-account role (Chain.Roles), the 1-based index
+	// of the fixed hop whose profile is its source profile.
+	Via int
 }
 
 // Chain is the jump-account model: fixed hops from the jump account,
@@ -122,6 +126,10 @@ type Chain struct {
 	LastRole    string
 	LastExtID   string
 	Targets     []Hop // one per target account; Role is LastRole
+	// Roles are the cross-account roles of identity.roles, one per role
+	// and account, each reached from the fixed hop in the security
+	// account (Via).
+	Roles []Hop
 }
 
 // FromChain builds one profile per hop of the chain, each taking its
@@ -176,6 +184,20 @@ func FromChain(ch Chain, opts Options) ([]Section, error) {
 	}
 	for _, t := range ch.Targets {
 		s, err := hop(t, source)
+		if err != nil {
+			return nil, err
+		}
+		if seen[s.Header] {
+			continue
+		}
+		seen[s.Header] = true
+		out = append(out, s)
+	}
+	for _, r := range ch.Roles {
+		if r.Via < 1 || r.Via > len(ch.Hops) {
+			return nil, fmt.Errorf("role %s in %s: no hop of the chain to assume it from", r.Role, r.AccountName)
+		}
+		s, err := hop(r, out[r.Via-1].Name())
 		if err != nil {
 			return nil, err
 		}

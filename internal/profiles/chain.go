@@ -54,6 +54,9 @@ func ChainFromConfig(c *config.Config, trust TrustLookup) (Chain, error) {
 		ch.Hops = append(ch.Hops, Hop{AccountID: a.ID, AccountName: a.Name, Role: h.Role, ExternalID: h.ExternalID, TrustPolicy: trust(a.ID, h.Role)})
 		inChain[a.ID] = true
 	}
+	if err := chainRoles(c, &ch, byName); err != nil {
+		return Chain{}, err
+	}
 	if ch.LastRole == "" {
 		return ch, nil
 	}
@@ -94,4 +97,43 @@ func SnapshotTrust(s *snapshot.Snapshot) TrustLookup {
 		}
 		return ""
 	}
+}
+
+// chainRoles adds the cross-account roles of identity.roles: each is
+// assumed from the chain's hop in the security account (the account
+// the roles trust), in every account the roles are made in. A trust
+// that names one role of the security account must name that hop's.
+func chainRoles(c *config.Config, ch *Chain, byName map[string]config.Account) error {
+	if len(c.Identity.Roles) == 0 {
+		return nil
+	}
+	sec, ok := byName[c.Security.AuditAccount]
+	if !ok || sec.ID == "" {
+		return fmt.Errorf("identity.roles trust security.auditAccount %q, which is not a listed account with an id", c.Security.AuditAccount)
+	}
+	via := 0
+	for i, h := range ch.Hops {
+		if h.AccountID == sec.ID {
+			via = i + 1
+		}
+	}
+	if via == 0 {
+		return fmt.Errorf("identity.roles are assumed from the security account %s, but organization.roleChain has no hop there: add {account: %s, role: <its role>}", sec.Name, sec.Name)
+	}
+	from := ch.Hops[via-1].Role
+	for i := range c.Identity.Roles {
+		r := &c.Identity.Roles[i]
+		if r.Trust.Role != "" && r.Trust.Role != from {
+			return fmt.Errorf("identity.roles %s trusts only role %s of %s, but the role chain reaches %s as %s", r.Name, r.Trust.Role, sec.Name, sec.Name, from)
+		}
+		trust := string(r.TrustPolicy("aws", sec.ID))
+		for _, name := range c.RoleTargets() {
+			a := byName[name]
+			if a.ID == "" {
+				continue
+			}
+			ch.Roles = append(ch.Roles, Hop{AccountID: a.ID, AccountName: a.Name, Role: r.Name, TrustPolicy: trust, Via: via})
+		}
+	}
+	return nil
 }
