@@ -217,13 +217,15 @@ func TestFailing(t *testing.T) {
 	}
 }
 
-// storeSchema is the store's runs and findings tables, as
+// storeSchema is the store's runs, findings and finding_docs tables, as
 // internal/store creates them (the history functions only use these).
 const storeSchema = `CREATE TABLE runs (id INTEGER PRIMARY KEY, org_id TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'audit',
 	started_at INTEGER NOT NULL, finished_at INTEGER, status TEXT NOT NULL DEFAULT 'running', source TEXT, summary TEXT);
 CREATE TABLE findings (run_id INTEGER NOT NULL, finding_id TEXT NOT NULL, rule_id TEXT NOT NULL, status TEXT NOT NULL,
 	severity TEXT NOT NULL, account TEXT, region TEXT, resource_arn TEXT, muted INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL,
-	PRIMARY KEY (run_id, finding_id));`
+	PRIMARY KEY (run_id, finding_id));
+CREATE TABLE finding_docs (run_id INTEGER NOT NULL, rule_id TEXT NOT NULL, findings INTEGER NOT NULL,
+	format INTEGER NOT NULL DEFAULT 1, data BLOB NOT NULL, PRIMARY KEY (run_id, rule_id));`
 
 func TestHistoryRoundTrip(t *testing.T) {
 	db, err := sql.Open("sqlite", ":memory:")

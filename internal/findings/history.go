@@ -2,14 +2,18 @@ package findings
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/orgrail/orgrail/internal/severity"
 )
 
 // Run is one stored audit run.
@@ -26,8 +30,10 @@ type Run struct {
 var ErrNoRun = errors.New("no stored audit run")
 
 // SaveRun stores an audit's findings as a new run of kind audit in the
-// store's runs and findings tables, in one transaction, and returns the
-// run id. status is ok or partial.
+// store's runs, findings and finding_docs tables, in one transaction,
+// and returns the run id. status is ok or partial. PASSED and
+// NOT_APPLICABLE findings go into one compressed document per rule
+// (packed.go); the others are findings rows.
 func SaveRun(ctx context.Context, db *sql.DB, r *Report, source, status string, started time.Time) (int64, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -44,7 +50,11 @@ func SaveRun(ctx context.Context, db *sql.DB, r *Report, source, status string, 
 	if err != nil {
 		return 0, fmt.Errorf("saving audit run: %w", err)
 	}
-	if err := insertFindings(ctx, tx, id, byID(r.Findings)); err != nil {
+	rows, docs := splitRun(byID(r.Findings))
+	if err := insertFindings(ctx, tx, id, rows); err != nil {
+		return 0, err
+	}
+	if err := insertDocs(ctx, tx, id, docs); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -156,6 +166,31 @@ func insertFindings(ctx context.Context, tx *sql.Tx, id int64, fs []*Finding) er
 	return nil
 }
 
+// insertDocs writes the documents of run id, one finding_docs row per
+// rule, in rule order.
+func insertDocs(ctx context.Context, tx *sql.Tx, id int64, docs map[string][]*Finding) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO finding_docs (run_id, rule_id, findings, format, data) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("saving findings: %w", err)
+	}
+	defer st.Close()
+	var w docWriter
+	for _, rule := range slices.Sorted(maps.Keys(docs)) {
+		fs := docs[rule]
+		data, err := w.encode(fs)
+		if err != nil {
+			return fmt.Errorf("saving the findings of rule %s: %w", rule, err)
+		}
+		if _, err := st.ExecContext(ctx, id, rule, len(fs), docFormat, data); err != nil {
+			return fmt.Errorf("saving the findings of rule %s: %w", rule, err)
+		}
+	}
+	return nil
+}
+
 // Runs lists the stored audit runs of an organization ("" for every
 // organization), newest first.
 func Runs(ctx context.Context, db *sql.DB, orgID string, limit int) ([]Run, error) {
@@ -187,9 +222,45 @@ func Runs(ctx context.Context, db *sql.DB, orgID string, limit int) ([]Run, erro
 	return out, rows.Err()
 }
 
-// LoadRun returns the findings stored for a run.
+// LoadRun returns the findings stored for a run: its findings rows
+// (every row of a run stored before migration 5) and the findings of its
+// documents, in the order of Sort. A document that cannot be read is an
+// error naming the run and the rule.
 func LoadRun(ctx context.Context, db *sql.DB, runID int64) ([]Finding, error) {
-	rows, err := db.QueryContext(ctx, `SELECT finding_id, rule_id, status, severity, COALESCE(account, ''), COALESCE(region, ''),
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("loading run %d: %w", runID, err)
+	}
+	defer tx.Rollback()
+	out, err := loadRows(ctx, tx, runID)
+	if err != nil {
+		return nil, err
+	}
+	sevs := map[string]severity.Level{}
+	err = eachDoc(ctx, tx, `SELECT run_id, rule_id, findings, format, data FROM finding_docs WHERE run_id = ? ORDER BY rule_id`,
+		runID, func(_ int64, rule string, r *docReader) error {
+			for {
+				ok, err := r.next()
+				if err != nil || !ok {
+					return err
+				}
+				f, err := r.finding(rule, sevs)
+				if err != nil {
+					return err
+				}
+				out = append(out, f)
+			}
+		})
+	if err != nil {
+		return nil, err
+	}
+	Sort(out)
+	return out, nil
+}
+
+// loadRows reads the findings rows of a run.
+func loadRows(ctx context.Context, tx *sql.Tx, runID int64) ([]Finding, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT finding_id, rule_id, status, severity, COALESCE(account, ''), COALESCE(region, ''),
 		COALESCE(resource_arn, ''), muted, data FROM findings WHERE run_id = ?`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("loading run %d: %w", runID, err)
@@ -201,7 +272,7 @@ func LoadRun(ctx context.Context, db *sql.DB, runID int64) ([]Finding, error) {
 		var status, sev, data string
 		var muted int
 		if err := rows.Scan(&f.ID, &f.RuleID, &status, &sev, &f.Account, &f.Region, &f.ResourceArn, &muted, &data); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("loading run %d: %w", runID, err)
 		}
 		id := f.ID
 		// data is the finding without its columns (or, in rows written by
@@ -215,6 +286,114 @@ func LoadRun(ctx context.Context, db *sql.DB, runID int64) ([]Finding, error) {
 		f.ID, f.Status, f.Muted = id, Status(status), muted != 0
 		out = append(out, f)
 	}
-	Sort(out)
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("loading run %d: %w", runID, err)
+	}
+	return out, nil
 }
+
+// eachDoc opens every document the query (run_id, rule_id, findings,
+// format, data; one parameter) selects and hands it to fn.
+func eachDoc(ctx context.Context, tx *sql.Tx, query string, arg any, fn func(runID int64, rule string, r *docReader) error) error {
+	rows, err := tx.QueryContext(ctx, query, arg)
+	if err != nil {
+		return fmt.Errorf("loading findings documents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var runID, count int64
+		var rule string
+		var format int
+		var data []byte
+		if err := rows.Scan(&runID, &rule, &count, &format, &data); err != nil {
+			return fmt.Errorf("loading findings documents: %w", err)
+		}
+		r, err := openDoc(format, data, count)
+		if err == nil {
+			err = fn(runID, rule, r)
+		}
+		if err != nil {
+			return fmt.Errorf("run %d: findings of rule %s: %w", runID, rule, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("loading findings documents: %w", err)
+	}
+	return nil
+}
+
+// RunState is a finding's state in one stored run.
+type RunState struct {
+	RunID  int64
+	Status Status
+	Muted  bool
+}
+
+// History returns the state of finding id (of rule ruleID) in the
+// stored runs that have it, newest first, at most limit (0: all).
+func History(ctx context.Context, db *sql.DB, id, ruleID string, limit int) ([]RunState, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("reading the history of finding %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	lim := int64(limit)
+	if limit <= 0 {
+		lim = -1
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT run_id, status, muted FROM findings WHERE finding_id = ?
+		ORDER BY run_id DESC LIMIT ?`, id, lim)
+	if err != nil {
+		return nil, fmt.Errorf("reading the history of finding %s: %w", id, err)
+	}
+	var out []RunState
+	for rows.Next() {
+		var h RunState
+		if err := rows.Scan(&h.RunID, &h.Status, &h.Muted); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("reading the history of finding %s: %w", id, err)
+		}
+		out = append(out, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the history of finding %s: %w", id, err)
+	}
+	// The documents of the rule, newest run first; a run whose document
+	// lacks the finding is skipped, so read until limit are found.
+	err = eachDoc(ctx, tx, `SELECT run_id, rule_id, findings, format, data FROM finding_docs WHERE rule_id = ?
+		ORDER BY run_id DESC`, ruleID, func(runID int64, _ string, r *docReader) error {
+		if limit > 0 {
+			newer := 0
+			for _, h := range out {
+				if h.RunID > runID {
+					newer++
+				}
+			}
+			if newer >= limit {
+				return errStop
+			}
+		}
+		for {
+			ok, err := r.next()
+			if err != nil || !ok {
+				return err
+			}
+			if r.vals[fID] == id {
+				out = append(out, RunState{RunID: runID, Status: Status(r.vals[fStatus]), Muted: r.vals[fMuted] != ""})
+				return nil
+			}
+		}
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b RunState) int { return cmp.Compare(b.RunID, a.RunID) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// errStop ends a walk over documents early.
+var errStop = errors.New("stop")

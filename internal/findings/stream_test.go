@@ -22,6 +22,11 @@ func TestJSONStreamMatchesEncoder(t *testing.T) {
 		{ID: "a", RuleID: "R1", Title: hostile, Status: Failed, Severity: severity.High, Account: "111111111111", Region: "eu-west-1",
 			ResourceArn: "arn:aws:s3:::b", Message: hostile, Muted: true, MuteReason: hostile, Mappings: Mappings{CIS: "1.1"}},
 		{ID: "b", RuleID: "R2", Status: Passed, Severity: severity.Low},
+		{ID: "c", RuleID: "R3", Title: "本番アカウント", Status: NotApplicable, Severity: severity.Critical, Account: "222222222222",
+			AccountName: "本番", OU: "Workloads/Prod", Region: "global", ResourceArn: "arn:aws:iam::222222222222:root",
+			ResourceType: "AWS::::Account", Message: "tab\there\nnew line", MuteExpires: "2027-01-01",
+			Mappings: Mappings{ConfigRule: "X", SecurityHub: "IAM.6", CIS: "1.6", NistCsf: "PR.AA", ControlTower: "CT.1"}},
+		{ID: "d", RuleID: "R4", Status: Error, Severity: severity.Level(42), Mappings: Mappings{ControlTower: "\b\f"}},
 	}
 	empty := base
 	empty.Findings = []Finding{}

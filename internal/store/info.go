@@ -10,7 +10,7 @@ import (
 var Tables = []string{
 	"runs", "findings", "trail_files", "trail_index", "outbox", "triage",
 	"checkpoints", "dedupe", "remediation_steps", "apply_runs", "apply_steps", "schema_version",
-	"vending_runs", "vending_steps", "vpc_allocations",
+	"vending_runs", "vending_steps", "vpc_allocations", "finding_docs",
 }
 
 // Info describes a store for `orgrail store info`.

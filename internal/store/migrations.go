@@ -209,6 +209,21 @@ CREATE TABLE vpc_allocations (
 	allocated_at INTEGER NOT NULL
 );
 `,
+	// 5: an audit run's PASSED and NOT_APPLICABLE findings (nearly all of
+	// them) as one compressed document per rule instead of a findings row
+	// each; FAILED, ERROR and any other status stay rows. Rows written
+	// before this migration are read as they are.
+	`
+CREATE TABLE finding_docs (
+	run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	rule_id  TEXT    NOT NULL,
+	findings INTEGER NOT NULL,
+	format   INTEGER NOT NULL DEFAULT 1,
+	data     BLOB    NOT NULL,
+	PRIMARY KEY (run_id, rule_id)
+);
+CREATE INDEX finding_docs_rule ON finding_docs (rule_id, run_id);
+`,
 }
 
 // SchemaVersion is the version the migrations bring the store to.

@@ -23,6 +23,8 @@ func TestPrune(t *testing.T) {
 		{`INSERT INTO findings (run_id, finding_id, rule_id, status, severity, data) VALUES
 			(1, 'f', 'r', 'FAILED', 'high', '{}'), (2, 'f', 'r', 'FAILED', 'high', '{}'),
 			(3, 'f', 'r', 'PASSED', 'high', '{}'), (4, 'f', 'r', 'FAILED', 'high', '{}')`, nil},
+		{`INSERT INTO finding_docs (run_id, rule_id, findings, data) VALUES
+			(1, 'r', 0, x''), (2, 'r', 0, x''), (3, 'r', 0, x''), (4, 'r', 0, x'')`, nil},
 		{`INSERT INTO trail_files (id, path, size, records, indexed_at) VALUES (1, 'old.json.gz', 10, 1, ?), (2, 'new.json.gz', 10, 2, ?)`, []any{old, recent}},
 		{`INSERT INTO trail_index (event_id, event_time, account, region, event_name, event_source, file_id) VALUES
 			('e1', ?1, '1', 'us-east-1', 'X', 's', 1), ('e2', ?2, '1', 'us-east-1', 'X', 's', 2), ('e3', ?1, '1', 'us-east-1', 'X', 's', 2)`, []any{old, recent}},
@@ -52,7 +54,7 @@ func TestPrune(t *testing.T) {
 			t.Errorf("deleted %s = %d, want %d (all: %v)", k, res.Deleted[k], v, res.Deleted)
 		}
 	}
-	wantLeft := map[string]int64{"runs": 2, "findings": 2, "trail_files": 0, "trail_index": 0, "outbox": 3, "triage": 1, "dedupe": 1, "checkpoints": 1}
+	wantLeft := map[string]int64{"runs": 2, "findings": 2, "finding_docs": 2, "trail_files": 0, "trail_index": 0, "outbox": 3, "triage": 1, "dedupe": 1, "checkpoints": 1}
 	for table, want := range wantLeft {
 		var n int64
 		if err := s.DB().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {

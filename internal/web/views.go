@@ -269,25 +269,18 @@ func (s *Server) findingView(r *http.Request, d *Data, p *Page) (any, error) {
 	if s.opt.Source.Store == nil {
 		return v, nil
 	}
-	rows, err := s.opt.Source.Store.DB().QueryContext(ctxOf(r), `SELECT f.run_id, f.status, f.muted FROM findings f
-		WHERE f.finding_id = ? ORDER BY f.run_id DESC LIMIT 60`, id)
+	hist, err := findings.History(ctxOf(r), s.opt.Source.Store.DB(), id, f.RuleID, 60)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	byID := map[int64]findings.Run{}
 	for _, run := range d.Runs {
 		byID[run.ID] = run
 	}
-	for rows.Next() {
-		var h HistoryRow
-		var runID int64
-		if err := rows.Scan(&runID, &h.Status, &h.Muted); err != nil {
-			return nil, err
-		}
-		h.Run = byID[runID]
-		h.Run.ID = runID
+	for _, st := range hist {
+		h := HistoryRow{Run: byID[st.RunID], Status: string(st.Status), Muted: st.Muted}
+		h.Run.ID = st.RunID
 		v.History = append(v.History, h)
 	}
-	return v, rows.Err()
+	return v, nil
 }
