@@ -24,3 +24,10 @@ func ReplayInputs(rp *Replayer, rec *trail.Record) (before, after *authz.Input, 
 	}
 	return b, a, ReplayRequest{Principal: r.principal, Action: r.action, Resource: r.resource, Context: r.ctx}, true
 }
+
+// WriteReplayArchive is writeReplayArchive, for tests and benchmarks.
+var WriteReplayArchive = writeReplayArchive
+
+// Observe makes Replay call f with every replayed record and the
+// decisions it gave, before and after the proposal (f must lock).
+func Observe(rp *Replayer, f func(rec *trail.Record, d [2]authz.Decision)) { rp.observe = f }

@@ -209,13 +209,15 @@ func (h *replayHandler) key(rec *trail.Record, action string, relevant uint32) b
 		case 0:
 			b = append(b, rec.SourceIPAddr...)
 		case 1:
-			if bytes.Contains(rec.Raw, []byte(`"tlsDetails"`)) {
+			if secureTransport(rec) {
 				b = append(b, 't')
 			}
 		case 2:
-			b = append(b, field(rec.Raw, "mfaAuthenticated")...)
+			if rec.MFAAuthenticated != nil {
+				b = append(append(b, 'm'), rec.MFAAuthenticated...)
+			}
 		case 3:
-			b = append(b, field(rec.Raw, "vpcEndpointId")...)
+			b = append(b, rec.VPCEndpointID...)
 		case 4:
 			if len(rec.InvokedBy) > 0 {
 				b = append(b, 'v')
