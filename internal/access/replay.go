@@ -73,6 +73,11 @@ type Replayer struct {
 	// decisions replay gave it, before and after the proposal.
 	observe func(rec *trail.Record, d [2]authz.Decision)
 
+	// shared holds every worker's decided calls (under smu), looked up
+	// when a worker's own cache misses.
+	smu    sync.Mutex
+	shared map[string]*cacheEntry
+
 	mu         sync.Mutex
 	principals map[string]*principalInfo
 	accounts   map[string]*accountInfo
@@ -94,7 +99,7 @@ type accountInfo struct {
 
 // NewReplayer prepares a replay of prop against the snapshot.
 func NewReplayer(src *orgsnap.Source, eng *authz.Engine, prop Proposal) *Replayer {
-	rp := &Replayer{src: src, eng: eng, prop: prop, principals: map[string]*principalInfo{},
+	rp := &Replayer{src: src, eng: eng, prop: prop, principals: map[string]*principalInfo{}, shared: map[string]*cacheEntry{},
 		accounts: map[string]*accountInfo{}, resources: map[string]*authz.Named{}}
 	rp.use(prop.Policy)
 	return rp

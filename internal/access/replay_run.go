@@ -117,6 +117,14 @@ func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 	named := h.key(rec, ma.action, h.rp.relevant.Load())
 	e := h.cache[string(h.buf)]
 	if e == nil {
+		h.rp.smu.Lock()
+		e = h.rp.shared[string(h.buf)]
+		h.rp.smu.Unlock()
+		if e != nil && len(h.cache) < maxCache {
+			h.cache[string(h.buf)] = e
+		}
+	}
+	if e == nil {
 		var err error
 		var skip string
 		if e, skip, err = h.decide(rec); err != nil {
@@ -131,7 +139,13 @@ func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 		// more keys relevant: the entry is keyed with them.
 		h.key(rec, ma.action, h.rp.relevant.Load())
 		if len(h.cache) < maxCache {
-			h.cache[string(h.buf)] = e
+			k := string(h.buf)
+			h.cache[k] = e
+			h.rp.smu.Lock()
+			if len(h.rp.shared) < maxCache {
+				h.rp.shared[k] = e
+			}
+			h.rp.smu.Unlock()
 		}
 	}
 	h.local.Replayed++
