@@ -165,8 +165,8 @@ func TestWriteReplayBenchArchive(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// One copy has the demo's 1940 records and about 480 object calls.
-	n, err := writeReplayArchive(dir, 1+want/2420)
+	// One copy has the demo's 1940 records and about 355 object calls.
+	n, err := writeReplayArchive(dir, 1+(want+2294)/2295)
 	if err != nil {
 		t.Fatal(err)
 	}
