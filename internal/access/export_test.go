@@ -27,3 +27,10 @@ func ReplayInputs(rp *Replayer, rec *trail.Record) (before, after *authz.Input, 
 
 // StatementText names statements as findings do.
 func StatementText(refs []authz.StatementRef) string { return statementText(refs) }
+
+// WriteReplayArchive is writeReplayArchive, for tests and benchmarks.
+var WriteReplayArchive = writeReplayArchive
+
+// Observe makes Replay call f with every replayed record and the
+// decisions it gave, before and after the proposal (f must lock).
+func Observe(rp *Replayer, f func(rec *trail.Record, d [2]authz.Decision)) { rp.observe = f }

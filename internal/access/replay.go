@@ -10,6 +10,7 @@ import (
 	"github.com/orgrail/orgrail/internal/authz/orgsnap"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/policy"
+	"github.com/orgrail/orgrail/internal/trail"
 )
 
 // Proposal is an SCP or RCP change to replay: Policy attached to Target
@@ -63,8 +64,19 @@ type Replayer struct {
 
 	// relevant has a bit per ctxKeys entry that some loaded policy's
 	// conditions (or policy variables) use: the others cannot change a
-	// decision, so replay caches decisions without them.
+	// decision, so replay caches decisions without them. bitSession and
+	// bitObjectKey likewise say whether session names and object keys
+	// can matter.
 	relevant atomic.Uint32
+
+	// observe, when set (tests), sees every replayed record with the
+	// decisions replay gave it, before and after the proposal.
+	observe func(rec *trail.Record, d [2]authz.Decision)
+
+	// shared holds every worker's decided calls (under smu), looked up
+	// when a worker's own cache misses.
+	smu    sync.Mutex
+	shared map[string]*cacheEntry
 
 	mu         sync.Mutex
 	principals map[string]*principalInfo
@@ -87,7 +99,7 @@ type accountInfo struct {
 
 // NewReplayer prepares a replay of prop against the snapshot.
 func NewReplayer(src *orgsnap.Source, eng *authz.Engine, prop Proposal) *Replayer {
-	rp := &Replayer{src: src, eng: eng, prop: prop, principals: map[string]*principalInfo{},
+	rp := &Replayer{src: src, eng: eng, prop: prop, principals: map[string]*principalInfo{}, shared: map[string]*cacheEntry{},
 		accounts: map[string]*accountInfo{}, resources: map[string]*authz.Named{}}
 	rp.use(prop.Policy)
 	return rp
@@ -98,24 +110,30 @@ func NewReplayer(src *orgsnap.Source, eng *authz.Engine, prop Proposal) *Replaye
 var ctxKeys = [...]string{"aws:sourceip", "aws:securetransport", "aws:multifactorauthpresent", "aws:sourcevpce",
 	"aws:viaawsservice", "aws:requestedregion", "aws:userid"}
 
-// use marks the context keys the policies' conditions and policy
-// variables name as relevant.
+// Bits of Replayer.relevant past the context keys: what a request names
+// that replay collapses to a class in its cache keys unless some loaded
+// policy can tell two values apart.
+const (
+	// bitSession: a role session's name (assumed-role/ROLE/NAME). The
+	// engine reads it only where a Principal or NotPrincipal entry names
+	// a session ARN exactly (and through aws:userid, a context key).
+	bitSession = 1 << (len(ctxKeys) + iota)
+	// bitObjectKey: an S3 object's key (arn:aws:s3:::BUCKET/KEY). Only a
+	// Resource or NotResource pattern can tell keys apart.
+	bitObjectKey
+)
+
+// use marks what the policies can tell apart: the context keys their
+// conditions and policy variables name (anywhere in a condition or a
+// resource pattern), role-session names when a Principal entry names a
+// session, and S3 object keys when a resource pattern constrains them.
 func (rp *Replayer) use(ns ...authz.Named) {
 	var bits uint32
 	for _, n := range ns {
 		if n.Policy == nil || n.Policy.Doc == nil {
 			continue
 		}
-		for _, st := range n.Policy.Doc.Statements {
-			for _, c := range st.Conditions {
-				bits |= keyBits(strings.ToLower(c.Key))
-			}
-			for _, v := range st.Resource {
-				if strings.Contains(v.S, "${") {
-					bits |= keyBits(strings.ToLower(v.S))
-				}
-			}
-		}
+		bits |= docBits(n.Policy.Doc)
 	}
 	for {
 		old := rp.relevant.Load()
@@ -123,6 +141,68 @@ func (rp *Replayer) use(ns ...authz.Named) {
 			return
 		}
 	}
+}
+
+func docBits(doc *policy.Document) uint32 {
+	var bits uint32
+	for _, st := range doc.Statements {
+		for _, c := range st.Conditions {
+			bits |= keyBits(strings.ToLower(c.Key))
+			for _, v := range c.Values {
+				if strings.Contains(v.S, "${") {
+					bits |= keyBits(strings.ToLower(v.S))
+				}
+			}
+		}
+		for _, v := range st.Resource {
+			if strings.Contains(v.S, "${") {
+				bits |= keyBits(strings.ToLower(v.S))
+			}
+			if !objectKeyFree(v.S) {
+				bits |= bitObjectKey
+			}
+		}
+		if st.Principal != nil {
+			for _, e := range st.Principal.Entries {
+				if strings.Contains(strings.ToLower(e.Value.S), "assumed-role") {
+					bits |= bitSession
+				}
+			}
+		}
+	}
+	return bits
+}
+
+// objectKeyFree reports whether a resource pattern matches every object
+// of a bucket alike, whatever the key: it cannot match an S3 object ARN
+// at all, or its only wildcard is a trailing * after at most the bucket
+// and its slash ("*", "arn:aws:s3:::*", "arn:aws:s3:::b*",
+// "arn:aws:s3:::b/*", "arn:aws:s3:::b", "arn:aws:iam::*:role/x").
+// Anything else ("arn:aws:s3:::b/logs/*", "arn:aws:s3:::b/k",
+// "arn:aws:s3:::*.csv", a policy variable) may tell keys apart.
+func objectKeyFree(p string) bool {
+	if strings.Contains(p, "${") {
+		return false
+	}
+	w := strings.IndexAny(p, "*?")
+	lit := p
+	if w >= 0 {
+		lit = p[:w]
+	}
+	if !strings.HasPrefix(lit, "arn:") && !strings.HasPrefix("arn:", lit) {
+		return true // not an ARN: matches no S3 object ARN
+	}
+	if f := strings.SplitN(lit, ":", 4); len(f) == 4 && f[2] != "s3" {
+		return true // another service's ARN
+	}
+	if w >= 0 && (w != len(p)-1 || p[w] != '*') {
+		return false
+	}
+	slash := strings.IndexByte(lit, '/')
+	if w < 0 {
+		return slash < 0 // a bucket ARN matches no object
+	}
+	return slash < 0 || slash == len(lit)-1
 }
 
 func keyBits(s string) uint32 {

@@ -27,9 +27,10 @@ type countHandler struct{ n int64 }
 func (h *countHandler) Record(*trail.Object, *trail.Record) error { h.n++; return nil }
 func (h *countHandler) EndFile(*trail.Object, int, error)         {}
 
-// BenchmarkReplay replays a demo archive (ORGRAIL_BENCH_DEMO=DIR, made
-// with e.g. `orgrail demo generate --accounts 200 --days 5
-// --events-per-account-day 1000`, about 1 M events; the embedded demo
+// BenchmarkReplay replays a demo archive (ORGRAIL_BENCH_DEMO=DIR: what
+// bench/replay.sh writes, the demo replicated to 1 M records with renamed
+// sessions and S3 object calls, or e.g. `orgrail demo generate --accounts
+// 200 --days 5 --events-per-account-day 1000`; the embedded demo
 // otherwise) against a Tokyo-only region SCP, and decodes the same
 // archive with a handler that only counts, in the same run. It reports
 // events per second of wall and of CPU time for both, and the ratio.

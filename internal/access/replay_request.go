@@ -75,13 +75,13 @@ func reconstruct(r *trail.Record) (request, string) {
 	if q.region != "" {
 		q.ctx["aws:RequestedRegion"] = []string{q.region}
 	}
-	if bytes.Contains(r.Raw, []byte(`"tlsDetails":{`)) || bytes.Contains(r.Raw, []byte(`"tlsDetails": {`)) {
+	if secureTransport(r) {
 		q.ctx["aws:SecureTransport"] = []string{"true"}
 	}
-	if m := field(r.Raw, "mfaAuthenticated"); m != nil {
+	if m := r.MFAAuthenticated; m != nil {
 		q.ctx["aws:MultiFactorAuthPresent"] = []string{string(m)}
 	}
-	if v := field(r.Raw, "vpcEndpointId"); len(v) > 0 {
+	if v := r.VPCEndpointID; len(v) > 0 {
 		q.ctx["aws:SourceVpce"] = []string{trail.Text(v)}
 	}
 	if len(r.InvokedBy) > 0 {
@@ -93,6 +93,12 @@ func reconstruct(r *trail.Record) (request, string) {
 		q.ctx["aws:userid"] = []string{pid}
 	}
 	return q, ""
+}
+
+// secureTransport reports whether the call came over TLS: the record
+// has a tlsDetails object.
+func secureTransport(r *trail.Record) bool {
+	return len(r.TLSDetails) > 0 && r.TLSDetails[0] == '{'
 }
 
 // resourceOf returns the ARN the call acted on: the record's resources

@@ -63,15 +63,33 @@ type ReplayResult struct {
 // resource: it is decided against "*".
 const ApproxNoResource = "resource not named in the record (decided against *)"
 
-// replayHandler replays the records one ingest worker decodes.
+// replayHandler replays the records one ingest worker decodes. Its
+// cache maps what decides a call (see key) to the decisions and, for a
+// call the proposal changes, what the change is reported as; its groups
+// collect the changed calls, merged with the other workers' at the end.
 type replayHandler struct {
 	rp      *Replayer
 	res     *ReplayResult
-	cache   map[string][2]authz.Decision
+	cache   map[string]*cacheEntry
 	actions map[string]mappedAction
+	groups  map[string]*ReplayChange
 	buf     []byte
+	rbuf    []byte
 	local   ReplayResult
 }
+
+// cacheEntry is a decided call: the decisions before and after the
+// proposal; for a changed call, the direction, the account it is
+// grouped under and the statement responsible.
+type cacheEntry struct {
+	d         [2]authz.Decision
+	change    string
+	account   string
+	statement string
+}
+
+// maxCache bounds one worker's cache entries.
+const maxCache = 1 << 18
 
 func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 	h.local.Records++
@@ -97,61 +115,105 @@ func (h *replayHandler) Record(_ *trail.Object, rec *trail.Record) error {
 		return nil
 	}
 	named := h.key(rec, ma.action, h.rp.relevant.Load())
-	d, ok := h.cache[string(h.buf)]
-	var q request
-	var before, after *authz.Input
-	if !ok {
-		var reason string
-		if q, reason = reconstruct(rec); reason != "" {
-			h.local.NotReplayed[reason]++
-			return nil
+	e := h.cache[string(h.buf)]
+	if e == nil {
+		h.rp.smu.Lock()
+		e = h.rp.shared[string(h.buf)]
+		h.rp.smu.Unlock()
+		if e != nil && len(h.cache) < maxCache {
+			h.cache[string(h.buf)] = e
 		}
+	}
+	if e == nil {
 		var err error
-		if before, after, err = h.rp.inputs(&q); err != nil {
+		var skip string
+		if e, skip, err = h.decide(rec); err != nil {
 			return err
 		}
-		if before == nil {
-			h.local.NotReplayed[SkipUnparsedPrincipal]++
+		if skip != "" {
+			h.local.NotReplayed[skip]++
 			return nil
 		}
-		d = [2]authz.Decision{h.rp.eng.Decide(before), h.rp.eng.Decide(after)}
 		h.local.Decided++
 		// Loading the caller's and the resource's policies may have made
 		// more keys relevant: the entry is keyed with them.
 		h.key(rec, ma.action, h.rp.relevant.Load())
-		if len(h.cache) < 1<<18 {
-			h.cache[string(h.buf)] = d
+		if len(h.cache) < maxCache {
+			k := string(h.buf)
+			h.cache[k] = e
+			h.rp.smu.Lock()
+			if len(h.rp.shared) < maxCache {
+				h.rp.shared[k] = e
+			}
+			h.rp.smu.Unlock()
 		}
 	}
 	h.local.Replayed++
 	if !named {
 		h.local.Approximations[ApproxNoResource]++
 	}
-	if d[0] == authz.Allowed {
+	if e.d[0] == authz.Allowed {
 		h.local.AllowedBefore++
 	}
-	if (d[0] == authz.Allowed) == (d[1] == authz.Allowed) {
-		return nil
+	if h.rp.observe != nil {
+		h.rp.observe(rec, e.d)
 	}
-	if before == nil {
-		q, _ = reconstruct(rec)
-		var err error
-		if before, after, err = h.rp.inputs(&q); err != nil {
-			return err
-		}
+	if e.change != "" {
+		h.count(rec, ma.action, e)
 	}
-	h.record(&q, before, after, d[1] == authz.Allowed)
 	return nil
 }
 
-// key writes into h.buf what decides a call: principal, action,
-// resource and the values of the relevant context keys, as the record
-// has them. It reports whether the record named a resource.
+// decide reconstructs a call and decides it with the engine, before and
+// after the proposal; a record that gives no request comes back with the
+// reason.
+func (h *replayHandler) decide(rec *trail.Record) (*cacheEntry, string, error) {
+	q, reason := reconstruct(rec)
+	if reason != "" {
+		return nil, reason, nil
+	}
+	before, after, err := h.rp.inputs(&q)
+	if err != nil {
+		return nil, "", err
+	}
+	if before == nil {
+		return nil, SkipUnparsedPrincipal, nil
+	}
+	e := &cacheEntry{d: [2]authz.Decision{h.rp.eng.Decide(before), h.rp.eng.Decide(after)}}
+	if (e.d[0] == authz.Allowed) == (e.d[1] == authz.Allowed) {
+		return e, "", nil
+	}
+	if e.d[1] == authz.Allowed {
+		e.change, e.statement = NewlyAllowed, responsible(h.rp.eng.Evaluate(before, false), "")
+	} else {
+		e.change, e.statement = NewlyDenied, responsible(h.rp.eng.Evaluate(after, false), h.rp.prop.Policy.ID)
+	}
+	e.account = before.Principal.Account
+	if h.rp.prop.Type == org.RCP {
+		e.account = before.ResourceAccount
+	}
+	return e, "", nil
+}
+
+// key writes into h.buf what decides a call: the relevance mask it was
+// built with, principal, action, resource and the values of the relevant
+// context keys, as the record has them. A role session's name and an S3
+// object's key are written as a class (a NUL) when no loaded policy can
+// tell them apart. It reports whether the record named a resource.
 func (h *replayHandler) key(rec *trail.Record, action string, relevant uint32) bool {
-	b := append(append(h.buf[:0], rec.UserARN...), '|')
-	b = append(append(b, action...), '|')
+	b := append(h.buf[:0], byte(relevant), byte(relevant>>8), byte(relevant>>16), byte(relevant>>24))
+	if relevant&bitSession == 0 {
+		b = appendSessionClass(b, rec.UserARN)
+	} else {
+		b = append(b, rec.UserARN...)
+	}
+	b = append(append(append(b, '|'), action...), '|')
 	svc, _, _ := strings.Cut(action, ":")
+	start := len(b)
 	b, named := appendResource(b, rec, svc)
+	if relevant&bitObjectKey == 0 {
+		b = objectClass(b, start)
+	}
 	for i := range ctxKeys {
 		if relevant&(1<<i) == 0 {
 			continue
@@ -161,13 +223,15 @@ func (h *replayHandler) key(rec *trail.Record, action string, relevant uint32) b
 		case 0:
 			b = append(b, rec.SourceIPAddr...)
 		case 1:
-			if bytes.Contains(rec.Raw, []byte(`"tlsDetails"`)) {
+			if secureTransport(rec) {
 				b = append(b, 't')
 			}
 		case 2:
-			b = append(b, field(rec.Raw, "mfaAuthenticated")...)
+			if rec.MFAAuthenticated != nil {
+				b = append(append(b, 'm'), rec.MFAAuthenticated...)
+			}
 		case 3:
-			b = append(b, field(rec.Raw, "vpcEndpointId")...)
+			b = append(b, rec.VPCEndpointID...)
 		case 4:
 			if len(rec.InvokedBy) > 0 {
 				b = append(b, 'v')
@@ -182,39 +246,90 @@ func (h *replayHandler) key(rec *trail.Record, action string, relevant uint32) b
 	return named
 }
 
-func (h *replayHandler) record(q *request, before, after *authz.Input, allowed bool) {
-	dir, statement := NewlyDenied, ""
-	if allowed {
-		dir = NewlyAllowed
-		statement = responsible(h.rp.eng.Evaluate(before, false), "")
-	} else {
-		statement = responsible(h.rp.eng.Evaluate(after, false), h.rp.prop.Policy.ID)
+// appendSessionClass appends a principal ARN with a role session's name
+// replaced by a NUL (arn:aws:sts::A:assumed-role/R/\x00); other ARNs as
+// they are.
+func appendSessionClass(b, arn []byte) []byte {
+	const marker = ":assumed-role/"
+	i := bytes.Index(arn, []byte(marker))
+	if i < 0 {
+		return append(b, arn...)
 	}
-	acct := before.Principal.Account
-	if h.rp.prop.Type == org.RCP {
-		acct = before.ResourceAccount
+	j := bytes.IndexByte(arn[i+len(marker):], '/')
+	if j < 0 {
+		return append(b, arn...)
 	}
-	key := dir + "|" + acct + "|" + q.principal + "|" + q.action
-	h.res.mu.Lock()
-	defer h.res.mu.Unlock()
-	c := h.res.changes[key]
+	return append(append(b, arn[:i+len(marker)+j+1]...), 0)
+}
+
+// objectClass replaces the key of an S3 object ARN written at b[start:]
+// (arn:P:s3:::BUCKET/KEY) by a NUL.
+func objectClass(b []byte, start int) []byte {
+	arn := b[start:]
+	i := bytes.Index(arn, []byte(":s3:::"))
+	if i < 0 || !bytes.HasPrefix(arn, []byte("arn:")) {
+		return b
+	}
+	j := bytes.IndexByte(arn[i+6:], '/')
+	if j < 0 {
+		return b
+	}
+	return append(b[:start+i+6+j+1], 0)
+}
+
+// count adds a changed call to its group: direction, account, principal
+// and action. A group keeps its earliest call (by time, then event id)
+// and the statement that decided it, and the three smallest resources,
+// so that the result does not depend on which worker saw which file.
+func (h *replayHandler) count(rec *trail.Record, action string, e *cacheEntry) {
+	b := append(append(h.buf[:0], e.change...), '|')
+	b = append(append(b, e.account...), '|')
+	b = append(append(append(b, rec.UserARN...), '|'), action...)
+	h.buf = b
+	c := h.groups[string(b)]
 	if c == nil {
-		c = &ReplayChange{Change: dir, Account: acct, AccountName: h.rp.src.Snap.Org.Name(acct), Principal: q.principal,
-			Action: q.action, Statement: statement, FirstEvent: q.eventID, FirstTime: q.eventTime}
-		h.res.changes[key] = c
+		c = &ReplayChange{Change: e.change, Account: e.account, Principal: trail.Text(rec.UserARN), Action: action,
+			Statement: e.statement, FirstEvent: trail.Text(rec.EventID), FirstTime: trail.Text(rec.EventTime)}
+		h.groups[string(b)] = c
+	} else if t := string(rec.EventTime); t < c.FirstTime || (t == c.FirstTime && string(rec.EventID) < c.FirstEvent) {
+		c.FirstEvent, c.FirstTime, c.Statement = trail.Text(rec.EventID), trail.Text(rec.EventTime), e.statement
 	}
 	c.Calls++
-	if q.eventTime < c.FirstTime {
-		c.FirstEvent, c.FirstTime = q.eventID, q.eventTime
+	svc, _, _ := strings.Cut(action, ":")
+	h.rbuf, _ = appendResource(h.rbuf[:0], rec, svc)
+	if bytes.IndexByte(h.rbuf, '\\') >= 0 {
+		h.rbuf = append(h.rbuf[:0], trail.Text(h.rbuf)...)
 	}
-	if len(c.Resources) < 3 && !contains(c.Resources, q.resource) {
-		c.Resources = append(c.Resources, q.resource)
+	c.Resources = addExample(c.Resources, h.rbuf)
+}
+
+// addExample keeps the three smallest distinct resources.
+func addExample(list []string, r []byte) []string {
+	for _, x := range list {
+		if x == string(r) {
+			return list
+		}
 	}
+	if len(list) < 3 {
+		return insertSorted(list, string(r))
+	}
+	if string(r) >= list[2] {
+		return list
+	}
+	return insertSorted(list[:2], string(r))
+}
+
+func insertSorted(list []string, s string) []string {
+	i := sort.SearchStrings(list, s)
+	list = append(list, "")
+	copy(list[i+1:], list[i:])
+	list[i] = s
+	return list
 }
 
 func (h *replayHandler) EndFile(*trail.Object, int, error) {}
 
-// flush adds a worker's counts to the result.
+// flush adds a worker's counts and groups to the result.
 func (h *replayHandler) flush() {
 	h.res.mu.Lock()
 	defer h.res.mu.Unlock()
@@ -228,6 +343,20 @@ func (h *replayHandler) flush() {
 	for k, v := range h.local.Approximations {
 		h.res.Approximations[k] += v
 	}
+	for k, g := range h.groups {
+		c := h.res.changes[k]
+		if c == nil {
+			h.res.changes[k] = g
+			continue
+		}
+		c.Calls += g.Calls
+		if g.FirstTime < c.FirstTime || (g.FirstTime == c.FirstTime && g.FirstEvent < c.FirstEvent) {
+			c.FirstEvent, c.FirstTime, c.Statement = g.FirstEvent, g.FirstTime, g.Statement
+		}
+		for _, r := range g.Resources {
+			c.Resources = addExample(c.Resources, []byte(r))
+		}
+	}
 }
 
 // Replay decides every CloudTrail call of the source (within the
@@ -238,7 +367,7 @@ func Replay(ctx context.Context, src trail.Source, rp *Replayer, opts trail.Inge
 	var handlers []*replayHandler
 	var hmu sync.Mutex
 	newHandler := func() trail.Handler {
-		h := &replayHandler{rp: rp, res: res, cache: map[string][2]authz.Decision{}, actions: map[string]mappedAction{},
+		h := &replayHandler{rp: rp, res: res, cache: map[string]*cacheEntry{}, actions: map[string]mappedAction{}, groups: map[string]*ReplayChange{},
 			local: ReplayResult{NotReplayed: map[string]int64{}, Approximations: map[string]int64{}}}
 		hmu.Lock()
 		handlers = append(handlers, h)
@@ -258,7 +387,7 @@ func Replay(ctx context.Context, src trail.Source, rp *Replayer, opts trail.Inge
 	}
 	res.Trail, res.FileErrors = stats, ferrs
 	for _, c := range res.changes {
-		sort.Strings(c.Resources)
+		c.AccountName = rp.src.Snap.Org.Name(c.Account)
 		if c.Change == NewlyDenied {
 			res.NewlyDenied = append(res.NewlyDenied, *c)
 		} else {

@@ -1,6 +1,7 @@
 package trail
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +32,10 @@ type Record struct {
 	Resources []byte
 	// RequestParameters is the raw "requestParameters" value, if any.
 	RequestParameters []byte
+	// TLSDetails is the raw "tlsDetails" value, if any; VPCEndpointID
+	// the "vpcEndpointId" string; MFAAuthenticated the string
+	// userIdentity.sessionContext.attributes.mfaAuthenticated.
+	TLSDetails, VPCEndpointID, MFAAuthenticated []byte
 	// Envelope is set when the record arrived as an EventBridge event
 	// (JSON Lines of events, an SQS message): the event as received, with
 	// Raw its detail.
@@ -176,6 +181,10 @@ func (r *Record) parseFields(b []byte) (int, error) {
 			return p.span(&r.Resources)
 		case "requestParameters":
 			return p.span(&r.RequestParameters)
+		case "tlsDetails":
+			return p.span(&r.TLSDetails)
+		case "vpcEndpointId":
+			dst = &r.VPCEndpointID
 		default:
 			return p.value(1)
 		}
@@ -266,10 +275,32 @@ func (p *parser) identity(r *Record) error {
 			dst = &r.UserAccount
 		case "invokedBy":
 			dst = &r.InvokedBy
+		case "sessionContext":
+			return p.member(2, "attributes", func() error {
+				return p.member(3, "mfaAuthenticated", func() error { return p.stringOrValue(&r.MFAAuthenticated) })
+			})
 		default:
 			return p.value(2)
 		}
 		return p.stringOrValue(dst)
+	})
+}
+
+// member reads the value at p.i: when it is an object, fn reads its
+// member name's value and the others are validated; any other value is
+// only validated.
+func (p *parser) member(depth int, name string, fn func() error) error {
+	if p.skipWS(); p.i >= len(p.b) {
+		return errShort
+	}
+	if p.b[p.i] != '{' {
+		return p.value(depth)
+	}
+	return p.objectAt(depth, func(key []byte) error {
+		if string(key) == name {
+			return fn()
+		}
+		return p.value(depth + 1)
 	})
 }
 
@@ -436,6 +467,17 @@ var strStop = func() (t [256]bool) {
 	return t
 }()
 
+// stopIn reports whether any byte of w is a quote, a backslash or a
+// control character (below 0x20), by the usual has-zero-byte test on w
+// with the quotes and backslashes turned into zeros.
+func stopIn(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := w ^ (ones * '"')
+	bs := w ^ (ones * '\\')
+	ctl := (w - ones*0x20) & ^w
+	return ((q-ones)&^q|(bs-ones)&^bs|ctl)&highs != 0
+}
+
 // str reads a string token at p.i and returns the span of its contents.
 func (p *parser) str() (int, int, error) {
 	p.i++
@@ -443,6 +485,10 @@ func (p *parser) str() (int, int, error) {
 	b := p.b
 	for {
 		i := p.i
+		// Eight bytes at a time while none of them ends the run.
+		for i+8 <= len(b) && !stopIn(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
 		for i < len(b) && !strStop[b[i]] {
 			i++
 		}

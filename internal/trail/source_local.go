@@ -91,11 +91,7 @@ func (l *Local) listDir(_ context.Context, dir string) ([]string, []Object, erro
 
 // Open opens a file by key.
 func (l *Local) Open(_ context.Context, key string) (io.ReadCloser, error) {
-	f, err := os.Open(l.path(key))
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
+	return openRead(l.path(key))
 }
 
 // Signature reads the sidecar <key>.sig holding a digest's hex signature.
