@@ -59,6 +59,7 @@ func Load(dir string) (*Config, diag.List, error) {
 	setDefaults(c)
 	loadPolicyFiles(c, r)
 	loadInlinePolicies(c, r)
+	loadCatalogTemplates(c, r)
 	validate(c, r)
 	validateSections(c, r)
 	r.list.Sort()
