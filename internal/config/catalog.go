@@ -19,6 +19,9 @@ import (
 // portfolios it does not declare are left alone.
 type Catalog struct {
 	Region string `yaml:"region" json:"region,omitempty" enum:"@regions" doc:"Region of the portfolios (default organization.homeRegion)."`
+	// TemplateBucket holds the templates: Service Catalog reads a
+	// version's template from a URL, so apply uploads it there first.
+	TemplateBucket string `yaml:"templateBucket" json:"templateBucket,omitempty" pattern:"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$" doc:"Existing S3 bucket of the management account, in the catalog's region, that apply uploads the templates to (Service Catalog reads a version's template from a URL). Required when a portfolio has products."`
 	// RequireApprovedProducts lists where every EC2 instance must come
 	// from a catalog product (rule lz.instance-approved-product).
 	RequireApprovedProducts []string    `yaml:"requireApprovedProducts" json:"requireApprovedProducts,omitempty" doc:"Root or OU paths where every EC2 instance must be launched from a Service Catalog product (audit rule lz.instance-approved-product)."`
@@ -69,7 +72,7 @@ type Share struct {
 
 // IsZero reports whether the section is absent.
 func (c Catalog) IsZero() bool {
-	return c.Region == "" && len(c.RequireApprovedProducts) == 0 && len(c.Portfolios) == 0
+	return c.Region == "" && c.TemplateBucket == "" && len(c.RequireApprovedProducts) == 0 && len(c.Portfolios) == 0
 }
 
 // Portfolio returns the declared portfolio of that name, or nil.
@@ -145,6 +148,17 @@ func validateCatalog(c *Config, r *reporter) {
 	}
 	if len(cat.Portfolios) > 0 && cat.Region == "" && c.Organization.HomeRegion == "" {
 		r.add(cat.Pos.Of(""), CodeCatalogPortfolio, "set catalog.region or organization.homeRegion", "catalog has no region for its portfolios")
+	}
+	hasProducts := false
+	for _, pf := range cat.Portfolios {
+		hasProducts = hasProducts || len(pf.Products) > 0
+	}
+	if hasProducts && cat.TemplateBucket == "" {
+		r.add(cat.Pos.Of(""), CodeCatalogProduct, "name an existing S3 bucket of the management account: apply uploads the templates there",
+			"catalog has products but no templateBucket")
+	}
+	if b := cat.TemplateBucket; b != "" && (!bucketNameRe.MatchString(b) || strings.Contains(b, "..")) {
+		r.add(cat.Pos.Of("templateBucket"), CodeCatalogProduct, "3-63 lower-case letters, digits, dots and hyphens", "catalog.templateBucket %q is not an S3 bucket name", b)
 	}
 	for i, ou := range cat.RequireApprovedProducts {
 		checkOURef(c, r, ou, cat.Pos.Of(fmt.Sprintf("requireApprovedProducts[%d]", i)), "catalog.requireApprovedProducts")

@@ -5,7 +5,7 @@ import "testing"
 const catTemplate = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
 
 func init() {
-	pf := "catalog:\n  portfolios:\n    - name: compute\n      provider: Platform\n"
+	pf := "catalog:\n  templateBucket: tpl-bucket\n  portfolios:\n    - name: compute\n      provider: Platform\n"
 	prod := "      products:\n        - name: ec2\n          owner: Platform\n          versions:\n            - {name: v1, template: t/ec2.cfn}\n"
 	loadCases = append(loadCases,
 		loadCase{"catalog valid", map[string]string{"a.yaml": baseSecurity + pf + prod +
@@ -20,10 +20,12 @@ func init() {
 			"t/ec2.cfn": catTemplate},
 			[]string{"catalog-portfolio", "catalog-product", "catalog-product"}},
 		loadCase{"catalog missing and bad templates", map[string]string{"a.yaml": baseSecurity +
-			"catalog:\n  portfolios:\n    - name: compute\n      provider: Platform\n      products:\n        - name: a\n          owner: o\n          versions:\n" +
+			"catalog:\n  templateBucket: tpl-bucket\n  portfolios:\n    - name: compute\n      provider: Platform\n      products:\n        - name: a\n          owner: o\n          versions:\n" +
 			"            - {name: v1, template: »t/missing.cfn}\n            - {name: v2, template: »t/not.cfn}\n            - {name: v3, template: »/abs.cfn}\n",
 			"t/not.cfn": "just text\n"},
 			[]string{"catalog-template", "catalog-template", "catalog-template"}},
+		loadCase{"catalog without template bucket", map[string]string{"a.yaml": baseSecurity + "catalog:\n  »portfolios:\n    - name: compute\n      provider: Platform\n" + prod,
+			"t/ec2.cfn": catTemplate}, []string{"catalog-product"}},
 		loadCase{"catalog principals shared nowhere", map[string]string{"a.yaml": baseSecurity + pf + "      principals: »[Dev]\n"},
 			[]string{"catalog-portfolio"}},
 	)

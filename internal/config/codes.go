@@ -152,7 +152,7 @@ var Codes = []CodeInfo{
 	{CodeBadNetwork, SevError, "standards.network: a pool, reserved or VPC size that is not an IPv4 CIDR that fits, subnets that do not fit the VPC, or flow logs without a bucket"},
 	{CodeBadStdContact, SevError, "standards.alternateContacts: a type that is not BILLING, OPERATIONS or SECURITY, or a type listed twice"},
 	{CodeCatalogPortfolio, SevError, "catalog: a portfolio with a duplicate or too long name, provider or description, a launch role or principal that is not a role name (pattern), principals but no share, or no region for the portfolios"},
-	{CodeCatalogProduct, SevError, "catalog: a product declared twice, a name, owner or description over 8,191 characters, no version, or a version name repeated"},
+	{CodeCatalogProduct, SevError, "catalog: products without templateBucket (or a bad bucket name), a product declared twice, a name, owner or description over 8,191 characters, no version, or a version name repeated"},
 	{CodeCatalogTemplate, SevError, "catalog: a product version's template that is an absolute path, unreadable, not a CloudFormation template (no Resources), or over 51,200 bytes"},
 }
 
