@@ -47,7 +47,7 @@ catalog:
       provider: Platform
       launchRole: Launch
       principals: [Dev*]
-      shareTo: {ous: [Workloads, Later], accounts: [tools]}
+      shareTo: {ous: [Workloads, Later], accounts: [tools, management]}
       products:
         - name: ec2
           owner: Platform
@@ -78,7 +78,7 @@ func fixture(t *testing.T) (*config.Config, *org.Organization) {
 func TestPlanFromNothing(t *testing.T) {
 	c, o := fixture(t)
 	s, diags := Resolve(c, o)
-	if len(diags) != 1 || diags[0].Code != CodeUnresolved || !strings.Contains(diags[0].Message, "Later") {
+	if len(diags) != 2 || diags[0].Code != CodeUnresolved || !strings.Contains(diags[0].Message, "Later") || !strings.Contains(diags[1].Message, "management account") {
 		t.Fatalf("diagnostics: %v", diags)
 	}
 	var keys []string
@@ -121,5 +121,21 @@ func TestPlanUpToDate(t *testing.T) {
 	steps := Plan(s, st)
 	if len(steps) != 1 || steps[0].Kind != KindLaunch || !steps[0].Update() {
 		t.Fatalf("role change: %+v", steps)
+	}
+}
+
+// TestShareToRoot shares to the organization by its id and reaches
+// every member account but the management account.
+func TestShareToRoot(t *testing.T) {
+	c, o := fixture(t)
+	c.Catalog.Portfolios[0].ShareTo.OUs = []string{config.RootPath}
+	c.Catalog.Portfolios[0].ShareTo.Accounts = nil
+	s, _ := Resolve(c, o)
+	p := s.Portfolios[0]
+	if len(p.Nodes) != 1 || p.Nodes[0].Type != "ORGANIZATION" || p.Nodes[0].Value != "o-exampleorg01" {
+		t.Fatalf("nodes: %+v", p.Nodes)
+	}
+	if strings.Join(p.Members, ",") != "444444444444,555555555555" {
+		t.Fatalf("members: %v", p.Members)
 	}
 }

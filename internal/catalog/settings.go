@@ -97,8 +97,17 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 					Message: fmt.Sprintf("catalog: portfolio %q: share target %q does not exist yet; plan again once it does", pc.Name, n.Ref)})
 				return
 			}
+			if n.Type == "ACCOUNT" && n.Value == s.HubAccount {
+				diags = append(diags, diag.Diagnostic{Code: CodeUnresolved, Severity: severity.Low,
+					Message: fmt.Sprintf("catalog: portfolio %q: %q is the management account, which owns the portfolio; not shared", pc.Name, n.Ref)})
+				return
+			}
 			p.Nodes = append(p.Nodes, n)
-			for _, a := range o.AccountsUnder(n.Value) {
+			under := n.Value
+			if n.Type == "ORGANIZATION" {
+				under = rootID(o)
+			}
+			for _, a := range o.AccountsUnder(under) {
 				if a.Id != s.HubAccount && (a.Status == "" || a.Status == "ACTIVE") {
 					members[a.Id] = true
 				}
@@ -106,7 +115,7 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 		}
 		for _, ref := range pc.ShareTo.OUs {
 			if ref == config.RootPath {
-				add(Node{Type: "ORGANIZATION", Value: rootID(o), Ref: ref})
+				add(Node{Type: "ORGANIZATION", Value: o.Id, Ref: ref}) // the organization's id, as AWS wants it
 				continue
 			}
 			add(Node{Type: "ORGANIZATIONAL_UNIT", Value: ouID(o, ref), Ref: ref})
