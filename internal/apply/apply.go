@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
 	"github.com/orgrail/orgrail/internal/baseline"
+	"github.com/orgrail/orgrail/internal/catalog"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/identity"
@@ -60,6 +61,9 @@ type Options struct {
 	// configuration for the management account and the role chain's
 	// member role for the others.
 	BaselineAWS *baseline.AWS
+	// CatalogAWS, when set, reaches the accounts of Service Catalog
+	// steps (tests); default as BaselineAWS.
+	CatalogAWS *catalog.AWS
 	// Parallel is how many changes run at once (default 4; 1 runs them
 	// one by one in plan order). See execute.
 	Parallel int
@@ -121,6 +125,7 @@ type run struct {
 	mu     sync.Mutex
 	writes int
 	base   *baselineRun
+	cat    *catalogRun
 }
 
 // Run applies p with the AWS configuration awsCfg, journaling in st.
@@ -208,6 +213,9 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 		r.sso = &ssoAPI{c: ssoadmin.NewFromConfig(ssoCfg), pollEvery: opts.PollEvery, pollMax: 15 * time.Second}
 	}
 	if err := r.prepareBaseline(ctx, awsCfg); err != nil {
+		return nil, err
+	}
+	if err := r.prepareCatalog(ctx, awsCfg); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -308,6 +316,8 @@ func (r *run) step(ctx context.Context, seq int, ch *plan.Change) (StepResult, e
 		do = func() (Outcome, error) { return r.sso.do(callCtx, ch, v) }
 	case ch.Kind == plan.KindBaseline:
 		do = func() (Outcome, error) { return r.doBaseline(callCtx, ch) }
+	case ch.Kind == plan.KindCatalog:
+		do = func() (Outcome, error) { return r.doCatalog(callCtx, ch) }
 	}
 	out, attempts, err := withRetry(callCtx, r.lim, r.opts.Attempts, r.opts.Backoff, do)
 	res.Attempts, res.ObjectID, res.RequestID = attempts, out.ID, out.RequestID
@@ -378,6 +388,9 @@ func (r *run) view(o *org.Organization) *plan.View {
 	v.IDC = r.idc
 	if r.base != nil {
 		v.Baseline = r.base.state
+	}
+	if r.cat != nil {
+		v.Catalog = r.cat.state
 	}
 	return v
 }

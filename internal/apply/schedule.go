@@ -170,6 +170,8 @@ func objectOf(c plan.Change) string {
 		return "trusted:" + r.Service
 	case plan.KindBaseline:
 		return "baseline" // one at a time: the steps share the baseline's state
+	case plan.KindCatalog:
+		return "catalog" // one at a time: the steps share the catalog's state
 	}
 	if plan.IsIdentity(c.Kind) {
 		return "identity-center" // one at a time: the steps share the instance's state

@@ -80,6 +80,7 @@ var services = []*serviceDef{
 	{Name: "account", SigningName: "account", Protocol: RESTJSON, Global: true, Throttle: "TooManyRequestsException", NotFound: "ResourceNotFoundException"},
 	{Name: "cloudformation", SigningName: "cloudformation", Protocol: Query, XMLNS: "http://cloudformation.amazonaws.com/doc/2010-05-15/", Throttle: "Throttling", NotFound: "StackSetNotFoundException"},
 	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 }
 

@@ -59,6 +59,7 @@ func (s *Server) registerWrites() {
 	}))
 	s.registerCloudTrailWrites()
 	s.registerSSOAdminWrites()
+	s.registerServiceCatalog()
 	s.Register("guardduty", "CreateDetector", HandlerFunc(s.createDetector))
 	s.Register("securityhub", "EnableSecurityHub", HandlerFunc(s.enableSecurityHub))
 	s.Register("securityhub", "BatchImportFindings", HandlerFunc(s.batchImportFindings))

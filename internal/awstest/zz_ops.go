@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
@@ -265,6 +266,28 @@ var generatedOps = []opSpec{
 	{Pkg: "securityhub", Op: "StartConfigurationPolicyAssociation", Legacy: true, New: func() any { return new(securityhub.StartConfigurationPolicyAssociationOutput) }, Method: "POST", URI: "/configurationPolicyAssociation/associate"},
 	{Pkg: "securityhub", Op: "UpdateConfigurationPolicy", Legacy: true, New: func() any { return new(securityhub.UpdateConfigurationPolicyOutput) }, Method: "PATCH", URI: "/configurationPolicy/{Identifier}"},
 	{Pkg: "securityhub", Op: "UpdateOrganizationConfiguration", Legacy: true, New: func() any { return new(securityhub.UpdateOrganizationConfigurationOutput) }, Method: "POST", URI: "/organization/configuration"},
+	{Pkg: "servicecatalog", Op: "AcceptPortfolioShare", Legacy: true, New: func() any { return new(servicecatalog.AcceptPortfolioShareOutput) }},
+	{Pkg: "servicecatalog", Op: "AssociatePrincipalWithPortfolio", Legacy: true, New: func() any { return new(servicecatalog.AssociatePrincipalWithPortfolioOutput) }},
+	{Pkg: "servicecatalog", Op: "AssociateProductWithPortfolio", Legacy: true, New: func() any { return new(servicecatalog.AssociateProductWithPortfolioOutput) }},
+	{Pkg: "servicecatalog", Op: "CreateConstraint", Legacy: true, New: func() any { return new(servicecatalog.CreateConstraintOutput) }},
+	{Pkg: "servicecatalog", Op: "CreatePortfolio", Legacy: true, New: func() any { return new(servicecatalog.CreatePortfolioOutput) }},
+	{Pkg: "servicecatalog", Op: "CreatePortfolioShare", Legacy: true, New: func() any { return new(servicecatalog.CreatePortfolioShareOutput) }},
+	{Pkg: "servicecatalog", Op: "CreateProduct", Legacy: true, New: func() any { return new(servicecatalog.CreateProductOutput) }},
+	{Pkg: "servicecatalog", Op: "CreateProvisioningArtifact", Legacy: true, New: func() any { return new(servicecatalog.CreateProvisioningArtifactOutput) }},
+	{Pkg: "servicecatalog", Op: "DescribeConstraint", Legacy: true, New: func() any { return new(servicecatalog.DescribeConstraintOutput) }},
+	{Pkg: "servicecatalog", Op: "DescribePortfolioShareStatus", Legacy: true, New: func() any { return new(servicecatalog.DescribePortfolioShareStatusOutput) }},
+	{Pkg: "servicecatalog", Op: "DescribePortfolioShares", Legacy: true, New: func() any { return new(servicecatalog.DescribePortfolioSharesOutput) }, InToken: "PageToken", OutToken: "NextPageToken", Limit: "", Trunc: ""},
+	{Pkg: "servicecatalog", Op: "EnableAWSOrganizationsAccess", Legacy: true, New: func() any { return new(servicecatalog.EnableAWSOrganizationsAccessOutput) }},
+	{Pkg: "servicecatalog", Op: "GetAWSOrganizationsAccessStatus", Legacy: true, New: func() any { return new(servicecatalog.GetAWSOrganizationsAccessStatusOutput) }},
+	{Pkg: "servicecatalog", Op: "ListAcceptedPortfolioShares", Legacy: true, New: func() any { return new(servicecatalog.ListAcceptedPortfolioSharesOutput) }, InToken: "PageToken", OutToken: "NextPageToken", Limit: "", Trunc: ""},
+	{Pkg: "servicecatalog", Op: "ListConstraintsForPortfolio", Legacy: true, New: func() any { return new(servicecatalog.ListConstraintsForPortfolioOutput) }, InToken: "PageToken", OutToken: "NextPageToken", Limit: "", Trunc: ""},
+	{Pkg: "servicecatalog", Op: "ListPortfolios", Legacy: true, New: func() any { return new(servicecatalog.ListPortfoliosOutput) }, InToken: "PageToken", OutToken: "NextPageToken", Limit: "", Trunc: ""},
+	{Pkg: "servicecatalog", Op: "ListPrincipalsForPortfolio", Legacy: true, New: func() any { return new(servicecatalog.ListPrincipalsForPortfolioOutput) }, InToken: "PageToken", OutToken: "NextPageToken", Limit: "", Trunc: ""},
+	{Pkg: "servicecatalog", Op: "ListProvisioningArtifacts", Legacy: true, New: func() any { return new(servicecatalog.ListProvisioningArtifactsOutput) }},
+	{Pkg: "servicecatalog", Op: "SearchProductsAsAdmin", Legacy: true, New: func() any { return new(servicecatalog.SearchProductsAsAdminOutput) }, InToken: "PageToken", OutToken: "NextPageToken", Limit: "", Trunc: ""},
+	{Pkg: "servicecatalog", Op: "UpdateConstraint", Legacy: true, New: func() any { return new(servicecatalog.UpdateConstraintOutput) }},
+	{Pkg: "servicecatalog", Op: "UpdatePortfolio", Legacy: true, New: func() any { return new(servicecatalog.UpdatePortfolioOutput) }},
+	{Pkg: "servicecatalog", Op: "UpdateProduct", Legacy: true, New: func() any { return new(servicecatalog.UpdateProductOutput) }},
 	{Pkg: "sns", Op: "CreateTopic", Legacy: false, New: func() any { return new(sns.CreateTopicOutput) }},
 	{Pkg: "sns", Op: "GetTopicAttributes", Legacy: false, New: func() any { return new(sns.GetTopicAttributesOutput) }},
 	{Pkg: "sns", Op: "ListTopics", Legacy: false, New: func() any { return new(sns.ListTopicsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},

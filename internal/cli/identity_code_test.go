@@ -38,6 +38,8 @@ func startEmptyOrg(t *testing.T) *awstest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	// The example's catalog uploads its templates to this bucket.
+	srv.PutObject("111111111111", "example-catalog-templates", "README", []byte("catalog templates"))
 	if err := srv.SeedIdentityCenter("111111111111", "us-east-1", identitySeed); err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +62,19 @@ func startEmptyOrg(t *testing.T) *awstest.Server {
 // temporary directory.
 func identityConfig(t *testing.T) string {
 	t.Helper()
+	dir := exampleConfig(t, "../../examples/landing-zone", "../../examples/identity-center")
+	// The catalog section is tested by TestCatalogLocalAWS.
+	if err := os.Remove(filepath.Join(dir, "catalog.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// exampleConfig copies example directories, without their policies.
+func exampleConfig(t *testing.T, srcs ...string) string {
+	t.Helper()
 	dir := t.TempDir()
-	for _, src := range []string{"../../examples/landing-zone", "../../examples/identity-center"} {
+	for _, src := range srcs {
 		err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err

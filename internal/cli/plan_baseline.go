@@ -7,12 +7,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/orgrail/orgrail/internal/baseline"
+	"github.com/orgrail/orgrail/internal/catalog"
 	"github.com/orgrail/orgrail/internal/collect"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
 	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
 	"github.com/orgrail/orgrail/internal/plan"
+	"github.com/orgrail/orgrail/internal/severity"
 )
 
 // planWithBaseline plans like plan.New and, when the configuration has a
@@ -20,11 +22,18 @@ import (
 // current state read from AWS (from a snapshot it is unknown: every
 // baseline step is planned and apply finds the done ones).
 func planWithBaseline(ctx context.Context, g *Globals, c *config.Config, cur *org.Organization, live bool, idc *identity.Center, opts plan.Options) (*plan.Plan, diag.List, error) {
-	withIdentity := c.Identity.NeedsCenter()
+	in := plan.Inputs{IDC: idc, ReadIDC: c.Identity.NeedsCenter()}
+	var extra diag.List
 	s, _ := baseline.Resolve(c, cur)
-	if s == nil || !live || s.AuditID == "" || s.LogArchiveID == "" {
-		p, pd := newPlan(c, cur, idc, withIdentity, nil, opts)
-		return p, pd, nil
+	cs, _ := catalog.Resolve(c, cur)
+	if cs != nil && !live {
+		extra = append(extra, diag.Diagnostic{Code: CodeCatalogUnread, Severity: severity.Low,
+			Message: "catalog: Service Catalog is not in snapshots; plan live (without --snapshot) to include the catalog section"})
+	}
+	needBaseline := s != nil && live && s.AuditID != "" && s.LogArchiveID != ""
+	if !needBaseline && (cs == nil || !live) {
+		p, pd := plan.NewFrom(c, cur, in, opts)
+		return p, append(pd, extra...), nil
 	}
 	awsCfg, err := g.AWSConfig(ctx)
 	if err != nil {
@@ -32,26 +41,28 @@ func planWithBaseline(ctx context.Context, g *Globals, c *config.Config, cur *or
 	}
 	creds, err := collect.NewCredentials(ctx, awsCfg, collect.Options{RoleName: baselineRole(c)})
 	if err != nil {
-		return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("baseline: reaching the member accounts: %w", err)}
+		return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reaching the member accounts: %w", err)}
 	}
-	b := &baseline.AWS{Management: awsCfg, For: func(account string) aws.Config { return creds.For(creds.Partition(), account) }}
-	st, err := b.Read(ctx, s)
-	if err != nil {
-		return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading the baseline: %w", err)}
+	member := func(account string) aws.Config { return creds.For(creds.Partition(), account) }
+	if needBaseline {
+		b := &baseline.AWS{Management: awsCfg, For: member}
+		if in.Baseline, err = b.Read(ctx, s); err != nil {
+			return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading the baseline: %w", err)}
+		}
 	}
-	p, pd := newPlan(c, cur, idc, withIdentity, st, opts)
-	return p, pd, nil
+	if cs != nil {
+		a := &catalog.AWS{Management: awsCfg, For: member}
+		if in.Catalog, err = a.Read(ctx, cs); err != nil {
+			return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading the catalog: %w", err)}
+		}
+	}
+	p, pd := plan.NewFrom(c, cur, in, opts)
+	return p, append(pd, extra...), nil
 }
 
-// newPlan plans the organization, the baseline (st: its current state,
-// nil when unknown) and, when the configuration has an identity section,
-// IAM Identity Center (idc: the instance as it is).
-func newPlan(c *config.Config, cur *org.Organization, idc *identity.Center, withIdentity bool, st *baseline.State, opts plan.Options) (*plan.Plan, diag.List) {
-	if withIdentity {
-		return plan.NewComplete(c, cur, idc, st, opts)
-	}
-	return plan.NewWithBaseline(c, cur, st, opts)
-}
+// CodeCatalogUnread is the plan's note that the catalog section was
+// left out because the plan was made from a snapshot.
+const CodeCatalogUnread = "plan-catalog-unread"
 
 // baselineRole is the role assumed in member accounts for the baseline.
 func baselineRole(c *config.Config) string {

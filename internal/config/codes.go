@@ -78,6 +78,9 @@ const (
 	CodeBadContact         Code = "account-bad-contact"
 	CodeBadNetwork         Code = "network-bad"
 	CodeBadStdContact      Code = "alternate-contact-bad"
+	CodeCatalogPortfolio   Code = "catalog-portfolio"
+	CodeCatalogProduct     Code = "catalog-product"
+	CodeCatalogTemplate    Code = "catalog-template"
 )
 
 // CodeInfo describes one validation code for documentation and tests.
@@ -152,6 +155,9 @@ var Codes = []CodeInfo{
 	{CodeRoleTrust, SevError, "a cross-account role trusting another account than the security (Audit) account, or with a malformed role name, MFA age or source identity pattern"},
 	{CodeBadNetwork, SevError, "standards.network: a pool, reserved or VPC size that is not an IPv4 CIDR that fits, subnets that do not fit the VPC, or flow logs without a bucket"},
 	{CodeBadStdContact, SevError, "standards.alternateContacts: a type that is not BILLING, OPERATIONS or SECURITY, or a type listed twice"},
+	{CodeCatalogPortfolio, SevError, "catalog: a portfolio with a duplicate or too long name, provider or description, a launch role or principal that is not a role name (pattern), principals but no share, or no region for the portfolios"},
+	{CodeCatalogProduct, SevError, "catalog: products without templateBucket (or a bad bucket name), a product declared twice, a name, owner or description over 8,191 characters, no version, or a version name repeated"},
+	{CodeCatalogTemplate, SevError, "catalog: a product version's template that is an absolute path, unreadable, not a CloudFormation template (no Resources), or over 51,200 bytes"},
 }
 
 // Info returns the description of a code.

@@ -60,6 +60,7 @@ func Load(dir string) (*Config, diag.List, error) {
 	loadPolicyFiles(c, r)
 	loadInlinePolicies(c, r)
 	loadRoleInlinePolicies(c, r)
+	loadCatalogTemplates(c, r)
 	validate(c, r)
 	validateSections(c, r)
 	r.list.Sort()

@@ -35,6 +35,7 @@ type Config struct {
 	Access        Access       `yaml:"access" json:"access" doc:"Access boundaries between accounts, checked by orgrail access internal."`
 	Baseline      Baseline     `yaml:"baseline" json:"baseline,omitempty" doc:"The security baseline orgrail deploys: organization trail, Config, the security services administered from Audit, and the account baseline StackSet."`
 	Identity      Identity     `yaml:"identity" json:"identity,omitzero" doc:"IAM Identity Center as code: permission sets and account assignments, planned and applied with plan/apply."`
+	Catalog       Catalog      `yaml:"catalog" json:"catalog,omitzero" doc:"AWS Service Catalog as code: portfolios of approved products (CloudFormation templates in versions), their launch role, and where they are shared; planned and applied with plan/apply."`
 	Operations    Operations   `yaml:"operations" json:"operations,omitzero" doc:"How the platform is operated: who approves account vending, exceptions, guardrail changes and incidents, whom to call, how people get access. Read by orgrail runbook and orgrail guide."`
 }
 

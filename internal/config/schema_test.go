@@ -107,12 +107,12 @@ func TestSchemaShape(t *testing.T) {
 		t.Error("not draft 2020-12")
 	}
 	props := s["properties"].(map[string]any)
-	for _, k := range []string{"organization", "ous", "accounts", "policies", "standards", "security", "notifications", "exceptions", "access", "guardrails", "baseline", "identity", "operations"} {
+	for _, k := range []string{"organization", "ous", "accounts", "policies", "standards", "security", "notifications", "exceptions", "access", "guardrails", "baseline", "identity", "catalog", "operations"} {
 		if _, ok := props[k]; !ok {
 			t.Errorf("top-level key %s missing", k)
 		}
 	}
-	if len(props) != 13 {
-		t.Errorf("%d top-level keys, want 13", len(props))
+	if len(props) != 14 {
+		t.Errorf("%d top-level keys, want 14", len(props))
 	}
 }

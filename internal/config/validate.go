@@ -19,6 +19,7 @@ func validate(c *Config, r *reporter) {
 	validateIdentity(c, r)
 	validateLandingZone(c, r)
 	validateBaseline(c, r)
+	validateCatalog(c, r)
 }
 
 var (

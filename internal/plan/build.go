@@ -45,38 +45,38 @@ type builder struct {
 // not describe (another id or management account) is an error and gives
 // a plan without changes.
 func New(cfg *config.Config, cur *org.Organization, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, nil, false, nil, opts)
+	return newPlan(cfg, cur, Inputs{}, opts)
 }
 
 // NewFull is New with the IAM Identity Center instance as it is (nil
 // when the organization has none): the configuration's identity section
 // is planned against it too.
 func NewFull(cfg *config.Config, cur *org.Organization, idc *identity.Center, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, idc, true, nil, opts)
+	return newPlan(cfg, cur, Inputs{IDC: idc, ReadIDC: true}, opts)
 }
 
 // NewWithBaseline is New with the current state of the baseline's
 // organization-level objects (baseline.Read live; nil when unknown,
 // which plans every baseline step and lets apply find the done ones).
 func NewWithBaseline(cfg *config.Config, cur *org.Organization, st *baseline.State, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, nil, false, st, opts)
+	return newPlan(cfg, cur, Inputs{Baseline: st}, opts)
 }
 
 // NewComplete is NewFull with the baseline's current state.
 func NewComplete(cfg *config.Config, cur *org.Organization, idc *identity.Center, st *baseline.State, opts Options) (*Plan, diag.List) {
-	return newPlan(cfg, cur, idc, true, st, opts)
+	return newPlan(cfg, cur, Inputs{IDC: idc, ReadIDC: true, Baseline: st}, opts)
 }
 
-func newPlan(desired *config.Config, cur *org.Organization, idc *identity.Center, readIDC bool, st *baseline.State, opts Options) (*Plan, diag.List) {
+func newPlan(desired *config.Config, cur *org.Organization, in Inputs, opts Options) (*Plan, diag.List) {
 	if err := cur.Index(); err != nil {
 		return nil, diag.List{{Code: CodeNotPossible, Severity: severity.High, Message: "current organization: " + err.Error()}}
 	}
 	cfg := withBaselineOrg(desired, cur)
 	b := &builder{cfg: cfg, cur: cur, v: NewView(cur, cfg), opts: opts, keys: map[string]bool{},
 		plan: &Plan{FormatVersion: FormatVersion, OrgID: cur.Id, ManagementID: cur.MasterAccountId, ConfigDir: cfg.Dir, Options: opts}}
-	b.v.Baseline = st
+	b.v.Baseline, b.v.Catalog = in.Baseline, in.Catalog
 	b.plan.RootID = b.v.RootID
-	b.v.IDC, b.identityRead = idc, readIDC
+	b.v.IDC, b.identityRead = in.IDC, in.ReadIDC
 	if !b.checkIdentity() {
 		b.plan.Diagnostics = b.diags
 		return b.plan, b.diags
@@ -95,6 +95,7 @@ func newPlan(desired *config.Config, cur *org.Organization, idc *identity.Center
 	b.deletePolicies()
 	b.disableTypes()
 	b.identityCenter()
+	b.catalog()
 	b.order()
 	b.lint()
 	b.lintInline()

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/orgrail/orgrail/internal/baseline"
+	"github.com/orgrail/orgrail/internal/catalog"
 	"github.com/orgrail/orgrail/internal/org"
 )
 
@@ -70,6 +71,11 @@ func Observe(ch *Change, v *View) string {
 			return StateAttached
 		}
 		return StateDetached
+	case KindCatalog:
+		if ch.Catalog == nil {
+			return ""
+		}
+		return catalog.Observe(ch.Catalog, v.Catalog)
 	case KindBaseline:
 		if ch.Baseline == nil {
 			return ""

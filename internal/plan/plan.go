@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 
 	"github.com/orgrail/orgrail/internal/baseline"
+	"github.com/orgrail/orgrail/internal/catalog"
 	"github.com/orgrail/orgrail/internal/diag"
 )
 
@@ -122,6 +123,8 @@ type Change struct {
 	Expectations []string `json:"expectations,omitempty"`
 	// Baseline is the baseline step a KindBaseline change executes.
 	Baseline *baseline.Step `json:"baseline,omitempty"`
+	// Catalog is the Service Catalog step a KindCatalog change executes.
+	Catalog *catalog.Step `json:"catalog,omitempty"`
 }
 
 // Ref names what a change acts on, by configuration reference and by

@@ -30,7 +30,7 @@ func editFile(t *testing.T, dir, file, old, new string) {
 func TestRenameParentAndChild(t *testing.T) {
 	dir := copyDir(t, "../../examples/landing-zone")
 	_, o := built(t, dir)
-	for _, f := range []string{"ous.yaml", "accounts.yaml", "policies.yaml"} {
+	for _, f := range []string{"ous.yaml", "accounts.yaml", "policies.yaml", "catalog.yaml"} {
 		b, _ := os.ReadFile(filepath.Join(dir, f))
 		s := strings.ReplaceAll(string(b), "Workloads/Prod", "Apps/Production")
 		s = strings.ReplaceAll(s, "Workloads", "Apps")

@@ -83,6 +83,8 @@ func (r *renderer) change(c *Change) {
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), Pretty(c.After.Content), c.Ref.Policy+" (current)", c.Ref.Policy+" (configured)", 3))
 	case c.Kind == KindBaseline && c.Baseline != nil:
 		r.baselineDetail(c.Baseline)
+	case c.Kind == KindCatalog && c.Catalog != nil:
+		r.catalogDetail(c.Catalog)
 	case c.Kind == KindPolicy && c.Action == Delete:
 		r.indent(UnifiedDiff(Pretty(c.Before.Content), "", c.Ref.Policy, "/dev/null", 3))
 	case c.Action == Rename:

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/orgrail/orgrail/internal/baseline"
+	"github.com/orgrail/orgrail/internal/catalog"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/identity"
 	"github.com/orgrail/orgrail/internal/org"
@@ -19,6 +20,8 @@ type View struct {
 	// Baseline is the state of the baseline's organization-level
 	// objects, when known (nil: nothing of it exists yet).
 	Baseline *baseline.State
+	// Catalog is the Service Catalog as it is, when it was read.
+	Catalog *catalog.State
 	// IDC is the IAM Identity Center instance, when it was read.
 	IDC *identity.Center
 

@@ -19,6 +19,9 @@ type Standards struct {
 	AllowedRegions   []string
 	RequiredTags     []string
 	LogRetentionDays int
+	// ApprovedProductOUs are the OU paths (or Root) where EC2 instances
+	// must come from a catalog product (catalog.requireApprovedProducts).
+	ApprovedProductOUs []string
 }
 
 // Options control an audit.

@@ -39,6 +39,9 @@ const (
 	qLeastPriv  = "Apply least-privilege permissions: grant only the permissions required to perform a task (paraphrase)."
 	qRemoveUnus = "Regularly review and remove unused users, roles, permissions, policies, and credentials."
 	qGroups     = "Assigning a permission set to a group gives every member of the group access, and access changes with group membership in the identity source (paraphrase)."
+	qAutoTags   = "AutoTags are tags that identify information about the origin of a provisioned resource in AWS Service Catalog and are automatically applied by AWS Service Catalog to provisioned resources."
+	qAutoProd   = "aws:servicecatalog:productArn - The ARN of the product from which the provisioned product was launched."
+	autoTagsDoc = "https://docs.aws.amazon.com/servicecatalog/latest/adminguide/autotags.html"
 	bpaDoc      = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
 	reqTagsDoc  = "https://docs.aws.amazon.com/config/latest/developerguide/required-tags.html"
 	taggingDoc  = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html"
@@ -94,6 +97,29 @@ func init() {
 		docCase{Rule: "lz.required-tags", Source: reqTagsDoc, Quote: qReqTags, Name: "an instance with the Owner tag", Resource: "instance/i-0001", Want: findings.Passed},
 		docCase{Rule: "lz.required-tags", Source: taggingDoc, Quote: qTagCase, Name: "a database tagged owner (lower case)",
 			Mutate: func(f *fx) { db(f).TagList[0].Key = awsv2.String("owner") }, Resource: "db:db1", Want: findings.Failed},
+
+		// Approved products: Service Catalog AutoTags on instances
+		docCase{Rule: "lz.instance-approved-product", Source: autoTagsDoc, Quote: qAutoTags, Name: "an instance launched by hand (no AutoTags)",
+			Mutate: func(f *fx) { instance(f).Tags = nil }, Resource: "instance/i-0001", Want: findings.Failed},
+		docCase{Rule: "lz.instance-approved-product", Source: autoTagsDoc, Quote: qAutoTags, Name: "an instance a provisioned product launched",
+			Resource: "instance/i-0001", Want: findings.Passed},
+		docCase{Rule: "lz.instance-approved-product", Source: autoTagsDoc, Quote: qAutoProd, Name: "launched from a product of the account's own catalog",
+			Mutate: func(f *fx) {
+				for k := range instance(f).Tags {
+					if awsv2.ToString(instance(f).Tags[k].Key) == tagSCProduct {
+						instance(f).Tags[k].Value = awsv2.String("arn:aws:catalog:" + region1 + ":" + acctW + ":product/prod-local01")
+					}
+				}
+			}, Resource: "instance/i-0001", Want: findings.Failed},
+		docCase{Rule: "lz.instance-approved-product", Source: autoTagsDoc, Quote: qAutoTags, Name: "an instance by hand in an account outside the OUs",
+			Mutate: func(f *fx) {
+				instance(f).Tags = nil
+				for i := range f.org.Accounts {
+					if f.org.Accounts[i].Id == acctW {
+						f.org.Accounts[i].ParentId = "r-root"
+					}
+				}
+			}, Want: findings.NotApplicable},
 
 		// REQUIRED_TAGS over buckets
 		docCase{Rule: "lz.bucket-required-tags", Source: reqTagsDoc, Quote: qReqTags, Name: "a bucket without tags",

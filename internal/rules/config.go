@@ -14,9 +14,10 @@ func ApplyConfig(opt *Options, c *config.Config) diag.List {
 		return nil
 	}
 	opt.Standards = Standards{
-		AllowedRegions:   c.Standards.AllowedRegions,
-		RequiredTags:     c.Standards.RequiredTags,
-		LogRetentionDays: c.Standards.LogRetentionDays,
+		AllowedRegions:     c.Standards.AllowedRegions,
+		RequiredTags:       c.Standards.RequiredTags,
+		LogRetentionDays:   c.Standards.LogRetentionDays,
+		ApprovedProductOUs: c.Catalog.RequireApprovedProducts,
 	}
 	opt.AuditAccount = accountRef(c, c.Security.AuditAccount)
 	opt.LogArchiveAccount = accountRef(c, c.Security.LogArchiveAccount)

@@ -337,7 +337,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.set(a, r, "ec2", "DescribeVpcEndpoints", &ec2.DescribeVpcEndpointsOutput{})
 	f.set(a, r, "ec2", "GetEbsEncryptionByDefault", &ec2.GetEbsEncryptionByDefaultOutput{EbsEncryptionByDefault: awsv2.Bool(true)})
 	f.set(a, r, "ec2", "DescribeInstances", &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: []ec2types.Instance{{
-		InstanceId: awsv2.String("i-0001"), State: &ec2types.InstanceState{Name: ec2types.InstanceStateNameRunning}, Tags: owner, VpcId: awsv2.String(vpc),
+		InstanceId: awsv2.String("i-0001"), State: &ec2types.InstanceState{Name: ec2types.InstanceStateNameRunning}, Tags: catalogLaunched(owner, r), VpcId: awsv2.String(vpc),
 		MetadataOptions: &ec2types.InstanceMetadataOptionsResponse{HttpTokens: ec2types.HttpTokensStateRequired, HttpEndpoint: ec2types.InstanceMetadataEndpointStateEnabled}}}}}})
 	f.set(a, r, "ec2", "DescribeVolumes", &ec2.DescribeVolumesOutput{Volumes: []ec2types.Volume{{VolumeId: awsv2.String("vol-0001"),
 		Encrypted: awsv2.Bool(true), State: ec2types.VolumeStateInUse,
@@ -440,4 +440,12 @@ func (f *fx) cisAlarms(a, r, logGroup string) {
 	}
 	f.set(a, r, "logs", "DescribeMetricFilters", mf)
 	f.set(a, r, "cloudwatch", "DescribeAlarms", al)
+}
+
+// catalogLaunched adds the AutoTags Service Catalog puts on what a
+// product of the organization's catalog (management account) launches.
+func catalogLaunched(tags []ec2types.Tag, region string) []ec2types.Tag {
+	return append(append([]ec2types.Tag(nil), tags...),
+		ec2types.Tag{Key: awsv2.String(tagSCProduct), Value: awsv2.String("arn:aws:catalog:" + region + ":" + acctM + ":product/prod-hardened01")},
+		ec2types.Tag{Key: awsv2.String(tagSCProvisioned), Value: awsv2.String("arn:aws:servicecatalog:" + region + ":" + acctW + ":stack/web/pp-web000001")})
 }

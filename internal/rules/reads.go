@@ -72,6 +72,7 @@ var builtinReads = map[string][]string{
 	"lz.bucket-effective-public-access-block":  {"s3:GetPublicAccessBlock", "s3:GetBucketLocation", "s3:ListBuckets", "s3control:GetPublicAccessBlock"},
 	"lz.bucket-required-tags":                  {"s3:GetBucketTagging", "s3:GetBucketLocation", "s3:ListBuckets"},
 	"lz.guardduty-administered-by-audit":       {"guardduty:GetAdministratorAccount", "guardduty:GetDetector", "guardduty:ListDetectors"},
+	"lz.instance-approved-product":             {"ec2:DescribeInstances"},
 	"lz.log-retention":                         {"s3:GetBucketLifecycleConfiguration", "s3:ListBuckets"},
 	"lz.required-tags":                         {"ec2:DescribeInstances", "ec2:DescribeVpcs", "rds:DescribeDBInstances"},
 	"lz.securityhub-administered-by-audit":     {"securityhub:DescribeHub", "securityhub:GetAdministratorAccount"},

@@ -37,7 +37,8 @@ import (
 	"github.com/orgrail/orgrail/internal/snapshot"
 )
 
-var testStandards = Standards{AllowedRegions: []string{region1}, RequiredTags: []string{"Owner"}, LogRetentionDays: 365}
+var testStandards = Standards{AllowedRegions: []string{region1}, RequiredTags: []string{"Owner"}, LogRetentionDays: 365,
+	ApprovedProductOUs: []string{"Workloads"}}
 
 func auditFx(t *testing.T, f *fx) *Result {
 	t.Helper()
@@ -296,8 +297,9 @@ var failCases = map[string]func(f *fx){
 		f.regions[acctW] = append(f.regions[acctW], "ap-south-1")
 		f.baselineRegion(acctW, "ap-south-1")
 	},
-	"lz.required-tags":        func(f *fx) { instance(f).Tags = nil },
-	"lz.bucket-required-tags": func(f *fx) { f.setResErr(acctW, "global", "s3", "GetBucketTagging", "data-"+acctW, "NoSuchTagSet") },
+	"lz.required-tags":             func(f *fx) { instance(f).Tags = nil },
+	"lz.instance-approved-product": func(f *fx) { instance(f).Tags = nil },
+	"lz.bucket-required-tags":      func(f *fx) { f.setResErr(acctW, "global", "s3", "GetBucketTagging", "data-"+acctW, "NoSuchTagSet") },
 	"lz.log-retention": func(f *fx) {
 		f.setRes(acctL, "global", "s3", "GetBucketLifecycleConfiguration", trailBucket,
 			map[string]any{"Rules": []map[string]any{{"Status": "Enabled", "Expiration": map[string]any{"Days": 30}}}})

@@ -37,8 +37,10 @@ func exampleConfig(t *testing.T, withOps bool) *config.Config {
 			t.Fatal(err)
 		}
 	}
-	if err := os.CopyFS(filepath.Join(dir, "policies"), os.DirFS("../../examples/landing-zone/policies")); err != nil {
-		t.Fatal(err)
+	for _, sub := range []string{"policies", "catalog"} {
+		if err := os.CopyFS(filepath.Join(dir, sub), os.DirFS("../../examples/landing-zone/"+sub)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c, diags, err := config.Load(dir)
 	if err != nil {

@@ -31,6 +31,7 @@ var sdkPackage = map[string]string{
 	"logs": "cloudwatchlogs", "cloudwatch": "cloudwatch",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
 	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
+	"servicecatalog": "servicecatalog",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
@@ -85,6 +86,12 @@ var extraOps = map[string][]string{
 		"TagResource", "UntagResource", "CreateAccountAssignment", "DeleteAccountAssignment",
 		"DescribeAccountAssignmentCreationStatus", "DescribeAccountAssignmentDeletionStatus",
 		"ProvisionPermissionSet", "DescribePermissionSetProvisioningStatus"},
+	// Service Catalog (servicecatalog*.go), for the catalog's plan and apply.
+	"servicecatalog": {"EnableAWSOrganizationsAccess", "GetAWSOrganizationsAccessStatus", "CreatePortfolio", "UpdatePortfolio",
+		"ListPortfolios", "CreateProduct", "UpdateProduct", "SearchProductsAsAdmin", "CreateProvisioningArtifact",
+		"ListProvisioningArtifacts", "AssociateProductWithPortfolio", "CreateConstraint", "UpdateConstraint", "DescribeConstraint",
+		"ListConstraintsForPortfolio", "CreatePortfolioShare", "DescribePortfolioShareStatus", "DescribePortfolioShares",
+		"AcceptPortfolioShare", "ListAcceptedPortfolioShares", "AssociatePrincipalWithPortfolio", "ListPrincipalsForPortfolio"},
 	// Stateful services (sqs.go, sns.go, dynamodb.go).
 	"sqs":      {"CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "DeleteQueue"},
 	"sns":      {"CreateTopic", "Subscribe", "Publish"},
