@@ -15,12 +15,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -53,6 +55,8 @@ var sdkClients = map[string]func(aws.Config) any{
 	"ssoadmin":      func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
 	"identitystore": func(c aws.Config) any { return identitystore.NewFromConfig(c) },
 	"ecr":           func(c aws.Config) any { return ecr.NewFromConfig(c) },
+	"elbv2":         func(c aws.Config) any { return elbv2.NewFromConfig(c) },
+	"acm":           func(c aws.Config) any { return acm.NewFromConfig(c) },
 	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
 }
@@ -92,6 +96,10 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"SecretId": key}
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return map[string]string{"RepositoryName": key}
+	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
+		return map[string]string{"LoadBalancerArn": key}
+	case "acm.DescribeCertificate":
+		return map[string]string{"CertificateArn": key}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
 	case "identitystore.ListUsers", "identitystore.ListGroups":
@@ -290,6 +298,8 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 		svc = "configservice"
 	} else if file == "logs" {
 		svc = "cloudwatchlogs"
+	} else if file == "elbv2" {
+		svc = "elasticloadbalancingv2"
 	}
 	n := 0
 	var fails []string

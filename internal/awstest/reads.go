@@ -284,6 +284,10 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("SecretId"), account
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return p("RepositoryName"), account
+	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
+		return p("LoadBalancerArn"), account
+	case "acm.DescribeCertificate":
+		return p("CertificateArn"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

@@ -69,6 +69,8 @@ var services = []*serviceDef{
 	{Name: "secretsmanager", SigningName: "secretsmanager", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "cloudwatchlogs", SigningName: "logs", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "cloudwatch", SigningName: "monitoring", Protocol: Query, XMLNS: "http://monitoring.amazonaws.com/doc/2010-08-01/", Throttle: "Throttling", NotFound: "ResourceNotFound"},
+	{Name: "elasticloadbalancingv2", SigningName: "elasticloadbalancing", Protocol: Query, XMLNS: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", Throttle: "Throttling", NotFound: "LoadBalancerNotFound"},
+	{Name: "acm", SigningName: "acm", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "ecr", SigningName: "ecr", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "RepositoryNotFoundException"},
 	{Name: "identitystore", SigningName: "identitystore", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "dynamodb", SigningName: "dynamodb", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
@@ -107,6 +109,8 @@ func snapshotServiceName(svc, op string) string {
 		return "config"
 	case svc == "cloudwatchlogs":
 		return "logs"
+	case svc == "elasticloadbalancingv2":
+		return "elbv2"
 	}
 	return svc
 }

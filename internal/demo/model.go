@@ -137,6 +137,8 @@ type regionRes struct {
 	topics      []*topic
 	secrets     []*secret
 	repos       []*repository
+	lbs         []*loadBalancer
+	certs       []*certificate
 	guardDuty   bool
 	securityHub bool
 	config      bool

@@ -244,6 +244,17 @@ var plants = map[string]plant{
 		}
 		return out
 	}},
+	"elb-http-forward": {workload: true, fn: func(w *world, a *acct) []violation {
+		lb := webLoadBalancer(w, a)
+		lb.httpForwards = true
+		return v(a, w.homeRegion(a), loadBalancerARN(a, w.homeRegion(a), lb.name), "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK")
+	}},
+	"acm-expiring": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		c := &certificate{domain: "partners." + a.Name + "." + companyDomain, imported: true, created: End.AddDate(-1, 0, 0), notAfter: End.AddDate(0, 0, 9)}
+		w.region(a, home).certs = append(w.region(a, home).certs, c)
+		return v(a, home, certificateARN(a, home, c.domain), "ACM_CERTIFICATE_EXPIRATION_CHECK")
+	}},
 	"secret-no-rotation": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		rr := w.region(a, home)
@@ -289,6 +300,8 @@ var kumoPlants = []struct{ account, plant string }{
 	{"orders-staging", "ecr-no-scan"},
 	{"loyalty-dev", "ecr-mutable-tags"},
 	{"payments-prod", "ecr-no-lifecycle"},
+	{"orders-dev", "elb-http-forward"},
+	{"loyalty-prod", "acm-expiring"},
 	{"kumo-management", "cis-no-organizations-alarm"},
 }
 
@@ -306,7 +319,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}
