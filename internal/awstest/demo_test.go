@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -57,6 +58,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"ecr":           func(c aws.Config) any { return ecr.NewFromConfig(c) },
 	"elbv2":         func(c aws.Config) any { return elbv2.NewFromConfig(c) },
 	"acm":           func(c aws.Config) any { return acm.NewFromConfig(c) },
+	"elb":           func(c aws.Config) any { return elb.NewFromConfig(c) },
 	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
 }
@@ -98,6 +100,8 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"RepositoryName": key}
 	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
 		return map[string]string{"LoadBalancerArn": key}
+	case "elb.DescribeLoadBalancerAttributes":
+		return map[string]string{"LoadBalancerName": key}
 	case "acm.DescribeCertificate":
 		return map[string]string{"CertificateArn": key}
 	case "ssoadmin.ListPermissionSets":
@@ -300,6 +304,8 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 		svc = "cloudwatchlogs"
 	} else if file == "elbv2" {
 		svc = "elasticloadbalancingv2"
+	} else if file == "elb" {
+		svc = "elasticloadbalancing"
 	}
 	n := 0
 	var fails []string

@@ -286,6 +286,8 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("RepositoryName"), account
 	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
 		return p("LoadBalancerArn"), account
+	case "elb.DescribeLoadBalancerAttributes":
+		return p("LoadBalancerName"), account
 	case "acm.DescribeCertificate":
 		return p("CertificateArn"), account
 	case "ssoadmin.ListPermissionSets":

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -117,6 +118,8 @@ var generatedOps = []opSpec{
 	{Pkg: "ecr", Op: "GetLifecyclePolicy", Legacy: false, New: func() any { return new(ecr.GetLifecyclePolicyOutput) }},
 	{Pkg: "ecr", Op: "GetRegistryScanningConfiguration", Legacy: false, New: func() any { return new(ecr.GetRegistryScanningConfigurationOutput) }},
 	{Pkg: "ecr", Op: "GetRepositoryPolicy", Legacy: false, New: func() any { return new(ecr.GetRepositoryPolicyOutput) }},
+	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancerAttributes", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancerAttributesOutput) }},
+	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancers", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
 	{Pkg: "elasticloadbalancingv2", Op: "DescribeListeners", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeListenersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
 	{Pkg: "elasticloadbalancingv2", Op: "DescribeLoadBalancerAttributes", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeLoadBalancerAttributesOutput) }},
 	{Pkg: "elasticloadbalancingv2", Op: "DescribeLoadBalancers", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeLoadBalancersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},

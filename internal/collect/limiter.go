@@ -49,6 +49,7 @@ var DefaultRates = map[string]Rate{
 	"identitystore":          {20, 40},
 	"ecr":                    {10, 20},
 	"elasticloadbalancingv2": {10, 20},
+	"elasticloadbalancing":   {10, 20},
 	"acm":                    {10, 20},
 	"logs":                   {5, 10},
 	"cloudwatch":             {9, 18},

@@ -6,6 +6,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
@@ -13,6 +15,25 @@ import (
 func init() {
 	collectors["elbv2"] = collectELBv2
 	collectors["acm"] = collectACM
+	collectors["elb"] = collectClassicELB
+}
+
+// collectClassicELB reads the region's Classic Load Balancers and their
+// attributes.
+func collectClassicELB(j *job) {
+	c := elb.NewFromConfig(j.cfg)
+	lbs := once(j, "DescribeLoadBalancers", func(ctx context.Context) (*elb.DescribeLoadBalancersOutput, error) {
+		p := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{})
+		return allPages(ctx, &elb.DescribeLoadBalancersOutput{}, p.HasMorePages, p.NextPage)
+	})
+	if lbs == nil {
+		return
+	}
+	fanOut(j, lbs.LoadBalancerDescriptions, func(lb elbtypes.LoadBalancerDescription) {
+		each(j, "DescribeLoadBalancerAttributes", aws.ToString(lb.LoadBalancerName), func(ctx context.Context) (*elb.DescribeLoadBalancerAttributesOutput, error) {
+			return c.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerName: lb.LoadBalancerName})
+		})
+	})
 }
 
 // collectELBv2 reads the region's Application, Network and Gateway Load

@@ -138,6 +138,7 @@ type regionRes struct {
 	secrets     []*secret
 	repos       []*repository
 	lbs         []*loadBalancer
+	clbs        []*classicLB
 	certs       []*certificate
 	guardDuty   bool
 	securityHub bool

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
@@ -19,6 +21,14 @@ type loadBalancer struct {
 	httpForwards bool // the HTTP listener forwards instead of redirecting to HTTPS
 	certARN      string
 	created      time.Time
+}
+
+// classicLB is a Classic Load Balancer with one HTTPS listener.
+type classicLB struct {
+	name      string
+	certARN   string
+	crossZone bool
+	created   time.Time
 }
 
 // certificate is an ACM certificate.
@@ -96,6 +106,31 @@ func renderELBv2(w *world, a *acct, rr *regionRes) *file {
 		}})
 	}
 	f.put("DescribeLoadBalancers", elbv2.DescribeLoadBalancersOutput{LoadBalancers: lbs})
+	return f
+}
+
+func classicARN(a *acct, region, name string) string {
+	return fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region, a.Id, name)
+}
+
+func renderClassicELB(w *world, a *acct, rr *regionRes) *file {
+	f := newFile(a, rr.region, "elb")
+	list := []elbtypes.LoadBalancerDescription{}
+	for _, lb := range rr.clbs {
+		list = append(list, elbtypes.LoadBalancerDescription{LoadBalancerName: aws.String(lb.name),
+			DNSName:           aws.String(fmt.Sprintf("%s-%s.%s.elb.amazonaws.com", lb.name, stableHex(a, "clb/"+lb.name, 10), rr.region)),
+			AvailabilityZones: []string{rr.region + "a", rr.region + "c"}, Scheme: aws.String("internet-facing"), CreatedTime: ptime(lb.created),
+			ListenerDescriptions: []elbtypes.ListenerDescription{{Listener: &elbtypes.Listener{Protocol: aws.String("HTTPS"), LoadBalancerPort: 443,
+				InstanceProtocol: aws.String("HTTP"), InstancePort: aws.Int32(8080), SSLCertificateId: aws.String(lb.certARN)},
+				PolicyNames: []string{"ELBSecurityPolicy-TLS-1-2-2017-01"}}}})
+		f.res("DescribeLoadBalancerAttributes", lb.name, elb.DescribeLoadBalancerAttributesOutput{LoadBalancerAttributes: &elbtypes.LoadBalancerAttributes{
+			AccessLog:              &elbtypes.AccessLog{Enabled: true, S3BucketName: aws.String("kumo-elb-logs-" + a.Id + "-" + rr.region), S3BucketPrefix: aws.String(lb.name), EmitInterval: aws.Int32(60)},
+			ConnectionDraining:     &elbtypes.ConnectionDraining{Enabled: true, Timeout: aws.Int32(300)},
+			ConnectionSettings:     &elbtypes.ConnectionSettings{IdleTimeout: aws.Int32(60)},
+			CrossZoneLoadBalancing: &elbtypes.CrossZoneLoadBalancing{Enabled: lb.crossZone},
+			AdditionalAttributes:   []elbtypes.AdditionalAttribute{{Key: aws.String("elb.http.desyncmitigationmode"), Value: aws.String("defensive")}}}})
+	}
+	f.put("DescribeLoadBalancers", elb.DescribeLoadBalancersOutput{LoadBalancerDescriptions: list})
 	return f
 }
 

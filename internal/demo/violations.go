@@ -249,6 +249,12 @@ var plants = map[string]plant{
 		lb.httpForwards = true
 		return v(a, w.homeRegion(a), loadBalancerARN(a, w.homeRegion(a), lb.name), "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK")
 	}},
+	"elb-classic-single-zone-balancing": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		lb := &classicLB{name: a.Name + "-legacy-api", certARN: webLoadBalancer(w, a).certARN, created: End.AddDate(-3, 0, 0)}
+		w.region(a, home).clbs = append(w.region(a, home).clbs, lb)
+		return v(a, home, classicARN(a, home, lb.name), "ELB_CROSS_ZONE_LOAD_BALANCING_ENABLED")
+	}},
 	"acm-expiring": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		c := &certificate{domain: "partners." + a.Name + "." + companyDomain, imported: true, created: End.AddDate(-1, 0, 0), notAfter: End.AddDate(0, 0, 9)}
@@ -302,6 +308,7 @@ var kumoPlants = []struct{ account, plant string }{
 	{"payments-prod", "ecr-no-lifecycle"},
 	{"orders-dev", "elb-http-forward"},
 	{"loyalty-prod", "acm-expiring"},
+	{"payments-staging", "elb-classic-single-zone-balancing"},
 	{"kumo-management", "cis-no-organizations-alarm"},
 }
 

@@ -3,6 +3,7 @@ package rules
 import (
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/orgrail/orgrail/internal/findings"
@@ -62,7 +63,11 @@ func init() {
 		docCase{Rule: "elb.logging-enabled", Source: cfgDoc("elb-logging-enabled"), Quote: qELBLogging, Name: "access_logs.s3.enabled false",
 			Mutate: func(f *fx) { setLBAttr(f, "access_logs.s3.enabled", "false") }, Resource: lbRes, Want: findings.Failed},
 		docCase{Rule: "elb.logging-enabled", Source: cfgDoc("elb-logging-enabled"), Quote: qELBLogNLB, Name: "a Network Load Balancer without logs",
-			Mutate: func(f *fx) { asNetwork(f); setLBAttr(f, "access_logs.s3.enabled", "false") }, Want: findings.NotApplicable},
+			Mutate: func(f *fx) {
+				asNetwork(f)
+				setLBAttr(f, "access_logs.s3.enabled", "false")
+				f.set(acctW, region1, "elb", "DescribeLoadBalancers", &elasticloadbalancing.DescribeLoadBalancersOutput{}) // and no Classic Load Balancer
+			}, Want: findings.NotApplicable},
 
 		// ELB.6
 		docCase{Rule: "elb.deletion-protection", Source: cfgDoc("elb-deletion-protection-enabled"), Quote: qELBDelete, Name: "deletion protection on",

@@ -4,6 +4,8 @@ import (
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
@@ -38,6 +40,25 @@ func (f *fx) elbBaseline(a, r string) {
 		Status: acmtypes.CertificateStatusIssued, KeyAlgorithm: acmtypes.KeyAlgorithmRsa2048,
 		NotBefore: awsv2.Time(fxNow.AddDate(0, 0, -195)), NotAfter: awsv2.Time(fxNow.AddDate(0, 0, 200)),
 		RenewalEligibility: acmtypes.RenewalEligibilityEligible, InUseBy: []string{lb}}})
+
+	// A compliant Classic Load Balancer "legacy".
+	f.set(a, r, "elb", "DescribeLoadBalancers", &elb.DescribeLoadBalancersOutput{LoadBalancerDescriptions: []elbtypes.LoadBalancerDescription{{
+		LoadBalancerName: awsv2.String("legacy"), AvailabilityZones: []string{r + "a", r + "b"},
+		ListenerDescriptions: []elbtypes.ListenerDescription{{Listener: &elbtypes.Listener{Protocol: awsv2.String("HTTPS"), LoadBalancerPort: 443,
+			InstanceProtocol: awsv2.String("HTTP"), InstancePort: awsv2.Int32(80), SSLCertificateId: awsv2.String(cert)}}}}}})
+	f.setRes(a, r, "elb", "DescribeLoadBalancerAttributes", "legacy", &elb.DescribeLoadBalancerAttributesOutput{LoadBalancerAttributes: &elbtypes.LoadBalancerAttributes{
+		AccessLog:              &elbtypes.AccessLog{Enabled: true, S3BucketName: awsv2.String("elb-logs-" + a)},
+		ConnectionDraining:     &elbtypes.ConnectionDraining{Enabled: true, Timeout: awsv2.Int32(300)},
+		CrossZoneLoadBalancing: &elbtypes.CrossZoneLoadBalancing{Enabled: true},
+		AdditionalAttributes:   []elbtypes.AdditionalAttribute{{Key: awsv2.String("elb.http.desyncmitigationmode"), Value: awsv2.String("defensive")}}}})
+}
+
+func legacyCLB(f *fx) *elbtypes.LoadBalancerDescription {
+	return &op[elb.DescribeLoadBalancersOutput](f, acctW, region1, "elb", "DescribeLoadBalancers").LoadBalancerDescriptions[0]
+}
+
+func legacyAttrs(f *fx) *elbtypes.LoadBalancerAttributes {
+	return res[elb.DescribeLoadBalancerAttributesOutput](f, acctW, region1, "elb", "DescribeLoadBalancerAttributes", "legacy").LoadBalancerAttributes
 }
 
 func lbAttributes(m map[string]string) []elbv2types.LoadBalancerAttribute {

@@ -35,10 +35,10 @@ func init() {
 			Remediation: "Set the load balancer attribute routing.http.drop_invalid_header_fields.enabled to true.",
 			Mappings:    findings.Mappings{ConfigRule: "ALB_HTTP_DROP_INVALID_HEADER_ENABLED", SecurityHub: "ELB.4", NistCsf: "PR.PS"},
 			check:       checkALBDropHeaders},
-		&Rule{ID: "elb.logging-enabled", Title: "Application Load Balancers write access logs", Severity: severity.Medium,
-			Scope: ScopeRegion, ResourceType: typeELBv2LoadBalancer, Services: []string{"elbv2"},
+		&Rule{ID: "elb.logging-enabled", Title: "Application and Classic Load Balancers write access logs", Severity: severity.Medium,
+			Scope: ScopeRegion, ResourceType: typeELBv2LoadBalancer, Services: []string{"elbv2", "elb"},
 			Rationale:   "Without access logs, who called the application, from where and with what result cannot be reconstructed after an incident.",
-			Remediation: "Set access_logs.s3.enabled to true with access_logs.s3.bucket naming a bucket that grants Elastic Load Balancing write access.",
+			Remediation: "Turn on access logs (ALB: access_logs.s3.enabled and access_logs.s3.bucket; Classic: the AccessLog attribute) to a bucket that grants Elastic Load Balancing write access.",
 			Mappings:    findings.Mappings{ConfigRule: "ELB_LOGGING_ENABLED", SecurityHub: "ELB.5", NistCsf: "DE.CM"},
 			check:       checkELBLogging},
 		&Rule{ID: "elb.deletion-protection", Title: "Load balancers have deletion protection", Severity: severity.Medium,
@@ -184,18 +184,37 @@ func checkALBDropHeaders(c *Ctx) error {
 }
 
 func checkELBLogging(c *Ctx) error {
-	return eachLoadBalancer(c, func(arn, name string, _ *elbv2types.LoadBalancer) {
+	out, err := get[elbv2.DescribeLoadBalancersOutput](c.v, c.Region, "elbv2", "DescribeLoadBalancers")
+	if err != nil {
+		return err
+	}
+	n := 0
+	for i := range out.LoadBalancers {
+		lb := &out.LoadBalancers[i]
+		if lb.Type != elbv2types.LoadBalancerTypeEnumApplication {
+			continue // the rule does not apply to Network and Gateway Load Balancers
+		}
+		n++
+		arn, name := aws(lb.LoadBalancerArn), aws(lb.LoadBalancerName)
 		attrs, err := lbAttrs(c, arn)
 		if err != nil {
 			c.Err(arn, err)
-			return
+			continue
 		}
 		if attrs["access_logs.s3.enabled"] == "true" && attrs["access_logs.s3.bucket"] != "" {
 			c.Pass(arn, "load balancer %s writes access logs to s3://%s", name, attrs["access_logs.s3.bucket"])
-			return
+			continue
 		}
 		c.Fail(arn, "load balancer %s does not write access logs", name)
-	}, elbv2types.LoadBalancerTypeEnumApplication)
+	}
+	classic, err := classicLogging(c)
+	if err != nil {
+		return err
+	}
+	if n+classic == 0 {
+		c.NA("", "no Application or Classic Load Balancers in %s", c.Region)
+	}
+	return nil
 }
 
 func checkELBDeletionProtection(c *Ctx) error {

@@ -96,6 +96,16 @@ var failCases = map[string]func(f *fx){
 	"elb.multi-az":                 func(f *fx) { webLB(f).AvailabilityZones = webLB(f).AvailabilityZones[:1] },
 	"acm.certificate-expiration":   func(f *fx) { webCert(f).NotAfter = awsv2.Time(fxNow.AddDate(0, 0, 3)) },
 	"acm.rsa-key-length":           func(f *fx) { webCert(f).KeyAlgorithm = acmtypes.KeyAlgorithmRsa1024 },
+	"elb.clb-acm-certificate": func(f *fx) {
+		legacyCLB(f).ListenerDescriptions[0].Listener.SSLCertificateId = awsv2.String("arn:aws:iam::444444444444:server-certificate/legacy")
+	},
+	"elb.clb-tls-listeners":       func(f *fx) { legacyCLB(f).ListenerDescriptions[0].Listener.Protocol = awsv2.String("HTTP") },
+	"elb.clb-multi-az":            func(f *fx) { legacyCLB(f).AvailabilityZones = legacyCLB(f).AvailabilityZones[:1] },
+	"elb.clb-connection-draining": func(f *fx) { legacyAttrs(f).ConnectionDraining.Enabled = false },
+	"elb.clb-cross-zone":          func(f *fx) { legacyAttrs(f).CrossZoneLoadBalancing.Enabled = false },
+	"elb.clb-desync-mitigation": func(f *fx) {
+		legacyAttrs(f).AdditionalAttributes[0].Value = awsv2.String("monitor")
+	},
 	"iam.root-mfa-enabled": func(f *fx) {
 		op[iam.GetAccountSummaryOutput](f, acctW, "global", "iam", "GetAccountSummary").SummaryMap["AccountMFAEnabled"] = 0
 	},

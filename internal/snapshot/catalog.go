@@ -151,6 +151,10 @@ var Catalog = []Service{
 		{Name: "DescribeLoadBalancerAttributes", PerResource: "load balancer ARN", Benign: []string{"LoadBalancerNotFound"}},
 		{Name: "DescribeListeners", PerResource: "load balancer ARN", Benign: []string{"LoadBalancerNotFound"}},
 	}},
+	{Name: "elb", Doc: "Classic Load Balancers: listeners (protocols, certificates), zones and attributes (access logs, connection draining, cross-zone balancing, desync mitigation).", Operations: []Operation{
+		{Name: "DescribeLoadBalancers"},
+		{Name: "DescribeLoadBalancerAttributes", PerResource: "load balancer name", Benign: []string{"LoadBalancerNotFound"}},
+	}},
 	{Name: "acm", Doc: "AWS Certificate Manager: certificates of every key type and their details (expiry, renewal eligibility, key algorithm); never the certificate bodies or private keys.", Operations: []Operation{
 		{Name: "ListCertificates", Input: "Includes.KeyTypes = every key type (ACM lists only RSA_2048 certificates otherwise)"},
 		{Name: "DescribeCertificate", PerResource: "certificate ARN", Benign: []string{"ResourceNotFoundException"}},
