@@ -15,12 +15,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -53,6 +56,9 @@ var sdkClients = map[string]func(aws.Config) any{
 	"ssoadmin":      func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
 	"identitystore": func(c aws.Config) any { return identitystore.NewFromConfig(c) },
 	"ecr":           func(c aws.Config) any { return ecr.NewFromConfig(c) },
+	"elbv2":         func(c aws.Config) any { return elbv2.NewFromConfig(c) },
+	"acm":           func(c aws.Config) any { return acm.NewFromConfig(c) },
+	"elb":           func(c aws.Config) any { return elb.NewFromConfig(c) },
 	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
 }
@@ -92,6 +98,12 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"SecretId": key}
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return map[string]string{"RepositoryName": key}
+	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
+		return map[string]string{"LoadBalancerArn": key}
+	case "elb.DescribeLoadBalancerAttributes":
+		return map[string]string{"LoadBalancerName": key}
+	case "acm.DescribeCertificate":
+		return map[string]string{"CertificateArn": key}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
 	case "identitystore.ListUsers", "identitystore.ListGroups":
@@ -295,6 +307,10 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 		svc = "cloudwatchlogs"
 	} else if file == "s3accesspoints" {
 		svc = "s3control"
+	} else if file == "elbv2" {
+		svc = "elasticloadbalancingv2"
+	} else if file == "elb" {
+		svc = "elasticloadbalancing"
 	}
 	n := 0
 	var fails []string

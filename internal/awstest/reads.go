@@ -287,6 +287,12 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 	case "s3accesspoints.GetAccessPoint", "s3accesspoints.GetAccessPointPolicy", "s3accesspoints.GetAccessPointPolicyStatus",
 		"s3control.GetMultiRegionAccessPointPolicy":
 		return p("Name"), account
+	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
+		return p("LoadBalancerArn"), account
+	case "elb.DescribeLoadBalancerAttributes":
+		return p("LoadBalancerName"), account
+	case "acm.DescribeCertificate":
+		return p("CertificateArn"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

@@ -303,7 +303,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sc, signed := parseAuthorization(r)
-	svc := lookupService(sc.Service, r.URL.Path)
+	svc := lookupService(sc.Service, r.URL.Path, body)
 	if svc == nil {
 		svc = guessService(r)
 	}

@@ -69,6 +69,9 @@ var services = []*serviceDef{
 	{Name: "secretsmanager", SigningName: "secretsmanager", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "cloudwatchlogs", SigningName: "logs", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "cloudwatch", SigningName: "monitoring", Protocol: Query, XMLNS: "http://monitoring.amazonaws.com/doc/2010-08-01/", Throttle: "Throttling", NotFound: "ResourceNotFound"},
+	{Name: "elasticloadbalancingv2", SigningName: "elasticloadbalancing", Protocol: Query, XMLNS: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", Throttle: "Throttling", NotFound: "LoadBalancerNotFound"},
+	{Name: "elasticloadbalancing", SigningName: "elasticloadbalancing", Protocol: Query, XMLNS: "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/", Throttle: "Throttling", NotFound: "LoadBalancerNotFound"},
+	{Name: "acm", SigningName: "acm", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "ecr", SigningName: "ecr", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "RepositoryNotFoundException"},
 	{Name: "identitystore", SigningName: "identitystore", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "dynamodb", SigningName: "dynamodb", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
@@ -110,15 +113,23 @@ func snapshotServiceName(svc, op string) string {
 		return "logs"
 	case svc == "s3control" && strings.Contains(op, "AccessPoint") && !strings.Contains(op, "MultiRegion"):
 		return "s3accesspoints"
+	case svc == "elasticloadbalancingv2":
+		return "elbv2"
+	case svc == "elasticloadbalancing":
+		return "elb"
 	}
 	return svc
 }
 
 // lookupService finds the service of a request from its SigV4 scope,
-// telling S3 Control from S3 by its path.
-func lookupService(signingName, path string) *serviceDef {
+// telling S3 Control from S3 by its path and Classic Load Balancing
+// from ELBv2 (both sign as elasticloadbalancing) by the API version.
+func lookupService(signingName, path string, body []byte) *serviceDef {
 	if signingName == "s3" && strings.HasPrefix(path, "/v20180820/") {
 		return servicesByName["s3control"]
+	}
+	if signingName == "elasticloadbalancing" && strings.Contains(string(body), "Version=2012-06-01") {
+		return servicesByName["elasticloadbalancing"]
 	}
 	return servicesBySigning[signingName]
 }

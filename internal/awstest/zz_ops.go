@@ -5,6 +5,7 @@ package awstest
 import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -13,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -41,6 +44,8 @@ var generatedOps = []opSpec{
 	{Pkg: "account", Op: "DeleteAlternateContact", Legacy: true, New: func() any { return new(account.DeleteAlternateContactOutput) }, Method: "POST", URI: "/deleteAlternateContact"},
 	{Pkg: "account", Op: "GetAlternateContact", Legacy: true, New: func() any { return new(account.GetAlternateContactOutput) }, Method: "POST", URI: "/getAlternateContact"},
 	{Pkg: "account", Op: "PutAlternateContact", Legacy: true, New: func() any { return new(account.PutAlternateContactOutput) }, Method: "POST", URI: "/putAlternateContact"},
+	{Pkg: "acm", Op: "DescribeCertificate", Legacy: false, New: func() any { return new(acm.DescribeCertificateOutput) }},
+	{Pkg: "acm", Op: "ListCertificates", Legacy: false, New: func() any { return new(acm.ListCertificatesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "cloudformation", Op: "CreateStackInstances", Legacy: false, New: func() any { return new(cloudformation.CreateStackInstancesOutput) }},
 	{Pkg: "cloudformation", Op: "CreateStackSet", Legacy: false, New: func() any { return new(cloudformation.CreateStackSetOutput) }},
 	{Pkg: "cloudformation", Op: "DescribeStackInstance", Legacy: false, New: func() any { return new(cloudformation.DescribeStackInstanceOutput) }},
@@ -118,6 +123,11 @@ var generatedOps = []opSpec{
 	{Pkg: "ecr", Op: "GetLifecyclePolicy", Legacy: false, New: func() any { return new(ecr.GetLifecyclePolicyOutput) }},
 	{Pkg: "ecr", Op: "GetRegistryScanningConfiguration", Legacy: false, New: func() any { return new(ecr.GetRegistryScanningConfigurationOutput) }},
 	{Pkg: "ecr", Op: "GetRepositoryPolicy", Legacy: false, New: func() any { return new(ecr.GetRepositoryPolicyOutput) }},
+	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancerAttributes", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancerAttributesOutput) }},
+	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancers", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
+	{Pkg: "elasticloadbalancingv2", Op: "DescribeListeners", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeListenersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
+	{Pkg: "elasticloadbalancingv2", Op: "DescribeLoadBalancerAttributes", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeLoadBalancerAttributesOutput) }},
+	{Pkg: "elasticloadbalancingv2", Op: "DescribeLoadBalancers", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeLoadBalancersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
 	{Pkg: "guardduty", Op: "CreateDetector", Legacy: false, New: func() any { return new(guardduty.CreateDetectorOutput) }, Method: "POST", URI: "/detector"},
 	{Pkg: "guardduty", Op: "DescribeOrganizationConfiguration", Legacy: false, New: func() any { return new(guardduty.DescribeOrganizationConfigurationOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/detector/{DetectorId}/admin", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
 	{Pkg: "guardduty", Op: "EnableOrganizationAdminAccount", Legacy: false, New: func() any { return new(guardduty.EnableOrganizationAdminAccountOutput) }, Method: "POST", URI: "/admin/enable"},

@@ -96,7 +96,7 @@ func TestPlantedConsistent(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The CIS 4.15 plant (the organization trail's missing Organizations
-	// filter) fails every active account at once: 16 of the 66.
+	// filter) fails every active account at once: 16 of the 69.
 	if n := len(p.Violations); n < 20 || n > 80 {
 		t.Errorf("%d violations, want 20 to 80", n)
 	}

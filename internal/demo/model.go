@@ -149,6 +149,9 @@ type regionRes struct {
 	repos       []*repository
 	logGroups   []*logGroup
 	apoints     []*accessPoint
+	lbs         []*loadBalancer
+	clbs        []*classicLB
+	certs       []*certificate
 	guardDuty   bool
 	securityHub bool
 	config      bool

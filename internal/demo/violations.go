@@ -250,6 +250,23 @@ var plants = map[string]plant{
 		}
 		return out
 	}},
+	"elb-http-forward": {workload: true, fn: func(w *world, a *acct) []violation {
+		lb := webLoadBalancer(w, a)
+		lb.httpForwards = true
+		return v(a, w.homeRegion(a), loadBalancerARN(a, w.homeRegion(a), lb.name), "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK")
+	}},
+	"elb-classic-single-zone-balancing": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		lb := &classicLB{name: a.Name + "-legacy-api", certARN: webLoadBalancer(w, a).certARN, created: End.AddDate(-3, 0, 0)}
+		w.region(a, home).clbs = append(w.region(a, home).clbs, lb)
+		return v(a, home, classicARN(a, home, lb.name), "ELB_CROSS_ZONE_LOAD_BALANCING_ENABLED")
+	}},
+	"acm-expiring": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		c := &certificate{domain: "partners." + a.Name + "." + companyDomain, imported: true, created: End.AddDate(-1, 0, 0), notAfter: End.AddDate(0, 0, 9)}
+		w.region(a, home).certs = append(w.region(a, home).certs, c)
+		return v(a, home, certificateARN(a, home, c.domain), "ACM_CERTIFICATE_EXPIRATION_CHECK")
+	}},
 	"secret-no-rotation": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		rr := w.region(a, home)
@@ -295,6 +312,9 @@ var kumoPlants = []struct{ account, plant string }{
 	{"orders-staging", "ecr-no-scan"},
 	{"loyalty-dev", "ecr-mutable-tags"},
 	{"payments-prod", "ecr-no-lifecycle"},
+	{"orders-dev", "elb-http-forward"},
+	{"loyalty-prod", "acm-expiring"},
+	{"payments-staging", "elb-classic-single-zone-balancing"},
 	{"kumo-management", "cis-no-organizations-alarm"},
 	{"orders-prod", "logs-short-retention"},
 }
@@ -313,7 +333,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

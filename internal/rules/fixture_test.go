@@ -419,6 +419,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.setRes(a, r, "ecr", "GetLifecyclePolicy", "app", &ecr.GetLifecyclePolicyOutput{RepositoryName: awsv2.String("app"), RegistryId: awsv2.String(a),
 		LifecyclePolicyText: awsv2.String(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`)})
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
+	f.elbBaseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.

@@ -127,10 +127,10 @@ func TestNISTCSFMappingsAreCSF2Categories(t *testing.T) {
 // TestSecurityHubMappingsAgreeWithAWS: a rule's Security Hub control and
 // Config rule agree with the Security Hub user guide's control → Config
 // rule list (testdata/mappings/securityhub-config-rules.txt). Controls
-// newer than the list (IAM.27, IAM.28, SecurityHub.1) are named in
+// newer than the list (IAM.27, IAM.28, SecurityHub.1, ACM.2) are named in
 // newerControls.
 func TestSecurityHubMappingsAgreeWithAWS(t *testing.T) {
-	newerControls := map[string]bool{"IAM.27": true, "IAM.28": true, "SecurityHub.1": true}
+	newerControls := map[string]bool{"IAM.27": true, "IAM.28": true, "SecurityHub.1": true, "ACM.2": true}
 	sh := map[string]string{}
 	for _, f := range readFacts(t, "securityhub-config-rules.txt", "|") {
 		sh[f[0]] = f[2]

@@ -7,12 +7,14 @@ import (
 	"time"
 
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -85,6 +87,26 @@ func TestCleanOrganizationPasses(t *testing.T) {
 // failCases break the clean fixture so that one rule fails. Every
 // built-in rule has one (TestEveryRuleHasAFailingCase).
 var failCases = map[string]func(f *fx){
+	"elb.alb-https-redirect": func(f *fx) {
+		webListeners(f).Listeners[0].DefaultActions = []elbv2types.Action{{Type: elbv2types.ActionTypeEnumForward}}
+	},
+	"elb.alb-drop-invalid-headers": func(f *fx) { setLBAttr(f, "routing.http.drop_invalid_header_fields.enabled", "false") },
+	"elb.logging-enabled":          func(f *fx) { setLBAttr(f, "access_logs.s3.enabled", "false") },
+	"elb.deletion-protection":      func(f *fx) { setLBAttr(f, "deletion_protection.enabled", "false") },
+	"elb.alb-desync-mitigation":    func(f *fx) { setLBAttr(f, "routing.http.desync_mitigation_mode", "monitor") },
+	"elb.multi-az":                 func(f *fx) { webLB(f).AvailabilityZones = webLB(f).AvailabilityZones[:1] },
+	"acm.certificate-expiration":   func(f *fx) { webCert(f).NotAfter = awsv2.Time(fxNow.AddDate(0, 0, 3)) },
+	"acm.rsa-key-length":           func(f *fx) { webCert(f).KeyAlgorithm = acmtypes.KeyAlgorithmRsa1024 },
+	"elb.clb-acm-certificate": func(f *fx) {
+		legacyCLB(f).ListenerDescriptions[0].Listener.SSLCertificateId = awsv2.String("arn:aws:iam::444444444444:server-certificate/legacy")
+	},
+	"elb.clb-tls-listeners":       func(f *fx) { legacyCLB(f).ListenerDescriptions[0].Listener.Protocol = awsv2.String("HTTP") },
+	"elb.clb-multi-az":            func(f *fx) { legacyCLB(f).AvailabilityZones = legacyCLB(f).AvailabilityZones[:1] },
+	"elb.clb-connection-draining": func(f *fx) { legacyAttrs(f).ConnectionDraining.Enabled = false },
+	"elb.clb-cross-zone":          func(f *fx) { legacyAttrs(f).CrossZoneLoadBalancing.Enabled = false },
+	"elb.clb-desync-mitigation": func(f *fx) {
+		legacyAttrs(f).AdditionalAttributes[0].Value = awsv2.String("monitor")
+	},
 	"iam.root-mfa-enabled": func(f *fx) {
 		op[iam.GetAccountSummaryOutput](f, acctW, "global", "iam", "GetAccountSummary").SummaryMap["AccountMFAEnabled"] = 0
 	},

@@ -154,6 +154,19 @@ var Catalog = []Service{
 		{Name: "GetRepositoryPolicy", PerResource: "repository name", Benign: []string{"RepositoryPolicyNotFoundException"}},
 		{Name: "GetLifecyclePolicy", PerResource: "repository name", Benign: []string{"LifecyclePolicyNotFoundException"}},
 	}},
+	{Name: "elbv2", Doc: "Elastic Load Balancing v2: Application, Network and Gateway Load Balancers, their attributes (deletion protection, access logs, header handling, desync mitigation) and listeners.", Operations: []Operation{
+		{Name: "DescribeLoadBalancers"},
+		{Name: "DescribeLoadBalancerAttributes", PerResource: "load balancer ARN", Benign: []string{"LoadBalancerNotFound"}},
+		{Name: "DescribeListeners", PerResource: "load balancer ARN", Benign: []string{"LoadBalancerNotFound"}},
+	}},
+	{Name: "elb", Doc: "Classic Load Balancers: listeners (protocols, certificates), zones and attributes (access logs, connection draining, cross-zone balancing, desync mitigation).", Operations: []Operation{
+		{Name: "DescribeLoadBalancers"},
+		{Name: "DescribeLoadBalancerAttributes", PerResource: "load balancer name", Benign: []string{"LoadBalancerNotFound"}},
+	}},
+	{Name: "acm", Doc: "AWS Certificate Manager: certificates of every key type and their details (expiry, renewal eligibility, key algorithm); never the certificate bodies or private keys.", Operations: []Operation{
+		{Name: "ListCertificates", Input: "Includes.KeyTypes = every key type (ACM lists only RSA_2048 certificates otherwise)"},
+		{Name: "DescribeCertificate", PerResource: "certificate ARN", Benign: []string{"ResourceNotFoundException"}},
+	}},
 	{Name: "logs", Doc: "CloudWatch Logs: metric filters (the CIS section 4 filters on a trail's log group) and log groups (retention, KMS key; no log events).", Operations: []Operation{
 		{Name: "DescribeMetricFilters"},
 		{Name: "DescribeLogGroups"},
