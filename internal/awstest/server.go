@@ -83,6 +83,7 @@ type Server struct {
 	state    *state
 	orgState *orgState
 	sso      *ssoState
+	root     rootAccess
 
 	trOnce sync.Once
 	tr     *http.Transport
