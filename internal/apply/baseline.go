@@ -72,6 +72,15 @@ func (r *run) doBaseline(ctx context.Context, ch *plan.Change) (Outcome, error) 
 	if r.base == nil || ch.Baseline == nil {
 		return Outcome{}, fmt.Errorf("%s: no baseline step", ch.Key)
 	}
+	if st := ch.Baseline; st.Kind == baseline.KindRootCredentials && len(st.Regions) > 0 {
+		// The outcome is the account's report: what was removed.
+		rep, err := r.base.aws.RemoveRootCredentials(ctx, st.Regions[0], st.Account)
+		if err != nil {
+			return Outcome{}, err
+		}
+		baseline.Effect(r.base.state, st)
+		return Outcome{ID: "removed: " + rep.Removed.Summary()}, nil
+	}
 	if err := r.base.aws.Apply(ctx, ch.Baseline); err != nil {
 		return Outcome{}, err
 	}

@@ -53,6 +53,11 @@ func (a *AWS) Apply(ctx context.Context, step *Step) error {
 		return a.applyAnalyzer(ctx, step.Account, home, step.Name)
 	case KindHubPolicy:
 		return a.applyHubPolicy(ctx, step)
+	case KindRootFeatures:
+		return a.applyRootFeatures(ctx, home)
+	case KindRootCredentials:
+		_, err := a.RemoveRootCredentials(ctx, home, step.Account)
+		return err
 	}
 	return fmt.Errorf("baseline: unknown step kind %q", step.Kind)
 }
@@ -158,6 +163,9 @@ func (a *AWS) Read(ctx context.Context, s *Settings) (*State, error) {
 				st.AutoEnable[RegionKey(svc, r)] = on
 			}
 		}
+	}
+	if err := a.readRoot(ctx, s, st); err != nil {
+		return nil, err
 	}
 	return st, a.readAudit(ctx, s, st)
 }

@@ -17,6 +17,10 @@ var principals = map[string][]string{
 	"accessanalyzer": {"access-analyzer.amazonaws.com"},
 }
 
+// IAMPrincipal is IAM's service principal, whose trusted access
+// centralized root access needs.
+const IAMPrincipal = "iam.amazonaws.com"
+
 // StackSetsPrincipal is the service principal of service-managed
 // StackSets' trusted access.
 const StackSetsPrincipal = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -38,6 +42,9 @@ func Organization(s *Settings) OrgAccess {
 	out := OrgAccess{TrustedAccess: []string{StackSetsPrincipal}, Delegated: map[string]string{}}
 	for _, svc := range s.Services {
 		out.TrustedAccess = append(out.TrustedAccess, principals[svc]...)
+	}
+	if s.RootAccess {
+		out.TrustedAccess = append(out.TrustedAccess, IAMPrincipal)
 	}
 	if s.AuditID != "" {
 		for _, svc := range []string{"config", "accessanalyzer"} {
@@ -142,6 +149,7 @@ func Desired(s *Settings) ([]Step, error) {
 				Address: "IAM Access Analyzer " + a + " in " + s.AuditID, Result: StatePresent})
 		}
 	}
+	out = append(out, rootSteps(s)...)
 	return out, nil
 }
 

@@ -84,6 +84,11 @@ type Settings struct {
 	Events         bool
 	BusName        string
 	TopicName      string
+	// RootAccess turns on centralized root access; Members are the
+	// member accounts (every active account but the management account)
+	// whose root credentials it removes.
+	RootAccess bool
+	Members    []string
 }
 
 // Has reports whether security.services lists svc.
@@ -150,6 +155,15 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 	s.BusName = orString(b.Events.BusName, DefaultBusName)
 	s.TopicName = orString(b.Events.TopicName, DefaultTopicName)
 	s.Contact.Title = orString(s.Contact.Title, "Security")
+	s.RootAccess = b.RootAccess.Centralize && !cfg.Organization.Standalone()
+	if s.RootAccess && o != nil {
+		for _, a := range o.Accounts {
+			if a.Id != o.MasterAccountId && a.Status != "SUSPENDED" && a.State != "CLOSED" && a.State != "SUSPENDED" && a.State != "PENDING_CLOSURE" {
+				s.Members = append(s.Members, a.Id)
+			}
+		}
+		slices.Sort(s.Members)
+	}
 	return s, diags
 }
 

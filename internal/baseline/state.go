@@ -32,6 +32,13 @@ type State struct {
 	// the Audit account's home region) to HubFingerprint of its
 	// standards.
 	HubPolicies map[string]string `json:"hubPolicies,omitempty"`
+	// RootFeatures are IAM's enabled centralized root access features
+	// (ListOrganizationsFeatures): RootCredentialsManagement,
+	// RootSessions.
+	RootFeatures []string `json:"rootFeatures,omitempty"`
+	// RootCredentials maps a member account id to the root user
+	// credentials a root session found there (absent: not read).
+	RootCredentials map[string]RootCredentials `json:"rootCredentials,omitempty"`
 }
 
 // HubFingerprint digests the set of Security Hub standards of a

@@ -16,6 +16,11 @@ const (
 	KindAggregator = "config-aggregator"
 	KindAnalyzer   = "access-analyzer"
 	KindHubPolicy  = "securityhub-policy"
+	// KindRootFeatures turns on IAM's centralized root access features
+	// in the management account; KindRootCredentials removes one member
+	// account's root user credentials through sts:AssumeRoot.
+	KindRootFeatures    = "root-access"
+	KindRootCredentials = "root-credentials"
 )
 
 // States Observe reports besides fingerprints.
@@ -24,6 +29,9 @@ const (
 	StatePresent = "present"
 	StateOn      = "on"
 	StateOff     = "off"
+	// StateUnknown is a root-credentials step's version when the
+	// account's root credentials could not be read (root sessions off).
+	StateUnknown = "unknown"
 )
 
 // AdminServices are the security services whose own API designates the
@@ -117,6 +125,13 @@ func Observe(step *Step, st *State) string {
 			return f
 		}
 		return StateAbsent
+	case KindRootFeatures:
+		return FeaturesFingerprint(st.RootFeatures)
+	case KindRootCredentials:
+		if r, ok := st.RootCredentials[step.Account]; ok {
+			return r.Fingerprint()
+		}
+		return StateUnknown
 	}
 	return ""
 }
@@ -192,6 +207,13 @@ func Effect(st *State, step *Step) {
 			st.HubPolicies = map[string]string{}
 		}
 		st.HubPolicies[step.Name] = step.Result
+	case KindRootFeatures:
+		st.RootFeatures = slices.Clone(RootFeatures)
+	case KindRootCredentials:
+		if st.RootCredentials == nil {
+			st.RootCredentials = map[string]RootCredentials{}
+		}
+		st.RootCredentials[step.Account] = RootCredentials{}
 	}
 }
 
