@@ -84,6 +84,7 @@ type Server struct {
 	orgState *orgState
 	sso      *ssoState
 	root     rootAccess
+	inv      invitations
 
 	trOnce sync.Once
 	tr     *http.Transport
