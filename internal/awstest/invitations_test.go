@@ -89,4 +89,3 @@ func ensureDetector(t *testing.T, c *guardduty.Client) *guardduty.CreateDetector
 	}
 	return out
 }
-
