@@ -39,6 +39,9 @@ type State struct {
 	// RootCredentials maps a member account id to the root user
 	// credentials a root session found there (absent: not read).
 	RootCredentials map[string]RootCredentials `json:"rootCredentials,omitempty"`
+	// Members maps "service/region" to the accounts enabled as members
+	// of the Audit account by invitation (standalone mode).
+	Members map[string][]string `json:"members,omitempty"`
 }
 
 // HubFingerprint digests the set of Security Hub standards of a
