@@ -2,7 +2,6 @@ package apply
 
 import (
 	"context"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,8 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 
 	"github.com/orgrail/orgrail/internal/awstest"
@@ -54,8 +51,20 @@ security:
 baseline: {}
 `
 
-func trustDoc(principal string) *string {
-	return aws.String(url.QueryEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`))
+// seedStandaloneRoles makes the role chain jump → security → member of
+// standaloneYAML in the local AWS.
+func seedStandaloneRoles(t *testing.T, srv *awstest.Server) {
+	t.Helper()
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(srv.PutRole(saJump, "OrgrailHub", "arn:aws:iam::"+saJump+":root"))
+	must(srv.PutRole(saSecurity, "OrgrailSecurity", "arn:aws:iam::"+saJump+":role/OrgrailHub"))
+	for _, id := range []string{saJump, saSecurity, saMemberA, saMemberB} {
+		must(srv.PutRole(id, "OrgrailMember", "arn:aws:iam::"+saSecurity+":role/OrgrailSecurity"))
+	}
 }
 
 // TestApplyStandaloneBaseline applies the baseline without AWS
@@ -75,17 +84,7 @@ func TestApplyStandaloneBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	roles := map[string][]iamtypes.RoleDetail{
-		saJump:     {{RoleName: aws.String("OrgrailHub"), Arn: aws.String("arn:aws:iam::" + saJump + ":role/OrgrailHub"), AssumeRolePolicyDocument: trustDoc("arn:aws:iam::" + saJump + ":root")}},
-		saSecurity: {{RoleName: aws.String("OrgrailSecurity"), Arn: aws.String("arn:aws:iam::" + saSecurity + ":role/OrgrailSecurity"), AssumeRolePolicyDocument: trustDoc("arn:aws:iam::" + saJump + ":role/OrgrailHub")}},
-	}
-	for _, id := range []string{saJump, saSecurity, saMemberA, saMemberB} {
-		roles[id] = append(roles[id], iamtypes.RoleDetail{RoleName: aws.String("OrgrailMember"), Arn: aws.String("arn:aws:iam::" + id + ":role/OrgrailMember"),
-			AssumeRolePolicyDocument: trustDoc("arn:aws:iam::" + saSecurity + ":role/OrgrailSecurity")})
-		if err := srv.SetOutput(id, snapshot.Global, "iam", "GetAccountAuthorizationDetails", "", &iam.GetAccountAuthorizationDetailsOutput{RoleDetailList: roles[id]}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	seedStandaloneRoles(t, srv)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "lz.yaml"), []byte(standaloneYAML), 0o644); err != nil {
 		t.Fatal(err)
