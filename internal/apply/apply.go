@@ -175,6 +175,9 @@ func prepare(ctx context.Context, awsCfg aws.Config, st *store.Store, p *plan.Pl
 		opts.Parallel = DefaultParallel
 	}
 	read := opts.Read
+	if read == nil && cfg.Organization.Standalone() {
+		read = func(context.Context) (*org.Organization, error) { return StandaloneOrg(cfg), nil }
+	}
 	if read == nil {
 		read = func(ctx context.Context) (*org.Organization, error) { return collect.Discover(ctx, awsCfg) }
 	}

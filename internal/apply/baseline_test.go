@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
+	"github.com/orgrail/orgrail/internal/awstest"
 	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/plan"
 	"github.com/orgrail/orgrail/internal/severity"
@@ -177,5 +178,78 @@ func TestApplyBaselineResumes(t *testing.T) {
 	t.Logf("%d kill points", kills)
 	if kills < 20 {
 		t.Errorf("only %d kill points", kills)
+	}
+}
+
+// TestApplyRootAccess turns on centralized root access in the example
+// landing zone: IAM's trusted access, the two IAM features, then one
+// root session per member account removing the root credentials
+// planted there. The outcome of each account's step is its report; a
+// second plan finds nothing, and the local AWS holds no root credentials.
+func TestApplyRootAccess(t *testing.T) {
+	dir := copyExample(t)
+	if err := os.WriteFile(filepath.Join(dir, "baseline.yaml"), []byte("baseline:\n  targets: [Workloads]\n  rootAccess:\n    centralize: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, dir)
+	ctx := context.Background()
+	b := &baseline.AWS{Management: e.srv.Config(ctx, e.srv.AdminCredentials()), Poll: 1,
+		For: func(account string) aws.Config { return e.srv.Config(ctx, e.srv.AccountCredentials(account)) }}
+	if _, err := e.apply(ctx, planBaseline(t, e, b), Options{BaselineAWS: b}); err != nil {
+		t.Fatal(err)
+	}
+	o := e.read(t)
+	var members []string
+	for _, a := range o.Accounts {
+		if a.Id != o.MasterAccountId {
+			members = append(members, a.Id)
+		}
+	}
+	if len(members) < 2 {
+		t.Fatalf("members: %v", members)
+	}
+	planted := members[0]
+	e.srv.SetRootCredentials(planted, awstest.RootCredentials{LoginProfile: true, AccessKeys: []string{"AKIAROOTKEY"}, MFADevices: []string{"arn:aws:iam::" + planted + ":mfa/root"}})
+	p := planBaseline(t, e, b)
+	want := map[string]bool{"baseline:root-access:features": true}
+	for _, m := range members {
+		want["baseline:root-credentials:"+m] = true
+	}
+	for _, ch := range p.Changes {
+		delete(want, ch.Key)
+	}
+	if len(want) != 0 {
+		t.Fatalf("plan lacks %v: %v", want, keysOf(p))
+	}
+	rep, err := e.apply(ctx, p, Options{BaselineAWS: b})
+	if err != nil || rep.Failed != 0 {
+		t.Fatalf("apply: %v %+v", err, rep)
+	}
+	found := false
+	for _, s := range rep.Steps {
+		if s.Key == "baseline:root-credentials:"+planted {
+			found = s.ObjectID == "removed: password, 1 access key, 1 MFA device"
+			if !found {
+				t.Errorf("report of %s: %+v", planted, s)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no step for %s: %+v", planted, rep.Steps)
+	}
+	if c := e.srv.RootCredentialsOf(planted); c.LoginProfile || len(c.AccessKeys)+len(c.MFADevices) != 0 {
+		t.Fatalf("root credentials left: %+v", c)
+	}
+	if f := e.srv.RootFeatures(); len(f) != 2 {
+		t.Fatalf("features: %v", f)
+	}
+	if again := planBaseline(t, e, b); !again.Empty() {
+		t.Fatalf("plan after: %v", keysOf(again))
+	}
+	reps := b.RootReports(ctx, e.cfg.Organization.HomeRegion, members)
+	for _, r := range reps {
+		if r.Remaining != "none" || r.Error != "" {
+			t.Errorf("report %+v", r)
+		}
 	}
 }

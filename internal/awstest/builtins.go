@@ -12,4 +12,6 @@ func (s *Server) registerBuiltins() {
 	s.registerEC2Writes()
 	s.registerBaselineServices()
 	s.registerVPCWrites()
+	s.registerRootAccess()
+	s.registerInvitations()
 }

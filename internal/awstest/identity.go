@@ -24,6 +24,9 @@ type Identity struct {
 	RoleARN string
 	// SessionName is the role session name.
 	SessionName string
+	// RootTask is the task policy ARN of a privileged root session made
+	// by sts:AssumeRoot ("" for every other identity).
+	RootTask string
 
 	AccessKeyID     string
 	SecretAccessKey string

@@ -83,6 +83,8 @@ type Server struct {
 	state    *state
 	orgState *orgState
 	sso      *ssoState
+	root     rootAccess
+	inv      invitations
 
 	trOnce sync.Once
 	tr     *http.Transport

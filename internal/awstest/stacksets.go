@@ -231,6 +231,10 @@ func (s *Server) createStackInstances(_ context.Context, req *Request) (any, err
 // current organization; the management account never gets an instance
 // of a service-managed StackSet.
 func (s *Server) deploymentAccounts(d stackSetDeployment) []string {
+	if len(d.OUs) == 0 {
+		// Self-managed: the accounts listed.
+		return slices.Sorted(slices.Values(d.Accounts))
+	}
 	o := s.Organization()
 	var out []string
 	for _, ou := range d.OUs {

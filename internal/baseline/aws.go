@@ -23,7 +23,12 @@ func (a *AWS) Apply(ctx context.Context, step *Step) error {
 	}
 	switch step.Kind {
 	case KindStackSet:
+		if step.StackSet != nil && step.StackSet.SelfManaged {
+			return a.applySelfManaged(ctx, homeOf(step), step.StackSet)
+		}
 		return a.applyStackSet(ctx, homeOf(step), step.StackSet)
+	case KindMembers:
+		return a.applyMembers(ctx, step)
 	case KindTrail:
 		return a.applyTrail(ctx, home, step.Name, step.Trail)
 	case KindAdmin:
@@ -53,6 +58,11 @@ func (a *AWS) Apply(ctx context.Context, step *Step) error {
 		return a.applyAnalyzer(ctx, step.Account, home, step.Name)
 	case KindHubPolicy:
 		return a.applyHubPolicy(ctx, step)
+	case KindRootFeatures:
+		return a.applyRootFeatures(ctx, home)
+	case KindRootCredentials:
+		_, err := a.RemoveRootCredentials(ctx, home, step.Account)
+		return err
 	}
 	return fmt.Errorf("baseline: unknown step kind %q", step.Kind)
 }
@@ -124,6 +134,9 @@ func (a *AWS) applyAnalyzer(ctx context.Context, audit, region, name string) err
 // Read returns the current state of the baseline's organization-level
 // objects for the settings s.
 func (a *AWS) Read(ctx context.Context, s *Settings) (*State, error) {
+	if s.Standalone {
+		return a.readStandalone(ctx, s)
+	}
 	st := &State{StackSets: map[string]StackSetState{}, Trails: map[string]TrailState{}, Admins: map[string]string{}, AutoEnable: map[string]bool{}}
 	cf := cloudformation.NewFromConfig(a.regional(a.Management, s.HomeRegion))
 	for _, name := range []string{StackSetLogArchive, StackSetAudit, StackSetAccount} {
@@ -158,6 +171,9 @@ func (a *AWS) Read(ctx context.Context, s *Settings) (*State, error) {
 				st.AutoEnable[RegionKey(svc, r)] = on
 			}
 		}
+	}
+	if err := a.readRoot(ctx, s, st); err != nil {
+		return nil, err
 	}
 	return st, a.readAudit(ctx, s, st)
 }

@@ -17,6 +17,10 @@ var principals = map[string][]string{
 	"accessanalyzer": {"access-analyzer.amazonaws.com"},
 }
 
+// IAMPrincipal is IAM's service principal, whose trusted access
+// centralized root access needs.
+const IAMPrincipal = "iam.amazonaws.com"
+
 // StackSetsPrincipal is the service principal of service-managed
 // StackSets' trusted access.
 const StackSetsPrincipal = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -35,9 +39,15 @@ type OrgAccess struct {
 // the caller (plan) adds them as trusted-access and delegated-admin
 // changes beside the configured ones.
 func Organization(s *Settings) OrgAccess {
+	if s.Standalone {
+		return OrgAccess{Delegated: map[string]string{}}
+	}
 	out := OrgAccess{TrustedAccess: []string{StackSetsPrincipal}, Delegated: map[string]string{}}
 	for _, svc := range s.Services {
 		out.TrustedAccess = append(out.TrustedAccess, principals[svc]...)
+	}
+	if s.RootAccess {
+		out.TrustedAccess = append(out.TrustedAccess, IAMPrincipal)
 	}
 	if s.AuditID != "" {
 		for _, svc := range []string{"config", "accessanalyzer"} {
@@ -54,11 +64,14 @@ func Organization(s *Settings) OrgAccess {
 // Steps already done are left out. It needs the Log Archive and Audit
 // account ids; without them it returns an error naming what is missing.
 func Plan(s *Settings, st *State) ([]Step, error) {
-	if s.LogArchiveID == "" || s.AuditID == "" || s.LogArchiveParent == "" || s.AuditParent == "" {
+	if s.Standalone && s.AuditID == "" {
+		return nil, fmt.Errorf("baseline: standalone mode needs the security (Audit) account's id")
+	}
+	if !s.Standalone && (s.LogArchiveID == "" || s.AuditID == "" || s.LogArchiveParent == "" || s.AuditParent == "") {
 		return nil, fmt.Errorf("baseline: the Log Archive and Audit accounts must exist before the baseline is planned")
 	}
 	for i, t := range s.Targets {
-		if t == "" {
+		if t == "" && !s.Standalone {
 			return nil, fmt.Errorf("baseline: target %s does not exist yet", s.TargetPaths[i])
 		}
 	}
@@ -87,6 +100,9 @@ func Plan(s *Settings, st *State) ([]Step, error) {
 // Desired returns every step of the baseline with its Result, done or
 // not, in dependency order.
 func Desired(s *Settings) ([]Step, error) {
+	if s.Standalone {
+		return standaloneSteps(s)
+	}
 	var out []Step
 	home := []string{s.HomeRegion}
 	la, err := LogArchiveTemplate(s)
@@ -146,6 +162,7 @@ func Desired(s *Settings) ([]Step, error) {
 				Address: "IAM Access Analyzer " + a + " in " + s.AuditID, Result: StatePresent})
 		}
 	}
+	out = append(out, rootSteps(s)...)
 	return out, nil
 }
 

@@ -89,6 +89,18 @@ type Settings struct {
 	// made by the account StackSet in every account but the Audit
 	// account, in the home region.
 	Roles []Role
+	// RootAccess turns on centralized root access; Members are the
+	// member accounts (every active account but the management account)
+	// whose root credentials it removes.
+	RootAccess bool
+	Members    []string
+	// Standalone is organization.mode standalone: the baseline reaches
+	// the listed accounts (Members, with their Emails) through the role
+	// chain, with a self-managed StackSet administered from the Audit
+	// (security) account and GuardDuty/Security Hub membership by
+	// invitation from it.
+	Standalone bool
+	Emails     map[string]string
 }
 
 // Role is a cross-account role as the account template makes it.
@@ -127,9 +139,6 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 	warn := func(code, format string, a ...any) {
 		diags = append(diags, diag.Diagnostic{Code: code, Severity: severity.Low, Message: fmt.Sprintf(format, a...)})
 	}
-	if cfg.Organization.Standalone() {
-		warn(CodeStandalone, "baseline: standalone mode (self-managed StackSets through the role chain) is not deployed yet; templates are still rendered")
-	}
 	s := &Settings{HomeRegion: cfg.Organization.HomeRegion, Services: cfg.Security.Services, ObjectLock: b.LogArchive.ObjectLock,
 		Contact: b.SecurityContact, Events: !b.Events.Disabled}
 	if o != nil {
@@ -154,7 +163,7 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 	s.TargetPaths = firstNonEmpty(b.Targets, []string{config.RootPath})
 	for _, p := range s.TargetPaths {
 		id := ouID(o, p)
-		if id == "" {
+		if id == "" && !cfg.Organization.Standalone() {
 			warn(CodeUnresolved, "baseline: target %q does not exist yet; plan again once it does", p)
 		}
 		s.Targets = append(s.Targets, id)
@@ -177,6 +186,27 @@ func Resolve(cfg *config.Config, o *org.Organization) (*Settings, diag.List) {
 	s.Contact.Title = orString(s.Contact.Title, "Security")
 	if s.AuditID != "" {
 		s.Roles = ResolveRoles(cfg, Partition(s.HomeRegion), s.AuditID)
+	}
+	if cfg.Organization.Standalone() {
+		s.Standalone, s.Emails = true, map[string]string{}
+		for _, a := range cfg.Accounts {
+			if a.ID != "" {
+				s.Members = append(s.Members, a.ID)
+				s.Emails[a.ID] = a.Email
+			}
+		}
+		slices.Sort(s.Members)
+		s.Members = slices.Compact(s.Members)
+		return s, diags
+	}
+	s.RootAccess = b.RootAccess.Centralize
+	if s.RootAccess && o != nil {
+		for _, a := range o.Accounts {
+			if a.Id != o.MasterAccountId && a.Status != "SUSPENDED" && a.State != "CLOSED" && a.State != "SUSPENDED" && a.State != "PENDING_CLOSURE" {
+				s.Members = append(s.Members, a.Id)
+			}
+		}
+		slices.Sort(s.Members)
 	}
 	return s, diags
 }

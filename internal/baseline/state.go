@@ -32,6 +32,16 @@ type State struct {
 	// the Audit account's home region) to HubFingerprint of its
 	// standards.
 	HubPolicies map[string]string `json:"hubPolicies,omitempty"`
+	// RootFeatures are IAM's enabled centralized root access features
+	// (ListOrganizationsFeatures): RootCredentialsManagement,
+	// RootSessions.
+	RootFeatures []string `json:"rootFeatures,omitempty"`
+	// RootCredentials maps a member account id to the root user
+	// credentials a root session found there (absent: not read).
+	RootCredentials map[string]RootCredentials `json:"rootCredentials,omitempty"`
+	// Members maps "service/region" to the accounts enabled as members
+	// of the Audit account by invitation (standalone mode).
+	Members map[string][]string `json:"members,omitempty"`
 }
 
 // HubFingerprint digests the set of Security Hub standards of a

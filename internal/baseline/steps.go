@@ -16,6 +16,14 @@ const (
 	KindAggregator = "config-aggregator"
 	KindAnalyzer   = "access-analyzer"
 	KindHubPolicy  = "securityhub-policy"
+	// KindRootFeatures turns on IAM's centralized root access features
+	// in the management account; KindRootCredentials removes one member
+	// account's root user credentials through sts:AssumeRoot.
+	KindRootFeatures    = "root-access"
+	KindRootCredentials = "root-credentials"
+	// KindMembers (standalone mode) makes the listed accounts members of
+	// the Audit account's GuardDuty or Security Hub by invitation.
+	KindMembers = "service-members"
 )
 
 // States Observe reports besides fingerprints.
@@ -24,6 +32,9 @@ const (
 	StatePresent = "present"
 	StateOn      = "on"
 	StateOff     = "off"
+	// StateUnknown is a root-credentials step's version when the
+	// account's root credentials could not be read (root sessions off).
+	StateUnknown = "unknown"
 )
 
 // AdminServices are the security services whose own API designates the
@@ -48,10 +59,15 @@ type Step struct {
 	Name string `json:"name,omitempty"`
 	// Standards are the Security Hub standards of a securityhub-policy
 	// step (fsbp, cis, ...); Target the root it is associated with.
-	Standards []string      `json:"standards,omitempty"`
-	Target    string        `json:"target,omitempty"`
-	StackSet  *StackSetSpec `json:"stackSet,omitempty"`
-	Trail     *TrailState   `json:"trail,omitempty"`
+	Standards []string `json:"standards,omitempty"`
+	// Members are the member accounts of a service-members step.
+	Members []string `json:"members,omitempty"`
+	// Emails are the members' email addresses (GuardDuty's CreateMembers
+	// wants one), by account id.
+	Emails   map[string]string `json:"emails,omitempty"`
+	Target   string            `json:"target,omitempty"`
+	StackSet *StackSetSpec     `json:"stackSet,omitempty"`
+	Trail    *TrailState       `json:"trail,omitempty"`
 	// Version is the observed state the step was planned against and
 	// Result the state once it is done (see Observe).
 	Version   string   `json:"version"`
@@ -62,6 +78,12 @@ type Step struct {
 // StackSetSpec is a service-managed StackSet and where it deploys.
 type StackSetSpec struct {
 	Template Template `json:"template"`
+	// SelfManaged (standalone mode): the StackSet is administered from
+	// the Admin account with the AWSCloudFormationStackSetAdministrationRole
+	// and AWSCloudFormationStackSetExecutionRole roles, and deploys to
+	// Accounts.
+	SelfManaged bool   `json:"selfManaged,omitempty"`
+	Admin       string `json:"admin,omitempty"`
 	// OUs are the organizational unit (or root) ids deployed to; with
 	// Accounts set, only those accounts of the OUs.
 	OUs        []string `json:"ous"`
@@ -117,6 +139,15 @@ func Observe(step *Step, st *State) string {
 			return f
 		}
 		return StateAbsent
+	case KindRootFeatures:
+		return FeaturesFingerprint(st.RootFeatures)
+	case KindRootCredentials:
+		if r, ok := st.RootCredentials[step.Account]; ok {
+			return r.Fingerprint()
+		}
+		return StateUnknown
+	case KindMembers:
+		return membersFingerprint(st, step.Service, step.Regions, step.Members)
 	}
 	return ""
 }
@@ -192,6 +223,21 @@ func Effect(st *State, step *Step) {
 			st.HubPolicies = map[string]string{}
 		}
 		st.HubPolicies[step.Name] = step.Result
+	case KindRootFeatures:
+		st.RootFeatures = slices.Clone(RootFeatures)
+	case KindRootCredentials:
+		if st.RootCredentials == nil {
+			st.RootCredentials = map[string]RootCredentials{}
+		}
+		st.RootCredentials[step.Account] = RootCredentials{}
+	case KindMembers:
+		if st.Members == nil {
+			st.Members = map[string][]string{}
+		}
+		for _, r := range step.Regions {
+			k := RegionKey(step.Service, r)
+			st.Members[k] = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(st.Members[k]), step.Members...))))
+		}
 	}
 }
 

@@ -71,8 +71,38 @@ func Verify(snap *snapshot.Snapshot, s *Settings, accountID string) *Report {
 		v.regional(r)
 	}
 	v.trail()
+	v.rootCredentials()
 	v.rep.Passed = len(v.rep.Failed()) == 0
 	return v.rep
+}
+
+// rootCredentials checks, with centralized root access, that a member
+// account's root user has no password, access keys or signing
+// certificates (the account summary's AccountPasswordPresent,
+// AccountAccessKeysPresent, AccountSigningCertificatesPresent).
+func (v *verifier) rootCredentials() {
+	if !v.s.RootAccess || v.account == v.s.ManagementID {
+		return
+	}
+	const id = "root-credentials-removed"
+	var sum iam.GetAccountSummaryOutput
+	if !v.read(id, snapshot.Global, "iam", "GetAccountSummary", &sum) {
+		return
+	}
+	var left []string
+	for _, k := range []string{"AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"} {
+		if n, ok := sum.SummaryMap[k]; !ok || n != 0 {
+			left = append(left, k)
+		}
+	}
+	v.add(id, snapshot.Global, len(left) == 0, "root user without credentials (still: %s)", orNone(left))
+}
+
+func orNone(l []string) string {
+	if len(l) == 0 {
+		return "none"
+	}
+	return strings.Join(l, ", ")
 }
 
 func (v *verifier) add(id, region string, ok bool, detail string, a ...any) {

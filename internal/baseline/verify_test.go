@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -50,6 +51,8 @@ func baselinedSnapshot(t *testing.T, s *Settings, ebsGap bool) *snapshot.Snapsho
 	_ = f.Set("GetAccountAuthorizationDetails", &iam.GetAccountAuthorizationDetailsOutput{RoleDetailList: []iamt.RoleDetail{
 		{RoleName: aws.String(s.AuditRole), AssumeRolePolicyDocument: aws.String(trust)},
 		{RoleName: aws.String(s.BreakGlassRole), AssumeRolePolicyDocument: aws.String(trust)}}})
+	_ = f.Set("GetAccountSummary", &iam.GetAccountSummaryOutput{SummaryMap: map[string]int32{"AccountPasswordPresent": testRootPassword,
+		"AccountAccessKeysPresent": 0, "AccountSigningCertificatesPresent": 0, "AccountMFAEnabled": 0}})
 	if err := w.WriteService(f); err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +78,41 @@ func baselinedSnapshot(t *testing.T, s *Settings, ebsGap bool) *snapshot.Snapsho
 		t.Fatal(err)
 	}
 	return snap
+}
+
+// testRootPassword is the AccountPasswordPresent baselinedSnapshot writes.
+var testRootPassword int32
+
+// TestVerifyRootCredentials checks, with centralized root access, the
+// root user's credentials from the account summary.
+func TestVerifyRootCredentials(t *testing.T) {
+	_, s := fixture(t, "  rootAccess: {centralize: true}\n")
+	if !s.RootAccess || len(s.Members) != 3 {
+		t.Fatalf("settings: root access %v, members %v", s.RootAccess, s.Members)
+	}
+	rep := Verify(baselinedSnapshot(t, s, false), s, "444444444444")
+	if !rep.Passed {
+		t.Fatalf("fails: %+v", rep.Failed())
+	}
+	testRootPassword = 1
+	defer func() { testRootPassword = 0 }()
+	rep = Verify(baselinedSnapshot(t, s, false), s, "444444444444")
+	if f := rep.Failed(); len(f) != 1 || f[0].ID != "root-credentials-removed" {
+		t.Fatalf("failed checks %+v", f)
+	}
+	steps, err := Plan(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, st := range steps {
+		if st.Kind == KindRootCredentials {
+			n++
+		}
+	}
+	if n != 3 || !slices.Contains(Organization(s).TrustedAccess, IAMPrincipal) {
+		t.Fatalf("%d root-credentials steps; trusted access %v", n, Organization(s).TrustedAccess)
+	}
 }
 
 // TestVerify passes an account with the whole baseline and names the

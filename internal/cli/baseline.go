@@ -26,7 +26,7 @@ func init() {
 (see docs/baseline.md). These commands show its templates and check an
 account's baseline over a snapshot.`,
 		}
-		cmd.AddCommand(newBaselineTemplates(g), newBaselineVerify(g), newBaselineRoles(g))
+		cmd.AddCommand(newBaselineTemplates(g), newBaselineVerify(g), newBaselineRoles(g), newBaselineRootReport(g))
 		return cmd
 	})
 }

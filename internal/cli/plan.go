@@ -105,8 +105,11 @@ func makePlan(ctx context.Context, g *Globals, f *planFlags) (*plan.Plan, error)
 		}
 		return nil, Usage("%s: the configuration has errors (orgrail validate shows them)", g.ConfigDir)
 	}
-	cur, err := currentOrg(ctx, g, f.snapshot)
-	if err != nil {
+	var cur *org.Organization
+	if c.Organization.Standalone() && f.snapshot == "" {
+		// No Organizations to read: the listed accounts are the estate.
+		cur = apply.StandaloneOrg(c)
+	} else if cur, err = currentOrg(ctx, g, f.snapshot); err != nil {
 		return nil, err
 	}
 	if plan.ManagesContacts(c) {

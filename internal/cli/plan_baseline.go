@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/orgrail/orgrail/internal/apply"
 	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/catalog"
 	"github.com/orgrail/orgrail/internal/collect"
@@ -39,13 +40,31 @@ func planWithBaseline(ctx context.Context, g *Globals, c *config.Config, cur *or
 	if err != nil {
 		return nil, nil, &ExitError{Code: ExitUsage, Err: err}
 	}
-	creds, err := collect.NewCredentials(ctx, awsCfg, collect.Options{RoleName: baselineRole(c)})
+	copts := collect.Options{RoleName: baselineRole(c)}
+	if c.Organization.Standalone() {
+		if copts, err = apply.ChainOptions(c); err != nil {
+			return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("baseline: %w", err)}
+		}
+	}
+	creds, err := collect.NewCredentials(ctx, awsCfg, copts)
 	if err != nil {
 		return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reaching the member accounts: %w", err)}
 	}
 	member := func(account string) aws.Config { return creds.For(creds.Partition(), account) }
 	if needBaseline {
 		b := &baseline.AWS{Management: awsCfg, For: member}
+		if c.Organization.Standalone() && len(c.Baseline.Regions) == 0 && len(c.Standards.AllowedRegions) == 0 {
+			// Standalone mode without configured regions: every region
+			// enabled in the security account.
+			regions, err := b.EnabledRegions(ctx, s.AuditID, c.Organization.HomeRegion)
+			if err != nil {
+				return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("baseline: %w", err)}
+			}
+			cc := *c
+			cc.Baseline.Regions = regions
+			c = &cc
+			s, _ = baseline.Resolve(c, cur)
+		}
 		if in.Baseline, err = b.Read(ctx, s); err != nil {
 			return nil, nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("reading the baseline: %w", err)}
 		}

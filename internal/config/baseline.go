@@ -17,6 +17,7 @@ type Baseline struct {
 	Roles           BaselineRoles       `yaml:"roles" json:"roles,omitempty" doc:"Names of the roles the baseline creates in every account, trusted only by the Audit account."`
 	SecurityContact SecurityContact     `yaml:"securityContact" json:"securityContact,omitempty" doc:"Alternate SECURITY contact set on every account."`
 	Events          EventForwarding     `yaml:"eventForwarding" json:"eventForwarding,omitempty" doc:"Forwarding of security events from every account and region to the Audit account's event bus."`
+	RootAccess      RootAccess          `yaml:"rootAccess" json:"rootAccess,omitempty" doc:"Centralized root access: member accounts without root user credentials."`
 	// Declared records that the section was written, so that it
 	// survives a JSON round trip (a plan's desired configuration).
 	Declared bool      `yaml:"-" json:"declared,omitempty"`
@@ -74,6 +75,13 @@ type EventForwarding struct {
 	BusName   string    `yaml:"busName" json:"busName,omitempty" pattern:"^[A-Za-z0-9._-]{1,256}$" doc:"Event bus in the Audit account that receives the events (default orgrail-security)."`
 	TopicName string    `yaml:"topicName" json:"topicName,omitempty" pattern:"^[A-Za-z0-9_-]{1,256}$" doc:"SNS topic in the Audit account fed by the bus's rule (default orgrail-security-events)."`
 	Pos       Positions `yaml:"-" json:"-"`
+}
+
+// RootAccess configures IAM's centralized root access for member
+// accounts (AWS Organizations only).
+type RootAccess struct {
+	Centralize bool      `yaml:"centralize" json:"centralize,omitempty" doc:"Turn on centralized root access (IAM's trusted access, root credentials management, root sessions) and remove every member account's root password, access keys, signing certificates and MFA devices through sts:AssumeRoot."`
+	Pos        Positions `yaml:"-" json:"-"`
 }
 
 // SecurityHubStandards lists the values baseline.securityHub.standards

@@ -25,6 +25,13 @@ func init() {
 			"  eventForwarding: {busName: »\"bad bus\", topicName: »\"bad.topic\"}\n"},
 			[]string{"baseline-bad-value", "baseline-bad-value", "baseline-bad-value", "baseline-bad-value", "baseline-bad-value",
 				"baseline-bad-value", "baseline-bad-value", "baseline-bad-value", "baseline-bad-value", "baseline-bad-value", "baseline-bad-value"}},
+		loadCase{"baseline root access needs Organizations", map[string]string{"a.yaml": "organization:\n  mode: standalone\n  homeRegion: ap-northeast-1\n" +
+			"  jumpAccount: alpha\n  roleChain: [{role: OrgrailAudit}]\n" +
+			"accounts:\n  - {name: alpha, id: \"111111111111\"}\n  - {name: beta, id: \"222222222222\"}\n" +
+			"security:\n  logArchiveAccount: alpha\n  auditAccount: beta\n" +
+			"baseline:\n  rootAccess: {centralize: »true}\n"},
+			[]string{"baseline-bad-value"}},
+		loadCase{"baseline root access", map[string]string{"a.yaml": baseSecurity + "baseline:\n  rootAccess: {centralize: true}\n"}, []string{}},
 		loadCase{"baseline defaults are valid", map[string]string{"a.yaml": baseSecurity + "baseline: {}\n"}, []string{}},
 	)
 }

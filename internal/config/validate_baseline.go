@@ -45,6 +45,10 @@ func validateBaseline(c *Config, r *reporter) {
 				"baseline.regions: %q is not an AWS region", reg)
 		}
 	}
+	if b.RootAccess.Centralize && c.Organization.Standalone() {
+		r.add(b.RootAccess.Pos.Of("centralize"), CodeBaselineValue, "centralized root access (sts:AssumeRoot) needs AWS Organizations; remove root credentials by hand in standalone mode",
+			"baseline.rootAccess.centralize: standalone mode has no organization to manage root access from")
+	}
 	validateBaselineNames(b, r)
 	validateBaselineNumbers(b, r)
 }

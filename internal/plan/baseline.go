@@ -70,9 +70,6 @@ func (b *builder) baseline() {
 	for _, d := range diags {
 		b.warn(d.Code, "%s", d.Message)
 	}
-	if b.cfg.Organization.Standalone() {
-		return
-	}
 	steps, err := baseline.Plan(s, b.v.Baseline)
 	if err != nil {
 		b.diags = append(b.diags, diag.Diagnostic{Code: CodeBaselinePending, Severity: severity.Low,

@@ -39,7 +39,7 @@ var sdkPackage = map[string]string{
 // Organizations, and the writes tests need. Add a line and re-run
 // `go generate` to serve another operation.
 var extraOps = map[string][]string{
-	"sts": {"GetCallerIdentity", "AssumeRole"},
+	"sts": {"GetCallerIdentity", "AssumeRole", "AssumeRoot"},
 	"organizations": {"DescribeOrganization", "ListRoots", "ListOrganizationalUnitsForParent",
 		"ListAccounts", "ListAccountsForParent", "ListParents", "ListChildren", "ListPolicies",
 		"DescribePolicy", "ListTargetsForPolicy", "ListPoliciesForTarget", "ListDelegatedAdministrators",
@@ -66,12 +66,19 @@ var extraOps = map[string][]string{
 		"ListRoles", "GetRole", "ListUsers", "GetUser", "ListGroups", "GetGroup", "ListGroupsForUser",
 		"ListPolicies", "ListAttachedRolePolicies", "ListAttachedUserPolicies", "ListAttachedGroupPolicies",
 		"ListRolePolicies", "ListUserPolicies", "ListGroupPolicies", "GetRolePolicy", "GetUserPolicy", "GetGroupPolicy",
-		"ListInstanceProfiles", "ListRoleTags", "ListUserTags"},
+		"ListInstanceProfiles", "ListRoleTags", "ListUserTags",
+		// Centralized root access (rootaccess.go).
+		"EnableOrganizationsRootCredentialsManagement", "EnableOrganizationsRootSessions", "ListOrganizationsFeatures",
+		"GetLoginProfile", "DeleteLoginProfile", "DeleteAccessKey", "ListSigningCertificates", "DeleteSigningCertificate",
+		"DeactivateMFADevice"},
 	"account":    {"PutAlternateContact", "DeleteAlternateContact"},
 	"cloudtrail": {"StartLogging", "StopLogging", "CreateTrail", "GetTrail", "UpdateTrail"},
-	"guardduty":  {"CreateDetector", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"},
+	"guardduty": {"CreateDetector", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration",
+		// Membership by invitation, without Organizations (invitations.go).
+		"CreateMembers", "InviteMembers", "ListMembers", "ListInvitations", "AcceptAdministratorInvitation"},
 	"securityhub": {"EnableSecurityHub", "BatchImportFindings", "EnableOrganizationAdminAccount", "UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration",
-		"CreateFindingAggregator", "CreateConfigurationPolicy", "UpdateConfigurationPolicy", "ListConfigurationPolicies", "GetConfigurationPolicy", "StartConfigurationPolicyAssociation"},
+		"CreateFindingAggregator", "CreateConfigurationPolicy", "UpdateConfigurationPolicy", "ListConfigurationPolicies", "GetConfigurationPolicy", "StartConfigurationPolicyAssociation",
+		"CreateMembers", "InviteMembers", "ListMembers", "ListInvitations", "AcceptAdministratorInvitation"},
 	"config": {"StartConfigurationRecorder", "StopConfigurationRecorder", "PutConfigurationAggregator"},
 	// The baseline's organization services (baseline.go).
 	"accessanalyzer": {"CreateAnalyzer"},
