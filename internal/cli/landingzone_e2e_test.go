@@ -149,6 +149,9 @@ func startWalkthroughOrg(t *testing.T) *awstest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	// catalog.yaml's templateBucket exists in the management account, as
+	// the walk-through asks (apply uploads the product templates there).
+	srv.PutObject("111111111111", "example-catalog-templates", "README", []byte("catalog templates"))
 	// The management account's enabled regions (new accounts get the same).
 	regions := []map[string]string{}
 	for _, r := range []string{"ap-northeast-1", "ap-northeast-3", "us-east-1"} {

@@ -226,7 +226,9 @@ func (m *Moto) OrgrailCmd(t *testing.T, ctx context.Context, state string, args 
 // with management account mgmt. moto implements neither
 // DECLARATIVE_POLICY_EC2 nor BACKUP_POLICY (its FakePolicy lists AI
 // opt-out, backup without an ARN format, RCP, SCP and tag policies), so
-// the two policies of those types are left out.
+// the two policies of those types are left out. moto does not implement
+// Service Catalog either, so the catalog section (catalog.yaml and its
+// templates) is left out too.
 func ExampleFor(t *testing.T, orgID, mgmt string) string {
 	t.Helper()
 	dst := t.TempDir()
@@ -235,6 +237,12 @@ func ExampleFor(t *testing.T, orgID, mgmt string) string {
 			return err
 		}
 		rel, _ := filepath.Rel(filepath.Join(root(), "examples", "landing-zone"), p)
+		if rel == "catalog.yaml" || rel == "catalog" {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
