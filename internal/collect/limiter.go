@@ -51,7 +51,7 @@ var DefaultRates = map[string]Rate{
 	"elasticloadbalancingv2": {10, 20},
 	"elasticloadbalancing":   {10, 20},
 	"acm":                    {10, 20},
-	"logs":                   {5, 10},
+	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
 }
 
