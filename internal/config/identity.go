@@ -124,33 +124,43 @@ var (
 func loadInlinePolicies(c *Config, r *reporter) {
 	for i := range c.Identity.PermissionSets {
 		ps := &c.Identity.PermissionSets[i]
-		if ps.InlinePolicy == "" {
-			continue
-		}
-		p := ps.Pos.Of("inlinePolicy")
-		if filepath.IsAbs(ps.InlinePolicy) {
-			r.add(p, CodePolicyAbsolute, "write the path relative to "+c.Dir, "inline policy file %q is an absolute path", ps.InlinePolicy)
-			continue
-		}
-		path := filepath.Join(c.Dir, ps.InlinePolicy)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			hint := "check the path; it is relative to the configuration directory"
-			if !errors.Is(err, os.ErrNotExist) {
-				hint = "make the file readable"
-			}
-			r.add(p, CodePolicyNoFile, hint, "permission set %q: cannot read %s: %v", ps.Name, path, unwrapPathError(err))
-			continue
-		}
-		holder := &Policy{Name: "inline policy of permission set " + ps.Name, Pos: Positions{"file": p}}
-		if content, ok := checkJSON(path, b, holder, r); ok {
-			ps.InlineContent = content
-			if len(content) > 32768 {
-				r.add(p, CodePolicyTooLarge, "AWS allows 32,768 characters in a permission set's inline policy",
-					"the inline policy of permission set %q is %d characters", ps.Name, len(content))
-			}
-		}
+		ps.InlineContent = readInlinePolicy(c, r, ps.Pos.Of("inlinePolicy"), ps.InlinePolicy, "permission set", ps.Name,
+			32768, "AWS allows 32,768 characters in a permission set's inline policy")
 	}
+}
+
+// readInlinePolicy reads the inline policy file rel (relative to the
+// configuration directory) of the permission set or role (kind) name,
+// checks it is one JSON policy of at most max characters, and returns
+// its content (nil when rel is empty or on an error, which it reports
+// at p).
+func readInlinePolicy(c *Config, r *reporter, p Pos, rel, kind, name string, max int, limit string) json.RawMessage {
+	if rel == "" {
+		return nil
+	}
+	if filepath.IsAbs(rel) {
+		r.add(p, CodePolicyAbsolute, "write the path relative to "+c.Dir, "inline policy file %q is an absolute path", rel)
+		return nil
+	}
+	path := filepath.Join(c.Dir, rel)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		hint := "check the path; it is relative to the configuration directory"
+		if !errors.Is(err, os.ErrNotExist) {
+			hint = "make the file readable"
+		}
+		r.add(p, CodePolicyNoFile, hint, "%s %q: cannot read %s: %v", kind, name, path, unwrapPathError(err))
+		return nil
+	}
+	holder := &Policy{Name: "inline policy of " + kind + " " + name, Pos: Positions{"file": p}}
+	content, ok := checkJSON(path, b, holder, r)
+	if !ok {
+		return nil
+	}
+	if len(content) > max {
+		r.add(p, CodePolicyTooLarge, limit, "the inline policy of %s %q is %d characters", kind, name, len(content))
+	}
+	return content
 }
 
 // validateIdentity checks the identity section: unique well-formed

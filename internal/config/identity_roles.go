@@ -2,10 +2,7 @@ package config
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 )
@@ -110,32 +107,8 @@ var (
 func loadRoleInlinePolicies(c *Config, r *reporter) {
 	for i := range c.Identity.Roles {
 		role := &c.Identity.Roles[i]
-		if role.InlinePolicy == "" {
-			continue
-		}
-		p := role.Pos.Of("inlinePolicy")
-		if filepath.IsAbs(role.InlinePolicy) {
-			r.add(p, CodePolicyAbsolute, "write the path relative to "+c.Dir, "inline policy file %q is an absolute path", role.InlinePolicy)
-			continue
-		}
-		path := filepath.Join(c.Dir, role.InlinePolicy)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			hint := "check the path; it is relative to the configuration directory"
-			if !errors.Is(err, os.ErrNotExist) {
-				hint = "make the file readable"
-			}
-			r.add(p, CodePolicyNoFile, hint, "role %q: cannot read %s: %v", role.Name, path, unwrapPathError(err))
-			continue
-		}
-		holder := &Policy{Name: "inline policy of role " + role.Name, Pos: Positions{"file": p}}
-		if content, ok := checkJSON(path, b, holder, r); ok {
-			role.InlineContent = content
-			if len(content) > 10240 {
-				r.add(p, CodePolicyTooLarge, "IAM allows 10,240 characters of inline policies per role",
-					"the inline policy of role %q is %d characters", role.Name, len(content))
-			}
-		}
+		role.InlineContent = readInlinePolicy(c, r, role.Pos.Of("inlinePolicy"), role.InlinePolicy, "role", role.Name,
+			10240, "IAM allows 10,240 characters of inline policies per role")
 	}
 }
 
