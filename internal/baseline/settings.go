@@ -259,27 +259,10 @@ func parentID(o *org.Organization, account string) string {
 
 // ouID resolves Root or an OU path to its id in o.
 func ouID(o *org.Organization, path string) string {
-	if o == nil || len(o.Roots) == 0 {
-		return ""
+	if path == config.RootPath && o != nil && len(o.Roots) > 0 {
+		return o.Roots[0].Id
 	}
-	id := o.Roots[0].Id
-	if path == config.RootPath {
-		return id
-	}
-	for _, seg := range strings.Split(path, "/") {
-		next := ""
-		for _, u := range o.OrganizationalUnits {
-			if u.ParentId == id && u.Name == seg {
-				next = u.Id
-				break
-			}
-		}
-		if next == "" {
-			return ""
-		}
-		id = next
-	}
-	return id
+	return o.OUIDByPath(path)
 }
 
 func firstNonEmpty(lists ...[]string) []string {

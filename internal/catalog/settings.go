@@ -140,23 +140,7 @@ func rootID(o *org.Organization) string {
 }
 
 // ouID finds the id of an OU by its path from the root.
-func ouID(o *org.Organization, path string) string {
-	id := rootID(o)
-	for _, seg := range strings.Split(path, "/") {
-		next := ""
-		for _, u := range o.OrganizationalUnits {
-			if u.ParentId == id && u.Name == seg {
-				next = u.Id
-				break
-			}
-		}
-		if next == "" {
-			return ""
-		}
-		id = next
-	}
-	return id
-}
+func ouID(o *org.Organization, path string) string { return o.OUIDByPath(path) }
 
 // accountID resolves an account name or id to a member's id.
 func accountID(cfg *config.Config, o *org.Organization, ref string) string {

@@ -3,6 +3,7 @@ package org
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // index holds the lookups the queries need, built once by Index.
@@ -304,4 +305,28 @@ func (o *Organization) AccountIDs() []string {
 		ids[i] = a.Id
 	}
 	return sortStrings(ids)
+}
+
+// OUIDByPath returns the id of the OU at path, its names from the root
+// joined by "/" ("Workloads/Prod"); "" when o is nil, has no root, or no
+// OU is at path.
+func (o *Organization) OUIDByPath(path string) string {
+	if o == nil || len(o.Roots) == 0 {
+		return ""
+	}
+	id := o.Roots[0].Id
+	for _, seg := range strings.Split(path, "/") {
+		next := ""
+		for _, u := range o.OrganizationalUnits {
+			if u.ParentId == id && u.Name == seg {
+				next = u.Id
+				break
+			}
+		}
+		if next == "" {
+			return ""
+		}
+		id = next
+	}
+	return id
 }
