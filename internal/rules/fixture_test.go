@@ -409,7 +409,8 @@ func (f *fx) baselineRegion(a, r string) {
 	f.set(a, r, "cloudwatch", "DescribeAlarms", &cloudwatch.DescribeAlarmsOutput{MetricAlarms: []cwtypes.MetricAlarm{}})
 	sec := "arn:aws:secretsmanager:" + r + ":" + a + ":secret:db-AbCdEf"
 	f.set(a, r, "secretsmanager", "ListSecrets", &secretsmanager.ListSecretsOutput{SecretList: []smtypes.SecretListEntry{{ARN: awsv2.String(sec),
-		Name: awsv2.String("db"), RotationEnabled: awsv2.Bool(true)}}})
+		Name: awsv2.String("db"), RotationEnabled: awsv2.Bool(true), CreatedDate: awsv2.Time(fxNow.AddDate(-1, 0, 0)),
+		LastRotatedDate: awsv2.Time(fxNow.AddDate(0, 0, -10)), LastAccessedDate: awsv2.Time(fxNow.AddDate(0, 0, -1))}}})
 	f.setRes(a, r, "secretsmanager", "GetResourcePolicy", sec, &secretsmanager.GetResourcePolicyOutput{})
 	f.set(a, r, "ecr", "DescribeRepositories", &ecr.DescribeRepositoriesOutput{Repositories: []ecrtypes.Repository{{
 		RepositoryName: awsv2.String("app"), RepositoryArn: awsv2.String("arn:aws:ecr:" + r + ":" + a + ":repository/app"), RegistryId: awsv2.String(a),

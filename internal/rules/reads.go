@@ -91,6 +91,8 @@ var builtinReads = map[string][]string{
 	"s3.bucket-tls-only":                       {"s3:GetBucketPolicy", "s3:GetBucketLocation", "s3:ListBuckets"},
 	"s3.bucket-versioning":                     {"s3:GetBucketVersioning", "s3:GetBucketLocation", "s3:ListBuckets"},
 	"secretsmanager.rotation-enabled":          {"secretsmanager:ListSecrets"},
+	"secretsmanager.rotated-recently":          {"secretsmanager:ListSecrets"},
+	"secretsmanager.secret-used":               {"secretsmanager:ListSecrets"},
 	"cloudwatch.alarm-root-usage":              cwAlarmReads,
 	"rds.multi-az":                             {"rds:DescribeDBInstances"},
 	"rds.deletion-protection":                  {"rds:DescribeDBInstances"},
