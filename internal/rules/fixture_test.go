@@ -391,7 +391,8 @@ func (f *fx) baselineRegion(a, r string) {
 		DBSnapshotAttributes: []rdstypes.DBSnapshotAttribute{{AttributeName: awsv2.String("restore")}}}})
 
 	f.set(a, r, "lambda", "ListFunctions", &lambda.ListFunctionsOutput{Functions: []lambdatypes.FunctionConfiguration{{FunctionName: awsv2.String("fn"),
-		FunctionArn: awsv2.String("arn:aws:lambda:" + r + ":" + a + ":function:fn"), Runtime: lambdatypes.RuntimePython312}}})
+		FunctionArn: awsv2.String("arn:aws:lambda:" + r + ":" + a + ":function:fn"), Runtime: lambdatypes.RuntimePython312,
+		VpcConfig: &lambdatypes.VpcConfigResponse{VpcId: awsv2.String("vpc-0a1b2c3d"), SubnetIds: []string{"subnet-0a1b2c3d"}, SecurityGroupIds: []string{"sg-0a1b2c3d"}}}}})
 	f.setResErr(a, r, "lambda", "GetPolicy", "fn", "ResourceNotFoundException")
 
 	q := "https://sqs." + r + ".amazonaws.com/" + a + "/jobs"

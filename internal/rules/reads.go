@@ -67,6 +67,7 @@ var builtinReads = map[string][]string{
 	"kms.key-policy-not-public":                {"kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListKeys"},
 	"kms.key-rotation-enabled":                 {"kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:ListKeys"},
 	"lambda.function-not-public":               {"lambda:GetPolicy", "lambda:ListFunctions"},
+	"lambda.inside-vpc":                        {"lambda:ListFunctions"},
 	"lambda.supported-runtime":                 {"lambda:ListFunctions"},
 	"lz.allowed-regions":                       {"ec2:DescribeInstances", "ec2:DescribeVpcs", "lambda:ListFunctions", "rds:DescribeDBInstances"},
 	"lz.bucket-effective-public-access-block":  {"s3:GetPublicAccessBlock", "s3:GetBucketLocation", "s3:ListBuckets", "s3control:GetPublicAccessBlock"},
