@@ -391,7 +391,8 @@ func (f *fx) baselineRegion(a, r string) {
 		DBSnapshotAttributes: []rdstypes.DBSnapshotAttribute{{AttributeName: awsv2.String("restore")}}}})
 
 	f.set(a, r, "lambda", "ListFunctions", &lambda.ListFunctionsOutput{Functions: []lambdatypes.FunctionConfiguration{{FunctionName: awsv2.String("fn"),
-		FunctionArn: awsv2.String("arn:aws:lambda:" + r + ":" + a + ":function:fn"), Runtime: lambdatypes.RuntimePython312}}})
+		FunctionArn: awsv2.String("arn:aws:lambda:" + r + ":" + a + ":function:fn"), Runtime: lambdatypes.RuntimePython312,
+		VpcConfig: &lambdatypes.VpcConfigResponse{VpcId: awsv2.String("vpc-0a1b2c3d"), SubnetIds: []string{"subnet-0a1b2c3d"}, SecurityGroupIds: []string{"sg-0a1b2c3d"}}}}})
 	f.setResErr(a, r, "lambda", "GetPolicy", "fn", "ResourceNotFoundException")
 
 	q := "https://sqs." + r + ".amazonaws.com/" + a + "/jobs"
@@ -409,7 +410,8 @@ func (f *fx) baselineRegion(a, r string) {
 	f.set(a, r, "cloudwatch", "DescribeAlarms", &cloudwatch.DescribeAlarmsOutput{MetricAlarms: []cwtypes.MetricAlarm{}})
 	sec := "arn:aws:secretsmanager:" + r + ":" + a + ":secret:db-AbCdEf"
 	f.set(a, r, "secretsmanager", "ListSecrets", &secretsmanager.ListSecretsOutput{SecretList: []smtypes.SecretListEntry{{ARN: awsv2.String(sec),
-		Name: awsv2.String("db"), RotationEnabled: awsv2.Bool(true)}}})
+		Name: awsv2.String("db"), RotationEnabled: awsv2.Bool(true), CreatedDate: awsv2.Time(fxNow.AddDate(-1, 0, 0)),
+		LastRotatedDate: awsv2.Time(fxNow.AddDate(0, 0, -10)), LastAccessedDate: awsv2.Time(fxNow.AddDate(0, 0, -1))}}})
 	f.setRes(a, r, "secretsmanager", "GetResourcePolicy", sec, &secretsmanager.GetResourcePolicyOutput{})
 	f.set(a, r, "ecr", "DescribeRepositories", &ecr.DescribeRepositoriesOutput{Repositories: []ecrtypes.Repository{{
 		RepositoryName: awsv2.String("app"), RepositoryArn: awsv2.String("arn:aws:ecr:" + r + ":" + a + ":repository/app"), RegistryId: awsv2.String(a),
