@@ -7,7 +7,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/severity"
@@ -94,37 +96,30 @@ func dbInstances(c *Ctx) (*rds.DescribeDBInstancesOutput, error) {
 
 // eachDBBool judges a boolean attribute of every instance; a missing
 // attribute is an ERROR, not a pass.
-func eachDBBool(c *Ctx, field string, pick func(i int, out *rds.DescribeDBInstancesOutput) *bool, want bool, pass, fail string) error {
-	out, err := dbInstances(c)
-	if err != nil {
-		return err
-	}
-	for i, db := range out.DBInstances {
-		arn := nonEmpty(aws(db.DBInstanceArn), c.arn("rds", c.Region, c.Account.Id, "db:"+aws(db.DBInstanceIdentifier)))
-		v := pick(i, out)
+func eachDBBool(c *Ctx, field string, pick func(db *rdstypes.DBInstance) *bool, want bool, pass, fail string) error {
+	return eachDB(c, func(db *rdstypes.DBInstance, arn, id string) {
+		v := pick(db)
 		if v == nil {
-			c.Err(arn, fmt.Errorf("DescribeDBInstances gives no %s for %s", field, aws(db.DBInstanceIdentifier)))
-			continue
+			c.Err(arn, fmt.Errorf("DescribeDBInstances gives no %s for %s", field, id))
+			return
 		}
-		c.Check(*v == want, arn, aws(db.DBInstanceIdentifier)+" "+pass, aws(db.DBInstanceIdentifier)+" "+fail)
-	}
-	return nil
+		c.Check(*v == want, arn, id+" "+pass, id+" "+fail)
+	})
 }
 
 func checkRDSPublic(c *Ctx) error {
-	return eachDBBool(c, "PubliclyAccessible", func(i int, o *rds.DescribeDBInstancesOutput) *bool { return o.DBInstances[i].PubliclyAccessible },
+	return eachDBBool(c, "PubliclyAccessible", func(db *rdstypes.DBInstance) *bool { return db.PubliclyAccessible },
 		false, "is not publicly accessible", "is publicly accessible")
 }
 
 func checkRDSEncrypted(c *Ctx) error {
-	return eachDBBool(c, "StorageEncrypted", func(i int, o *rds.DescribeDBInstancesOutput) *bool { return o.DBInstances[i].StorageEncrypted },
+	return eachDBBool(c, "StorageEncrypted", func(db *rdstypes.DBInstance) *bool { return db.StorageEncrypted },
 		true, "encrypts storage", "does not encrypt storage")
 }
 
 func checkRDSMinorUpgrade(c *Ctx) error {
-	return eachDBBool(c, "AutoMinorVersionUpgrade", func(i int, o *rds.DescribeDBInstancesOutput) *bool {
-		return o.DBInstances[i].AutoMinorVersionUpgrade
-	}, true, "applies minor upgrades", "does not apply minor version upgrades automatically")
+	return eachDBBool(c, "AutoMinorVersionUpgrade", func(db *rdstypes.DBInstance) *bool { return db.AutoMinorVersionUpgrade },
+		true, "applies minor upgrades", "does not apply minor version upgrades automatically")
 }
 
 func checkRDSSnapshotPublic(c *Ctx) error {
@@ -254,7 +249,9 @@ func anyPublic(sts []statement) bool {
 	return false
 }
 
-func checkLambdaPublic(c *Ctx) error {
+// eachFunction calls fn for every Lambda function of the region with
+// its ARN and name (NOT_APPLICABLE for the region when it has none).
+func eachFunction(c *Ctx, fn func(f *lambdatypes.FunctionConfiguration, arn, name string)) error {
 	lf, err := get[lambda.ListFunctionsOutput](c.v, c.Region, "lambda", "ListFunctions")
 	if err != nil {
 		return err
@@ -262,22 +259,29 @@ func checkLambdaPublic(c *Ctx) error {
 	if len(lf.Functions) == 0 {
 		c.NA("", "no Lambda functions in %s", c.Region)
 	}
-	for _, f := range lf.Functions {
+	for i := range lf.Functions {
+		f := &lf.Functions[i]
 		name := aws(f.FunctionName)
-		arn := nonEmpty(aws(f.FunctionArn), c.arn("lambda", c.Region, c.Account.Id, "function:"+name))
+		fn(f, nonEmpty(aws(f.FunctionArn), c.arn("lambda", c.Region, c.Account.Id, "function:"+name)), name)
+	}
+	return nil
+}
+
+func checkLambdaPublic(c *Ctx) error {
+	return eachFunction(c, func(_ *lambdatypes.FunctionConfiguration, arn, name string) {
 		p, err := getRes[lambda.GetPolicyOutput](c.v, c.Region, "lambda", "GetPolicy", name)
 		if isBenign(err) {
 			c.Pass(arn, "function %s has no resource policy", name)
-			continue
+			return
 		}
 		if err != nil {
 			c.Err(arn, err)
-			continue
+			return
 		}
 		sts, err := parsePolicy(aws(p.Policy))
 		if err != nil {
 			c.Err(arn, err)
-			continue
+			return
 		}
 		switch {
 		case anyPublic(sts):
@@ -287,8 +291,7 @@ func checkLambdaPublic(c *Ctx) error {
 		default:
 			c.Pass(arn, "function %s is not public", name)
 		}
-	}
-	return nil
+	})
 }
 
 // deprecatedRuntimes are Lambda runtimes past their deprecation date.
@@ -298,16 +301,7 @@ var deprecatedRuntimes = []string{"nodejs", "nodejs4.3", "nodejs4.3-edge", "node
 	"dotnet5.0", "dotnet6", "dotnet7", "go1.x", "provided"}
 
 func checkLambdaRuntime(c *Ctx) error {
-	lf, err := get[lambda.ListFunctionsOutput](c.v, c.Region, "lambda", "ListFunctions")
-	if err != nil {
-		return err
-	}
-	if len(lf.Functions) == 0 {
-		c.NA("", "no Lambda functions in %s", c.Region)
-	}
-	for _, f := range lf.Functions {
-		name := aws(f.FunctionName)
-		arn := nonEmpty(aws(f.FunctionArn), c.arn("lambda", c.Region, c.Account.Id, "function:"+name))
+	return eachFunction(c, func(f *lambdatypes.FunctionConfiguration, arn, name string) {
 		rt := string(f.Runtime)
 		switch {
 		case rt == "" && string(f.PackageType) == "Image":
@@ -318,8 +312,7 @@ func checkLambdaRuntime(c *Ctx) error {
 			c.Check(!contains(deprecatedRuntimes, strings.ToLower(rt)), arn, "runtime "+rt+" is supported",
 				"function "+name+" uses deprecated runtime "+rt)
 		}
-	}
-	return nil
+	})
 }
 
 func checkRDSSnapshotEncrypted(c *Ctx) error {

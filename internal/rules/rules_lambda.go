@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/severity"
@@ -20,16 +20,7 @@ func init() {
 }
 
 func checkLambdaInsideVPC(c *Ctx) error {
-	lf, err := get[lambda.ListFunctionsOutput](c.v, c.Region, "lambda", "ListFunctions")
-	if err != nil {
-		return err
-	}
-	if len(lf.Functions) == 0 {
-		c.NA("", "no Lambda functions in %s", c.Region)
-	}
-	for _, f := range lf.Functions {
-		name := aws(f.FunctionName)
-		arn := nonEmpty(aws(f.FunctionArn), c.arn("lambda", c.Region, c.Account.Id, "function:"+name))
+	return eachFunction(c, func(f *lambdatypes.FunctionConfiguration, arn, name string) {
 		// A function detached from its VPC keeps an empty VpcConfig.
 		in := f.VpcConfig != nil && aws(f.VpcConfig.VpcId) != "" && len(f.VpcConfig.SubnetIds) > 0
 		vpc := ""
@@ -37,6 +28,5 @@ func checkLambdaInsideVPC(c *Ctx) error {
 			vpc = aws(f.VpcConfig.VpcId)
 		}
 		c.Check(in, arn, "function "+name+" runs in "+vpc, "function "+name+" is not connected to a VPC")
-	}
-	return nil
+	})
 }
