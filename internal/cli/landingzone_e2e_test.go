@@ -32,6 +32,7 @@ var baselineRules = []string{
 	"guardduty.enabled",
 	"securityhub.enabled",
 	"cloudtrail.enabled", "cloudtrail.multi-region-enabled",
+	"lz.cross-account-role-trust",
 }
 
 // orgTrailRules judge the trails an account owns: for the vended account
@@ -98,7 +99,7 @@ func TestLandingZoneWalkthrough(t *testing.T) {
 		"--output", "json"); code != 0 {
 		t.Fatalf("collect: exit %d\n%s\n%s", code, out, errOut)
 	}
-	code, out, errOut = runCLI(t, "audit", "--snapshot", snapDir(snap), "--fail-on", "none", "--output", "json")
+	code, out, errOut = runCLI(t, "audit", "--config", dir, "--snapshot", snapDir(snap), "--fail-on", "none", "--output", "json")
 	if code != 0 {
 		t.Fatalf("audit: exit %d\n%s", code, errOut)
 	}

@@ -22,6 +22,11 @@ type Standards struct {
 	// ApprovedProductOUs are the OU paths (or Root) where EC2 instances
 	// must come from a catalog product (catalog.requireApprovedProducts).
 	ApprovedProductOUs []string
+	// CrossAccountRoles are the roles the baseline and identity.roles
+	// make in every member account under CrossAccountRoleOUs (Root
+	// when empty).
+	CrossAccountRoles   []ExpectedRole
+	CrossAccountRoleOUs []string
 }
 
 // Options control an audit.

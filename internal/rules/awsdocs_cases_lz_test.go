@@ -1,11 +1,16 @@
 package rules
 
 import (
+	"net/url"
+	"strings"
+
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -41,6 +46,11 @@ const (
 	qGroups     = "Assigning a permission set to a group gives every member of the group access, and access changes with group membership in the identity source (paraphrase)."
 	qAutoTags   = "AutoTags are tags that identify information about the origin of a provisioned resource in AWS Service Catalog and are automatically applied by AWS Service Catalog to provisioned resources."
 	qAutoProd   = "aws:servicecatalog:productArn - The ARN of the product from which the provisioned product was launched."
+	qTrustWho   = "A role trust policy is the resource-based policy attached to a role that defines which principals can assume the role (paraphrase)."
+	qTrustAcct  = "When you specify an AWS account in the Principal element of a trust policy, every principal of that account whose own policies allow sts:AssumeRole may assume the role (paraphrase)."
+	qMFAPresent = "aws:MultiFactorAuthPresent: use this key to check whether multi-factor authentication (MFA) was used to validate the temporary security credentials that made the request (paraphrase)."
+	trustDoc    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html"
+	mfaKeyDoc   = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
 	autoTagsDoc = "https://docs.aws.amazon.com/servicecatalog/latest/adminguide/autotags.html"
 	bpaDoc      = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
 	reqTagsDoc  = "https://docs.aws.amazon.com/config/latest/developerguide/required-tags.html"
@@ -64,6 +74,28 @@ func farRegion(f *fx) {
 func lifecycle(f *fx, days int, status string) {
 	f.setRes(acctL, "global", "s3", "GetBucketLifecycleConfiguration", trailBucket,
 		map[string]any{"Rules": []map[string]any{{"Status": status, "Expiration": map[string]any{"Days": days}}}})
+}
+
+// trustOf replaces the trust policy of a role of the workload account.
+func trustOf(f *fx, role, doc string) {
+	d := op[iam.GetAccountAuthorizationDetailsOutput](f, acctW, "global", "iam", "GetAccountAuthorizationDetails")
+	for i := range d.RoleDetailList {
+		if awsv2.ToString(d.RoleDetailList[i].RoleName) == role {
+			d.RoleDetailList[i].AssumeRolePolicyDocument = awsv2.String(url.QueryEscape(doc))
+		}
+	}
+}
+
+// dropRole deletes a role of the workload account.
+func dropRole(f *fx, role string) {
+	d := op[iam.GetAccountAuthorizationDetailsOutput](f, acctW, "global", "iam", "GetAccountAuthorizationDetails")
+	var keep []iamtypes.RoleDetail
+	for _, r := range d.RoleDetailList {
+		if awsv2.ToString(r.RoleName) != role {
+			keep = append(keep, r)
+		}
+	}
+	d.RoleDetailList = keep
 }
 
 func bucketTags(f *fx, tags ...s3types.Tag) {
@@ -120,6 +152,26 @@ func init() {
 					}
 				}
 			}, Want: findings.NotApplicable},
+
+		// Cross-account roles of the baseline: trust only Audit, MFA for break-glass
+		docCase{Rule: "lz.cross-account-role-trust", Source: trustDoc, Quote: qTrustAcct, Name: "roles trusted by the Audit account",
+			Resource: "role/OrgrailAuditReadOnly", Want: findings.Passed},
+		docCase{Rule: "lz.cross-account-role-trust", Source: trustDoc, Quote: qTrustWho, Name: "the audit role also trusts another account",
+			Mutate: func(f *fx) {
+				trustOf(f, "OrgrailAuditReadOnly", strings.Replace(auditTrust, `"arn:aws:iam::`+acctA+`:root"`, `["arn:aws:iam::`+acctA+`:root","arn:aws:iam::999999999999:root"]`, 1))
+			}, Resource: "role/OrgrailAuditReadOnly", Want: findings.Failed},
+		docCase{Rule: "lz.cross-account-role-trust", Source: trustDoc, Quote: qTrustWho, Name: "the break-glass role was deleted",
+			Mutate: func(f *fx) { dropRole(f, "OrgrailBreakGlass") }, Resource: "role/OrgrailBreakGlass", Want: findings.Failed},
+		docCase{Rule: "lz.cross-account-role-trust", Source: mfaKeyDoc, Quote: qMFAPresent, Name: "break-glass assumable without MFA",
+			Mutate: func(f *fx) { trustOf(f, "OrgrailBreakGlass", auditTrust) }, Resource: "role/OrgrailBreakGlass", Want: findings.Failed},
+		docCase{Rule: "lz.cross-account-role-trust", Source: trustDoc, Quote: qTrustAcct, Name: "a role of the Audit account as principal",
+			Mutate: func(f *fx) {
+				trustOf(f, "OrgrailAuditReadOnly", strings.Replace(auditTrust, acctA+`:root`, acctA+`:role/SecurityTeam`, 1))
+			}, Resource: "role/OrgrailAuditReadOnly", Want: findings.Passed},
+		docCase{Rule: "lz.cross-account-role-trust", Source: trustDoc, Quote: qTrustWho, Name: "a service principal in the trust",
+			Mutate: func(f *fx) {
+				trustOf(f, "OrgrailAuditReadOnly", strings.Replace(auditTrust, `{"AWS":"arn:aws:iam::`+acctA+`:root"}`, `{"AWS":"arn:aws:iam::`+acctA+`:root","Service":"ec2.amazonaws.com"}`, 1))
+			}, Resource: "role/OrgrailAuditReadOnly", Want: findings.Failed},
 
 		// REQUIRED_TAGS over buckets
 		docCase{Rule: "lz.bucket-required-tags", Source: reqTagsDoc, Quote: qReqTags, Name: "a bucket without tags",

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/orgrail/orgrail/internal/baseline"
 	"github.com/orgrail/orgrail/internal/config"
 	"github.com/orgrail/orgrail/internal/diag"
 )
@@ -19,6 +20,7 @@ func ApplyConfig(opt *Options, c *config.Config) diag.List {
 		LogRetentionDays:   c.Standards.LogRetentionDays,
 		ApprovedProductOUs: c.Catalog.RequireApprovedProducts,
 	}
+	opt.Standards.CrossAccountRoles, opt.Standards.CrossAccountRoleOUs = expectedRoles(c)
 	opt.AuditAccount = accountRef(c, c.Security.AuditAccount)
 	opt.LogArchiveAccount = accountRef(c, c.Security.LogArchiveAccount)
 	known := map[string]bool{}
@@ -48,4 +50,28 @@ func accountRef(c *config.Config, name string) string {
 		}
 	}
 	return name
+}
+
+// expectedRoles lists the cross-account roles the configuration makes
+// in member accounts: the baseline's audit read-only role and
+// break-glass role (which asks for MFA), and identity.roles (deployed
+// with the baseline), and the OUs the baseline targets.
+func expectedRoles(c *config.Config) ([]ExpectedRole, []string) {
+	var rs []ExpectedRole
+	if c.Baseline.Enabled() {
+		rs = append(rs,
+			ExpectedRole{Name: orDefault(c.Baseline.Roles.AuditReadOnly, baseline.DefaultAuditRole)},
+			ExpectedRole{Name: orDefault(c.Baseline.Roles.BreakGlass, baseline.DefaultBreakGlass), MFA: true})
+	}
+	for _, r := range c.Identity.Roles {
+		rs = append(rs, ExpectedRole{Name: r.Name, MFA: r.Trust.RequiresMFA()})
+	}
+	return rs, c.Baseline.Targets
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }

@@ -279,7 +279,11 @@ func (f *fx) baselineGlobal(a string) {
 		GroupDetailList: []iamtypes.GroupDetail{{GroupName: awsv2.String("devs"), Arn: awsv2.String("arn:aws:iam::" + a + ":group/devs"),
 			AttachedManagedPolicies: []iamtypes.AttachedPolicy{{PolicyArn: awsv2.String(pol), PolicyName: awsv2.String("app-read")}}}},
 		RoleDetailList: []iamtypes.RoleDetail{{RoleName: awsv2.String("app"), Arn: awsv2.String("arn:aws:iam::" + a + ":role/app"), Path: awsv2.String("/"),
-			AttachedManagedPolicies: []iamtypes.AttachedPolicy{{PolicyArn: awsv2.String(pol), PolicyName: awsv2.String("app-read")}}}},
+			AttachedManagedPolicies: []iamtypes.AttachedPolicy{{PolicyArn: awsv2.String(pol), PolicyName: awsv2.String("app-read")}}},
+			{RoleName: awsv2.String("OrgrailAuditReadOnly"), Arn: awsv2.String("arn:aws:iam::" + a + ":role/OrgrailAuditReadOnly"), Path: awsv2.String("/"),
+				AssumeRolePolicyDocument: awsv2.String(url.QueryEscape(auditTrust))},
+			{RoleName: awsv2.String("OrgrailBreakGlass"), Arn: awsv2.String("arn:aws:iam::" + a + ":role/OrgrailBreakGlass"), Path: awsv2.String("/"),
+				AssumeRolePolicyDocument: awsv2.String(url.QueryEscape(breakGlassTrust))}},
 		Policies: []iamtypes.ManagedPolicyDetail{{Arn: awsv2.String(pol), PolicyName: awsv2.String("app-read"), AttachmentCount: awsv2.Int32(2),
 			PolicyVersionList: []iamtypes.PolicyVersion{{IsDefaultVersion: true, Document: awsv2.String(url.QueryEscape(scopedPolicy))}}}},
 	})
@@ -452,3 +456,11 @@ func catalogLaunched(tags []ec2types.Tag, region string) []ec2types.Tag {
 		ec2types.Tag{Key: awsv2.String(tagSCProduct), Value: awsv2.String("arn:aws:catalog:" + region + ":" + acctM + ":product/prod-hardened01")},
 		ec2types.Tag{Key: awsv2.String(tagSCProvisioned), Value: awsv2.String("arn:aws:servicecatalog:" + region + ":" + acctW + ":stack/web/pp-web000001")})
 }
+
+// The baseline's cross-account roles in every fixture account, trusted
+// by the Audit account (the break-glass role with MFA).
+const (
+	auditTrust      = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acctA + `:root"},"Action":"sts:AssumeRole"}]}`
+	breakGlassTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acctA + `:root"},"Action":"sts:AssumeRole",` +
+		`"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+)

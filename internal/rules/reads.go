@@ -72,6 +72,7 @@ var builtinReads = map[string][]string{
 	"lz.allowed-regions":                       {"ec2:DescribeInstances", "ec2:DescribeVpcs", "lambda:ListFunctions", "rds:DescribeDBInstances"},
 	"lz.bucket-effective-public-access-block":  {"s3:GetPublicAccessBlock", "s3:GetBucketLocation", "s3:ListBuckets", "s3control:GetPublicAccessBlock"},
 	"lz.bucket-required-tags":                  {"s3:GetBucketTagging", "s3:GetBucketLocation", "s3:ListBuckets"},
+	"lz.cross-account-role-trust":              {"iam:GetAccountAuthorizationDetails"},
 	"lz.guardduty-administered-by-audit":       {"guardduty:GetAdministratorAccount", "guardduty:GetDetector", "guardduty:ListDetectors"},
 	"lz.instance-approved-product":             {"ec2:DescribeInstances"},
 	"lz.log-retention":                         {"s3:GetBucketLifecycleConfiguration", "s3:ListBuckets"},

@@ -40,7 +40,8 @@ import (
 )
 
 var testStandards = Standards{AllowedRegions: []string{region1}, RequiredTags: []string{"Owner"}, LogRetentionDays: 365,
-	ApprovedProductOUs: []string{"Workloads"}}
+	ApprovedProductOUs: []string{"Workloads"},
+	CrossAccountRoles:  []ExpectedRole{{Name: "OrgrailAuditReadOnly"}, {Name: "OrgrailBreakGlass", MFA: true}}, CrossAccountRoleOUs: []string{"Workloads"}}
 
 func auditFx(t *testing.T, f *fx) *Result {
 	t.Helper()
@@ -321,6 +322,7 @@ var failCases = map[string]func(f *fx){
 	},
 	"lz.required-tags":             func(f *fx) { instance(f).Tags = nil },
 	"lz.instance-approved-product": func(f *fx) { instance(f).Tags = nil },
+	"lz.cross-account-role-trust":  func(f *fx) { trustOf(f, "OrgrailAuditReadOnly", strings.ReplaceAll(auditTrust, acctA, "999999999999")) },
 	"lz.bucket-required-tags":      func(f *fx) { f.setResErr(acctW, "global", "s3", "GetBucketTagging", "data-"+acctW, "NoSuchTagSet") },
 	"lz.log-retention": func(f *fx) {
 		f.setRes(acctL, "global", "s3", "GetBucketLifecycleConfiguration", trailBucket,
