@@ -85,6 +85,7 @@ type Server struct {
 	sso      *ssoState
 	root     rootAccess
 	inv      invitations
+	ipam     ipamState
 
 	trOnce sync.Once
 	tr     *http.Transport

@@ -70,6 +70,7 @@ func (s *Server) registerVPCWrites() {
 	s.ec2Write("DeleteSubnet", deleteSubnet)
 	s.ec2Write("DeleteVpc", deleteVpc)
 	s.registerVPCReads()
+	s.registerIPAM()
 }
 
 func vpcNotFound(id string) *APIError {
@@ -77,14 +78,27 @@ func vpcNotFound(id string) *APIError {
 }
 
 func (s *Server) createVpc(n *netState, req *Request) (any, error) {
-	cidr, ok := parseCIDR(req.Param("CidrBlock"))
-	if !ok || cidr.Bits() < 16 || cidr.Bits() > 28 {
-		return nil, Errorf("InvalidVpc.Range", "The CIDR '%s' is invalid.", req.Param("CidrBlock"))
-	}
 	if len(n.vpcs.Vpcs) >= MaxVPCsPerRegion {
 		return nil, Errorf("VpcLimitExceeded", "The maximum number of VPCs has been reached.")
 	}
-	v := s.newVpc(n, cidr, false)
+	var v ec2types.Vpc
+	if pool := req.Param("Ipv4IpamPoolId"); pool != "" {
+		// The VPC's CIDR comes from the IPAM pool (ipam.go).
+		bits, _ := intParam(req, "Ipv4NetmaskLength")
+		id := s.newID("vpc")
+		cidr, err := s.allocateFromIPAM(pool, int(bits), n.account, n.region, id)
+		if err != nil {
+			return nil, err
+		}
+		v = s.newVpc(n, cidr, false)
+		v.VpcId = aws.String(id)
+	} else {
+		cidr, ok := parseCIDR(req.Param("CidrBlock"))
+		if !ok || cidr.Bits() < 16 || cidr.Bits() > 28 {
+			return nil, Errorf("InvalidVpc.Range", "The CIDR '%s' is invalid.", req.Param("CidrBlock"))
+		}
+		v = s.newVpc(n, cidr, false)
+	}
 	v.Tags = tagSpecs(req, "vpc")
 	n.vpcs.Vpcs = append(n.vpcs.Vpcs, v)
 	n.rts.RouteTables = append(n.rts.RouteTables, s.newRouteTable(n, &v, true))

@@ -148,6 +148,8 @@ var loadCases = []loadCase{
 	{"bad az count", map[string]string{"a.yaml": "standards:\n  azCount: »7\n"}, []string{"bad-az-count"}},
 	{"bad network", map[string]string{"a.yaml": "standards:\n  azCount: 3\n  network:\n    pool: »10.0.0.1/8\n    flowLogs: {bucket: logs}\n"}, []string{"network-bad"}},
 	{"network subnets do not fit", map[string]string{"a.yaml": "standards:\n  azCount: 6\n  network:\n    pool: 10.64.0.0/12\n    vpcPrefixLength: »26\n    nat: »always\n    flowLogs: {bucket: logs}\n"}, []string{"network-bad", "network-bad"}},
+	{"network from IPAM", map[string]string{"a.yaml": "standards:\n  azCount: 3\n  network:\n    ipamPoolId: ipam-pool-0123456789abcdef0\n    vpcPrefixLength: 20\n    flowLogs: {bucket: logs}\n"}, nil},
+	{"network from IPAM and a pool", map[string]string{"a.yaml": "standards:\n  azCount: 3\n  network:\n    pool: 10.64.0.0/12\n    ipamPoolId: »ipam-pool-0123456789abcdef0\n    flowLogs: {bucket: logs}\n"}, []string{"network-bad"}},
 	{"network without pool or bucket", map[string]string{"a.yaml": "standards:\n  network: »{nat: single}\n"}, []string{"network-bad"}},
 	{"bad alternate contacts", map[string]string{"a.yaml": "standards:\n  alternateContacts:\n    - »{type: PAGER, name: n, email: e@example.com, phone: '1', title: t}\n    - {type: SECURITY, name: n, email: e@example.com, phone: '1', title: t}\n    - »{type: SECURITY, name: n, email: e@example.com, phone: '1', title: t}\n"}, []string{"alternate-contact-bad", "alternate-contact-bad"}},
 	{"unknown service", map[string]string{"a.yaml": "security:\n  services: [cloudtrail, »gaurdduty]\n"}, []string{"unknown-service"}},

@@ -14,6 +14,7 @@ import (
 // Archive bucket.
 type Network struct {
 	Pool         string    `yaml:"pool" json:"pool,omitempty" doc:"IPv4 CIDR from which each new account's VPC CIDR is allocated, e.g. 10.64.0.0/12."`
+	IPAMPoolID   string    `yaml:"ipamPoolId" json:"ipamPoolId,omitempty" pattern:"^ipam-pool-[0-9a-f]+$" doc:"Amazon VPC IPAM pool each new VPC's CIDR is allocated from instead of pool: IPAM allocates without overlap across the organization. The pool must be in the VPC's region and shared with the accounts (AWS RAM)."`
 	VPCPrefixLen int       `yaml:"vpcPrefixLength" json:"vpcPrefixLength,omitempty" min:"16" max:"28" doc:"Prefix length of each VPC taken from the pool (16-28); default 20."`
 	Reserved     []string  `yaml:"reserved" json:"reserved,omitempty" doc:"CIDRs of the pool already used elsewhere (on-premises, existing VPCs); never allocated."`
 	Region       string    `yaml:"region" json:"region,omitempty" enum:"@regions" doc:"Region of the standard VPC; default organization.homeRegion."`
@@ -54,7 +55,10 @@ const (
 )
 
 // Configured reports whether the configuration asks for a standard VPC.
-func (n Network) Configured() bool { return n.Pool != "" }
+func (n Network) Configured() bool { return n.Pool != "" || n.IPAMPoolID != "" }
+
+// UsesIPAM reports whether VPC CIDRs come from a VPC IPAM pool.
+func (n Network) UsesIPAM() bool { return n.IPAMPoolID != "" }
 
 // PrefixLen returns the VPC prefix length, with its default.
 func (n Network) PrefixLen() int {
@@ -130,25 +134,19 @@ func validateNetwork(c *Config, r *reporter) {
 	}
 	if !n.Configured() {
 		if len(n.Pos) > 1 { // a network block without a pool
-			bad("pool", "write the CIDR VPCs are allocated from, e.g. 10.64.0.0/12", "pool is missing")
+			bad("pool", "write the CIDR VPCs are allocated from, e.g. 10.64.0.0/12, or an ipamPoolId", "pool is missing")
 		}
 		return
 	}
-	pool, err := netip.ParsePrefix(n.Pool)
-	if err != nil || !pool.Addr().Is4() || pool.Masked() != pool {
-		bad("pool", "write an IPv4 network in CIDR form, e.g. 10.64.0.0/12", "pool %q is not an IPv4 CIDR block", n.Pool)
-		return
-	}
-	if n.Pos.Has("vpcPrefixLength") && (n.VPCPrefixLen < 16 || n.VPCPrefixLen > 28) {
-		bad("vpcPrefixLength", "a VPC is /16 to /28", "vpcPrefixLength %d is out of range", n.VPCPrefixLen)
-	} else if n.PrefixLen() < pool.Bits() {
-		bad("vpcPrefixLength", "make the VPCs smaller than the pool", "vpcPrefixLength /%d is larger than the pool %s", n.PrefixLen(), n.Pool)
-	}
-	for i, s := range n.Reserved {
-		p, err := netip.ParsePrefix(s)
-		if err != nil || !p.Addr().Is4() {
-			bad(fmt.Sprintf("reserved[%d]", i), "write an IPv4 CIDR block", "reserved %q is not an IPv4 CIDR block", s)
+	if n.UsesIPAM() {
+		if n.Pool != "" {
+			bad("ipamPoolId", "keep one of the two: IPAM allocates the CIDRs itself", "ipamPoolId and pool are both set")
 		}
+		if n.PrefixLen() < 16 || n.PrefixLen() > 28 {
+			bad("vpcPrefixLength", "a VPC is /16 to /28", "vpcPrefixLength %d is out of range", n.VPCPrefixLen)
+		}
+	} else if !validatePool(n, bad) {
+		return
 	}
 	validateTiers(n, c.Standards.AZCount, bad)
 	if n.Region != "" && !ValidRegion(n.Region) {
@@ -199,4 +197,26 @@ func validateStandardContacts(c *Config, r *reporter) {
 		}
 		seen[ct.Type] = true
 	}
+}
+
+// validatePool checks pool, vpcPrefixLength and reserved; false when the
+// pool itself is unreadable.
+func validatePool(n *Network, bad func(key, hint, format string, a ...any)) bool {
+	pool, err := netip.ParsePrefix(n.Pool)
+	if err != nil || !pool.Addr().Is4() || pool.Masked() != pool {
+		bad("pool", "write an IPv4 network in CIDR form, e.g. 10.64.0.0/12", "pool %q is not an IPv4 CIDR block", n.Pool)
+		return false
+	}
+	if n.Pos.Has("vpcPrefixLength") && (n.VPCPrefixLen < 16 || n.VPCPrefixLen > 28) {
+		bad("vpcPrefixLength", "a VPC is /16 to /28", "vpcPrefixLength %d is out of range", n.VPCPrefixLen)
+	} else if n.PrefixLen() < pool.Bits() {
+		bad("vpcPrefixLength", "make the VPCs smaller than the pool", "vpcPrefixLength /%d is larger than the pool %s", n.PrefixLen(), n.Pool)
+	}
+	for i, s := range n.Reserved {
+		p, err := netip.ParsePrefix(s)
+		if err != nil || !p.Addr().Is4() {
+			bad(fmt.Sprintf("reserved[%d]", i), "write an IPv4 CIDR block", "reserved %q is not an IPv4 CIDR block", s)
+		}
+	}
+	return true
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+
+	"github.com/orgrail/orgrail/internal/config"
 )
 
 // allocate returns the VPC CIDR of the request: the one it was given
@@ -107,9 +109,18 @@ func firstFree(pool netip.Prefix, bits int, used []netip.Prefix) (netip.Prefix, 
 // an earlier run) as the request's allocation.
 func (r *run) recordCIDR(ctx context.Context, cidr string) error {
 	_, err := r.j.db.ExecContext(ctx, `INSERT INTO vpc_allocations (cidr, pool, request_key, allocated_at) VALUES (?, ?, ?, ?)
-ON CONFLICT (request_key) DO UPDATE SET cidr = excluded.cidr`, cidr, r.cfg.Standards.Network.Pool, r.j.key, now())
+ON CONFLICT (request_key) DO UPDATE SET cidr = excluded.cidr`, cidr, poolName(r.cfg.Standards.Network), r.j.key, now())
 	if err != nil {
 		return fmt.Errorf("recording the VPC CIDR %s: %w", cidr, err)
 	}
 	return nil
+}
+
+// poolName is what the store records as an allocation's pool: the CIDR
+// pool, or the IPAM pool id.
+func poolName(n config.Network) string {
+	if n.UsesIPAM() {
+		return n.IPAMPoolID
+	}
+	return n.Pool
 }

@@ -132,6 +132,21 @@ func (n *net) makeVPC(ctx context.Context) error {
 			}
 			return outcome{id: aws.ToString(v.VpcId), detail: aws.ToString(v.CidrBlock), found: true}, nil
 		}
+		if std := n.r.cfg.Standards.Network; std.UsesIPAM() {
+			// IPAM allocates the CIDR; the VPC's tags find it again
+			// after a crash, and the store records what IPAM gave.
+			made, err := n.ec.CreateVpc(ctx, &ec2.CreateVpcInput{Ipv4IpamPoolId: aws.String(std.IPAMPoolID),
+				Ipv4NetmaskLength: aws.Int32(int32(std.PrefixLen())), TagSpecifications: n.tagSpec(ec2types.ResourceTypeVpc, "vpc", "vpc")})
+			if err != nil {
+				return outcome{}, fmt.Errorf("CreateVpc from IPAM pool %s (/%d): %w", std.IPAMPoolID, std.PrefixLen(), err)
+			}
+			n.vpc = made.Vpc
+			cidr := aws.ToString(made.Vpc.CidrBlock)
+			if err := n.r.recordCIDR(ctx, cidr); err != nil {
+				return outcome{}, err
+			}
+			return outcome{id: aws.ToString(made.Vpc.VpcId), detail: cidr + " from " + std.IPAMPoolID}, nil
+		}
 		cidr, err := n.r.allocate(ctx)
 		if err != nil {
 			return outcome{}, err

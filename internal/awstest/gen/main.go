@@ -59,6 +59,8 @@ var extraOps = map[string][]string{
 		"AssociateRouteTable", "CreateFlowLogs", "DeleteSubnet", "DeleteVpc", "DescribeSubnets",
 		"DescribeInternetGateways", "DescribeRouteTables", "DescribeNatGateways", "DescribeAddresses",
 		"DescribeAvailabilityZones",
+		// Amazon VPC IPAM pools the factory's VPCs draw from (ipam.go).
+		"CreateIpam", "DescribeIpams", "CreateIpamPool", "ProvisionIpamPoolCidr", "DescribeIpamPools", "GetIpamPoolAllocations",
 		// The instance metadata defaults the account baseline sets (cfn_lambda.go).
 		"ModifyInstanceMetadataDefaults", "GetInstanceMetadataDefaults"},
 	"iam": {"UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy",
