@@ -242,19 +242,31 @@ func (s *Server) createAccount(_ context.Context, req *Request) (any, error) {
 	if req.Account() != o.MasterAccountId {
 		return nil, Errorf("AccessDeniedException", "You don't have permissions to access this resource.")
 	}
+	st := s.startCreateAccount(req.Param("AccountName"), req.Param("Email"), tagsParam(req), req.Param("RoleName"), "")
+	return &organizations.CreateAccountOutput{CreateAccountStatus: &st}, nil
+}
+
+// startCreateAccount records a CreateAccount request that completes
+// CreateAccountDelay later, when it is next described; parent, when
+// set, is where the account lands (the root otherwise).
+func (s *Server) startCreateAccount(name, email string, tags map[string]string, role, parent string) ot.CreateAccountStatus {
+	o := s.Organization()
 	n := s.orgState.next()
 	id := fmt.Sprintf("car-%032x", n)
 	acctID := fmt.Sprintf("9%011d", n)
 	now := time.Now().UTC()
+	if parent == "" {
+		parent = o.Roots[0].Id
+	}
 	cr := &createRequest{ready: now.Add(CreateAccountDelay), status: ot.CreateAccountStatus{
-		Id: aws.String(id), AccountName: aws.String(req.Param("AccountName")), State: ot.CreateAccountStateInProgress,
+		Id: aws.String(id), AccountName: aws.String(name), State: ot.CreateAccountStateInProgress,
 		RequestedTimestamp: aws.Time(now),
-	}, account: org.Account{Id: acctID, Name: req.Param("AccountName"), Email: req.Param("Email"), Status: org.StatusActive, Tags: tagsParam(req),
-		State: org.StatusActive, JoinedMethod: "CREATED", JoinedTimestamp: now, ParentId: o.Roots[0].Id,
+	}, account: org.Account{Id: acctID, Name: name, Email: email, Status: org.StatusActive, Tags: tags,
+		State: org.StatusActive, JoinedMethod: "CREATED", JoinedTimestamp: now, ParentId: parent,
 		Arn: fmt.Sprintf("arn:%s:organizations::%s:account/%s/%s", o.Partition(), o.MasterAccountId, o.Id, acctID)},
-		role: req.Param("RoleName")}
+		role: role}
 	for _, a := range o.Accounts {
-		if strings.EqualFold(a.Email, req.Param("Email")) {
+		if strings.EqualFold(a.Email, email) {
 			// AWS accepts the request and fails it asynchronously.
 			cr.status.State, cr.status.FailureReason = ot.CreateAccountStateFailed, ot.CreateAccountFailureReasonEmailAlreadyExists
 		}
@@ -262,17 +274,26 @@ func (s *Server) createAccount(_ context.Context, req *Request) (any, error) {
 	s.orgState.mu.Lock()
 	s.orgState.requests[id] = cr
 	s.orgState.mu.Unlock()
-	st := cr.status
-	return &organizations.CreateAccountOutput{CreateAccountStatus: &st}, nil
+	return cr.status
 }
 
 func (s *Server) describeCreateAccountStatus(_ context.Context, req *Request) (any, error) {
-	id := req.Param("CreateAccountRequestId")
+	st, err := s.settleCreate(req.Param("CreateAccountRequestId"))
+	if err != nil {
+		return nil, err
+	}
+	return &organizations.DescribeCreateAccountStatusOutput{CreateAccountStatus: &st}, nil
+}
+
+// settleCreate returns a CreateAccount request's status, completing it
+// (the account joins the organization, seeded, with the services'
+// auto-enable and StackSets' automatic deployment) once its time came.
+func (s *Server) settleCreate(id string) (ot.CreateAccountStatus, error) {
 	s.orgState.mu.Lock()
 	cr := s.orgState.requests[id]
 	s.orgState.mu.Unlock()
 	if cr == nil {
-		return nil, Errorf("CreateAccountStatusNotFoundException", "We can't find a create account request with the CreateAccountRequestId %s.", id)
+		return ot.CreateAccountStatus{}, Errorf("CreateAccountStatusNotFoundException", "We can't find a create account request with the CreateAccountRequestId %s.", id)
 	}
 	s.orgState.mu.Lock()
 	complete := cr.status.State == ot.CreateAccountStateInProgress && time.Now().After(cr.ready)
@@ -285,21 +306,21 @@ func (s *Server) describeCreateAccountStatus(_ context.Context, req *Request) (a
 	s.orgState.mu.Unlock()
 	if complete {
 		if err := s.seedNewAccount(cr.account.Id, cr.role); err != nil {
-			return nil, err
+			return st, err
 		}
 		if err := s.mutateOrg(func(o *org.Organization) error {
 			o.Accounts = append(o.Accounts, cr.account)
 			attachFullAccess(o, cr.account.Id)
 			return nil
 		}); err != nil {
-			return nil, err
+			return st, err
 		}
 		if err := s.autoEnableMember(cr.account.Id); err != nil {
-			return nil, err
+			return st, err
 		}
 		s.autoDeploy(cr.account.Id)
 	}
-	return &organizations.DescribeCreateAccountStatusOutput{CreateAccountStatus: &st}, nil
+	return st, nil
 }
 
 // Organizations quotas and rules the local AWS enforces, as the AWS

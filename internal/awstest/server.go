@@ -86,6 +86,7 @@ type Server struct {
 	root     rootAccess
 	inv      invitations
 	ipam     ipamState
+	sc       *scState
 
 	trOnce sync.Once
 	tr     *http.Transport

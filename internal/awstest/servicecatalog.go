@@ -34,6 +34,7 @@ type scState struct {
 	shares      map[string]string // share token → portfolio id
 	accepted    map[string]map[string]bool
 	principals  map[string]map[string]map[string]sctypes.PrincipalType // account → portfolio → ARN → type
+	ctRecords   []*ctRecord                                            // account factory provisionings (controltower.go)
 }
 
 type scPortfolio struct {
@@ -46,6 +47,7 @@ type scPortfolio struct {
 type scProduct struct {
 	id, arn, account, region, name, owner, desc string
 	artifacts                                   []sctypes.ProvisioningArtifactDetail
+	ctFactory                                   bool // the Control Tower Account Factory
 }
 
 type scConstraint struct {
@@ -72,6 +74,7 @@ func (s *Server) registerServiceCatalog() {
 	st := &scState{access: map[string]bool{}, portfolios: map[string]*scPortfolio{}, products: map[string]*scProduct{},
 		constraints: map[string]*scConstraint{}, tokens: map[string]string{}, shares: map[string]string{},
 		accepted: map[string]map[string]bool{}, principals: map[string]map[string]map[string]sctypes.PrincipalType{}}
+	s.sc = st
 	reg := func(op string, h func(*Request, *scInput) (any, error)) {
 		s.Register("servicecatalog", op, HandlerFunc(func(_ context.Context, req *Request) (any, error) {
 			var in scInput
@@ -127,6 +130,7 @@ func (s *Server) registerServiceCatalog() {
 	reg("ListAcceptedPortfolioShares", st.listAccepted)
 	reg("AssociatePrincipalWithPortfolio", st.associatePrincipal)
 	reg("ListPrincipalsForPortfolio", st.listPrincipals)
+	s.registerControlTower()
 }
 
 func (st *scState) newID(prefix string) string {

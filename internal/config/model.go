@@ -60,8 +60,56 @@ type Organization struct {
 	DelegatedAdministrators []DelegatedAdmin `yaml:"delegatedAdministrators" json:"delegatedAdministrators,omitempty" doc:"Delegated administrators: which account administers which service for the organization. Trusted access for the service is implied."`
 	// Manage exclusive claims the whole organization, as ous[].manage
 	// claims a subtree.
-	Manage string    `yaml:"manage" json:"manage,omitempty" enum:"exclusive" doc:"exclusive: orgrail owns the whole organization: OUs, policies and policy attachments the configuration does not declare are removed (with --allow-delete), undeclared accounts closed (with --allow-close), and policy types no policy uses any more disabled (with --allow-delete)."`
-	Pos    Positions `yaml:"-" json:"-"`
+	ControlTower ControlTower `yaml:"controlTower" json:"controlTower,omitzero" doc:"The landing zone is AWS Control Tower's: account create vends through its Account Factory."`
+	Manage       string       `yaml:"manage" json:"manage,omitempty" enum:"exclusive" doc:"exclusive: orgrail owns the whole organization: OUs, policies and policy attachments the configuration does not declare are removed (with --allow-delete), undeclared accounts closed (with --allow-close), and policy types no policy uses any more disabled (with --allow-delete)."`
+	Pos          Positions    `yaml:"-" json:"-"`
+}
+
+// ControlTower describes an organization whose landing zone AWS Control
+// Tower set up.
+type ControlTower struct {
+	AccountFactory bool      `yaml:"accountFactory" json:"accountFactory,omitempty" doc:"account create provisions the account through Control Tower's Account Factory (the Service Catalog product, in organization.homeRegion) instead of Organizations CreateAccount, so that Control Tower enrolls it; the OU must be registered with Control Tower. The factory then reaches the account through AWSControlTowerExecution unless roleChain names another role."`
+	ProductName    string    `yaml:"productName" json:"productName,omitempty" doc:"Name of the Account Factory product; default AWS Control Tower Account Factory."`
+	SSOUser        SSOUser   `yaml:"ssoUser" json:"ssoUser,omitzero" doc:"The IAM Identity Center user the Account Factory makes administrator of each new account."`
+	Pos            Positions `yaml:"-" json:"-"`
+}
+
+// SSOUser is the Account Factory's SSOUserEmail, SSOUserFirstName and
+// SSOUserLastName.
+type SSOUser struct {
+	Email     string    `yaml:"email" json:"email,omitempty" doc:"Default: the account's --email."`
+	FirstName string    `yaml:"firstName" json:"firstName,omitempty" doc:"Default: the account name."`
+	LastName  string    `yaml:"lastName" json:"lastName,omitempty" doc:"Default: Admin."`
+	Pos       Positions `yaml:"-" json:"-"`
+}
+
+// Control Tower names.
+const (
+	DefaultAccountFactoryProduct = "AWS Control Tower Account Factory"
+	ControlTowerExecutionRole    = "AWSControlTowerExecution"
+	DefaultAccessRole            = "OrganizationAccountAccessRole"
+)
+
+// AccessRole is the role orgrail assumes in a member account from the
+// management account: the last hop of roleChain when it names no
+// account, else AWSControlTowerExecution where Control Tower vends the
+// accounts, else OrganizationAccountAccessRole.
+func (o Organization) AccessRole() string {
+	if rc := o.RoleChain; len(rc) > 0 && rc[len(rc)-1].Account == "" {
+		return rc[len(rc)-1].Role
+	}
+	if o.ControlTower.AccountFactory {
+		return ControlTowerExecutionRole
+	}
+	return DefaultAccessRole
+}
+
+// Product returns the Account Factory product's name, with its default.
+func (c ControlTower) Product() string {
+	if c.ProductName == "" {
+		return DefaultAccountFactoryProduct
+	}
+	return c.ProductName
 }
 
 // DelegatedAdmin registers one account as delegated administrator of one

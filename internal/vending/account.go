@@ -23,6 +23,9 @@ func (r *run) createAccount(ctx context.Context) (outcome, error) {
 	if id, err := r.findAccount(ctx); err != nil || id != "" {
 		return r.gotAccount(ctx, id, true, err)
 	}
+	if r.cfg.Organization.ControlTower.AccountFactory {
+		return r.createViaControlTower(ctx)
+	}
 	reqID := ""
 	if e := r.steps["account"]; e.detail != "" && strings.HasPrefix(e.detail, "request ") {
 		reqID = strings.TrimPrefix(e.detail, "request ")

@@ -40,10 +40,7 @@ func BaselineHook(c *config.Config, base aws.Config, ou string) func(ctx context
 			return BaselineResult{}, err
 		}
 		defer os.RemoveAll(dir)
-		role := "OrganizationAccountAccessRole"
-		if rc := c.Organization.RoleChain; len(rc) > 0 && rc[len(rc)-1].Account == "" {
-			role = rc[len(rc)-1].Role
-		}
+		role := c.Organization.AccessRole()
 		res, err := collect.Run(ctx, base, collect.Options{Out: dir, Accounts: []string{accountID}, Regions: s.Regions,
 			RoleName: role, HomeRegion: s.HomeRegion, SessionName: "orgrail-account-factory"})
 		if err != nil {

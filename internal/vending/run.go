@@ -182,8 +182,8 @@ func (r *run) retryOn(ctx context.Context, codes map[string]bool, fn func() erro
 }
 
 // memberConfig returns the configuration acting in the new account: the
-// last role of organization.roleChain (OrganizationAccountAccessRole
-// when none is named), assumed from the management account.
+// role config.Organization.AccessRole names, assumed from the
+// management account.
 func (r *run) memberConfig(ctx context.Context) (aws.Config, error) {
 	if r.member != nil {
 		return *r.member, nil
@@ -203,10 +203,7 @@ func (r *run) memberConfig(ctx context.Context) (aws.Config, error) {
 }
 
 func (r *run) assumeAccess(ctx context.Context) (aws.Config, error) {
-	role := "OrganizationAccountAccessRole"
-	if rc := r.cfg.Organization.RoleChain; len(rc) > 0 && rc[len(rc)-1].Account == "" {
-		role = rc[len(rc)-1].Role
-	}
+	role := r.cfg.Organization.AccessRole()
 	id, err := sts.NewFromConfig(r.base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return aws.Config{}, err

@@ -101,7 +101,9 @@ var extraOps = map[string][]string{
 		"ListPortfolios", "CreateProduct", "UpdateProduct", "SearchProductsAsAdmin", "CreateProvisioningArtifact",
 		"ListProvisioningArtifacts", "AssociateProductWithPortfolio", "CreateConstraint", "UpdateConstraint", "DescribeConstraint",
 		"ListConstraintsForPortfolio", "CreatePortfolioShare", "DescribePortfolioShareStatus", "DescribePortfolioShares",
-		"AcceptPortfolioShare", "ListAcceptedPortfolioShares", "AssociatePrincipalWithPortfolio", "ListPrincipalsForPortfolio"},
+		"AcceptPortfolioShare", "ListAcceptedPortfolioShares", "AssociatePrincipalWithPortfolio", "ListPrincipalsForPortfolio",
+		// The Control Tower Account Factory (controltower.go).
+		"SearchProducts", "DescribeProduct", "ProvisionProduct", "DescribeRecord", "DescribeProvisionedProduct"},
 	// Stateful services (sqs.go, sns.go, dynamodb.go).
 	"sqs":      {"CreateQueue", "GetQueueUrl", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "DeleteQueue"},
 	"sns":      {"CreateTopic", "Subscribe", "Publish"},
