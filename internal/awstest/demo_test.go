@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -29,7 +31,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -61,6 +65,10 @@ var sdkClients = map[string]func(aws.Config) any{
 	"elb":           func(c aws.Config) any { return elb.NewFromConfig(c) },
 	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"redshift":      func(c aws.Config) any { return redshift.NewFromConfig(c) },
+	"opensearch":    func(c aws.Config) any { return opensearch.NewFromConfig(c) },
+	"apigateway":    func(c aws.Config) any { return apigateway.NewFromConfig(c) },
+	"apigatewayv2":  func(c aws.Config) any { return apigatewayv2.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -104,6 +112,14 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"LoadBalancerName": key}
 	case "acm.DescribeCertificate":
 		return map[string]string{"CertificateArn": key}
+	case "redshift.DescribeClusterParameters":
+		return map[string]string{"ParameterGroupName": key}
+	case "redshift.DescribeLoggingStatus":
+		return map[string]string{"ClusterIdentifier": key}
+	case "apigateway.GetStages":
+		return map[string]string{"RestApiId": key}
+	case "apigatewayv2.GetStages", "apigatewayv2.GetRoutes":
+		return map[string]string{"ApiId": key}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
 	case "identitystore.ListUsers", "identitystore.ListGroups":

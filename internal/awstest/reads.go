@@ -178,6 +178,9 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 			return nil, err
 		}
 	}
+	if req.Service == "opensearch" && req.Operation == "DescribeDomains" {
+		out = filterDomains(req, out)
+	}
 	return s.paginate(req, out)
 }
 
@@ -293,6 +296,14 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("LoadBalancerName"), account
 	case "acm.DescribeCertificate":
 		return p("CertificateArn"), account
+	case "redshift.DescribeClusterParameters":
+		return p("ParameterGroupName"), account
+	case "redshift.DescribeLoggingStatus":
+		return p("ClusterIdentifier"), account
+	case "apigateway.GetStages":
+		return p("RestApiId"), account
+	case "apigatewayv2.GetStages", "apigatewayv2.GetRoutes":
+		return p("ApiId"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

@@ -85,6 +85,10 @@ var services = []*serviceDef{
 	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "redshift", SigningName: "redshift", Protocol: Query, XMLNS: "http://redshift.amazonaws.com/doc/2012-12-01/", Throttle: "Throttling", NotFound: "ClusterNotFound"},
+	{Name: "opensearch", SigningName: "es", Protocol: RESTJSON, Throttle: "LimitExceededException", NotFound: "ResourceNotFoundException"},
+	{Name: "apigateway", SigningName: "apigateway", Protocol: RESTJSON, Throttle: "TooManyRequestsException", NotFound: "NotFoundException"},
+	{Name: "apigatewayv2", SigningName: "apigateway", Protocol: RESTJSON, Throttle: "TooManyRequestsException", NotFound: "NotFoundException"},
 }
 
 var (
@@ -123,13 +127,18 @@ func snapshotServiceName(svc, op string) string {
 
 // lookupService finds the service of a request from its SigV4 scope,
 // telling S3 Control from S3 by its path and Classic Load Balancing
-// from ELBv2 (both sign as elasticloadbalancing) by the API version.
+// from ELBv2 (both sign as elasticloadbalancing) by the API version and
+// API Gateway v2 from REST APIs (both sign as apigateway) by the /v2/
+// path.
 func lookupService(signingName, path string, body []byte) *serviceDef {
 	if signingName == "s3" && strings.HasPrefix(path, "/v20180820/") {
 		return servicesByName["s3control"]
 	}
 	if signingName == "elasticloadbalancing" && strings.Contains(string(body), "Version=2012-06-01") {
 		return servicesByName["elasticloadbalancing"]
+	}
+	if signingName == "apigateway" && strings.HasPrefix(path, "/v2/") {
+		return servicesByName["apigatewayv2"]
 	}
 	return servicesBySigning[signingName]
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -23,8 +25,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -46,6 +50,11 @@ var generatedOps = []opSpec{
 	{Pkg: "account", Op: "PutAlternateContact", Legacy: true, New: func() any { return new(account.PutAlternateContactOutput) }, Method: "POST", URI: "/putAlternateContact"},
 	{Pkg: "acm", Op: "DescribeCertificate", Legacy: false, New: func() any { return new(acm.DescribeCertificateOutput) }},
 	{Pkg: "acm", Op: "ListCertificates", Legacy: false, New: func() any { return new(acm.ListCertificatesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "apigateway", Op: "GetRestApis", Legacy: true, New: func() any { return new(apigateway.GetRestApisOutput) }, InToken: "Position", OutToken: "Position", Limit: "Limit", Trunc: "", Method: "GET", URI: "/restapis", Query: [][2]string{{"limit", "Limit"}, {"position", "Position"}}},
+	{Pkg: "apigateway", Op: "GetStages", Legacy: true, New: func() any { return new(apigateway.GetStagesOutput) }, Method: "GET", URI: "/restapis/{restApiId}/stages", Query: [][2]string{{"deploymentId", "DeploymentId"}}},
+	{Pkg: "apigatewayv2", Op: "GetApis", Legacy: true, New: func() any { return new(apigatewayv2.GetApisOutput) }, Method: "GET", URI: "/v2/apis", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
+	{Pkg: "apigatewayv2", Op: "GetRoutes", Legacy: true, New: func() any { return new(apigatewayv2.GetRoutesOutput) }, Method: "GET", URI: "/v2/apis/{ApiId}/routes", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
+	{Pkg: "apigatewayv2", Op: "GetStages", Legacy: true, New: func() any { return new(apigatewayv2.GetStagesOutput) }, Method: "GET", URI: "/v2/apis/{ApiId}/stages", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
 	{Pkg: "cloudformation", Op: "CreateStackInstances", Legacy: false, New: func() any { return new(cloudformation.CreateStackInstancesOutput) }},
 	{Pkg: "cloudformation", Op: "CreateStackSet", Legacy: false, New: func() any { return new(cloudformation.CreateStackSetOutput) }},
 	{Pkg: "cloudformation", Op: "DescribeStackInstance", Legacy: false, New: func() any { return new(cloudformation.DescribeStackInstanceOutput) }},
@@ -208,6 +217,8 @@ var generatedOps = []opSpec{
 	{Pkg: "macie2", Op: "EnableOrganizationAdminAccount", Legacy: true, New: func() any { return new(macie2.EnableOrganizationAdminAccountOutput) }, Method: "POST", URI: "/admin"},
 	{Pkg: "macie2", Op: "ListOrganizationAdminAccounts", Legacy: true, New: func() any { return new(macie2.ListOrganizationAdminAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/admin", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
 	{Pkg: "macie2", Op: "UpdateOrganizationConfiguration", Legacy: true, New: func() any { return new(macie2.UpdateOrganizationConfigurationOutput) }, Method: "PATCH", URI: "/admin/configuration"},
+	{Pkg: "opensearch", Op: "DescribeDomains", Legacy: true, New: func() any { return new(opensearch.DescribeDomainsOutput) }, Method: "POST", URI: "/2021-01-01/opensearch/domain-info"},
+	{Pkg: "opensearch", Op: "ListDomainNames", Legacy: true, New: func() any { return new(opensearch.ListDomainNamesOutput) }, Method: "GET", URI: "/2021-01-01/domain", Query: [][2]string{{"engineType", "EngineType"}}},
 	{Pkg: "organizations", Op: "AttachPolicy", Legacy: false, New: func() any { return new(organizations.AttachPolicyOutput) }},
 	{Pkg: "organizations", Op: "CloseAccount", Legacy: false, New: func() any { return new(organizations.CloseAccountOutput) }},
 	{Pkg: "organizations", Op: "CreateAccount", Legacy: false, New: func() any { return new(organizations.CreateAccountOutput) }},
@@ -249,6 +260,9 @@ var generatedOps = []opSpec{
 	{Pkg: "rds", Op: "DescribeDBInstances", Legacy: false, New: func() any { return new(rds.DescribeDBInstancesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "rds", Op: "DescribeDBSnapshotAttributes", Legacy: false, New: func() any { return new(rds.DescribeDBSnapshotAttributesOutput) }},
 	{Pkg: "rds", Op: "DescribeDBSnapshots", Legacy: false, New: func() any { return new(rds.DescribeDBSnapshotsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "redshift", Op: "DescribeClusterParameters", Legacy: true, New: func() any { return new(redshift.DescribeClusterParametersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "redshift", Op: "DescribeClusters", Legacy: true, New: func() any { return new(redshift.DescribeClustersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "redshift", Op: "DescribeLoggingStatus", Legacy: true, New: func() any { return new(redshift.DescribeLoggingStatusOutput) }},
 	{Pkg: "s3", Op: "DeleteBucketEncryption", Legacy: true, New: func() any { return new(s3.DeleteBucketEncryptionOutput) }, Method: "DELETE", URI: "/?encryption", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "DeleteBucketPolicy", Legacy: true, New: func() any { return new(s3.DeleteBucketPolicyOutput) }, Method: "DELETE", URI: "/?policy", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "DeletePublicAccessBlock", Legacy: true, New: func() any { return new(s3.DeletePublicAccessBlockOutput) }, Method: "DELETE", URI: "/?publicAccessBlock", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},

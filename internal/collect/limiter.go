@@ -53,6 +53,10 @@ var DefaultRates = map[string]Rate{
 	"acm":                    {10, 20},
 	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
+	"redshift":               {10, 20},
+	"opensearch":             {5, 10},
+	"apigateway":             {5, 10},
+	"apigatewayv2":           {5, 10},
 }
 
 var defaultRate = Rate{10, 20}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -17,7 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
@@ -33,7 +37,8 @@ func TestRateKeysAreServiceIDs(t *testing.T) {
 	for _, id := range []string{accessanalyzer.ServiceID, acm.ServiceID, cloudtrail.ServiceID, cloudwatch.ServiceID,
 		cloudwatchlogs.ServiceID, configservice.ServiceID, ec2.ServiceID, ecr.ServiceID, elasticloadbalancing.ServiceID,
 		elasticloadbalancingv2.ServiceID, guardduty.ServiceID, iam.ServiceID, kms.ServiceID, lambda.ServiceID, rds.ServiceID,
-		s3.ServiceID, secretsmanager.ServiceID, securityhub.ServiceID, sns.ServiceID, sqs.ServiceID} {
+		s3.ServiceID, secretsmanager.ServiceID, securityhub.ServiceID, sns.ServiceID, sqs.ServiceID,
+		redshift.ServiceID, opensearch.ServiceID, apigateway.ServiceID, apigatewayv2.ServiceID} {
 		if _, ok := DefaultRates[serviceKey(id)]; !ok {
 			t.Errorf("no rate for %q (key %q): it would get the default rate", id, serviceKey(id))
 		}

@@ -16,6 +16,7 @@ var iamPrefix = map[string]string{
 	"accessanalyzer": "access-analyzer", "kms": "kms", "rds": "rds", "lambda": "lambda", "sqs": "sqs",
 	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso", "identitystore": "identitystore",
 	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm",
+	"redshift": "redshift", "opensearch": "es", "apigateway": "apigateway", "apigatewayv2": "apigateway",
 }
 
 // iamAction names the IAM actions whose names differ from the API
@@ -28,6 +29,9 @@ var iamAction = map[string]string{
 	"iam.GetCredentialReport":           "iam:GenerateCredentialReport", // also GetCredentialReport, checked below
 	"ec2regions.DescribeRegions":        "ec2:DescribeRegions",
 	"guardduty.GetAdministratorAccount": "guardduty:GetAdministratorAccount",
+	// API Gateway authorizes reads as GET on the resource's path.
+	"apigateway.GetRestApis": "apigateway:GET", "apigateway.GetStages": "apigateway:GET",
+	"apigatewayv2.GetApis": "apigateway:GET", "apigatewayv2.GetStages": "apigateway:GET", "apigatewayv2.GetRoutes": "apigateway:GET",
 }
 
 // TestPermissionsDocListsEveryOperation keeps docs/permissions.md in

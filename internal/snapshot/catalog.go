@@ -191,6 +191,24 @@ var Catalog = []Service{
 		{Name: "ListGroups", PerResource: "identity store id"},
 		{Name: "ListGroupMemberships", PerResource: "identity store id + \"|\" + group id"},
 	}},
+	{Name: "redshift", Doc: "Amazon Redshift: provisioned clusters (public access, encryption, snapshots, maintenance, enhanced VPC routing, admin user and database names), the parameters of their parameter groups (values other than require_ssl, use_fips_ssl and enable_user_activity_logging are redacted) and their audit logging status.", Operations: []Operation{
+		{Name: "DescribeClusters"},
+		{Name: "DescribeClusterParameters", PerResource: "parameter group name", Benign: []string{"ClusterParameterGroupNotFound"}},
+		{Name: "DescribeLoggingStatus", PerResource: "cluster identifier", Benign: []string{"ClusterNotFound"}},
+	}},
+	{Name: "opensearch", Doc: "Amazon OpenSearch Service: domains of both engines (OpenSearch and Elasticsearch) and their configuration (encryption, VPC, logging, cluster and node layout, fine-grained access control, endpoint TLS).", Operations: []Operation{
+		{Name: "ListDomainNames"},
+		{Name: "DescribeDomains", Input: "DomainNames = the listed domains, five per call; the outputs merged"},
+	}},
+	{Name: "apigateway", Doc: "API Gateway REST APIs and their stages (method settings, X-Ray tracing, client certificate, web ACL, cache). Stage variable values are redacted; API keys are never read.", Operations: []Operation{
+		{Name: "GetRestApis"},
+		{Name: "GetStages", PerResource: "REST API id", Benign: []string{"NotFoundException"}},
+	}},
+	{Name: "apigatewayv2", Doc: "API Gateway HTTP and WebSocket APIs, their stages (access logging, default route settings) and routes (authorization type). Stage variable values are redacted.", Operations: []Operation{
+		{Name: "GetApis"},
+		{Name: "GetStages", PerResource: "API id", Benign: []string{"NotFoundException"}},
+		{Name: "GetRoutes", PerResource: "API id", Benign: []string{"NotFoundException"}},
+	}},
 }
 
 // LookupService returns the catalog entry for a service name.

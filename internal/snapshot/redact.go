@@ -28,7 +28,15 @@ var redactTriggers = [][]byte{
 	[]byte(`"secretbinary"`),
 	[]byte(`"password"`),
 	[]byte(`"masteruserpassword"`),
+	[]byte(`"variables"`),      // API Gateway REST stage variables
+	[]byte(`"stagevariables"`), // API Gateway v2 stage variables
 }
+
+// publicParameters are database parameter names whose values are
+// settings, never secrets, and which rules read: a {ParameterName,
+// ParameterValue} pair (Redshift and RDS parameter groups) keeps its
+// value when the name is one of them.
+var publicParameters = map[string]bool{"require_ssl": true, "use_fips_ssl": true, "enable_user_activity_logging": true}
 
 // RedactJSON replaces the secret-like values in one stored output and
 // reports whether it changed anything. The rules, applied at any depth
@@ -39,7 +47,10 @@ var redactTriggers = [][]byte{
 //     (ECS and Batch container definitions, CodeBuild): every value;
 //   - UserData: the string, or the Value of a {Value} object (EC2);
 //   - an SSM parameter object {Name, Type, Value}: the Value;
-//   - ParameterValue (CloudFormation stack parameters);
+//   - ParameterValue (CloudFormation stack parameters, database
+//     parameter groups), except a database parameter in publicParameters;
+//   - Variables / StageVariables (API Gateway stages) as a map: every
+//     value;
 //   - SecretString, SecretBinary, Password, MasterUserPassword.
 //
 // Output without any of these keys is returned unchanged (same bytes).
@@ -114,7 +125,18 @@ func redactValue(v any) bool {
 				} else if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
+			case "variables", "stagevariables":
+				if vm, ok := val.(map[string]any); ok {
+					for name, v := range vm {
+						if v != nil && v != Redacted {
+							vm[name], changed = Redacted, true
+						}
+					}
+				}
 			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword":
+				if strings.EqualFold(k, "parametervalue") && isPublicParameter(t) {
+					break
+				}
 				if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
@@ -270,4 +292,16 @@ func redactFile(f *ServiceFile) (*ServiceFile, error) {
 		return f, nil
 	}
 	return c, nil
+}
+
+// isPublicParameter reports whether m is a database parameter
+// {ParameterName, ParameterValue} whose name is in publicParameters.
+func isPublicParameter(m map[string]any) bool {
+	for k, v := range m {
+		if strings.EqualFold(k, "parametername") {
+			name, _ := v.(string)
+			return publicParameters[name]
+		}
+	}
+	return false
 }
