@@ -1,0 +1,4 @@
+package rules
+
+// apiGatewayBaseline gives the region the API Gateway baseline.
+func (f *fx) apiGatewayBaseline(a, r string) {}
