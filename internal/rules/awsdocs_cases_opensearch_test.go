@@ -22,7 +22,9 @@ const (
 
 func init() {
 	d := searchDomain
-	failCases["opensearch.encrypted-at-rest"] = func(f *fx) { d(f).EncryptionAtRestOptions = &ostypes.EncryptionAtRestOptions{Enabled: awsv2.Bool(false)} }
+	failCases["opensearch.encrypted-at-rest"] = func(f *fx) {
+		d(f).EncryptionAtRestOptions = &ostypes.EncryptionAtRestOptions{Enabled: awsv2.Bool(false)}
+	}
 	failCases["opensearch.in-vpc"] = func(f *fx) {
 		d(f).VPCOptions, d(f).Endpoint = nil, awsv2.String("search-search-abc123.us-east-1.es.amazonaws.com")
 	}

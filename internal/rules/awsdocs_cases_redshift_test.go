@@ -39,7 +39,9 @@ func init() {
 	failCases["redshift.default-admin-username"] = func(f *fx) { warehouse(f).MasterUsername = awsv2.String("awsuser") }
 	failCases["redshift.default-db-name"] = func(f *fx) { warehouse(f).DBName = awsv2.String("dev") }
 
-	noClusters := func(f *fx) { op[redshift.DescribeClustersOutput](f, acctW, region1, "redshift", "DescribeClusters").Clusters = nil }
+	noClusters := func(f *fx) {
+		op[redshift.DescribeClustersOutput](f, acctW, region1, "redshift", "DescribeClusters").Clusters = nil
+	}
 	const res = "cluster:warehouse"
 	c := func(rule, page, quote, name string, mutate func(*fx), want findings.Status) docCase {
 		r := res
