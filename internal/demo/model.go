@@ -152,6 +152,7 @@ type regionRes struct {
 	lbs         []*loadBalancer
 	clbs        []*classicLB
 	certs       []*certificate
+	an          analyticsRes
 	guardDuty   bool
 	securityHub bool
 	config      bool

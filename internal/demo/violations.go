@@ -267,6 +267,18 @@ var plants = map[string]plant{
 		w.region(a, home).certs = append(w.region(a, home).certs, c)
 		return v(a, home, certificateARN(a, home, c.domain), "ACM_CERTIFICATE_EXPIRATION_CHECK")
 	}},
+	"redshift-public": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		c := w.region(a, home).an.clusters[0]
+		c.public = true
+		return v(a, home, redshiftClusterARN(a, home, c.id), "REDSHIFT_CLUSTER_PUBLIC_ACCESS_CHECK")
+	}},
+	"opensearch-public": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		d := w.region(a, home).an.domains[0]
+		d.public = true
+		return v(a, home, openSearchDomainARN(a, home, d.name), "OPENSEARCH_IN_VPC_ONLY")
+	}},
 	"secret-no-rotation": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		rr := w.region(a, home)
@@ -317,6 +329,8 @@ var kumoPlants = []struct{ account, plant string }{
 	{"payments-staging", "elb-classic-single-zone-balancing"},
 	{"kumo-management", "cis-no-organizations-alarm"},
 	{"orders-prod", "logs-short-retention"},
+	{"payments-prod", "redshift-public"},
+	{"orders-prod", "opensearch-public"},
 }
 
 // syntheticRate is the share of workload accounts of a synthetic
@@ -333,7 +347,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "redshift-") && !strings.HasPrefix(n, "opensearch-") && !strings.HasPrefix(n, "apigw-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}
