@@ -8,6 +8,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	apigwv2types "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	ostypes "github.com/aws/aws-sdk-go-v2/service/opensearch/types"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
@@ -154,6 +158,62 @@ func TestRedshiftAndOpenSearchReadsAgreeWithMoto(t *testing.T) {
 		{"opensearch", "DescribeDomains", "", func(ctx context.Context, c aws.Config) (any, error) {
 			return opensearch.NewFromConfig(c).DescribeDomains(ctx, &opensearch.DescribeDomainsInput{DomainNames: []string{"legacy", "search"}})
 		}, `"Policy-Min-TLS-1-2-2019-07"`},
+	}
+	agreeWithMoto(t, ctx, mcfg, reads)
+}
+
+// TestAPIGatewayReadsAgreeWithMoto builds a REST API with a stage
+// (tracing, a stage variable) and an HTTP API with a stage (access logs)
+// and two routes (one JWT-authorized, one open) in moto; the collector's
+// reads (GetRestApis, GetStages per REST API, GetApis, GetStages and
+// GetRoutes per HTTP API) must come back the same from the local AWS
+// serving moto's stored answers, stage variables redacted.
+func TestAPIGatewayReadsAgreeWithMoto(t *testing.T) {
+	ctx := t.Context()
+	mcfg := startMoto(t)
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	gw := apigateway.NewFromConfig(mcfg)
+	api, err := gw.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("orders")})
+	must(api, err)
+	res, err := gw.GetResources(ctx, &apigateway.GetResourcesInput{RestApiId: api.Id})
+	must(res, err)
+	root := res.Items[0].Id
+	must(gw.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: root, HttpMethod: aws.String("GET"), AuthorizationType: aws.String("NONE")}))
+	must(gw.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: root, HttpMethod: aws.String("GET"),
+		Type: apigwtypes.IntegrationTypeHttp, IntegrationHttpMethod: aws.String("GET"), Uri: aws.String("https://backend.example.com/")}))
+	dep, err := gw.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id})
+	must(dep, err)
+	must(gw.CreateStage(ctx, &apigateway.CreateStageInput{RestApiId: api.Id, DeploymentId: dep.Id, StageName: aws.String("prod"),
+		TracingEnabled: true, Variables: map[string]string{"backendToken": "PLANTED-STAGE-SECRET"}}))
+	v2 := apigatewayv2.NewFromConfig(mcfg)
+	h, err := v2.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("events"), ProtocolType: apigwv2types.ProtocolTypeHttp})
+	must(h, err)
+	must(v2.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: h.ApiId, StageName: aws.String("$default"),
+		AccessLogSettings: &apigwv2types.AccessLogSettings{DestinationArn: aws.String("arn:aws:logs:us-east-1:" + motoAccount + ":log-group:/apigw/events"), Format: aws.String("$context.requestId")}}))
+	must(v2.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: h.ApiId, RouteKey: aws.String("POST /events"), AuthorizationType: apigwv2types.AuthorizationTypeJwt, AuthorizerId: aws.String("jwt1")}))
+	must(v2.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: h.ApiId, RouteKey: aws.String("GET /events"), AuthorizationType: apigwv2types.AuthorizationTypeNone}))
+
+	reads := []motoRead{
+		{"apigateway", "GetRestApis", "", func(ctx context.Context, c aws.Config) (any, error) {
+			return apigateway.NewFromConfig(c).GetRestApis(ctx, &apigateway.GetRestApisInput{})
+		}, `"orders"`},
+		{"apigateway", "GetStages", aws.ToString(api.Id), func(ctx context.Context, c aws.Config) (any, error) {
+			return apigateway.NewFromConfig(c).GetStages(ctx, &apigateway.GetStagesInput{RestApiId: api.Id})
+		}, `"TracingEnabled":true`},
+		{"apigatewayv2", "GetApis", "", func(ctx context.Context, c aws.Config) (any, error) {
+			return apigatewayv2.NewFromConfig(c).GetApis(ctx, &apigatewayv2.GetApisInput{})
+		}, `"events"`},
+		{"apigatewayv2", "GetStages", aws.ToString(h.ApiId), func(ctx context.Context, c aws.Config) (any, error) {
+			return apigatewayv2.NewFromConfig(c).GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: h.ApiId})
+		}, `/apigw/events`},
+		{"apigatewayv2", "GetRoutes", aws.ToString(h.ApiId), func(ctx context.Context, c aws.Config) (any, error) {
+			return apigatewayv2.NewFromConfig(c).GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: h.ApiId})
+		}, `"NONE"`},
 	}
 	agreeWithMoto(t, ctx, mcfg, reads)
 }

@@ -17,6 +17,8 @@ import (
 type analyticsRes struct {
 	clusters []*warehouse
 	domains  []*searchDomain
+	rest     []*restAPI
+	http     []*httpAPI
 }
 
 // warehouse is a provisioned Redshift cluster with its own parameter

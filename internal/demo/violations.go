@@ -279,6 +279,18 @@ var plants = map[string]plant{
 		d.public = true
 		return v(a, home, openSearchDomainARN(a, home, d.name), "OPENSEARCH_IN_VPC_ONLY")
 	}},
+	"apigw-no-waf": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		api := w.region(a, home).an.rest[0]
+		api.noWAF = true
+		return v(a, home, restStageARN(home, apiID(a, api.name)), "API_GW_ASSOCIATED_WITH_WAF")
+	}},
+	"apigw-open-route": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		api := w.region(a, home).an.http[0]
+		api.openRoute = true
+		return v(a, home, httpRouteARN(home, apiID(a, api.name), openEventsRoute(a, api)), "API_GWV2_AUTHORIZATION_TYPE_CONFIGURED")
+	}},
 	"secret-no-rotation": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		rr := w.region(a, home)
@@ -331,6 +343,8 @@ var kumoPlants = []struct{ account, plant string }{
 	{"orders-prod", "logs-short-retention"},
 	{"payments-prod", "redshift-public"},
 	{"orders-prod", "opensearch-public"},
+	{"loyalty-staging", "apigw-no-waf"},
+	{"payments-prod", "apigw-open-route"},
 }
 
 // syntheticRate is the share of workload accounts of a synthetic
