@@ -317,6 +317,11 @@ var kumoPlants = []struct{ account, plant string }{
 	{"payments-staging", "elb-classic-single-zone-balancing"},
 	{"kumo-management", "cis-no-organizations-alarm"},
 	{"orders-prod", "logs-short-retention"},
+	{"loyalty-prod", "edge-cf-http-no-root"},
+	{"payments-prod", "edge-waf-no-logging"},
+	{"orders-prod", "edge-waf-empty-cloudfront-acl"},
+	{"shared-services", "edge-waf-classic-empty-acl"},
+	{"loyalty-staging", "edge-waf-regional-rule-no-condition"},
 }
 
 // syntheticRate is the share of workload accounts of a synthetic
@@ -333,7 +338,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "edge-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}
