@@ -75,7 +75,9 @@ func (a *acct) edgeRes() *edgeRes {
 	return a.edge
 }
 
-func distributionARN(a *acct, id string) string { return "arn:aws:cloudfront::" + a.Id + ":distribution/" + id }
+func distributionARN(a *acct, id string) string {
+	return "arn:aws:cloudfront::" + a.Id + ":distribution/" + id
+}
 
 func stableUUID(a *acct, name string) string {
 	h := stableHex(a, "uuid/"+name, 16) + stableHex(a, "uuid2/"+name, 16)
@@ -106,7 +108,7 @@ func baselineEdge(w *world, a *acct, home string, created time.Time) {
 		bucket: w.dataBucket(a), bucketRegion: home,
 		albDNS:    fmt.Sprintf("%s-%s.%s.elb.amazonaws.com", lb.name, stableHex(a, "dns/"+lb.name, 8), home),
 		webACLArn: cfACL.arn, certARN: certificateARN(a, "us-east-1", "cdn."+a.Name+"."+companyDomain),
-		logBucket: "kumo-cdn-logs-" + a.Id + ".s3.amazonaws.com", lastModified: created, aliasHostname: "cdn." + a.Name + "." + companyDomain,
+		logBucket: "kumo-cdn-logs-" + a.Id + ".s3.amazonaws.com", lastModified: created.Truncate(time.Second), aliasHostname: "cdn." + a.Name + "." + companyDomain,
 	})
 }
 
@@ -130,7 +132,7 @@ func renderCloudFront(w *world, a *acct) *file {
 		items = []cftypes.DistributionSummary{}
 	}
 	f.put("ListDistributions", cloudfront.ListDistributionsOutput{DistributionList: &cftypes.DistributionList{
-		Items: items, Quantity: aws.Int32(int32(len(items))), IsTruncated: aws.Bool(false), MaxItems: aws.Int32(100), Marker: aws.String("")}})
+		Items: items, Quantity: aws.Int32(int32(len(items))), IsTruncated: aws.Bool(false)}})
 	return f
 }
 
@@ -156,16 +158,16 @@ func (d *cfDistribution) config(a *acct) *cftypes.DistributionConfig {
 		}},
 		OriginGroups: &cftypes.OriginGroups{Quantity: aws.Int32(1), Items: []cftypes.OriginGroup{{Id: aws.String("web-failover"),
 			FailoverCriteria: &cftypes.OriginGroupFailoverCriteria{StatusCodes: &cftypes.StatusCodes{Quantity: aws.Int32(2), Items: []int32{502, 503}}},
-			Members: &cftypes.OriginGroupMembers{Quantity: aws.Int32(2), Items: []cftypes.OriginGroupMember{{OriginId: aws.String("web")}, {OriginId: aws.String("assets")}}}}}},
+			Members:          &cftypes.OriginGroupMembers{Quantity: aws.Int32(2), Items: []cftypes.OriginGroupMember{{OriginId: aws.String("web")}, {OriginId: aws.String("assets")}}}}}},
 		DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{TargetOriginId: aws.String("web-failover"), ViewerProtocolPolicy: viewer,
 			CachePolicyId: aws.String("658327ea-f89d-4fab-a63d-7e88639e58f6"), Compress: aws.Bool(true)},
 		CacheBehaviors: &cftypes.CacheBehaviors{Quantity: aws.Int32(1), Items: []cftypes.CacheBehavior{{PathPattern: aws.String("/static/*"),
 			TargetOriginId: aws.String("assets"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyHttpsOnly,
 			CachePolicyId: aws.String("658327ea-f89d-4fab-a63d-7e88639e58f6"), Compress: aws.Bool(true)}}},
-		Logging:           &cftypes.LoggingConfig{Enabled: aws.Bool(true), Bucket: aws.String(d.logBucket), Prefix: aws.String(d.name + "/"), IncludeCookies: aws.Bool(false)},
-		WebACLId:          aws.String(d.webACLArn),
-		PriceClass:        cftypes.PriceClassPriceClassAll,
-		HttpVersion:       cftypes.HttpVersionHttp2and3,
+		Logging:     &cftypes.LoggingConfig{Enabled: aws.Bool(true), Bucket: aws.String(d.logBucket), Prefix: aws.String(d.name + "/"), IncludeCookies: aws.Bool(false)},
+		WebACLId:    aws.String(d.webACLArn),
+		PriceClass:  cftypes.PriceClassPriceClassAll,
+		HttpVersion: cftypes.HttpVersionHttp2and3,
 		ViewerCertificate: &cftypes.ViewerCertificate{CloudFrontDefaultCertificate: aws.Bool(false), ACMCertificateArn: aws.String(d.certARN),
 			Certificate: aws.String(d.certARN), CertificateSource: cftypes.CertificateSourceAcm, SSLSupportMethod: cftypes.SSLSupportMethodSniOnly,
 			MinimumProtocolVersion: cftypes.MinimumProtocolVersionTLSv122021},

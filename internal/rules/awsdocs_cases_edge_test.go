@@ -125,7 +125,9 @@ func init() {
 		// CloudFront.3
 		dc("cloudfront.viewer-https", "cloudfront-viewer-policy-https", qCF3, "redirect-to-https and https-only behaviors", nil, resDist, P),
 		dc("cloudfront.viewer-https", "cloudfront-viewer-policy-https", qCF3, "allow-all on the default cache behavior",
-			func(f *fx) { edgeDist(f).DefaultCacheBehavior.ViewerProtocolPolicy = cftypes.ViewerProtocolPolicyAllowAll }, resDist, F),
+			func(f *fx) {
+				edgeDist(f).DefaultCacheBehavior.ViewerProtocolPolicy = cftypes.ViewerProtocolPolicyAllowAll
+			}, resDist, F),
 		dc("cloudfront.viewer-https", "cloudfront-viewer-policy-https", qCF3, "allow-all on another cache behavior",
 			func(f *fx) {
 				edgeDist(f).CacheBehaviors.Items[0].ViewerProtocolPolicy = cftypes.ViewerProtocolPolicyAllowAll
