@@ -119,8 +119,10 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"Scope": "REGIONAL"}
 	case "wafv2cloudfront.ListWebACLs":
 		return map[string]string{"Scope": "CLOUDFRONT"}
-	case "wafv2.GetWebACL", "wafv2cloudfront.GetWebACL":
-		return map[string]string{"ARN": key}
+	case "wafv2.GetWebACL":
+		return map[string]string{"Id": key, "Name": "x", "Scope": "REGIONAL"}
+	case "wafv2cloudfront.GetWebACL":
+		return map[string]string{"Id": key, "Name": "x", "Scope": "CLOUDFRONT"}
 	case "wafv2.GetLoggingConfiguration", "wafv2cloudfront.GetLoggingConfiguration":
 		return map[string]string{"ResourceArn": key}
 	case "waf.GetWebACL", "wafregional.GetWebACL":

@@ -296,7 +296,7 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 	case "cloudfront.GetDistributionConfig":
 		return p("Id"), account
 	case "wafv2.GetWebACL", "wafv2cloudfront.GetWebACL":
-		return p("ARN"), account
+		return p("Id"), account
 	case "wafv2.GetLoggingConfiguration", "wafv2cloudfront.GetLoggingConfiguration":
 		return p("ResourceArn"), account
 	case "waf.GetWebACL", "wafregional.GetWebACL":

@@ -97,8 +97,8 @@ func collectWAFv2(j *job, scope wafv2types.Scope, region string) {
 	}
 	fanOut(j, acls.WebACLs, func(a wafv2types.WebACLSummary) {
 		arn := aws.ToString(a.ARN)
-		each(j, "GetWebACL", arn, func(ctx context.Context) (*wafv2.GetWebACLOutput, error) {
-			return c.GetWebACL(ctx, &wafv2.GetWebACLInput{ARN: a.ARN})
+		each(j, "GetWebACL", aws.ToString(a.Id), func(ctx context.Context) (*wafv2.GetWebACLOutput, error) {
+			return c.GetWebACL(ctx, &wafv2.GetWebACLInput{Name: a.Name, Scope: scope, Id: a.Id})
 		})
 		each(j, "GetLoggingConfiguration", arn, func(ctx context.Context) (*wafv2.GetLoggingConfigurationOutput, error) {
 			return c.GetLoggingConfiguration(ctx, &wafv2.GetLoggingConfigurationInput{ResourceArn: a.ARN})

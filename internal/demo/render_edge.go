@@ -189,7 +189,7 @@ func renderWebACLs(a *acct, region, service string, acls []*webACL) *file {
 				VisibilityConfig: &wafv2types.VisibilityConfig{SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true,
 					MetricName: aws.String("AWS-AWSManagedRulesCommonRuleSet")}})
 		}
-		f.res("GetWebACL", acl.arn, wafv2.GetWebACLOutput{LockToken: aws.String(stableUUID(a, "lock/"+acl.arn)), WebACL: &wafv2types.WebACL{
+		f.res("GetWebACL", acl.id, wafv2.GetWebACLOutput{LockToken: aws.String(stableUUID(a, "lock/"+acl.arn)), WebACL: &wafv2types.WebACL{
 			Name: aws.String(acl.name), Id: aws.String(acl.id), ARN: aws.String(acl.arn), Rules: rules, Capacity: int64(700 * acl.rules),
 			DefaultAction:    &wafv2types.DefaultAction{Allow: &wafv2types.AllowAction{}},
 			VisibilityConfig: &wafv2types.VisibilityConfig{SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: aws.String(acl.name)},

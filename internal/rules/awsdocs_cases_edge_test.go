@@ -62,7 +62,7 @@ func defaultCert(f *fx) {
 }
 
 func edgeACLRules(f *fx, arn string, r string, svc string) *wafv2.GetWebACLOutput {
-	return res[wafv2.GetWebACLOutput](f, acctW, r, svc, "GetWebACL", arn)
+	return res[wafv2.GetWebACLOutput](f, acctW, r, svc, "GetWebACL", arn[len(arn)-36:])
 }
 
 // noWebACLs leaves the workload account without AWS WAF web ACLs.

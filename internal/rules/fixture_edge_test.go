@@ -67,7 +67,7 @@ func (f *fx) classicRules(a, r, svc, tag string) {
 func (f *fx) wafv2ACL(a, r, svc, arn, name string) {
 	f.set(a, r, svc, "ListWebACLs", &wafv2.ListWebACLsOutput{WebACLs: []wafv2types.WebACLSummary{{ARN: awsv2.String(arn), Name: awsv2.String(name),
 		Id: awsv2.String(arn[len(arn)-36:])}}})
-	f.setRes(a, r, svc, "GetWebACL", arn, &wafv2.GetWebACLOutput{WebACL: &wafv2types.WebACL{ARN: awsv2.String(arn), Name: awsv2.String(name),
+	f.setRes(a, r, svc, "GetWebACL", arn[len(arn)-36:], &wafv2.GetWebACLOutput{WebACL: &wafv2types.WebACL{ARN: awsv2.String(arn), Name: awsv2.String(name),
 		Id: awsv2.String(arn[len(arn)-36:]), Rules: []wafv2types.Rule{{Name: awsv2.String("core"), Priority: 1,
 			Statement: &wafv2types.Statement{ManagedRuleGroupStatement: &wafv2types.ManagedRuleGroupStatement{VendorName: awsv2.String("AWS"), Name: awsv2.String("AWSManagedRulesCommonRuleSet")}}}}}})
 	f.setRes(a, r, svc, "GetLoggingConfiguration", arn, &wafv2.GetLoggingConfigurationOutput{LoggingConfiguration: &wafv2types.LoggingConfiguration{

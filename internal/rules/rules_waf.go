@@ -96,7 +96,7 @@ type wafv2Source struct{ region, service string }
 // eachWebACLv2 runs fn on every web ACL of the account, CloudFront scope
 // first, then each evaluated region. A region whose listing is missing
 // gives an ERROR finding in that region; the others are still judged.
-func eachWebACLv2(c *Ctx, fn func(src wafv2Source, arn, name string)) error {
+func eachWebACLv2(c *Ctx, fn func(src wafv2Source, arn, id, name string)) error {
 	srcs := []wafv2Source{{snapshot.Global, "wafv2cloudfront"}}
 	for _, r := range c.regions() {
 		srcs = append(srcs, wafv2Source{r, "wafv2"})
@@ -114,7 +114,7 @@ func eachWebACLv2(c *Ctx, fn func(src wafv2Source, arn, name string)) error {
 			arn := aws(a.ARN)
 			saved := c.Region
 			c.Region = src.region
-			fn(src, arn, aws(a.Name))
+			fn(src, arn, aws(a.Id), aws(a.Name))
 			c.Region = saved
 		}
 	}
@@ -125,8 +125,8 @@ func eachWebACLv2(c *Ctx, fn func(src wafv2Source, arn, name string)) error {
 }
 
 func checkWAFv2NotEmpty(c *Ctx) error {
-	return eachWebACLv2(c, func(src wafv2Source, arn, name string) {
-		out, err := getRes[wafv2.GetWebACLOutput](c.v, src.region, src.service, "GetWebACL", arn)
+	return eachWebACLv2(c, func(src wafv2Source, arn, id, name string) {
+		out, err := getRes[wafv2.GetWebACLOutput](c.v, src.region, src.service, "GetWebACL", id)
 		if err != nil {
 			if code, ok := benign(err); ok && code == "WAFNonexistentItemException" {
 				return // deleted between the listing and the read
@@ -145,7 +145,7 @@ func checkWAFv2NotEmpty(c *Ctx) error {
 }
 
 func checkWAFv2Logging(c *Ctx) error {
-	return eachWebACLv2(c, func(src wafv2Source, arn, name string) {
+	return eachWebACLv2(c, func(src wafv2Source, arn, _, name string) {
 		out, err := getRes[wafv2.GetLoggingConfigurationOutput](c.v, src.region, src.service, "GetLoggingConfiguration", arn)
 		if err != nil {
 			if code, ok := benign(err); ok && code == "WAFNonexistentItemException" {

@@ -197,12 +197,12 @@ var Catalog = []Service{
 	}},
 	{Name: "wafv2", Doc: "AWS WAF (v2): the region's web ACLs of scope REGIONAL, their rules and logging configuration.", Operations: []Operation{
 		{Name: "ListWebACLs", Input: "Scope=REGIONAL; all pages merged"},
-		{Name: "GetWebACL", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetWebACL", PerResource: "web ACL id", Input: "Name, Scope, Id", Benign: []string{"WAFNonexistentItemException"}},
 		{Name: "GetLoggingConfiguration", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
 	}},
 	{Name: "wafv2cloudfront", Global: true, Doc: "AWS WAF (v2): the account's web ACLs of scope CLOUDFRONT (read in us-east-1), their rules and logging configuration.", Operations: []Operation{
 		{Name: "ListWebACLs", Input: "Scope=CLOUDFRONT, in us-east-1; all pages merged"},
-		{Name: "GetWebACL", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetWebACL", PerResource: "web ACL id", Input: "Name, Scope, Id", Benign: []string{"WAFNonexistentItemException"}},
 		{Name: "GetLoggingConfiguration", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
 	}},
 	{Name: "waf", Global: true, Doc: "AWS WAF Classic (global, for CloudFront): web ACLs with their logging configuration, rules and their conditions, rule groups and their rules.", Operations: []Operation{
