@@ -156,6 +156,8 @@ type regionRes struct {
 	securityHub bool
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
+	// net holds the VPC networking plants (render_ec2net.go).
+	net *netRes
 }
 
 type vpc struct {

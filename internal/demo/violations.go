@@ -112,10 +112,12 @@ var plants = map[string]plant{
 		return v(a, b.region, "arn:aws:s3:::"+b.name, "REQUIRED_TAGS")
 	}},
 	"ssh-open": {workload: true, fn: func(w *world, a *acct) []violation {
-		return openSG(w, a, "bastion-ssh", 22, "INCOMING_SSH_DISABLED", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS")
+		return openSG(w, a, "bastion-ssh", 22, "INCOMING_SSH_DISABLED", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+			"ec2.sg-high-risk-ports-restricted", "EC2_SECURITY_GROUP_ATTACHED_TO_ENI_PERIODIC")
 	}},
 	"mysql-open": {workload: true, fn: func(w *world, a *acct) []violation {
-		return openSG(w, a, "db-debug", 3306, "RESTRICTED_INCOMING_TRAFFIC", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS")
+		return openSG(w, a, "db-debug", 3306, "RESTRICTED_INCOMING_TRAFFIC", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+			"ec2.sg-high-risk-ports-restricted", "EC2_SECURITY_GROUP_ATTACHED_TO_ENI_PERIODIC")
 	}},
 	"default-sg-open": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
@@ -333,7 +335,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "net-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}
