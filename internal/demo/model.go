@@ -120,6 +120,8 @@ type bucket struct {
 	kmsKey     string // key ARN for SSE-KMS
 	tags       map[string]string
 	created    time.Time
+	// noMFADelete leaves MFA delete off on a versioned bucket.
+	noMFADelete bool
 }
 
 // accessPoint is an S3 access point of the account, on one of its
@@ -236,6 +238,8 @@ type topic struct {
 	name      string
 	encrypted bool
 	policy    string // "" means the owner-only policy
+	// noDeliveryLog leaves delivery status logging off.
+	noDeliveryLog bool
 }
 
 type secret struct {

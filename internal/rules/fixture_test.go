@@ -208,6 +208,7 @@ func newFx() *fx {
 	}
 	f.orgTrail()
 	f.identityCenter()
+	f.iamcisBaseline()
 	return f
 }
 

@@ -29,8 +29,10 @@ func TestRedactVPNConnectionKeys(t *testing.T) {
 		VpnConnections []struct {
 			CustomerGatewayConfiguration string
 			PreSharedKeyArn              string
-			Options                      struct{ TunnelOptions []struct{ OutsideIpAddress, PreSharedKey string } }
-			VgwTelemetry                 []struct{ Status string }
+			Options                      struct {
+				TunnelOptions []struct{ OutsideIpAddress, PreSharedKey string }
+			}
+			VgwTelemetry []struct{ Status string }
 		}
 	}
 	if err := json.Unmarshal(out, &v); err != nil || len(v.VpnConnections) != 1 {
