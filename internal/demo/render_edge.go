@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -104,7 +105,7 @@ func baselineEdge(w *world, a *acct, home string, created time.Time) {
 	e.regionalACLs[home] = append(e.regionalACLs[home], reg)
 	lb := webLoadBalancer(w, a)
 	e.dists = append(e.dists, &cfDistribution{
-		id: "E" + stableHex(a, "cf/"+a.Name, 13), name: a.Name + "-cdn",
+		id: "E" + strings.ToUpper(stableHex(a, "cf/"+a.Name, 13)), name: a.Name + "-cdn",
 		bucket: w.dataBucket(a), bucketRegion: home,
 		albDNS:    fmt.Sprintf("%s-%s.%s.elb.amazonaws.com", lb.name, stableHex(a, "dns/"+lb.name, 8), home),
 		webACLArn: cfACL.arn, certARN: certificateARN(a, "us-east-1", "cdn."+a.Name+"."+companyDomain),
@@ -125,7 +126,7 @@ func renderCloudFront(w *world, a *acct) *file {
 				CacheBehaviors: cfg.CacheBehaviors, ViewerCertificate: cfg.ViewerCertificate, WebACLId: cfg.WebACLId,
 				PriceClass: cfg.PriceClass, HttpVersion: cfg.HttpVersion, Staging: aws.Bool(false)})
 			f.res("GetDistributionConfig", d.id, cloudfront.GetDistributionConfigOutput{DistributionConfig: cfg,
-				ETag: aws.String("E" + stableHex(a, "etag/"+d.id, 13))})
+				ETag: aws.String("E" + strings.ToUpper(stableHex(a, "etag/"+d.id, 13)))})
 		}
 	}
 	if items == nil {
@@ -150,7 +151,7 @@ func (d *cfDistribution) config(a *acct) *cftypes.DistributionConfig {
 		Aliases: &cftypes.Aliases{Quantity: aws.Int32(1), Items: []string{d.aliasHostname}},
 		Origins: &cftypes.Origins{Quantity: aws.Int32(2), Items: []cftypes.Origin{
 			{Id: aws.String("assets"), DomainName: aws.String(d.bucket + ".s3." + d.bucketRegion + ".amazonaws.com"), OriginPath: aws.String(""),
-				S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("origin-access-identity/cloudfront/E" + stableHex(a, "oai", 13))}},
+				S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("origin-access-identity/cloudfront/E" + strings.ToUpper(stableHex(a, "oai", 13)))}},
 			{Id: aws.String("web"), DomainName: aws.String(d.albDNS), OriginPath: aws.String(""), CustomOriginConfig: &cftypes.CustomOriginConfig{
 				HTTPPort: aws.Int32(80), HTTPSPort: aws.Int32(443), OriginProtocolPolicy: cftypes.OriginProtocolPolicyHttpsOnly,
 				OriginSslProtocols: &cftypes.OriginSslProtocols{Quantity: aws.Int32(1), Items: []cftypes.SslProtocol{cftypes.SslProtocolTLSv12}},

@@ -208,6 +208,7 @@ func newFx() *fx {
 	}
 	f.orgTrail()
 	f.identityCenter()
+	f.iamcisBaseline()
 	return f
 }
 
@@ -428,6 +429,8 @@ func (f *fx) baselineRegion(a, r string) {
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 	f.elbBaseline(a, r)
 	f.edgeRegion(a, r)
+	f.rdsBaseline(a, r)
+	f.ec2netBaseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.
