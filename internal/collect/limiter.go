@@ -57,6 +57,10 @@ var DefaultRates = map[string]Rate{
 	"opensearch":             {5, 10},
 	"apigateway":             {5, 10},
 	"apigatewayv2":           {5, 10},
+	"cloudfront":             {5, 10},
+	"wafv2":                  {5, 10},
+	"waf":                    {5, 10},
+	"wafregional":            {5, 10},
 }
 
 var defaultRate = Rate{10, 20}

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -27,6 +28,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/waf"
+	"github.com/aws/aws-sdk-go-v2/service/wafregional"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // TestRateKeysAreServiceIDs: every per-service rate is keyed the way the
@@ -38,7 +42,8 @@ func TestRateKeysAreServiceIDs(t *testing.T) {
 		cloudwatchlogs.ServiceID, configservice.ServiceID, ec2.ServiceID, ecr.ServiceID, elasticloadbalancing.ServiceID,
 		elasticloadbalancingv2.ServiceID, guardduty.ServiceID, iam.ServiceID, kms.ServiceID, lambda.ServiceID, rds.ServiceID,
 		s3.ServiceID, secretsmanager.ServiceID, securityhub.ServiceID, sns.ServiceID, sqs.ServiceID,
-		redshift.ServiceID, opensearch.ServiceID, apigateway.ServiceID, apigatewayv2.ServiceID} {
+		redshift.ServiceID, opensearch.ServiceID, apigateway.ServiceID, apigatewayv2.ServiceID,
+		cloudfront.ServiceID, waf.ServiceID, wafregional.ServiceID, wafv2.ServiceID} {
 		if _, ok := DefaultRates[serviceKey(id)]; !ok {
 			t.Errorf("no rate for %q (key %q): it would get the default rate", id, serviceKey(id))
 		}

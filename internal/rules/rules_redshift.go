@@ -75,8 +75,8 @@ func init() {
 	)
 }
 
-// eachCluster runs fn on every provisioned Redshift cluster of the region.
-func eachCluster(c *Ctx, fn func(arn, id string, cl *rstypes.Cluster)) error {
+// eachRedshiftCluster runs fn on every provisioned Redshift cluster of the region.
+func eachRedshiftCluster(c *Ctx, fn func(arn, id string, cl *rstypes.Cluster)) error {
 	out, err := get[redshift.DescribeClustersOutput](c.v, c.Region, "redshift", "DescribeClusters")
 	if err != nil {
 		return err
@@ -93,13 +93,13 @@ func eachCluster(c *Ctx, fn func(arn, id string, cl *rstypes.Cluster)) error {
 }
 
 func checkRedshiftPublic(c *Ctx) error {
-	return eachCluster(c, func(arn, id string, cl *rstypes.Cluster) {
+	return eachRedshiftCluster(c, func(arn, id string, cl *rstypes.Cluster) {
 		c.Check(!boolv(cl.PubliclyAccessible), arn, "cluster "+id+" is not publicly accessible", "cluster "+id+" is publicly accessible")
 	})
 }
 
 func checkRedshiftSSL(c *Ctx) error {
-	return eachCluster(c, func(arn, id string, cl *rstypes.Cluster) {
+	return eachRedshiftCluster(c, func(arn, id string, cl *rstypes.Cluster) {
 		if len(cl.ClusterParameterGroups) == 0 {
 			c.Fail(arn, "cluster %s has no parameter group, so require_ssl keeps its default (false)", id)
 			return
@@ -127,7 +127,7 @@ func checkRedshiftSSL(c *Ctx) error {
 }
 
 func checkRedshiftSnapshots(c *Ctx) error {
-	return eachCluster(c, func(arn, id string, cl *rstypes.Cluster) {
+	return eachRedshiftCluster(c, func(arn, id string, cl *rstypes.Cluster) {
 		days := int32(0)
 		if cl.AutomatedSnapshotRetentionPeriod != nil {
 			days = *cl.AutomatedSnapshotRetentionPeriod
@@ -141,7 +141,7 @@ func checkRedshiftSnapshots(c *Ctx) error {
 }
 
 func checkRedshiftAudit(c *Ctx) error {
-	return eachCluster(c, func(arn, id string, _ *rstypes.Cluster) {
+	return eachRedshiftCluster(c, func(arn, id string, _ *rstypes.Cluster) {
 		st, err := getRes[redshift.DescribeLoggingStatusOutput](c.v, c.Region, "redshift", "DescribeLoggingStatus", id)
 		if err != nil {
 			c.Err(arn, err)
@@ -152,27 +152,27 @@ func checkRedshiftAudit(c *Ctx) error {
 }
 
 func checkRedshiftUpgrade(c *Ctx) error {
-	return eachCluster(c, func(arn, id string, cl *rstypes.Cluster) {
+	return eachRedshiftCluster(c, func(arn, id string, cl *rstypes.Cluster) {
 		c.Check(boolv(cl.AllowVersionUpgrade), arn, "cluster "+id+" allows major version upgrades",
 			"cluster "+id+" does not allow major version upgrades")
 	})
 }
 
 func checkRedshiftVPCRouting(c *Ctx) error {
-	return eachCluster(c, func(arn, id string, cl *rstypes.Cluster) {
+	return eachRedshiftCluster(c, func(arn, id string, cl *rstypes.Cluster) {
 		c.Check(boolv(cl.EnhancedVpcRouting), arn, "cluster "+id+" uses enhanced VPC routing", "cluster "+id+" does not use enhanced VPC routing")
 	})
 }
 
 func checkRedshiftAdmin(c *Ctx) error {
-	return eachCluster(c, func(arn, id string, cl *rstypes.Cluster) {
+	return eachRedshiftCluster(c, func(arn, id string, cl *rstypes.Cluster) {
 		c.Check(aws(cl.MasterUsername) != redshiftDefaultAdmin, arn, "cluster "+id+" has a non-default admin user name",
 			"cluster "+id+" uses the default admin user name "+redshiftDefaultAdmin)
 	})
 }
 
 func checkRedshiftDBName(c *Ctx) error {
-	return eachCluster(c, func(arn, id string, cl *rstypes.Cluster) {
+	return eachRedshiftCluster(c, func(arn, id string, cl *rstypes.Cluster) {
 		c.Check(aws(cl.DBName) != redshiftDefaultDB, arn, "cluster "+id+" has a non-default database name",
 			"cluster "+id+" uses the default database name "+redshiftDefaultDB)
 	})

@@ -28,8 +28,10 @@ var redactTriggers = [][]byte{
 	[]byte(`"secretbinary"`),
 	[]byte(`"password"`),
 	[]byte(`"masteruserpassword"`),
-	[]byte(`"variables"`),      // API Gateway REST stage variables
-	[]byte(`"stagevariables"`), // API Gateway v2 stage variables
+	[]byte(`"variables"`),                    // API Gateway REST stage variables
+	[]byte(`"stagevariables"`),               // API Gateway v2 stage variables
+	[]byte(`"presharedkey"`),                 // EC2 DescribeVpnConnections: a tunnel's IKE pre-shared key
+	[]byte(`"customergatewayconfiguration"`), // EC2 DescribeVpnConnections: the XML holding the keys
 }
 
 // publicParameters are database parameter names whose values are
@@ -51,7 +53,9 @@ var publicParameters = map[string]bool{"require_ssl": true, "use_fips_ssl": true
 //     parameter groups), except a database parameter in publicParameters;
 //   - Variables / StageVariables (API Gateway stages) as a map: every
 //     value;
-//   - SecretString, SecretBinary, Password, MasterUserPassword.
+//   - SecretString, SecretBinary, Password, MasterUserPassword;
+//   - PreSharedKey and CustomerGatewayConfiguration (EC2 Site-to-Site
+//     VPN tunnels' keys, and the configuration document that repeats them).
 //
 // Output without any of these keys is returned unchanged (same bytes).
 // A changed output is re-encoded with sorted keys.
@@ -133,7 +137,8 @@ func redactValue(v any) bool {
 						}
 					}
 				}
-			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword":
+			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword",
+				"presharedkey", "customergatewayconfiguration":
 				if strings.EqualFold(k, "parametervalue") && isPublicParameter(t) {
 					break
 				}
