@@ -85,6 +85,9 @@ var services = []*serviceDef{
 	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "applicationautoscaling", SigningName: "application-autoscaling", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ObjectNotFoundException"},
+	{Name: "dax", SigningName: "dax", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ClusterNotFoundFault"},
+	{Name: "elasticache", SigningName: "elasticache", Protocol: Query, XMLNS: "http://elasticache.amazonaws.com/doc/2015-02-02/", Throttle: "Throttling", NotFound: "CacheClusterNotFound"},
 }
 
 var (

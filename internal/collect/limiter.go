@@ -53,6 +53,10 @@ var DefaultRates = map[string]Rate{
 	"acm":                    {10, 20},
 	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
+	"dynamodb":               {20, 40},
+	"applicationautoscaling": {5, 10},
+	"dax":                    {5, 10},
+	"elasticache":            {10, 20},
 }
 
 var defaultRate = Rate{10, 20}
