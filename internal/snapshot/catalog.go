@@ -92,6 +92,13 @@ var Catalog = []Service{
 		{Name: "DescribeVolumes"},
 		{Name: "GetSnapshotBlockPublicAccessState"},
 		{Name: "GetImageBlockPublicAccessState"},
+		// VPC networking (collect/services_ec2net.go).
+		{Name: "DescribeSubnets"},
+		{Name: "DescribeRouteTables"},
+		{Name: "DescribeNetworkInterfaces"},
+		{Name: "DescribeAddresses"},
+		{Name: "DescribeTransitGateways"},
+		{Name: "DescribeVpnConnections"},
 	}},
 	{Name: "cloudtrail", Doc: "CloudTrail: trails (shadow trails included), status and event selectors.", Operations: []Operation{
 		{Name: "DescribeTrails", Input: "includeShadowTrails=true"},
