@@ -158,6 +158,7 @@ type regionRes struct {
 	clbs        []*classicLB
 	certs       []*certificate
 	an          analyticsRes
+	stores      dataStores // DynamoDB, DAX, ElastiCache (render_datastores.go)
 	guardDuty   bool
 	securityHub bool
 	config      bool

@@ -34,6 +34,7 @@ var sdkPackage = map[string]string{
 	"servicecatalog": "servicecatalog",
 	"elbv2":          "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
 	"redshift": "redshift", "opensearch": "opensearch", "apigateway": "apigateway", "apigatewayv2": "apigatewayv2",
+	"applicationautoscaling": "applicationautoscaling", "dax": "dax", "elasticache": "elasticache",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "wafregional",
 }
 
