@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -36,6 +37,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
 	"github.com/orgrail/orgrail/internal/demo"
@@ -53,14 +55,16 @@ var sdkClients = map[string]func(aws.Config) any{
 	"kms": func(c aws.Config) any { return kms.NewFromConfig(c) }, "rds": func(c aws.Config) any { return rds.NewFromConfig(c) },
 	"lambda": func(c aws.Config) any { return lambda.NewFromConfig(c) }, "sqs": func(c aws.Config) any { return sqs.NewFromConfig(c) },
 	"sns": func(c aws.Config) any { return sns.NewFromConfig(c) }, "secretsmanager": func(c aws.Config) any { return secretsmanager.NewFromConfig(c) },
-	"ssoadmin":      func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
-	"identitystore": func(c aws.Config) any { return identitystore.NewFromConfig(c) },
-	"ecr":           func(c aws.Config) any { return ecr.NewFromConfig(c) },
-	"elbv2":         func(c aws.Config) any { return elbv2.NewFromConfig(c) },
-	"acm":           func(c aws.Config) any { return acm.NewFromConfig(c) },
-	"elb":           func(c aws.Config) any { return elb.NewFromConfig(c) },
-	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
-	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"ssoadmin":       func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
+	"identitystore":  func(c aws.Config) any { return identitystore.NewFromConfig(c) },
+	"ecr":            func(c aws.Config) any { return ecr.NewFromConfig(c) },
+	"elbv2":          func(c aws.Config) any { return elbv2.NewFromConfig(c) },
+	"acm":            func(c aws.Config) any { return acm.NewFromConfig(c) },
+	"elb":            func(c aws.Config) any { return elb.NewFromConfig(c) },
+	"logs":           func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
+	"cloudwatch":     func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"ssm":            func(c aws.Config) any { return ssm.NewFromConfig(c) },
+	"cloudformation": func(c aws.Config) any { return cloudformation.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -104,6 +108,8 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"LoadBalancerName": key}
 	case "acm.DescribeCertificate":
 		return map[string]string{"CertificateArn": key}
+	case "ssm.DescribeDocumentPermission":
+		return map[string]string{"Name": key, "PermissionType": "Share"}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
 	case "identitystore.ListUsers", "identitystore.ListGroups":

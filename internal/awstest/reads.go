@@ -293,6 +293,8 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("LoadBalancerName"), account
 	case "acm.DescribeCertificate":
 		return p("CertificateArn"), account
+	case "ssm.DescribeDocumentPermission":
+		return p("Name"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

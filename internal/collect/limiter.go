@@ -53,6 +53,8 @@ var DefaultRates = map[string]Rate{
 	"acm":                    {10, 20},
 	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
+	"ssm":                    {10, 20},
+	"cloudformation":         {5, 10},
 }
 
 var defaultRate = Rate{10, 20}

@@ -16,18 +16,22 @@ var iamPrefix = map[string]string{
 	"accessanalyzer": "access-analyzer", "kms": "kms", "rds": "rds", "lambda": "lambda", "sqs": "sqs",
 	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso", "identitystore": "identitystore",
 	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm",
+	"ssm": "ssm", "cloudformation": "cloudformation",
 }
 
 // iamAction names the IAM actions whose names differ from the API
 // operation's.
 var iamAction = map[string]string{
-	"s3.ListBuckets":                    "s3:ListAllMyBuckets",
-	"s3.GetBucketEncryption":            "s3:GetEncryptionConfiguration",
-	"s3.GetPublicAccessBlock":           "s3:GetBucketPublicAccessBlock",
-	"s3control.GetPublicAccessBlock":    "s3:GetAccountPublicAccessBlock",
-	"iam.GetCredentialReport":           "iam:GenerateCredentialReport", // also GetCredentialReport, checked below
-	"ec2regions.DescribeRegions":        "ec2:DescribeRegions",
-	"guardduty.GetAdministratorAccount": "guardduty:GetAdministratorAccount",
+	"s3.ListBuckets":                        "s3:ListAllMyBuckets",
+	"s3.GetBucketEncryption":                "s3:GetEncryptionConfiguration",
+	"s3.GetPublicAccessBlock":               "s3:GetBucketPublicAccessBlock",
+	"s3control.GetPublicAccessBlock":        "s3:GetAccountPublicAccessBlock",
+	"iam.GetCredentialReport":               "iam:GenerateCredentialReport", // also GetCredentialReport, checked below
+	"ec2regions.DescribeRegions":            "ec2:DescribeRegions",
+	"guardduty.GetAdministratorAccount":     "guardduty:GetAdministratorAccount",
+	"s3.GetBucketLifecycleConfiguration":    "s3:GetLifecycleConfiguration",
+	"s3.GetBucketReplication":               "s3:GetReplicationConfiguration",
+	"s3.GetBucketNotificationConfiguration": "s3:GetBucketNotification",
 }
 
 // TestPermissionsDocListsEveryOperation keeps docs/permissions.md in

@@ -68,6 +68,15 @@ type acct struct {
 	regional     map[string]*regionRes
 	extraTrail   *extraTrail
 	suspended    bool
+	// serverCerts are SSL/TLS certificates uploaded to IAM.
+	serverCerts []*serverCert
+}
+
+// serverCert is an IAM server certificate.
+type serverCert struct {
+	name     string
+	uploaded time.Time
+	expires  time.Time
 }
 
 type user struct {
@@ -122,6 +131,9 @@ type bucket struct {
 	created    time.Time
 	// noMFADelete leaves MFA delete off on a versioned bucket.
 	noMFADelete bool
+	// noLifecycle, noReplication and noEvents leave the bucket without
+	// a lifecycle configuration, replication or event notifications.
+	noLifecycle, noReplication, noEvents bool
 }
 
 // accessPoint is an S3 access point of the account, on one of its
@@ -158,6 +170,26 @@ type regionRes struct {
 	securityHub bool
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
+	stacks      []*stack
+	ssmDocs     []*ssmDocument
+	// ssmUnmanaged, patchFailing and associationFailing name instances
+	// Systems Manager does not manage, or reports NON_COMPLIANT for.
+	ssmUnmanaged, patchFailing, associationFailing map[string]bool
+}
+
+// stack is a CloudFormation stack.
+type stack struct {
+	name     string
+	notify   []string // SNS topic ARNs
+	created  time.Time
+	stackSet bool
+}
+
+// ssmDocument is a Systems Manager document the account owns.
+type ssmDocument struct {
+	name    string
+	public  bool
+	created time.Time
 }
 
 type vpc struct {

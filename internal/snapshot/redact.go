@@ -24,6 +24,7 @@ var redactTriggers = [][]byte{
 	[]byte(`"parameter"`),            // SSM GetParameter
 	[]byte(`"parameters"`),           // SSM GetParameters[ByPath]; CloudFormation stack parameters
 	[]byte(`"parametervalue"`),       // CloudFormation
+	[]byte(`"outputvalue"`),          // CloudFormation stack outputs
 	[]byte(`"secretstring"`),         // Secrets Manager values
 	[]byte(`"secretbinary"`),
 	[]byte(`"password"`),
@@ -39,7 +40,8 @@ var redactTriggers = [][]byte{
 //     (ECS and Batch container definitions, CodeBuild): every value;
 //   - UserData: the string, or the Value of a {Value} object (EC2);
 //   - an SSM parameter object {Name, Type, Value}: the Value;
-//   - ParameterValue (CloudFormation stack parameters);
+//   - ParameterValue and OutputValue (CloudFormation stack parameters
+//     and outputs);
 //   - SecretString, SecretBinary, Password, MasterUserPassword.
 //
 // Output without any of these keys is returned unchanged (same bytes).
@@ -114,7 +116,7 @@ func redactValue(v any) bool {
 				} else if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
-			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword":
+			case "parametervalue", "outputvalue", "secretstring", "secretbinary", "password", "masteruserpassword":
 				if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}

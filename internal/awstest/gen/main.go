@@ -31,8 +31,8 @@ var sdkPackage = map[string]string{
 	"logs": "cloudwatchlogs", "cloudwatch": "cloudwatch",
 	"ssoadmin": "ssoadmin", "identitystore": "identitystore", "organizations": "organizations", "sts": "sts", "dynamodb": "dynamodb",
 	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
-	"servicecatalog": "servicecatalog",
-	"elbv2":          "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
+	"servicecatalog": "servicecatalog", "ssm": "ssm",
+	"elbv2": "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
