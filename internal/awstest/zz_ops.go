@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -35,6 +36,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/waf"
+	"github.com/aws/aws-sdk-go-v2/service/wafregional"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // generatedOps lists every operation the server knows, with the
@@ -55,6 +59,8 @@ var generatedOps = []opSpec{
 	{Pkg: "cloudformation", Op: "DescribeStacks", Legacy: false, New: func() any { return new(cloudformation.DescribeStacksOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "cloudformation", Op: "ListStackInstances", Legacy: false, New: func() any { return new(cloudformation.ListStackInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "cloudformation", Op: "UpdateStackSet", Legacy: false, New: func() any { return new(cloudformation.UpdateStackSetOutput) }},
+	{Pkg: "cloudfront", Op: "GetDistributionConfig", Legacy: true, New: func() any { return new(cloudfront.GetDistributionConfigOutput) }, Method: "GET", URI: "/2020-05-31/distribution/{Id}/config"},
+	{Pkg: "cloudfront", Op: "ListDistributions", Legacy: true, New: func() any { return new(cloudfront.ListDistributionsOutput) }, InToken: "Marker", OutToken: "DistributionList", Limit: "MaxItems", Trunc: "", Method: "GET", URI: "/2020-05-31/distribution", Query: [][2]string{{"Marker", "Marker"}, {"MaxItems", "MaxItems"}}},
 	{Pkg: "cloudtrail", Op: "CreateTrail", Legacy: true, New: func() any { return new(cloudtrail.CreateTrailOutput) }},
 	{Pkg: "cloudtrail", Op: "DescribeTrails", Legacy: true, New: func() any { return new(cloudtrail.DescribeTrailsOutput) }},
 	{Pkg: "cloudtrail", Op: "GetEventSelectors", Legacy: true, New: func() any { return new(cloudtrail.GetEventSelectorsOutput) }},
@@ -105,16 +111,19 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "DescribeIpams", Legacy: true, New: func() any { return new(ec2.DescribeIpamsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNatGateways", Legacy: true, New: func() any { return new(ec2.DescribeNatGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNetworkAcls", Legacy: true, New: func() any { return new(ec2.DescribeNetworkAclsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeNetworkInterfaces", Legacy: true, New: func() any { return new(ec2.DescribeNetworkInterfacesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeRegions", Legacy: true, New: func() any { return new(ec2.DescribeRegionsOutput) }},
 	{Pkg: "ec2", Op: "DescribeRouteTables", Legacy: true, New: func() any { return new(ec2.DescribeRouteTablesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroupRules", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroups", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSubnets", Legacy: true, New: func() any { return new(ec2.DescribeSubnetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeTransitGatewayAttachments", Legacy: true, New: func() any { return new(ec2.DescribeTransitGatewayAttachmentsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeTransitGateways", Legacy: true, New: func() any { return new(ec2.DescribeTransitGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVolumes", Legacy: true, New: func() any { return new(ec2.DescribeVolumesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcEndpoints", Legacy: true, New: func() any { return new(ec2.DescribeVpcEndpointsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcPeeringConnections", Legacy: true, New: func() any { return new(ec2.DescribeVpcPeeringConnectionsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVpcs", Legacy: true, New: func() any { return new(ec2.DescribeVpcsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeVpnConnections", Legacy: true, New: func() any { return new(ec2.DescribeVpnConnectionsOutput) }},
 	{Pkg: "ec2", Op: "DetachInternetGateway", Legacy: true, New: func() any { return new(ec2.DetachInternetGatewayOutput) }},
 	{Pkg: "ec2", Op: "DisableEbsEncryptionByDefault", Legacy: true, New: func() any { return new(ec2.DisableEbsEncryptionByDefaultOutput) }},
 	{Pkg: "ec2", Op: "EnableEbsEncryptionByDefault", Legacy: true, New: func() any { return new(ec2.EnableEbsEncryptionByDefaultOutput) }},
@@ -249,9 +258,11 @@ var generatedOps = []opSpec{
 	{Pkg: "organizations", Op: "UntagResource", Legacy: false, New: func() any { return new(organizations.UntagResourceOutput) }},
 	{Pkg: "organizations", Op: "UpdateOrganizationalUnit", Legacy: false, New: func() any { return new(organizations.UpdateOrganizationalUnitOutput) }},
 	{Pkg: "organizations", Op: "UpdatePolicy", Legacy: false, New: func() any { return new(organizations.UpdatePolicyOutput) }},
+	{Pkg: "rds", Op: "DescribeDBClusters", Legacy: false, New: func() any { return new(rds.DescribeDBClustersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "rds", Op: "DescribeDBInstances", Legacy: false, New: func() any { return new(rds.DescribeDBInstancesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "rds", Op: "DescribeDBSnapshotAttributes", Legacy: false, New: func() any { return new(rds.DescribeDBSnapshotAttributesOutput) }},
 	{Pkg: "rds", Op: "DescribeDBSnapshots", Legacy: false, New: func() any { return new(rds.DescribeDBSnapshotsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "rds", Op: "DescribeEventSubscriptions", Legacy: false, New: func() any { return new(rds.DescribeEventSubscriptionsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "s3", Op: "DeleteBucketEncryption", Legacy: true, New: func() any { return new(s3.DeleteBucketEncryptionOutput) }, Method: "DELETE", URI: "/?encryption", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "DeleteBucketPolicy", Legacy: true, New: func() any { return new(s3.DeleteBucketPolicyOutput) }, Method: "DELETE", URI: "/?policy", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "DeletePublicAccessBlock", Legacy: true, New: func() any { return new(s3.DeletePublicAccessBlockOutput) }, Method: "DELETE", URI: "/?publicAccessBlock", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
@@ -385,4 +396,20 @@ var generatedOps = []opSpec{
 	{Pkg: "sts", Op: "AssumeRole", Legacy: false, New: func() any { return new(sts.AssumeRoleOutput) }},
 	{Pkg: "sts", Op: "AssumeRoot", Legacy: false, New: func() any { return new(sts.AssumeRootOutput) }},
 	{Pkg: "sts", Op: "GetCallerIdentity", Legacy: false, New: func() any { return new(sts.GetCallerIdentityOutput) }},
+	{Pkg: "waf", Op: "GetLoggingConfiguration", Legacy: true, New: func() any { return new(waf.GetLoggingConfigurationOutput) }},
+	{Pkg: "waf", Op: "GetRule", Legacy: true, New: func() any { return new(waf.GetRuleOutput) }},
+	{Pkg: "waf", Op: "GetWebACL", Legacy: true, New: func() any { return new(waf.GetWebACLOutput) }},
+	{Pkg: "waf", Op: "ListActivatedRulesInRuleGroup", Legacy: true, New: func() any { return new(waf.ListActivatedRulesInRuleGroupOutput) }},
+	{Pkg: "waf", Op: "ListRuleGroups", Legacy: true, New: func() any { return new(waf.ListRuleGroupsOutput) }},
+	{Pkg: "waf", Op: "ListRules", Legacy: true, New: func() any { return new(waf.ListRulesOutput) }},
+	{Pkg: "waf", Op: "ListWebACLs", Legacy: true, New: func() any { return new(waf.ListWebACLsOutput) }},
+	{Pkg: "wafregional", Op: "GetRule", Legacy: true, New: func() any { return new(wafregional.GetRuleOutput) }},
+	{Pkg: "wafregional", Op: "GetWebACL", Legacy: true, New: func() any { return new(wafregional.GetWebACLOutput) }},
+	{Pkg: "wafregional", Op: "ListActivatedRulesInRuleGroup", Legacy: true, New: func() any { return new(wafregional.ListActivatedRulesInRuleGroupOutput) }},
+	{Pkg: "wafregional", Op: "ListRuleGroups", Legacy: true, New: func() any { return new(wafregional.ListRuleGroupsOutput) }},
+	{Pkg: "wafregional", Op: "ListRules", Legacy: true, New: func() any { return new(wafregional.ListRulesOutput) }},
+	{Pkg: "wafregional", Op: "ListWebACLs", Legacy: true, New: func() any { return new(wafregional.ListWebACLsOutput) }},
+	{Pkg: "wafv2", Op: "GetLoggingConfiguration", Legacy: true, New: func() any { return new(wafv2.GetLoggingConfigurationOutput) }},
+	{Pkg: "wafv2", Op: "GetWebACL", Legacy: true, New: func() any { return new(wafv2.GetWebACLOutput) }},
+	{Pkg: "wafv2", Op: "ListWebACLs", Legacy: true, New: func() any { return new(wafv2.ListWebACLsOutput) }},
 }

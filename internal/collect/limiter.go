@@ -55,6 +55,10 @@ var DefaultRates = map[string]Rate{
 	"cloudwatch":             {9, 18},
 	"ssm":                    {10, 20},
 	"cloudformation":         {5, 10},
+	"cloudfront":             {5, 10},
+	"wafv2":                  {5, 10},
+	"waf":                    {5, 10},
+	"wafregional":            {5, 10},
 }
 
 var defaultRate = Rate{10, 20}

@@ -68,6 +68,7 @@ type acct struct {
 	regional     map[string]*regionRes
 	extraTrail   *extraTrail
 	suspended    bool
+	edge         *edgeRes // CloudFront and AWS WAF (render_edge.go)
 	// serverCerts are SSL/TLS certificates uploaded to IAM.
 	serverCerts []*serverCert
 }
@@ -156,6 +157,8 @@ type regionRes struct {
 	keys        []*kmsKey
 	dbs         []*database
 	dbSnapshots []*dbSnapshot
+	dbClusters  []*dbCluster
+	eventSubs   []*eventSub
 	functions   []*function
 	queues      []string
 	topics      []*topic
@@ -170,8 +173,10 @@ type regionRes struct {
 	securityHub bool
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
-	stacks      []*stack
-	ssmDocs     []*ssmDocument
+	// net holds the VPC networking plants (render_ec2net.go).
+	net     *netRes
+	stacks  []*stack
+	ssmDocs []*ssmDocument
 	// ssmUnmanaged, patchFailing and associationFailing name instances
 	// Systems Manager does not manage, or reports NON_COMPLIANT for.
 	ssmUnmanaged, patchFailing, associationFailing map[string]bool
@@ -250,6 +255,10 @@ type database struct {
 	kmsKey    string
 	created   time.Time
 	tags      map[string]string
+	port      int32
+	vpcID     string
+	admin     string
+	cluster   string // the Aurora cluster the instance belongs to, if any
 }
 
 type dbSnapshot struct {

@@ -179,10 +179,12 @@ var plants = map[string]plant{
 		return v(a, b.region, "arn:aws:s3:::"+b.name, "REQUIRED_TAGS")
 	}},
 	"ssh-open": {workload: true, fn: func(w *world, a *acct) []violation {
-		return openSG(w, a, "bastion-ssh", 22, "INCOMING_SSH_DISABLED", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS")
+		return openSG(w, a, "bastion-ssh", 22, "INCOMING_SSH_DISABLED", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+			"ec2.sg-high-risk-ports-restricted", "EC2_SECURITY_GROUP_ATTACHED_TO_ENI_PERIODIC")
 	}},
 	"mysql-open": {workload: true, fn: func(w *world, a *acct) []violation {
-		return openSG(w, a, "db-debug", 3306, "RESTRICTED_INCOMING_TRAFFIC", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS")
+		return openSG(w, a, "db-debug", 3306, "RESTRICTED_INCOMING_TRAFFIC", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+			"ec2.sg-high-risk-ports-restricted", "EC2_SECURITY_GROUP_ATTACHED_TO_ENI_PERIODIC")
 	}},
 	"default-sg-open": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
@@ -384,6 +386,11 @@ var kumoPlants = []struct{ account, plant string }{
 	{"payments-staging", "elb-classic-single-zone-balancing"},
 	{"kumo-management", "cis-no-organizations-alarm"},
 	{"orders-prod", "logs-short-retention"},
+	{"loyalty-prod", "edge-cf-http-no-root"},
+	{"payments-prod", "edge-waf-no-logging"},
+	{"orders-prod", "edge-waf-empty-cloudfront-acl"},
+	{"shared-services", "edge-waf-classic-empty-acl"},
+	{"loyalty-staging", "edge-waf-regional-rule-no-condition"},
 	{"loyalty-dev", "bucket-no-mfa-delete"},
 	{"sandbox-ben", "no-support-role"},
 	{"orders-staging", "sns-no-delivery-logging"},
@@ -432,7 +439,10 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !laterPlants[n] { // kept out so synthetic organizations stay as they were
+			if keptOutOfSynthetic[n] {
+				continue
+			}
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !laterPlants[n] && !strings.HasPrefix(n, "net-") && !strings.HasPrefix(n, "edge-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

@@ -96,6 +96,13 @@ var Catalog = []Service{
 		{Name: "DescribeVolumes"},
 		{Name: "GetSnapshotBlockPublicAccessState"},
 		{Name: "GetImageBlockPublicAccessState"},
+		// VPC networking (collect/services_ec2net.go).
+		{Name: "DescribeSubnets"},
+		{Name: "DescribeRouteTables"},
+		{Name: "DescribeNetworkInterfaces"},
+		{Name: "DescribeAddresses"},
+		{Name: "DescribeTransitGateways"},
+		{Name: "DescribeVpnConnections"},
 	}},
 	{Name: "cloudtrail", Doc: "CloudTrail: trails (shadow trails included), status and event selectors.", Operations: []Operation{
 		{Name: "DescribeTrails", Input: "includeShadowTrails=true"},
@@ -131,8 +138,10 @@ var Catalog = []Service{
 		{Name: "GetKeyPolicy", PerResource: "key id", Input: "PolicyName=default"},
 		{Name: "GetKeyRotationStatus", PerResource: "key id (customer-managed keys only)"},
 	}},
-	{Name: "rds", Doc: "RDS: instances and manual snapshots' public restore attribute.", Operations: []Operation{
+	{Name: "rds", Doc: "RDS: instances, DB clusters (Aurora, Multi-AZ, Neptune, DocumentDB), event notification subscriptions and manual snapshots' public restore attribute.", Operations: []Operation{
 		{Name: "DescribeDBInstances"},
+		{Name: "DescribeDBClusters"},
+		{Name: "DescribeEventSubscriptions"},
 		{Name: "DescribeDBSnapshots", Input: "SnapshotType=manual"},
 		{Name: "DescribeDBSnapshotAttributes", PerResource: "DB snapshot identifier"},
 	}},
@@ -194,6 +203,37 @@ var Catalog = []Service{
 		{Name: "ListUsers", PerResource: "identity store id"},
 		{Name: "ListGroups", PerResource: "identity store id"},
 		{Name: "ListGroupMemberships", PerResource: "identity store id + \"|\" + group id"},
+	}},
+	{Name: "cloudfront", Global: true, Doc: "CloudFront: distributions and their configuration (origins and origin groups, cache behaviors' viewer protocol, default root object, standard logging, web ACL, viewer certificate); read in us-east-1, where the CloudFront API is served.", Operations: []Operation{
+		{Name: "ListDistributions", Input: "all pages merged into DistributionList.Items"},
+		{Name: "GetDistributionConfig", PerResource: "distribution id", Benign: []string{"NoSuchDistribution"}},
+	}},
+	{Name: "wafv2", Doc: "AWS WAF (v2): the region's web ACLs of scope REGIONAL, their rules and logging configuration.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "Scope=REGIONAL; all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Input: "Name, Scope, Id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "wafv2cloudfront", Global: true, Doc: "AWS WAF (v2): the account's web ACLs of scope CLOUDFRONT (read in us-east-1), their rules and logging configuration.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "Scope=CLOUDFRONT, in us-east-1; all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Input: "Name, Scope, Id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "waf", Global: true, Doc: "AWS WAF Classic (global, for CloudFront): web ACLs with their logging configuration, rules and their conditions, rule groups and their rules.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "all pages merged"},
+		{Name: "ListRules", Input: "all pages merged"},
+		{Name: "ListRuleGroups", Input: "all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL id", Input: "ResourceArn=the web ACL's ARN", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetRule", PerResource: "rule id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "ListActivatedRulesInRuleGroup", PerResource: "rule group id", Input: "all pages merged", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "wafregional", Doc: "AWS WAF Classic Regional: the region's web ACLs, rules and their conditions, rule groups and their rules.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "all pages merged"},
+		{Name: "ListRules", Input: "all pages merged"},
+		{Name: "ListRuleGroups", Input: "all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetRule", PerResource: "rule id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "ListActivatedRulesInRuleGroup", PerResource: "rule group id", Input: "all pages merged", Benign: []string{"WAFNonexistentItemException"}},
 	}},
 	{Name: "ssm", Doc: "Systems Manager: managed instances, resource compliance summaries (patch and association), the account's own documents and their sharing permissions (not their content).", Operations: []Operation{
 		{Name: "DescribeInstanceInformation"},

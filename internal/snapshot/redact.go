@@ -29,6 +29,8 @@ var redactTriggers = [][]byte{
 	[]byte(`"secretbinary"`),
 	[]byte(`"password"`),
 	[]byte(`"masteruserpassword"`),
+	[]byte(`"presharedkey"`),                 // EC2 DescribeVpnConnections: a tunnel's IKE pre-shared key
+	[]byte(`"customergatewayconfiguration"`), // EC2 DescribeVpnConnections: the XML holding the keys
 }
 
 // RedactJSON replaces the secret-like values in one stored output and
@@ -42,7 +44,9 @@ var redactTriggers = [][]byte{
 //   - an SSM parameter object {Name, Type, Value}: the Value;
 //   - ParameterValue and OutputValue (CloudFormation stack parameters
 //     and outputs);
-//   - SecretString, SecretBinary, Password, MasterUserPassword.
+//   - SecretString, SecretBinary, Password, MasterUserPassword;
+//   - PreSharedKey and CustomerGatewayConfiguration (EC2 Site-to-Site
+//     VPN tunnels' keys, and the configuration document that repeats them).
 //
 // Output without any of these keys is returned unchanged (same bytes).
 // A changed output is re-encoded with sorted keys.
@@ -116,7 +120,8 @@ func redactValue(v any) bool {
 				} else if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
-			case "parametervalue", "outputvalue", "secretstring", "secretbinary", "password", "masteruserpassword":
+			case "parametervalue", "outputvalue", "secretstring", "secretbinary", "password", "masteruserpassword",
+				"presharedkey", "customergatewayconfiguration":
 				if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
