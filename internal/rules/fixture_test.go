@@ -428,6 +428,7 @@ func (f *fx) baselineRegion(a, r string) {
 		LifecyclePolicyText: awsv2.String(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`)})
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 	f.elbBaseline(a, r)
+	f.datastoreBaseline(a, r)
 	f.edgeRegion(a, r)
 	f.rdsBaseline(a, r)
 	f.ec2netBaseline(a, r)
