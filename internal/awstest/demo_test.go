@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -45,6 +46,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/waf"
 	"github.com/aws/aws-sdk-go-v2/service/wafregional"
@@ -82,23 +84,12 @@ var sdkClients = map[string]func(aws.Config) any{
 	"opensearch":             func(c aws.Config) any { return opensearch.NewFromConfig(c) },
 	"apigateway":             func(c aws.Config) any { return apigateway.NewFromConfig(c) },
 	"apigatewayv2":           func(c aws.Config) any { return apigatewayv2.NewFromConfig(c) },
-	"ssoadmin":               func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
-	"identitystore":          func(c aws.Config) any { return identitystore.NewFromConfig(c) },
-	"ecr":                    func(c aws.Config) any { return ecr.NewFromConfig(c) },
-	"elbv2":                  func(c aws.Config) any { return elbv2.NewFromConfig(c) },
-	"acm":                    func(c aws.Config) any { return acm.NewFromConfig(c) },
-	"elb":                    func(c aws.Config) any { return elb.NewFromConfig(c) },
-	"logs":                   func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
-	"cloudwatch":             func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
 	"dynamodb":               func(c aws.Config) any { return dynamodb.NewFromConfig(c) },
 	"applicationautoscaling": func(c aws.Config) any { return applicationautoscaling.NewFromConfig(c) },
 	"dax":                    func(c aws.Config) any { return dax.NewFromConfig(c) },
 	"elasticache":            func(c aws.Config) any { return elasticache.NewFromConfig(c) },
-	"cloudfront":             func(c aws.Config) any { return cloudfront.NewFromConfig(c) },
-	"wafv2":                  func(c aws.Config) any { return wafv2.NewFromConfig(c) },
-	"wafv2cloudfront":        func(c aws.Config) any { return wafv2.NewFromConfig(c) },
-	"waf":                    func(c aws.Config) any { return waf.NewFromConfig(c) },
-	"wafregional":            func(c aws.Config) any { return wafregional.NewFromConfig(c) },
+	"ssm":                    func(c aws.Config) any { return ssm.NewFromConfig(c) },
+	"cloudformation":         func(c aws.Config) any { return cloudformation.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -174,6 +165,8 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"RuleId": key}
 	case "waf.ListActivatedRulesInRuleGroup", "wafregional.ListActivatedRulesInRuleGroup":
 		return map[string]string{"RuleGroupId": key}
+	case "ssm.DescribeDocumentPermission":
+		return map[string]string{"Name": key, "PermissionType": "Share"}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
 	case "identitystore.ListUsers", "identitystore.ListGroups":

@@ -88,14 +88,14 @@ func agreeWithMoto(t *testing.T, ctx context.Context, mcfg aws.Config, reads []m
 	}
 }
 
-var subMillis = regexp.MustCompile(`(\.\d{3})\d*Z"`)
+var analyticsSubMillis = regexp.MustCompile(`(\.\d{3})\d*Z"`)
 
 // comparable is a wire view with timestamps cut to milliseconds (the
 // precision AWS's wire formats carry; moto keeps microseconds) and, for
 // moto's answer, the redaction every stored output goes through applied.
 func comparable(t *testing.T, view string, redact bool) string {
 	t.Helper()
-	b := []byte(subMillis.ReplaceAllString(view, `$1Z"`))
+	b := []byte(analyticsSubMillis.ReplaceAllString(view, `$1Z"`))
 	if redact {
 		r, _, err := snapshot.RedactJSON(b)
 		if err != nil {

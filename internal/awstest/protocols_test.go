@@ -62,7 +62,7 @@ func TestQueryIAM(t *testing.T) {
 	if !errors.As(err, &nse) {
 		t.Fatalf("ListAccessKeys unknown user: %v", err)
 	}
-	_, err = c.ListServerCertificates(ctx, nil)
+	_, err = c.ListSSHPublicKeys(ctx, nil)
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidAction" {
 		t.Fatalf("unknown IAM operation: %v", err)

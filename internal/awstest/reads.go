@@ -321,6 +321,8 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("RuleId"), account
 	case "waf.ListActivatedRulesInRuleGroup", "wafregional.ListActivatedRulesInRuleGroup":
 		return p("RuleGroupId"), account
+	case "ssm.DescribeDocumentPermission":
+		return p("Name"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

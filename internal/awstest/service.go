@@ -84,6 +84,7 @@ var services = []*serviceDef{
 	{Name: "cloudformation", SigningName: "cloudformation", Protocol: Query, XMLNS: "http://cloudformation.amazonaws.com/doc/2010-05-15/", Throttle: "Throttling", NotFound: "StackSetNotFoundException"},
 	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "ssm", SigningName: "ssm", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "InvalidDocument"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "redshift", SigningName: "redshift", Protocol: Query, XMLNS: "http://redshift.amazonaws.com/doc/2012-12-01/", Throttle: "Throttling", NotFound: "ClusterNotFound"},
 	{Name: "opensearch", SigningName: "es", Protocol: RESTJSON, Throttle: "LimitExceededException", NotFound: "ResourceNotFoundException"},

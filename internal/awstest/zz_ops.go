@@ -40,6 +40,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/waf"
@@ -68,6 +69,7 @@ var generatedOps = []opSpec{
 	{Pkg: "cloudformation", Op: "DescribeStackInstance", Legacy: false, New: func() any { return new(cloudformation.DescribeStackInstanceOutput) }},
 	{Pkg: "cloudformation", Op: "DescribeStackSet", Legacy: false, New: func() any { return new(cloudformation.DescribeStackSetOutput) }},
 	{Pkg: "cloudformation", Op: "DescribeStackSetOperation", Legacy: false, New: func() any { return new(cloudformation.DescribeStackSetOperationOutput) }},
+	{Pkg: "cloudformation", Op: "DescribeStacks", Legacy: false, New: func() any { return new(cloudformation.DescribeStacksOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "cloudformation", Op: "ListStackInstances", Legacy: false, New: func() any { return new(cloudformation.ListStackInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "cloudformation", Op: "UpdateStackSet", Legacy: false, New: func() any { return new(cloudformation.UpdateStackSetOutput) }},
 	{Pkg: "cloudfront", Op: "GetDistributionConfig", Legacy: true, New: func() any { return new(cloudfront.GetDistributionConfigOutput) }, Method: "GET", URI: "/2020-05-31/distribution/{Id}/config"},
@@ -212,6 +214,7 @@ var generatedOps = []opSpec{
 	{Pkg: "iam", Op: "ListRoleTags", Legacy: false, New: func() any { return new(iam.ListRoleTagsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListRoles", Legacy: false, New: func() any { return new(iam.ListRolesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListSAMLProviders", Legacy: false, New: func() any { return new(iam.ListSAMLProvidersOutput) }},
+	{Pkg: "iam", Op: "ListServerCertificates", Legacy: false, New: func() any { return new(iam.ListServerCertificatesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListSigningCertificates", Legacy: false, New: func() any { return new(iam.ListSigningCertificatesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListUserPolicies", Legacy: false, New: func() any { return new(iam.ListUserPoliciesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
 	{Pkg: "iam", Op: "ListUserTags", Legacy: false, New: func() any { return new(iam.ListUserTagsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxItems", Trunc: ""},
@@ -289,11 +292,14 @@ var generatedOps = []opSpec{
 	{Pkg: "s3", Op: "DeletePublicAccessBlock", Legacy: true, New: func() any { return new(s3.DeletePublicAccessBlockOutput) }, Method: "DELETE", URI: "/?publicAccessBlock", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketAcl", Legacy: true, New: func() any { return new(s3.GetBucketAclOutput) }, Method: "GET", URI: "/?acl", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketEncryption", Legacy: true, New: func() any { return new(s3.GetBucketEncryptionOutput) }, Method: "GET", URI: "/?encryption", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
+	{Pkg: "s3", Op: "GetBucketLifecycleConfiguration", Legacy: true, New: func() any { return new(s3.GetBucketLifecycleConfigurationOutput) }, Method: "GET", URI: "/?lifecycle", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketLocation", Legacy: true, New: func() any { return new(s3.GetBucketLocationOutput) }, Method: "GET", URI: "/?location", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketLogging", Legacy: true, New: func() any { return new(s3.GetBucketLoggingOutput) }, Method: "GET", URI: "/?logging", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
+	{Pkg: "s3", Op: "GetBucketNotificationConfiguration", Legacy: true, New: func() any { return new(s3.GetBucketNotificationConfigurationOutput) }, Method: "GET", URI: "/?notification", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketOwnershipControls", Legacy: true, New: func() any { return new(s3.GetBucketOwnershipControlsOutput) }, Method: "GET", URI: "/?ownershipControls", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketPolicy", Legacy: true, New: func() any { return new(s3.GetBucketPolicyOutput) }, Method: "GET", URI: "/?policy", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketPolicyStatus", Legacy: true, New: func() any { return new(s3.GetBucketPolicyStatusOutput) }, Method: "GET", URI: "/?policyStatus", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
+	{Pkg: "s3", Op: "GetBucketReplication", Legacy: true, New: func() any { return new(s3.GetBucketReplicationOutput) }, Method: "GET", URI: "/?replication", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketTagging", Legacy: true, New: func() any { return new(s3.GetBucketTaggingOutput) }, Method: "GET", URI: "/?tagging", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetBucketVersioning", Legacy: true, New: func() any { return new(s3.GetBucketVersioningOutput) }, Method: "GET", URI: "/?versioning", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "GetObject", Legacy: true, New: func() any { return new(s3.GetObjectOutput) }, Method: "GET", URI: "/{Key+}?x-id=GetObject", Query: [][2]string{{"partNumber", "PartNumber"}, {"response-cache-control", "ResponseCacheControl"}, {"response-content-disposition", "ResponseContentDisposition"}, {"response-content-encoding", "ResponseContentEncoding"}, {"response-content-language", "ResponseContentLanguage"}, {"response-content-type", "ResponseContentType"}, {"versionId", "VersionId"}}, Headers: [][2]string{{"X-Amz-Checksum-Mode", "ChecksumMode"}, {"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}, {"If-Match", "IfMatch"}, {"If-None-Match", "IfNoneMatch"}, {"Range", "Range"}, {"X-Amz-Request-Payer", "RequestPayer"}, {"X-Amz-Server-Side-Encryption-Customer-Algorithm", "SSECustomerAlgorithm"}, {"X-Amz-Server-Side-Encryption-Customer-Key", "SSECustomerKey"}, {"X-Amz-Server-Side-Encryption-Customer-Key-Md5", "SSECustomerKeyMD5"}}},
@@ -378,6 +384,10 @@ var generatedOps = []opSpec{
 	{Pkg: "sqs", Op: "PurgeQueue", Legacy: false, New: func() any { return new(sqs.PurgeQueueOutput) }},
 	{Pkg: "sqs", Op: "ReceiveMessage", Legacy: false, New: func() any { return new(sqs.ReceiveMessageOutput) }},
 	{Pkg: "sqs", Op: "SendMessage", Legacy: false, New: func() any { return new(sqs.SendMessageOutput) }},
+	{Pkg: "ssm", Op: "DescribeDocumentPermission", Legacy: false, New: func() any { return new(ssm.DescribeDocumentPermissionOutput) }},
+	{Pkg: "ssm", Op: "DescribeInstanceInformation", Legacy: false, New: func() any { return new(ssm.DescribeInstanceInformationOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ssm", Op: "ListDocuments", Legacy: false, New: func() any { return new(ssm.ListDocumentsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ssm", Op: "ListResourceComplianceSummaries", Legacy: false, New: func() any { return new(ssm.ListResourceComplianceSummariesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ssoadmin", Op: "AttachCustomerManagedPolicyReferenceToPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.AttachCustomerManagedPolicyReferenceToPermissionSetOutput) }},
 	{Pkg: "ssoadmin", Op: "AttachManagedPolicyToPermissionSet", Legacy: false, New: func() any { return new(ssoadmin.AttachManagedPolicyToPermissionSetOutput) }},
 	{Pkg: "ssoadmin", Op: "CreateAccountAssignment", Legacy: false, New: func() any { return new(ssoadmin.CreateAccountAssignmentOutput) }},

@@ -61,6 +61,8 @@ var DefaultRates = map[string]Rate{
 	"applicationautoscaling": {5, 10},
 	"dax":                    {5, 10},
 	"elasticache":            {10, 20},
+	"ssm":                    {10, 20},
+	"cloudformation":         {5, 10},
 	"cloudfront":             {5, 10},
 	"wafv2":                  {5, 10},
 	"waf":                    {5, 10},

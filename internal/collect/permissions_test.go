@@ -18,19 +18,23 @@ var iamPrefix = map[string]string{
 	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm",
 	"redshift": "redshift", "opensearch": "es", "apigateway": "apigateway", "apigatewayv2": "apigateway",
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling", "dax": "dax", "elasticache": "elasticache",
+	"ssm": "ssm", "cloudformation": "cloudformation",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "waf-regional",
 }
 
 // iamAction names the IAM actions whose names differ from the API
 // operation's.
 var iamAction = map[string]string{
-	"s3.ListBuckets":                    "s3:ListAllMyBuckets",
-	"s3.GetBucketEncryption":            "s3:GetEncryptionConfiguration",
-	"s3.GetPublicAccessBlock":           "s3:GetBucketPublicAccessBlock",
-	"s3control.GetPublicAccessBlock":    "s3:GetAccountPublicAccessBlock",
-	"iam.GetCredentialReport":           "iam:GenerateCredentialReport", // also GetCredentialReport, checked below
-	"ec2regions.DescribeRegions":        "ec2:DescribeRegions",
-	"guardduty.GetAdministratorAccount": "guardduty:GetAdministratorAccount",
+	"s3.ListBuckets":                        "s3:ListAllMyBuckets",
+	"s3.GetBucketEncryption":                "s3:GetEncryptionConfiguration",
+	"s3.GetPublicAccessBlock":               "s3:GetBucketPublicAccessBlock",
+	"s3control.GetPublicAccessBlock":        "s3:GetAccountPublicAccessBlock",
+	"iam.GetCredentialReport":               "iam:GenerateCredentialReport", // also GetCredentialReport, checked below
+	"ec2regions.DescribeRegions":            "ec2:DescribeRegions",
+	"guardduty.GetAdministratorAccount":     "guardduty:GetAdministratorAccount",
+	"s3.GetBucketLifecycleConfiguration":    "s3:GetLifecycleConfiguration",
+	"s3.GetBucketReplication":               "s3:GetReplicationConfiguration",
+	"s3.GetBucketNotificationConfiguration": "s3:GetBucketNotification",
 	// API Gateway authorizes reads as GET on the resource's path.
 	"apigateway.GetRestApis": "apigateway:GET", "apigateway.GetStages": "apigateway:GET",
 	"apigatewayv2.GetApis": "apigateway:GET", "apigatewayv2.GetStages": "apigateway:GET", "apigatewayv2.GetRoutes": "apigateway:GET",

@@ -46,6 +46,7 @@ func collectIAM(j *job) {
 	once(j, "ListOpenIDConnectProviders", func(ctx context.Context) (*iam.ListOpenIDConnectProvidersOutput, error) {
 		return c.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 	})
+	collectServerCertificates(j, c)
 	if details == nil {
 		return
 	}
@@ -213,6 +214,7 @@ func collectBucket(j *job, c *s3.Client, name string) {
 	each(j, "GetBucketTagging", name, func(ctx context.Context) (*s3.GetBucketTaggingOutput, error) {
 		return rc.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
 	})
+	collectBucketData(j, rc, name)
 }
 
 // pathStyle addresses buckets in the path when the endpoint is not AWS's

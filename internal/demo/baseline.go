@@ -19,6 +19,8 @@ const (
 	supportAccessPolicy = "AWSSupportAccess"
 	// snsFeedbackRole is the role SNS logs delivery status with.
 	snsFeedbackRole = "KumoSNSDeliveryStatus"
+	// s3ReplicationRole is the role S3 replicates objects with.
+	s3ReplicationRole = "KumoS3Replication"
 )
 
 // homeRegion is where an account's workload lives.
@@ -193,6 +195,11 @@ func baselineWorkload(w *world, a *acct, home string, created time.Time) {
 	rr.logGroups = append(rr.logGroups, &logGroup{name: "/aws/lambda/" + a.Name + "-worker", retention: 400, created: created})
 	rr.queues = append(rr.queues, a.Name+"-events")
 	rr.topics = append(rr.topics, &topic{name: a.Name + "-alerts", encrypted: true})
+	// The application's stack notifies its alerts topic; its runbook is
+	// a private Automation document.
+	rr.stacks = append(rr.stacks, &stack{name: a.Name + "-app", created: created.Add(24 * time.Hour),
+		notify: []string{fmt.Sprintf("arn:aws:sns:%s:%s:%s-alerts", home, a.Id, a.Name)}})
+	rr.ssmDocs = append(rr.ssmDocs, &ssmDocument{name: a.system + "-restart-app", created: created.Add(48 * time.Hour)})
 	rr.secrets = append(rr.secrets, &secret{name: a.Name + "/db-credentials", rotation: true, created: created, kmsKey: key.id})
 	rr.repos = append(rr.repos, &repository{name: a.system + "/" + a.Name + "-app", scanOnPush: true, lifecycle: true, created: created})
 	baselineWeb(w, a, home, created)

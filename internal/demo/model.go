@@ -69,6 +69,15 @@ type acct struct {
 	extraTrail   *extraTrail
 	suspended    bool
 	edge         *edgeRes // CloudFront and AWS WAF (render_edge.go)
+	// serverCerts are SSL/TLS certificates uploaded to IAM.
+	serverCerts []*serverCert
+}
+
+// serverCert is an IAM server certificate.
+type serverCert struct {
+	name     string
+	uploaded time.Time
+	expires  time.Time
 }
 
 type user struct {
@@ -123,6 +132,9 @@ type bucket struct {
 	created    time.Time
 	// noMFADelete leaves MFA delete off on a versioned bucket.
 	noMFADelete bool
+	// noLifecycle, noReplication and noEvents leave the bucket without
+	// a lifecycle configuration, replication or event notifications.
+	noLifecycle, noReplication, noEvents bool
 }
 
 // accessPoint is an S3 access point of the account, on one of its
@@ -164,7 +176,27 @@ type regionRes struct {
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
 	// net holds the VPC networking plants (render_ec2net.go).
-	net *netRes
+	net     *netRes
+	stacks  []*stack
+	ssmDocs []*ssmDocument
+	// ssmUnmanaged, patchFailing and associationFailing name instances
+	// Systems Manager does not manage, or reports NON_COMPLIANT for.
+	ssmUnmanaged, patchFailing, associationFailing map[string]bool
+}
+
+// stack is a CloudFormation stack.
+type stack struct {
+	name     string
+	notify   []string // SNS topic ARNs
+	created  time.Time
+	stackSet bool
+}
+
+// ssmDocument is a Systems Manager document the account owns.
+type ssmDocument struct {
+	name    string
+	public  bool
+	created time.Time
 }
 
 type vpc struct {

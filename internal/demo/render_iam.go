@@ -79,6 +79,7 @@ func renderIAM(w *world, a *acct) *file {
 		oidc = append(oidc, iamtypes.OpenIDConnectProviderListEntry{Arn: aws.String("arn:aws:iam::" + a.Id + ":oidc-provider/token.actions.githubusercontent.com")})
 	}
 	f.put("ListOpenIDConnectProviders", iam.ListOpenIDConnectProvidersOutput{OpenIDConnectProviderList: oidc})
+	renderServerCertificates(f, a)
 	return f
 }
 

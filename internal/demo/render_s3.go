@@ -88,6 +88,7 @@ func renderBucket(f *file, a *acct, b *bucket, owner *s3types.Owner) {
 	} else {
 		f.res("GetBucketTagging", b.name, s3.GetBucketTaggingOutput{TagSet: s3Tags(b.tags)})
 	}
+	renderBucketData(f, a, b)
 }
 
 func s3Tags(t map[string]string) []s3types.Tag {

@@ -104,8 +104,8 @@ var plants = map[string]plant{
 	"bucket-no-versioning": {workload: true, fn: func(w *world, a *acct) []violation {
 		b := w.findBucket(a, w.dataBucket(a))
 		b.versioning = false
-		// MFA delete exists only on versioned buckets.
-		return v(a, b.region, "arn:aws:s3:::"+b.name, "S3_BUCKET_VERSIONING_ENABLED", "s3.bucket-mfa-delete")
+		// MFA delete and replication exist only on versioned buckets.
+		return v(a, b.region, "arn:aws:s3:::"+b.name, "S3_BUCKET_VERSIONING_ENABLED", "s3.bucket-mfa-delete", "S3_BUCKET_REPLICATION_ENABLED")
 	}},
 	"bucket-no-mfa-delete": {workload: true, fn: func(w *world, a *acct) []violation {
 		b := w.findBucket(a, w.dataBucket(a))
@@ -125,6 +125,47 @@ var plants = map[string]plant{
 			}
 		}
 		return v(a, globalRegion, a.Arn, "IAM_POLICY_IN_USE")
+	}},
+	"expired-server-certificate": {fn: func(w *world, a *acct) []violation {
+		c := &serverCert{name: "partner-api-2024", uploaded: End.AddDate(-2, 0, -20), expires: End.AddDate(0, -3, -11)}
+		a.serverCerts = append(a.serverCerts, c)
+		return v(a, globalRegion, "arn:aws:iam::"+a.Id+":server-certificate/"+c.name, "iam.server-certificates-not-expired")
+	}},
+	"bucket-no-lifecycle": {workload: true, fn: func(w *world, a *acct) []violation {
+		b := w.findBucket(a, w.dataBucket(a))
+		b.noLifecycle = true
+		return v(a, b.region, "arn:aws:s3:::"+b.name, "S3_LIFECYCLE_POLICY_CHECK", "S3_VERSION_LIFECYCLE_POLICY_CHECK")
+	}},
+	"bucket-no-replication": {workload: true, fn: func(w *world, a *acct) []violation {
+		b := w.findBucket(a, w.dataBucket(a))
+		b.noReplication = true
+		return v(a, b.region, "arn:aws:s3:::"+b.name, "S3_BUCKET_REPLICATION_ENABLED")
+	}},
+	"bucket-no-event-notifications": {workload: true, fn: func(w *world, a *acct) []violation {
+		b := w.findBucket(a, w.dataBucket(a))
+		b.noEvents = true
+		return v(a, b.region, "arn:aws:s3:::"+b.name, "S3_EVENT_NOTIFICATIONS_ENABLED")
+	}},
+	"ssm-unmanaged-instance": {workload: true, fn: func(w *world, a *acct) []violation {
+		return ssmPlant(w, a, func(rr *regionRes) map[string]bool { return rr.ssmUnmanaged }, "EC2_INSTANCE_MANAGED_BY_SSM")
+	}},
+	"ssm-patch-noncompliant": {workload: true, fn: func(w *world, a *acct) []violation {
+		return ssmPlant(w, a, func(rr *regionRes) map[string]bool { return rr.patchFailing }, "EC2_MANAGEDINSTANCE_PATCH_COMPLIANCE_STATUS_CHECK")
+	}},
+	"ssm-association-noncompliant": {workload: true, fn: func(w *world, a *acct) []violation {
+		return ssmPlant(w, a, func(rr *regionRes) map[string]bool { return rr.associationFailing }, "EC2_MANAGEDINSTANCE_ASSOCIATION_COMPLIANCE_STATUS_CHECK")
+	}},
+	"ssm-public-document": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		d := w.region(a, home).ssmDocs[0]
+		d.public = true
+		return v(a, home, fmt.Sprintf("arn:aws:ssm:%s:%s:document/%s", home, a.Id, d.name), "SSM_DOCUMENT_NOT_PUBLIC")
+	}},
+	"cfn-no-notifications": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		s := &stack{name: a.Name + "-reporting", created: End.AddDate(0, -4, 0)}
+		w.region(a, home).stacks = append(w.region(a, home).stacks, s)
+		return v(a, home, stackARN(a, home, s.name), "CLOUDFORMATION_STACK_NOTIFICATION_CHECK")
 	}},
 	"sns-no-delivery-logging": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
@@ -381,6 +422,35 @@ var kumoPlants = []struct{ account, plant string }{
 	{"loyalty-dev", "bucket-no-mfa-delete"},
 	{"sandbox-ben", "no-support-role"},
 	{"orders-staging", "sns-no-delivery-logging"},
+	{"payments-dev", "expired-server-certificate"},
+	{"orders-prod", "bucket-no-lifecycle"},
+	{"loyalty-staging", "bucket-no-replication"},
+	{"payments-prod", "bucket-no-event-notifications"},
+	{"loyalty-dev", "ssm-unmanaged-instance"},
+	{"orders-staging", "ssm-patch-noncompliant"},
+	{"payments-staging", "ssm-association-noncompliant"},
+	{"orders-dev", "ssm-public-document"},
+	{"loyalty-prod", "cfn-no-notifications"},
+}
+
+// laterPlants are kept out of synthetic organizations, so that those stay
+// as they were.
+var laterPlants = map[string]bool{"bucket-no-mfa-delete": true, "no-support-role": true, "sns-no-delivery-logging": true,
+	"expired-server-certificate": true, "bucket-no-lifecycle": true, "bucket-no-replication": true, "bucket-no-event-notifications": true,
+	"ssm-unmanaged-instance": true, "ssm-patch-noncompliant": true, "ssm-association-noncompliant": true, "ssm-public-document": true,
+	"cfn-no-notifications": true}
+
+// ssmPlant marks the first instance of the account's home region in the
+// set pick returns and returns the violation of rule on it.
+func ssmPlant(w *world, a *acct, pick func(rr *regionRes) map[string]bool, rule string) []violation {
+	home := w.homeRegion(a)
+	rr := w.region(a, home)
+	if rr.ssmUnmanaged == nil {
+		rr.ssmUnmanaged, rr.patchFailing, rr.associationFailing = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	}
+	in := rr.instances[0]
+	pick(rr)[in.id] = true
+	return v(a, home, fmt.Sprintf("arn:aws:ec2:%s:%s:instance/%s", home, a.Id, in.id), rule)
 }
 
 // syntheticRate is the share of workload accounts of a synthetic
@@ -400,7 +470,7 @@ func plantViolations(w *world) {
 			if keptOutOfSynthetic[n] {
 				continue
 			}
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "net-") && !strings.HasPrefix(n, "edge-") && !strings.HasPrefix(n, "redshift-") && !strings.HasPrefix(n, "opensearch-") && !strings.HasPrefix(n, "apigw-") && !strings.HasPrefix(n, "data-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !laterPlants[n] && !strings.HasPrefix(n, "net-") && !strings.HasPrefix(n, "edge-") && !strings.HasPrefix(n, "data-") && !strings.HasPrefix(n, "redshift-") && !strings.HasPrefix(n, "opensearch-") && !strings.HasPrefix(n, "apigw-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

@@ -30,6 +30,7 @@ var controlServices = map[string][]string{
 	"SNS": {"sns"}, "SQS": {"sqs"}, "ECR": {"ecr"}, "ELB": {"elbv2", "elb"}, "ACM": {"acm"}, "CloudWatch": {"logs", "cloudwatch"},
 	"Redshift": {"redshift"}, "ES": {"opensearch"}, "Opensearch": {"opensearch"}, "APIGateway": {"apigateway", "apigatewayv2"},
 	"DynamoDB": {"dynamodb", "applicationautoscaling", "dax"}, "ElastiCache": {"elasticache"},
+	"SSM": {"ssm"}, "CloudFormation": {"cloudformation"},
 	"CloudFront": {"cloudfront"},
 	// A full control id overrides its prefix: WAF.1–8 are AWS WAF Classic
 	// (global or Regional), WAF.10 and later AWS WAF (v2).

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -15,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
 
 // iamcisBaseline makes the clean fixture pass the rules of
@@ -67,6 +71,36 @@ func (f *fx) iamcisBaseline() {
 			}
 		}
 		_ = r
+	}
+	for _, acct := range f.org.Accounts {
+		a := acct.Id
+		certs := []iamtypes.ServerCertificateMetadata{}
+		if a == acctW {
+			certs = append(certs, serverCert("api", fxNow.AddDate(1, 0, 0)))
+		}
+		f.set(a, "global", "iam", "ListServerCertificates", &iam.ListServerCertificatesOutput{ServerCertificateMetadataList: certs})
+		for _, r := range f.regions[a] {
+			f.set(a, r, "ssm", "DescribeInstanceInformation", &ssm.DescribeInstanceInformationOutput{InstanceInformationList: []ssmtypes.InstanceInformation{
+				{InstanceId: awsv2.String("i-0001"), PingStatus: ssmtypes.PingStatusOnline, ResourceType: ssmtypes.ResourceTypeEc2Instance}}})
+			f.set(a, r, "ssm", "ListResourceComplianceSummaries", &ssm.ListResourceComplianceSummariesOutput{ResourceComplianceSummaryItems: []ssmtypes.ResourceComplianceSummaryItem{
+				{ComplianceType: awsv2.String("Patch"), ResourceId: awsv2.String("i-0001"), ResourceType: awsv2.String("ManagedInstance"), Status: ssmtypes.ComplianceStatusCompliant},
+				{ComplianceType: awsv2.String("Association"), ResourceId: awsv2.String("i-0001"), ResourceType: awsv2.String("ManagedInstance"), Status: ssmtypes.ComplianceStatusCompliant}}})
+			f.set(a, r, "ssm", "ListDocuments", &ssm.ListDocumentsOutput{DocumentIdentifiers: []ssmtypes.DocumentIdentifier{
+				{Name: awsv2.String("runbook"), Owner: awsv2.String(a), DocumentType: ssmtypes.DocumentTypeAutomation}}})
+			f.setRes(a, r, "ssm", "DescribeDocumentPermission", "runbook", &ssm.DescribeDocumentPermissionOutput{AccountIds: []string{}})
+			f.set(a, r, "cloudformation", "DescribeStacks", &cloudformation.DescribeStacksOutput{Stacks: []cfntypes.Stack{{
+				StackName: awsv2.String("app"), StackId: awsv2.String("arn:aws:cloudformation:" + r + ":" + a + ":stack/app/0a1b2c3d-0000-4000-8000-000000000001"),
+				StackStatus: cfntypes.StackStatusCreateComplete, NotificationARNs: []string{"arn:aws:sns:" + r + ":" + a + ":alerts"}}}})
+		}
+		lb := op[s3.ListBucketsOutput](f, a, "global", "s3", "ListBuckets")
+		for _, b := range lb.Buckets {
+			name := awsv2.ToString(b.Name)
+			f.setRes(a, "global", "s3", "GetBucketReplication", name, &s3.GetBucketReplicationOutput{ReplicationConfiguration: &s3types.ReplicationConfiguration{
+				Role: awsv2.String("arn:aws:iam::" + a + ":role/replication"), Rules: []s3types.ReplicationRule{{ID: awsv2.String("dr"),
+					Status: s3types.ReplicationRuleStatusEnabled, Destination: &s3types.Destination{Bucket: awsv2.String("arn:aws:s3:::" + name + "-replica")}}}}})
+			f.setRes(a, "global", "s3", "GetBucketNotificationConfiguration", name, &s3.GetBucketNotificationConfigurationOutput{
+				EventBridgeConfiguration: &s3types.EventBridgeConfiguration{}})
+		}
 	}
 }
 

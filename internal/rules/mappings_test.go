@@ -18,7 +18,8 @@ func sharedData(t *testing.T) string { return shareddata.Dir(t, "") }
 // ruleNames are Config rule names whose identifier is not the name
 // upper-cased (AWS named them differently).
 var ruleNames = map[string]string{"CLOUD_TRAIL_ENABLED": "cloudtrail-enabled", "MULTI_REGION_CLOUD_TRAIL_ENABLED": "multi-region-cloudtrail-enabled",
-	"RESTRICTED_INCOMING_TRAFFIC": "restricted-common-ports", "INCOMING_SSH_DISABLED": "restricted-ssh"}
+	"RESTRICTED_INCOMING_TRAFFIC": "restricted-common-ports", "INCOMING_SSH_DISABLED": "restricted-ssh",
+	"EC2_INSTANCE_MANAGED_BY_SSM": "ec2-instance-managed-by-systems-manager"}
 
 var knownOutsidePacks = map[string]bool{"IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED": true, "IAM_POLICY_BLACKLISTED_CHECK": true,
 	"EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS": true,

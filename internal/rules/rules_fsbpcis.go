@@ -44,7 +44,7 @@ func init() {
 			Scope: ScopeAccount, ResourceType: "AWS::S3::Bucket", Services: []string{"s3"}, Reads: []string{"s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketVersioning"},
 			Rationale:   "With MFA delete, removing object versions or turning versioning off needs the root user's MFA device, so stolen credentials cannot erase a bucket's history.",
 			Remediation: "As the root user with its MFA device, enable versioning with MFA delete (aws s3api put-bucket-versioning --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa ...).",
-			Mappings:    findings.Mappings{CIS: "2.1.2", NistCsf: "PR.DS"},
+			Mappings:    findings.Mappings{ConfigRule: "S3_BUCKET_MFA_DELETE_ENABLED", CIS: "2.1.2", NistCsf: "PR.DS"},
 			check:       checkBucketMFADelete},
 		&Rule{ID: "s3.bucket-no-cross-account-admin", Title: "Bucket policies do not let other accounts change the bucket's access or encryption", Severity: severity.High,
 			Scope: ScopeAccount, ResourceType: "AWS::S3::Bucket", Services: []string{"s3"}, Reads: []string{"s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketPolicy"},

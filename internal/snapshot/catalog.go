@@ -44,6 +44,7 @@ var Catalog = []Service{
 		{Name: "ListMFADevices", PerResource: "user name"},
 		{Name: "ListAccessKeys", PerResource: "user name"},
 		{Name: "GetAccessKeyLastUsed", PerResource: "access key id"},
+		{Name: "ListServerCertificates", Input: "all pages; metadata only (name, ARN, expiration), never the certificate body"},
 		// AWS-managed policy documents live in the pseudo-account "aws".
 		{Name: "GetPolicy", PerResource: "policy ARN (pseudo-account aws only)"},
 		{Name: "GetPolicyVersion", PerResource: "policy ARN, default version (pseudo-account aws only)"},
@@ -54,7 +55,7 @@ var Catalog = []Service{
 	{Name: "ec2regions", Global: true, Doc: "EC2 DescribeRegions with AllRegions=true: which regions the account has enabled (OptInStatus).", Operations: []Operation{
 		{Name: "DescribeRegions", Input: "AllRegions=true"},
 	}},
-	{Name: "s3", Global: true, Doc: "S3: buckets and their configuration (bucket-level calls are made in the bucket's region).", Operations: []Operation{
+	{Name: "s3", Global: true, Doc: "S3: buckets and their configuration, lifecycle, replication and event notifications (bucket-level calls are made in the bucket's region).", Operations: []Operation{
 		{Name: "ListBuckets"},
 		{Name: "GetBucketLocation", PerResource: "bucket name"},
 		{Name: "GetBucketPolicy", PerResource: "bucket name", Benign: []string{"NoSuchBucketPolicy"}},
@@ -66,6 +67,9 @@ var Catalog = []Service{
 		{Name: "GetBucketOwnershipControls", PerResource: "bucket name", Benign: []string{"OwnershipControlsNotFoundError"}},
 		{Name: "GetPublicAccessBlock", PerResource: "bucket name", Benign: []string{"NoSuchPublicAccessBlockConfiguration"}},
 		{Name: "GetBucketTagging", PerResource: "bucket name", Benign: []string{"NoSuchTagSet"}},
+		{Name: "GetBucketLifecycleConfiguration", PerResource: "bucket name", Benign: []string{"NoSuchLifecycleConfiguration"}},
+		{Name: "GetBucketReplication", PerResource: "bucket name", Benign: []string{"ReplicationConfigurationNotFoundError"}},
+		{Name: "GetBucketNotificationConfiguration", PerResource: "bucket name"},
 	}},
 	{Name: "s3control", Global: true, Doc: "S3 Control: the account-level public access block; multi-region access points and their policies.", Operations: []Operation{
 		{Name: "GetPublicAccessBlock", Input: "AccountId=<account>", Benign: []string{"NoSuchPublicAccessBlockConfiguration"}},
@@ -264,6 +268,15 @@ var Catalog = []Service{
 		{Name: "GetApis"},
 		{Name: "GetStages", PerResource: "API id", Benign: []string{"NotFoundException"}},
 		{Name: "GetRoutes", PerResource: "API id", Benign: []string{"NotFoundException"}},
+	}},
+	{Name: "ssm", Doc: "Systems Manager: managed instances, resource compliance summaries (patch and association), the account's own documents and their sharing permissions (not their content).", Operations: []Operation{
+		{Name: "DescribeInstanceInformation"},
+		{Name: "ListResourceComplianceSummaries"},
+		{Name: "ListDocuments", Input: "Filters Owner=Self"},
+		{Name: "DescribeDocumentPermission", PerResource: "document name", Input: "PermissionType=Share", Benign: []string{"InvalidDocument"}},
+	}},
+	{Name: "cloudformation", Doc: "CloudFormation: stacks (status, notification ARNs, tags; not their templates or parameter values).", Operations: []Operation{
+		{Name: "DescribeStacks"},
 	}},
 }
 

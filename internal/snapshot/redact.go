@@ -24,6 +24,7 @@ var redactTriggers = [][]byte{
 	[]byte(`"parameter"`),            // SSM GetParameter
 	[]byte(`"parameters"`),           // SSM GetParameters[ByPath]; CloudFormation stack parameters
 	[]byte(`"parametervalue"`),       // CloudFormation
+	[]byte(`"outputvalue"`),          // CloudFormation stack outputs
 	[]byte(`"secretstring"`),         // Secrets Manager values
 	[]byte(`"secretbinary"`),
 	[]byte(`"password"`),
@@ -49,8 +50,9 @@ var publicParameters = map[string]bool{"require_ssl": true, "use_fips_ssl": true
 //     (ECS and Batch container definitions, CodeBuild): every value;
 //   - UserData: the string, or the Value of a {Value} object (EC2);
 //   - an SSM parameter object {Name, Type, Value}: the Value;
-//   - ParameterValue (CloudFormation stack parameters, database
-//     parameter groups), except a database parameter in publicParameters;
+//   - ParameterValue and OutputValue (CloudFormation stack parameters
+//     and outputs, database parameter groups), except a database
+//     parameter in publicParameters;
 //   - Variables / StageVariables (API Gateway stages) as a map: every
 //     value;
 //   - SecretString, SecretBinary, Password, MasterUserPassword;
@@ -137,7 +139,7 @@ func redactValue(v any) bool {
 						}
 					}
 				}
-			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword",
+			case "parametervalue", "outputvalue", "secretstring", "secretbinary", "password", "masteruserpassword",
 				"presharedkey", "customergatewayconfiguration":
 				if strings.EqualFold(k, "parametervalue") && isPublicParameter(t) {
 					break

@@ -29,6 +29,7 @@ func TestRedactJSONShapes(t *testing.T) {
 		"launchtmpl": `{"LaunchTemplateVersions":[{"LaunchTemplateData":{"UserData":"` + secret + `"}}]}`,
 		"ssm":        `{"Parameters":[{"Name":"/db/pw","Type":"SecureString","Value":"` + secret + `","Version":1}]}`,
 		"cfn":        `{"Stacks":[{"Parameters":[{"ParameterKey":"DbPassword","ParameterValue":"` + secret + `"}]}]}`,
+		"cfn-output": `{"Stacks":[{"Outputs":[{"OutputKey":"AdminToken","OutputValue":"` + secret + `"}]}]}`,
 		"secrets":    `{"SecretString":"` + secret + `"}`,
 	}
 	for name, doc := range docs {
