@@ -2,6 +2,8 @@ package collect
 
 import (
 	"context"
+	"errors"
+	"net"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -106,14 +108,26 @@ func collectWAFv2(j *job, scope wafv2types.Scope, region string) {
 	})
 }
 
+// endpointAbsent reports whether err says the service has no endpoint
+// where it was called (its host name does not resolve): AWS WAF Classic
+// is retired and was never offered in the newer regions.
+func endpointAbsent(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
+}
+
 // wafMarker pages an AWS WAF Classic list call (NextMarker, no SDK
-// paginator) into one slice.
+// paginator) into one slice. Where AWS WAF Classic has no endpoint the
+// list is empty: there is nothing of it to judge there.
 func wafMarker[T any](ctx context.Context, call func(ctx context.Context, marker *string) ([]T, *string, error)) ([]T, error) {
 	all := []T{}
 	var marker *string
 	for {
 		items, next, err := call(ctx, marker)
 		if err != nil {
+			if marker == nil && endpointAbsent(err) {
+				return all, nil
+			}
 			return nil, err
 		}
 		all = append(all, items...)

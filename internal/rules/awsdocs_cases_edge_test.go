@@ -228,6 +228,11 @@ func init() {
 				f.setResErr(acctW, "global", "waf", "GetLoggingConfiguration", "acl-global-1", "WAFNonexistentItemException")
 			}, classicGACL, F),
 		dc("waf.global-logging-enabled", "waf-classic-logging-enabled", qWAF1, "no global web ACLs", emptyClassic("waf", "global", "ListWebACLs", "WebACLs"), "", NA),
+		dc("waf.global-logging-enabled", "waf-classic-logging-enabled", qWAF1, "a web ACL deleted after the listing is not judged",
+			func(f *fx) {
+				f.setResErr(acctW, "global", "waf", "GetWebACL", "acl-global-1", "WAFNonexistentItemException")
+				delete(f.file(acctW, "global", "waf").res["GetLoggingConfiguration"], "acl-global-1")
+			}, classicGACL, "NONE"),
 
 		// WAF.6, WAF.7, WAF.8
 		dc("waf.global-rule-not-empty", "waf-global-rule-not-empty", qWAF6, "a rule with an IP match condition", nil, "rule/rule-global-1", P),

@@ -38,7 +38,7 @@ func init() {
 			check:       checkWAFv2Logging},
 		&Rule{ID: "waf.global-logging-enabled", Title: "AWS WAF Classic global web ACLs have logging", Severity: severity.Medium,
 			Scope: ScopeAccount, ResourceType: typeWAFWebACL, Services: []string{"waf"},
-			Reads:       []string{"waf:ListWebACLs", "waf:GetLoggingConfiguration"},
+			Reads:       []string{"waf:ListWebACLs", "waf:GetWebACL", "waf:GetLoggingConfiguration"},
 			Rationale:   "Without web ACL logs, the requests AWS WAF Classic blocked or let through cannot be analysed after an attack.",
 			Remediation: "Turn on logging for the web ACL to a Kinesis Data Firehose stream (aws waf put-logging-configuration), or migrate to AWS WAF.",
 			Mappings:    findings.Mappings{ConfigRule: "WAF_CLASSIC_LOGGING_ENABLED", SecurityHub: "WAF.1", NistCsf: "DE.CM"},
@@ -323,6 +323,13 @@ func checkWAFClassicLogging(c *Ctx) error {
 			if code, ok := benign(err); ok && code == "WAFNonexistentItemException" {
 				c.Fail(arn, "web ACL %s has no logging configuration", aws(a.Name))
 				continue
+			}
+			// The collector reads the logging of a web ACL it could read:
+			// one deleted after the listing has neither.
+			if _, aclErr := getRes[wafcWebACL](c.v, w.region(c), w.service, "GetWebACL", id); aclErr != nil {
+				if code, ok := benign(aclErr); ok && code == "WAFNonexistentItemException" {
+					continue
+				}
 			}
 			c.Err(arn, err)
 			continue

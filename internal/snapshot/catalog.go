@@ -243,7 +243,7 @@ var Catalog = []Service{
 		{Name: "GetRule", PerResource: "rule id", Benign: []string{"WAFNonexistentItemException"}},
 		{Name: "ListActivatedRulesInRuleGroup", PerResource: "rule group id", Input: "all pages merged", Benign: []string{"WAFNonexistentItemException"}},
 	}},
-	{Name: "wafregional", Doc: "AWS WAF Classic Regional: the region's web ACLs, rules and their conditions, rule groups and their rules.", Operations: []Operation{
+	{Name: "wafregional", Doc: "AWS WAF Classic Regional: the region's web ACLs, rules and their conditions, rule groups and their rules. A region without an AWS WAF Classic endpoint (it is retired and absent from the newer regions) gets empty lists.", Operations: []Operation{
 		{Name: "ListWebACLs", Input: "all pages merged"},
 		{Name: "ListRules", Input: "all pages merged"},
 		{Name: "ListRuleGroups", Input: "all pages merged"},
