@@ -19,9 +19,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
@@ -61,6 +65,10 @@ var sdkClients = map[string]func(aws.Config) any{
 	"elb":           func(c aws.Config) any { return elb.NewFromConfig(c) },
 	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"ecs":           func(c aws.Config) any { return ecs.NewFromConfig(c) },
+	"efs":           func(c aws.Config) any { return efs.NewFromConfig(c) },
+	"eks":           func(c aws.Config) any { return eks.NewFromConfig(c) },
+	"codebuild":     func(c aws.Config) any { return codebuild.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -104,6 +112,14 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"LoadBalancerName": key}
 	case "acm.DescribeCertificate":
 		return map[string]string{"CertificateArn": key}
+	case "ecs.ListServices", "ecs.DescribeServices":
+		return map[string]string{"Cluster": key}
+	case "ecs.DescribeTaskDefinition":
+		return map[string]string{"TaskDefinition": key}
+	case "efs.DescribeMountTargets", "efs.DescribeBackupPolicy":
+		return map[string]string{"FileSystemId": key}
+	case "eks.DescribeCluster":
+		return map[string]string{"Name": key}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
 	case "identitystore.ListUsers", "identitystore.ListGroups":
@@ -161,6 +177,8 @@ func callAll(ctx context.Context, client any, sp *opSpec, fields map[string]stri
 				f.Set(reflect.ValueOf(aws.String(v)))
 			case f.Kind() == reflect.String:
 				f.SetString(v)
+			case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+				f.Set(reflect.ValueOf(strings.Split(v, "\n")))
 			}
 		}
 		if token != "" {
@@ -316,7 +334,7 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 	var fails []string
 	check := func(op, key string, raw json.RawMessage) {
 		sp := srv.spec(svc, op)
-		got, err := callAll(ctx, client, sp, resourceInput(file, op, key, acct))
+		got, err := callAll(ctx, client, sp, withBatchInput(resourceInput(file, op, key, acct), file, op, raw))
 		where := fmt.Sprintf("%s/%s/%s %s %s", acct, region, file, op, key)
 		if err != nil {
 			fails = append(fails, where+": "+err.Error())

@@ -173,6 +173,9 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if out, err = filterBatchRead(req, out); err != nil {
+		return nil, err
+	}
 	if req.Protocol == EC2Query && strings.HasPrefix(req.Operation, "Describe") {
 		if out, err = filterEC2(req, out); err != nil {
 			return nil, err
@@ -293,6 +296,14 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("LoadBalancerName"), account
 	case "acm.DescribeCertificate":
 		return p("CertificateArn"), account
+	case "ecs.ListServices", "ecs.DescribeServices":
+		return s.ecsClusterARN(account, region, p("Cluster")), account
+	case "ecs.DescribeTaskDefinition":
+		return s.ecsTaskDefinitionARN(account, region, p("TaskDefinition")), account
+	case "efs.DescribeMountTargets", "efs.DescribeBackupPolicy":
+		return p("FileSystemId"), account
+	case "eks.DescribeCluster":
+		return p("Name"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

@@ -85,6 +85,10 @@ var services = []*serviceDef{
 	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "ecs", SigningName: "ecs", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ClusterNotFoundException"},
+	{Name: "efs", SigningName: "elasticfilesystem", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "FileSystemNotFound"},
+	{Name: "eks", SigningName: "eks", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "codebuild", SigningName: "codebuild", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 }
 
 var (

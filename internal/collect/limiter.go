@@ -53,6 +53,10 @@ var DefaultRates = map[string]Rate{
 	"acm":                    {10, 20},
 	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
+	"ecs":                    {20, 40},
+	"efs":                    {10, 20},
+	"eks":                    {10, 20},
+	"codebuild":              {10, 20},
 }
 
 var defaultRate = Rate{10, 20}

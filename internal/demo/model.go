@@ -152,6 +152,7 @@ type regionRes struct {
 	lbs         []*loadBalancer
 	clbs        []*classicLB
 	certs       []*certificate
+	ctr         containerRes // ECS, EFS, EKS, CodeBuild (render_containers.go)
 	guardDuty   bool
 	securityHub bool
 	config      bool

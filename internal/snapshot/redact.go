@@ -28,6 +28,8 @@ var redactTriggers = [][]byte{
 	[]byte(`"secretbinary"`),
 	[]byte(`"password"`),
 	[]byte(`"masteruserpassword"`),
+	[]byte(`"location"`),       // CodeBuild source URLs (user information is a credential)
+	[]byte(`"sourcelocation"`), // CodeBuild builds
 }
 
 // RedactJSON replaces the secret-like values in one stored output and
@@ -40,7 +42,10 @@ var redactTriggers = [][]byte{
 //   - UserData: the string, or the Value of a {Value} object (EC2);
 //   - an SSM parameter object {Name, Type, Value}: the Value;
 //   - ParameterValue (CloudFormation stack parameters);
-//   - SecretString, SecretBinary, Password, MasterUserPassword.
+//   - SecretString, SecretBinary, Password, MasterUserPassword;
+//   - Location / SourceLocation holding a URL with user information
+//     (CodeBuild sources, https://user:token@host/...): the user
+//     information becomes the marker, the rest of the URL is kept.
 //
 // Output without any of these keys is returned unchanged (same bytes).
 // A changed output is re-encoded with sorted keys.
@@ -114,6 +119,12 @@ func redactValue(v any) bool {
 				} else if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
+			case "location", "sourcelocation":
+				if u, ok := val.(string); ok {
+					if r, did := redactURLUserinfo(u); did {
+						t[k], changed = r, true
+					}
+				}
 			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword":
 				if secretScalar(val) {
 					t[k], changed = Redacted, true
@@ -127,6 +138,26 @@ func redactValue(v any) bool {
 		}
 	}
 	return changed
+}
+
+// redactURLUserinfo replaces the user information of a URL
+// (scheme://user:password@host/...) with the marker. Anything that is
+// not such a URL, or already redacted, is left as it is.
+func redactURLUserinfo(s string) (string, bool) {
+	i := strings.Index(s, "://")
+	if i <= 0 {
+		return s, false
+	}
+	rest := s[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndexByte(rest[:end], '@')
+	if at < 0 || rest[:at] == Redacted {
+		return s, false
+	}
+	return s[:i+3] + Redacted + rest[at:], true
 }
 
 // redactEnvironment handles Lambda's {Variables: {...}} and the
