@@ -59,4 +59,5 @@ func collectEC2(j *job) {
 	once(j, "GetImageBlockPublicAccessState", func(ctx context.Context) (*ec2.GetImageBlockPublicAccessStateOutput, error) {
 		return c.GetImageBlockPublicAccessState(ctx, &ec2.GetImageBlockPublicAccessStateInput{})
 	})
+	collectEC2Net(j, c) // services_ec2net.go
 }

@@ -120,6 +120,8 @@ type bucket struct {
 	kmsKey     string // key ARN for SSE-KMS
 	tags       map[string]string
 	created    time.Time
+	// noMFADelete leaves MFA delete off on a versioned bucket.
+	noMFADelete bool
 }
 
 // accessPoint is an S3 access point of the account, on one of its
@@ -142,6 +144,8 @@ type regionRes struct {
 	keys        []*kmsKey
 	dbs         []*database
 	dbSnapshots []*dbSnapshot
+	dbClusters  []*dbCluster
+	eventSubs   []*eventSub
 	functions   []*function
 	queues      []string
 	topics      []*topic
@@ -157,6 +161,8 @@ type regionRes struct {
 	securityHub bool
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
+	// net holds the VPC networking plants (render_ec2net.go).
+	net *netRes
 }
 
 type vpc struct {
@@ -217,6 +223,10 @@ type database struct {
 	kmsKey    string
 	created   time.Time
 	tags      map[string]string
+	port      int32
+	vpcID     string
+	admin     string
+	cluster   string // the Aurora cluster the instance belongs to, if any
 }
 
 type dbSnapshot struct {
@@ -235,6 +245,8 @@ type topic struct {
 	name      string
 	encrypted bool
 	policy    string // "" means the owner-only policy
+	// noDeliveryLog leaves delivery status logging off.
+	noDeliveryLog bool
 }
 
 type secret struct {

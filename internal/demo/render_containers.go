@@ -244,6 +244,8 @@ func init() {
 		rr.ctr.fsystems = append(rr.ctr.fsystems, fs)
 		return v(a, home, efsARN(a, home, fs.name), "EFS_ENCRYPTED_CHECK")
 	}}
+	keptOutOfSynthetic["ecs-env-credentials"] = true // synthetic organizations stay as they were
+	keptOutOfSynthetic["efs-unencrypted"] = true
 	kumoPlants = append(kumoPlants,
 		struct{ account, plant string }{"payments-dev", "ecs-env-credentials"},
 		struct{ account, plant string }{"loyalty-staging", "efs-unencrypted"},

@@ -92,6 +92,13 @@ var Catalog = []Service{
 		{Name: "DescribeVolumes"},
 		{Name: "GetSnapshotBlockPublicAccessState"},
 		{Name: "GetImageBlockPublicAccessState"},
+		// VPC networking (collect/services_ec2net.go).
+		{Name: "DescribeSubnets"},
+		{Name: "DescribeRouteTables"},
+		{Name: "DescribeNetworkInterfaces"},
+		{Name: "DescribeAddresses"},
+		{Name: "DescribeTransitGateways"},
+		{Name: "DescribeVpnConnections"},
 	}},
 	{Name: "cloudtrail", Doc: "CloudTrail: trails (shadow trails included), status and event selectors.", Operations: []Operation{
 		{Name: "DescribeTrails", Input: "includeShadowTrails=true"},
@@ -127,8 +134,10 @@ var Catalog = []Service{
 		{Name: "GetKeyPolicy", PerResource: "key id", Input: "PolicyName=default"},
 		{Name: "GetKeyRotationStatus", PerResource: "key id (customer-managed keys only)"},
 	}},
-	{Name: "rds", Doc: "RDS: instances and manual snapshots' public restore attribute.", Operations: []Operation{
+	{Name: "rds", Doc: "RDS: instances, DB clusters (Aurora, Multi-AZ, Neptune, DocumentDB), event notification subscriptions and manual snapshots' public restore attribute.", Operations: []Operation{
 		{Name: "DescribeDBInstances"},
+		{Name: "DescribeDBClusters"},
+		{Name: "DescribeEventSubscriptions"},
 		{Name: "DescribeDBSnapshots", Input: "SnapshotType=manual"},
 		{Name: "DescribeDBSnapshotAttributes", PerResource: "DB snapshot identifier"},
 	}},

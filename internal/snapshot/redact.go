@@ -28,8 +28,10 @@ var redactTriggers = [][]byte{
 	[]byte(`"secretbinary"`),
 	[]byte(`"password"`),
 	[]byte(`"masteruserpassword"`),
-	[]byte(`"location"`),       // CodeBuild source URLs (user information is a credential)
-	[]byte(`"sourcelocation"`), // CodeBuild builds
+	[]byte(`"location"`),                     // CodeBuild source URLs (user information is a credential)
+	[]byte(`"sourcelocation"`),               // CodeBuild builds
+	[]byte(`"presharedkey"`),                 // EC2 DescribeVpnConnections: a tunnel's IKE pre-shared key
+	[]byte(`"customergatewayconfiguration"`), // EC2 DescribeVpnConnections: the XML holding the keys
 }
 
 // RedactJSON replaces the secret-like values in one stored output and
@@ -45,7 +47,9 @@ var redactTriggers = [][]byte{
 //   - SecretString, SecretBinary, Password, MasterUserPassword;
 //   - Location / SourceLocation holding a URL with user information
 //     (CodeBuild sources, https://user:token@host/...): the user
-//     information becomes the marker, the rest of the URL is kept.
+//     information becomes the marker, the rest of the URL is kept;
+//   - PreSharedKey and CustomerGatewayConfiguration (EC2 Site-to-Site
+//     VPN tunnels' keys, and the configuration document that repeats them).
 //
 // Output without any of these keys is returned unchanged (same bytes).
 // A changed output is re-encoded with sorted keys.
@@ -125,7 +129,8 @@ func redactValue(v any) bool {
 						t[k], changed = r, true
 					}
 				}
-			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword":
+			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword",
+				"presharedkey", "customergatewayconfiguration":
 				if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
