@@ -57,6 +57,10 @@ var DefaultRates = map[string]Rate{
 	"efs":                    {10, 20},
 	"eks":                    {10, 20},
 	"codebuild":              {10, 20},
+	"cloudfront":             {5, 10},
+	"wafv2":                  {5, 10},
+	"waf":                    {5, 10},
+	"wafregional":            {5, 10},
 }
 
 var defaultRate = Rate{10, 20}
