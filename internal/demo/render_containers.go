@@ -7,11 +7,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codebuild"
+	cbtypes "github.com/aws/aws-sdk-go-v2/service/codebuild/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	efstypes "github.com/aws/aws-sdk-go-v2/service/efs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 )
 
 // containerRes is what one account runs on ECS, EFS, EKS and CodeBuild
@@ -20,6 +22,22 @@ type containerRes struct {
 	clusters []*ecsCluster
 	taskDefs []*ecsTaskDef
 	fsystems []*fileSystem
+	eks      []*eksCluster
+	projects []*buildProject
+}
+
+// eksCluster is an EKS cluster and its Kubernetes version.
+type eksCluster struct {
+	name    string
+	version string
+	created time.Time
+}
+
+// buildProject is a CodeBuild project building from GitHub.
+type buildProject struct {
+	name       string
+	privileged bool
+	created    time.Time
 }
 
 // ecsCluster is an ECS cluster and its services.
@@ -220,13 +238,38 @@ func renderEFS(w *world, a *acct, rr *regionRes) *file {
 
 func renderEKS(w *world, a *acct, rr *regionRes) *file {
 	f := newFile(a, rr.region, "eks")
-	f.put("ListClusters", eks.ListClustersOutput{Clusters: []string{}})
+	names := []string{}
+	for _, c := range rr.ctr.eks {
+		names = append(names, c.name)
+		f.res("DescribeCluster", c.name, eks.DescribeClusterOutput{Cluster: &ekstypes.Cluster{Name: aws.String(c.name),
+			Arn:     aws.String(fmt.Sprintf("arn:aws:eks:%s:%s:cluster/%s", rr.region, a.Id, c.name)),
+			Version: aws.String(c.version), Status: ekstypes.ClusterStatusActive, CreatedAt: ptime(c.created),
+			RoleArn: aws.String(w.roleARN(a, a.system+"-app")), PlatformVersion: aws.String("eks.20")}})
+	}
+	f.put("ListClusters", eks.ListClustersOutput{Clusters: names})
 	return f
 }
 
 func renderCodeBuild(w *world, a *acct, rr *regionRes) *file {
 	f := newFile(a, rr.region, "codebuild")
-	f.put("ListProjects", codebuild.ListProjectsOutput{Projects: []string{}})
+	names := []string{}
+	projects := []cbtypes.Project{}
+	for _, p := range rr.ctr.projects {
+		names = append(names, p.name)
+		projects = append(projects, cbtypes.Project{Name: aws.String(p.name),
+			Arn:     aws.String(fmt.Sprintf("arn:aws:codebuild:%s:%s:project/%s", rr.region, a.Id, p.name)),
+			Source:  &cbtypes.ProjectSource{Type: cbtypes.SourceTypeGithub, Location: aws.String("https://github.com/kumo-foods/" + p.name + ".git")},
+			Created: ptime(p.created), ServiceRole: aws.String(w.roleARN(a, a.system+"-app")),
+			Environment: &cbtypes.ProjectEnvironment{Type: cbtypes.EnvironmentTypeLinuxContainer, Image: aws.String("aws/codebuild/standard:7.0"),
+				ComputeType: cbtypes.ComputeTypeBuildGeneral1Small, PrivilegedMode: aws.Bool(p.privileged),
+				EnvironmentVariables: []cbtypes.EnvironmentVariable{{Name: aws.String("STAGE"), Value: aws.String(a.Name), Type: cbtypes.EnvironmentVariableTypePlaintext}}},
+			LogsConfig: &cbtypes.LogsConfig{CloudWatchLogs: &cbtypes.CloudWatchLogsConfig{Status: cbtypes.LogsConfigStatusTypeEnabled},
+				S3Logs: &cbtypes.S3LogsConfig{Status: cbtypes.LogsConfigStatusTypeDisabled}}})
+	}
+	f.put("ListProjects", codebuild.ListProjectsOutput{Projects: names})
+	if len(projects) > 0 {
+		f.put("BatchGetProjects", codebuild.BatchGetProjectsOutput{Projects: projects, ProjectsNotFound: []string{}})
+	}
 	return f
 }
 
@@ -244,10 +287,26 @@ func init() {
 		rr.ctr.fsystems = append(rr.ctr.fsystems, fs)
 		return v(a, home, efsARN(a, home, fs.name), "EFS_ENCRYPTED_CHECK")
 	}}
+	plants["eks-unsupported-version"] = plant{workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		c := &eksCluster{name: a.Name + "-batch", version: "1.29", created: End.AddDate(-2, -3, 0)}
+		w.region(a, home).ctr.eks = append(w.region(a, home).ctr.eks, c)
+		return v(a, home, fmt.Sprintf("arn:aws:eks:%s:%s:cluster/%s", home, a.Id, c.name), "EKS_CLUSTER_SUPPORTED_VERSION")
+	}}
+	plants["codebuild-privileged"] = plant{workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		p := &buildProject{name: a.Name + "-images", privileged: true, created: End.AddDate(0, -7, 0)}
+		w.region(a, home).ctr.projects = append(w.region(a, home).ctr.projects, p)
+		return v(a, home, fmt.Sprintf("arn:aws:codebuild:%s:%s:project/%s", home, a.Id, p.name), "CODEBUILD_PROJECT_ENVIRONMENT_PRIVILEGED_CHECK")
+	}}
+	keptOutOfSynthetic["eks-unsupported-version"] = true
+	keptOutOfSynthetic["codebuild-privileged"] = true
 	keptOutOfSynthetic["ecs-env-credentials"] = true // synthetic organizations stay as they were
 	keptOutOfSynthetic["efs-unencrypted"] = true
 	kumoPlants = append(kumoPlants,
 		struct{ account, plant string }{"payments-dev", "ecs-env-credentials"},
 		struct{ account, plant string }{"loyalty-staging", "efs-unencrypted"},
+		struct{ account, plant string }{"orders-staging", "eks-unsupported-version"},
+		struct{ account, plant string }{"loyalty-dev", "codebuild-privileged"},
 	)
 }

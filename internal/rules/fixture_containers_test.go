@@ -2,10 +2,14 @@ package rules
 
 import (
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
+	cbtypes "github.com/aws/aws-sdk-go-v2/service/codebuild/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	efstypes "github.com/aws/aws-sdk-go-v2/service/efs/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 )
 
 // Fixture names of the container and file services.
@@ -59,6 +63,20 @@ func (f *fx) containersBaseline(a, r string) {
 		AccessPointId: awsv2.String(fxAPID), AccessPointArn: awsv2.String("arn:aws:elasticfilesystem:" + r + ":" + a + ":access-point/" + fxAPID),
 		FileSystemId: awsv2.String(fxEFSID), RootDirectory: &efstypes.RootDirectory{Path: awsv2.String("/app")},
 		PosixUser: &efstypes.PosixUser{Uid: awsv2.Int64(1000), Gid: awsv2.Int64(1000)}, LifeCycleState: efstypes.LifeCycleStateAvailable}}})
+
+	f.set(a, r, "eks", "ListClusters", &eks.ListClustersOutput{Clusters: []string{"platform"}})
+	f.setRes(a, r, "eks", "DescribeCluster", "platform", &eks.DescribeClusterOutput{Cluster: &ekstypes.Cluster{Name: awsv2.String("platform"),
+		Arn: awsv2.String("arn:aws:eks:" + r + ":" + a + ":cluster/platform"), Version: awsv2.String("1.33"), Status: ekstypes.ClusterStatusActive}})
+	f.set(a, r, "codebuild", "ListProjects", &codebuild.ListProjectsOutput{Projects: []string{"build"}})
+	f.set(a, r, "codebuild", "BatchGetProjects", &codebuild.BatchGetProjectsOutput{Projects: []cbtypes.Project{{Name: awsv2.String("build"),
+		Arn:    awsv2.String("arn:aws:codebuild:" + r + ":" + a + ":project/build"),
+		Source: &cbtypes.ProjectSource{Type: cbtypes.SourceTypeBitbucket, Location: awsv2.String("https://bitbucket.org/acme/app.git")},
+		Environment: &cbtypes.ProjectEnvironment{Type: cbtypes.EnvironmentTypeLinuxContainer, Image: awsv2.String("aws/codebuild/standard:7.0"),
+			ComputeType: cbtypes.ComputeTypeBuildGeneral1Small, PrivilegedMode: awsv2.Bool(false),
+			EnvironmentVariables: []cbtypes.EnvironmentVariable{{Name: awsv2.String("LOG_LEVEL"), Value: awsv2.String("info"), Type: cbtypes.EnvironmentVariableTypePlaintext},
+				{Name: awsv2.String("DB_PASSWORD"), Value: awsv2.String("<redacted by orgrail>"), Type: cbtypes.EnvironmentVariableTypeSecretsManager}}},
+		LogsConfig: &cbtypes.LogsConfig{CloudWatchLogs: &cbtypes.CloudWatchLogsConfig{Status: cbtypes.LogsConfigStatusTypeEnabled},
+			S3Logs: &cbtypes.S3LogsConfig{Status: cbtypes.LogsConfigStatusTypeEnabled, Location: awsv2.String("build-logs-" + a + "/build")}}}}})
 }
 
 // Accessors for the cases' mutations (the workload account, region1).
