@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -61,6 +62,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"elb":           func(c aws.Config) any { return elb.NewFromConfig(c) },
 	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"autoscaling":   func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -98,6 +100,8 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"SecretId": key}
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return map[string]string{"RepositoryName": key}
+	case "ec2.DescribeSnapshotAttribute":
+		return map[string]string{"SnapshotId": key, "Attribute": "createVolumePermission"}
 	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
 		return map[string]string{"LoadBalancerArn": key}
 	case "elb.DescribeLoadBalancerAttributes":

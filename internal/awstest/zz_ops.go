@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -46,6 +47,8 @@ var generatedOps = []opSpec{
 	{Pkg: "account", Op: "PutAlternateContact", Legacy: true, New: func() any { return new(account.PutAlternateContactOutput) }, Method: "POST", URI: "/putAlternateContact"},
 	{Pkg: "acm", Op: "DescribeCertificate", Legacy: false, New: func() any { return new(acm.DescribeCertificateOutput) }},
 	{Pkg: "acm", Op: "ListCertificates", Legacy: false, New: func() any { return new(acm.ListCertificatesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "autoscaling", Op: "DescribeAutoScalingGroups", Legacy: false, New: func() any { return new(autoscaling.DescribeAutoScalingGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "autoscaling", Op: "DescribeLaunchConfigurations", Legacy: false, New: func() any { return new(autoscaling.DescribeLaunchConfigurationsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "cloudformation", Op: "CreateStackInstances", Legacy: false, New: func() any { return new(cloudformation.CreateStackInstancesOutput) }},
 	{Pkg: "cloudformation", Op: "CreateStackSet", Legacy: false, New: func() any { return new(cloudformation.CreateStackSetOutput) }},
 	{Pkg: "cloudformation", Op: "DescribeStackInstance", Legacy: false, New: func() any { return new(cloudformation.DescribeStackInstanceOutput) }},
@@ -101,12 +104,16 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "DescribeInternetGateways", Legacy: true, New: func() any { return new(ec2.DescribeInternetGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeIpamPools", Legacy: true, New: func() any { return new(ec2.DescribeIpamPoolsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeIpams", Legacy: true, New: func() any { return new(ec2.DescribeIpamsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeLaunchTemplateVersions", Legacy: true, New: func() any { return new(ec2.DescribeLaunchTemplateVersionsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeLaunchTemplates", Legacy: true, New: func() any { return new(ec2.DescribeLaunchTemplatesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNatGateways", Legacy: true, New: func() any { return new(ec2.DescribeNatGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNetworkAcls", Legacy: true, New: func() any { return new(ec2.DescribeNetworkAclsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeRegions", Legacy: true, New: func() any { return new(ec2.DescribeRegionsOutput) }},
 	{Pkg: "ec2", Op: "DescribeRouteTables", Legacy: true, New: func() any { return new(ec2.DescribeRouteTablesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroupRules", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroups", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeSnapshotAttribute", Legacy: true, New: func() any { return new(ec2.DescribeSnapshotAttributeOutput) }},
+	{Pkg: "ec2", Op: "DescribeSnapshots", Legacy: true, New: func() any { return new(ec2.DescribeSnapshotsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSubnets", Legacy: true, New: func() any { return new(ec2.DescribeSubnetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeTransitGatewayAttachments", Legacy: true, New: func() any { return new(ec2.DescribeTransitGatewayAttachmentsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeVolumes", Legacy: true, New: func() any { return new(ec2.DescribeVolumesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},

@@ -156,6 +156,7 @@ type regionRes struct {
 	securityHub bool
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
+	compute     computeRes
 }
 
 type vpc struct {

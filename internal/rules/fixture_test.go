@@ -426,6 +426,7 @@ func (f *fx) baselineRegion(a, r string) {
 		LifecyclePolicyText: awsv2.String(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`)})
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 	f.elbBaseline(a, r)
+	f.ec2computeBaseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.

@@ -92,6 +92,12 @@ var Catalog = []Service{
 		{Name: "DescribeVolumes"},
 		{Name: "GetSnapshotBlockPublicAccessState"},
 		{Name: "GetImageBlockPublicAccessState"},
+		// Compute (services_ec2compute.go): own EBS snapshots and their
+		// createVolumePermission, launch templates' default versions.
+		{Name: "DescribeSnapshots", Input: "OwnerIds=self"},
+		{Name: "DescribeSnapshotAttribute", PerResource: "snapshot id", Input: "Attribute=createVolumePermission", Benign: []string{"InvalidSnapshot.NotFound"}},
+		{Name: "DescribeLaunchTemplates"},
+		{Name: "DescribeLaunchTemplateVersions", Input: "Versions=$Default (the default version of every launch template)"},
 	}},
 	{Name: "cloudtrail", Doc: "CloudTrail: trails (shadow trails included), status and event selectors.", Operations: []Operation{
 		{Name: "DescribeTrails", Input: "includeShadowTrails=true"},
@@ -190,6 +196,10 @@ var Catalog = []Service{
 		{Name: "ListUsers", PerResource: "identity store id"},
 		{Name: "ListGroups", PerResource: "identity store id"},
 		{Name: "ListGroupMemberships", PerResource: "identity store id + \"|\" + group id"},
+	}},
+	{Name: "autoscaling", Doc: "EC2 Auto Scaling: groups (zones, load balancers and health checks, launch template or configuration, instance types) and launch configurations (metadata options, public IP; user data redacted).", Operations: []Operation{
+		{Name: "DescribeAutoScalingGroups"},
+		{Name: "DescribeLaunchConfigurations"},
 	}},
 }
 
