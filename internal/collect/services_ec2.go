@@ -66,4 +66,5 @@ func collectEC2(j *job) {
 	for _, fn := range ec2Extra {
 		fn(j, c)
 	}
+	collectEC2Net(j, c) // services_ec2net.go
 }

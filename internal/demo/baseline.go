@@ -15,6 +15,10 @@ const (
 	ssoReadOnlyRole   = "AWSReservedSSO_ReadOnly_9b2e7c41d05f3a18"
 	configSLR         = "AWSServiceRoleForConfig"
 	awsPolicyPrefix   = "arn:aws:iam::aws:policy/"
+	// supportAccessPolicy is the AWS managed policy of the support role.
+	supportAccessPolicy = "AWSSupportAccess"
+	// snsFeedbackRole is the role SNS logs delivery status with.
+	snsFeedbackRole = "KumoSNSDeliveryStatus"
 )
 
 // homeRegion is where an account's workload lives.
@@ -77,7 +81,10 @@ func baselineIAM(w *world, a *acct) {
 		add(orgAccessRole, "/", trustAccount(w.mgmt.Id, nil), awsPolicyPrefix+"AdministratorAccess")
 	}
 	add(breakGlassRole, "/", trustAccount(w.mgmt.Id, mfa), awsPolicyPrefix+"AdministratorAccess")
-	add(securityAuditRole, "/", trustAccount(w.audit.Id, nil), awsPolicyPrefix+"SecurityAudit", awsPolicyPrefix+"job-function/ViewOnlyAccess")
+	// The Audit account's responders open AWS Support cases through the
+	// security audit role (CIS 1.17, IAM.18).
+	add(securityAuditRole, "/", trustAccount(w.audit.Id, nil), awsPolicyPrefix+"SecurityAudit", awsPolicyPrefix+"job-function/ViewOnlyAccess",
+		awsPolicyPrefix+supportAccessPolicy)
 	add(ssoAdminRole, "/aws-reserved/sso.amazonaws.com/", trustSAML(w, a), awsPolicyPrefix+"AdministratorAccess")
 	add(ssoReadOnlyRole, "/aws-reserved/sso.amazonaws.com/", trustSAML(w, a), awsPolicyPrefix+"ReadOnlyAccess")
 	add(configSLR, "/aws-service-role/config.amazonaws.com/", trustService("config.amazonaws.com"), awsPolicyPrefix+"aws-service-role/AWSConfigServiceRolePolicy")

@@ -120,6 +120,8 @@ type bucket struct {
 	kmsKey     string // key ARN for SSE-KMS
 	tags       map[string]string
 	created    time.Time
+	// noMFADelete leaves MFA delete off on a versioned bucket.
+	noMFADelete bool
 }
 
 // accessPoint is an S3 access point of the account, on one of its
@@ -157,6 +159,8 @@ type regionRes struct {
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
 	compute     computeRes
+	// net holds the VPC networking plants (render_ec2net.go).
+	net *netRes
 }
 
 type vpc struct {
@@ -235,6 +239,8 @@ type topic struct {
 	name      string
 	encrypted bool
 	policy    string // "" means the owner-only policy
+	// noDeliveryLog leaves delivery status logging off.
+	noDeliveryLog bool
 }
 
 type secret struct {

@@ -176,6 +176,12 @@ func renderSNS(w *world, a *acct, rr *regionRes) *file {
 		if t.encrypted {
 			attrs["KmsMasterKeyId"] = "alias/" + a.Name + "-data"
 		}
+		if !t.noDeliveryLog {
+			// Delivery status of SQS and Lambda endpoints goes to CloudWatch Logs.
+			role := "arn:aws:iam::" + a.Id + ":role/" + snsFeedbackRole
+			attrs["SQSSuccessFeedbackRoleArn"], attrs["SQSFailureFeedbackRoleArn"], attrs["SQSSuccessFeedbackSampleRate"] = role, role, "100"
+			attrs["LambdaSuccessFeedbackRoleArn"], attrs["LambdaFailureFeedbackRoleArn"], attrs["LambdaSuccessFeedbackSampleRate"] = role, role, "100"
+		}
 		f.res("GetTopicAttributes", arn, sns.GetTopicAttributesOutput{Attributes: attrs})
 	}
 	f.put("ListTopics", sns.ListTopicsOutput{Topics: topics})

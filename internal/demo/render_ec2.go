@@ -49,6 +49,7 @@ func renderEC2(w *world, a *acct, rr *regionRes) *file {
 				"Condition", m{"StringEquals": m{"aws:PrincipalOrgID": w.orgID}})))),
 			CreationTimestamp: ptime(a.JoinedTimestamp.Add(27 * 3600e9)), Tags: []ec2types.Tag{}})
 	}
+	endpoints, acls = append(endpoints, ec2netEndpoints(w, a, rr)...), append(acls, ec2netNACLs(a, rr)...) // render_ec2net.go
 	f.put("DescribeNetworkAcls", ec2.DescribeNetworkAclsOutput{NetworkAcls: acls})
 	f.put("DescribeVpcs", ec2.DescribeVpcsOutput{Vpcs: vpcs})
 	f.put("DescribeFlowLogs", ec2.DescribeFlowLogsOutput{FlowLogs: flows})
@@ -67,6 +68,7 @@ func renderEC2(w *world, a *acct, rr *regionRes) *file {
 	f.put("GetImageBlockPublicAccessState", ec2.GetImageBlockPublicAccessStateOutput{
 		ImageBlockPublicAccessState: aws.String("block-new-sharing"), ManagedBy: ec2types.ManagedByDeclarativePolicy})
 	renderEC2Compute(a, rr, f)
+	renderEC2Net(w, a, rr, f) // render_ec2net.go
 	return f
 }
 

@@ -286,6 +286,7 @@ var awsManagedPolicies = []struct{ path, name, doc string }{
 		`"ec2:Describe*","iam:List*","kms:ListKeys","kms:ListAliases","lambda:List*","rds:Describe*","s3:ListAllMyBuckets","s3:ListBucket","sns:List*","sqs:List*"],"Resource":"*"}]}`},
 	{"/", "AWSCodeArtifactReadOnlyAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codeartifact:Describe*","codeartifact:Get*","codeartifact:List*","codeartifact:ReadFromRepository"],"Resource":"*"},` +
 		`{"Effect":"Allow","Action":"sts:GetServiceBearerToken","Resource":"*","Condition":{"StringEquals":{"sts:AWSServiceName":"codeartifact.amazonaws.com"}}}]}`},
+	{"/", "AWSSupportAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["support:*"],"Resource":"*"}]}`},
 	{"/aws-service-role/", "AWSConfigServiceRolePolicy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudtrail:DescribeTrails","cloudtrail:GetEventSelectors",` +
 		`"ec2:Describe*","iam:GetAccountPasswordPolicy","iam:GetPolicy","iam:GetPolicyVersion","iam:GetRole","iam:GetRolePolicy","iam:GetUser","iam:List*",` +
 		`"kms:DescribeKey","kms:GetKeyRotationStatus","rds:Describe*","s3:GetBucket*","s3:GetEncryptionConfiguration","s3:ListAllMyBuckets"],"Resource":"*"}]}`},

@@ -64,7 +64,11 @@ func renderBucket(f *file, a *acct, b *bucket, owner *s3types.Owner) {
 	if !b.versioning {
 		ver = s3types.BucketVersioningStatusSuspended
 	}
-	f.res("GetBucketVersioning", b.name, s3.GetBucketVersioningOutput{Status: ver})
+	mfaDelete := s3types.MFADeleteStatusEnabled
+	if !b.versioning || b.noMFADelete {
+		mfaDelete = s3types.MFADeleteStatusDisabled
+	}
+	f.res("GetBucketVersioning", b.name, s3.GetBucketVersioningOutput{Status: ver, MFADelete: mfaDelete})
 	logging := s3.GetBucketLoggingOutput{}
 	if b.logTarget != "" {
 		logging.LoggingEnabled = &s3types.LoggingEnabled{TargetBucket: aws.String(b.logTarget), TargetPrefix: aws.String(b.name + "/")}

@@ -104,7 +104,33 @@ var plants = map[string]plant{
 	"bucket-no-versioning": {workload: true, fn: func(w *world, a *acct) []violation {
 		b := w.findBucket(a, w.dataBucket(a))
 		b.versioning = false
-		return v(a, b.region, "arn:aws:s3:::"+b.name, "S3_BUCKET_VERSIONING_ENABLED")
+		// MFA delete exists only on versioned buckets.
+		return v(a, b.region, "arn:aws:s3:::"+b.name, "S3_BUCKET_VERSIONING_ENABLED", "s3.bucket-mfa-delete")
+	}},
+	"bucket-no-mfa-delete": {workload: true, fn: func(w *world, a *acct) []violation {
+		b := w.findBucket(a, w.dataBucket(a))
+		b.noMFADelete = true
+		return v(a, b.region, "arn:aws:s3:::"+b.name, "s3.bucket-mfa-delete")
+	}},
+	"no-support-role": {fn: func(w *world, a *acct) []violation {
+		for _, r := range a.roles {
+			if r.name == securityAuditRole {
+				kept := r.attached[:0]
+				for _, p := range r.attached {
+					if p != awsPolicyPrefix+supportAccessPolicy {
+						kept = append(kept, p)
+					}
+				}
+				r.attached = kept
+			}
+		}
+		return v(a, globalRegion, a.Arn, "IAM_POLICY_IN_USE")
+	}},
+	"sns-no-delivery-logging": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		t := w.region(a, home).topics[0]
+		t.noDeliveryLog = true
+		return v(a, home, fmt.Sprintf("arn:aws:sns:%s:%s:%s", home, a.Id, t.name), "SNS_TOPIC_MESSAGE_DELIVERY_NOTIFICATION_ENABLED")
 	}},
 	"bucket-no-tags": {fn: func(w *world, a *acct) []violation {
 		b := w.addBucket(a, "kumo-"+a.Name+"-experiments-"+a.Id, w.homeRegion(a), "")
@@ -112,10 +138,12 @@ var plants = map[string]plant{
 		return v(a, b.region, "arn:aws:s3:::"+b.name, "REQUIRED_TAGS")
 	}},
 	"ssh-open": {workload: true, fn: func(w *world, a *acct) []violation {
-		return openSG(w, a, "bastion-ssh", 22, "INCOMING_SSH_DISABLED", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS")
+		return openSG(w, a, "bastion-ssh", 22, "INCOMING_SSH_DISABLED", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+			"ec2.sg-high-risk-ports-restricted", "EC2_SECURITY_GROUP_ATTACHED_TO_ENI_PERIODIC")
 	}},
 	"mysql-open": {workload: true, fn: func(w *world, a *acct) []violation {
-		return openSG(w, a, "db-debug", 3306, "RESTRICTED_INCOMING_TRAFFIC", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS")
+		return openSG(w, a, "db-debug", 3306, "RESTRICTED_INCOMING_TRAFFIC", "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+			"ec2.sg-high-risk-ports-restricted", "EC2_SECURITY_GROUP_ATTACHED_TO_ENI_PERIODIC")
 	}},
 	"default-sg-open": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
@@ -317,6 +345,9 @@ var kumoPlants = []struct{ account, plant string }{
 	{"payments-staging", "elb-classic-single-zone-balancing"},
 	{"kumo-management", "cis-no-organizations-alarm"},
 	{"orders-prod", "logs-short-retention"},
+	{"loyalty-dev", "bucket-no-mfa-delete"},
+	{"sandbox-ben", "no-support-role"},
+	{"orders-staging", "sns-no-delivery-logging"},
 }
 
 // syntheticRate is the share of workload accounts of a synthetic
@@ -333,7 +364,7 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "compute-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "net-") && !strings.HasPrefix(n, "compute-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

@@ -208,6 +208,7 @@ func newFx() *fx {
 	}
 	f.orgTrail()
 	f.identityCenter()
+	f.iamcisBaseline()
 	return f
 }
 
@@ -427,6 +428,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 	f.elbBaseline(a, r)
 	f.ec2computeBaseline(a, r)
+	f.ec2netBaseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.

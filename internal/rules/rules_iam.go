@@ -387,8 +387,11 @@ func checkKeysRotated(c *Ctx) error {
 // checkUnusedCredentials fails credentials unused for 45 days or more,
 // as IAM.22 and CIS 1.12 word it (a password or key idle for exactly 45
 // days fails).
-func checkUnusedCredentials(c *Ctx) error {
-	const maxDays = 45
+func checkUnusedCredentials(c *Ctx) error { return unusedCredentials(c, 45) }
+
+// unusedCredentials fails users whose console password or an active
+// access key has not been used for maxDays or more.
+func unusedCredentials(c *Ctx, maxDays int) error {
 	return eachUser(c, func(u *credUser) {
 		var stale []string
 		has := false

@@ -98,6 +98,13 @@ var Catalog = []Service{
 		{Name: "DescribeSnapshotAttribute", PerResource: "snapshot id", Input: "Attribute=createVolumePermission", Benign: []string{"InvalidSnapshot.NotFound"}},
 		{Name: "DescribeLaunchTemplates"},
 		{Name: "DescribeLaunchTemplateVersions", Input: "Versions=$Default (the default version of every launch template)"},
+		// VPC networking (collect/services_ec2net.go).
+		{Name: "DescribeSubnets"},
+		{Name: "DescribeRouteTables"},
+		{Name: "DescribeNetworkInterfaces"},
+		{Name: "DescribeAddresses"},
+		{Name: "DescribeTransitGateways"},
+		{Name: "DescribeVpnConnections"},
 	}},
 	{Name: "cloudtrail", Doc: "CloudTrail: trails (shadow trails included), status and event selectors.", Operations: []Operation{
 		{Name: "DescribeTrails", Input: "includeShadowTrails=true"},

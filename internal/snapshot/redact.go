@@ -28,6 +28,8 @@ var redactTriggers = [][]byte{
 	[]byte(`"secretbinary"`),
 	[]byte(`"password"`),
 	[]byte(`"masteruserpassword"`),
+	[]byte(`"presharedkey"`),                 // EC2 DescribeVpnConnections: a tunnel's IKE pre-shared key
+	[]byte(`"customergatewayconfiguration"`), // EC2 DescribeVpnConnections: the XML holding the keys
 }
 
 // RedactJSON replaces the secret-like values in one stored output and
@@ -40,7 +42,9 @@ var redactTriggers = [][]byte{
 //   - UserData: the string, or the Value of a {Value} object (EC2);
 //   - an SSM parameter object {Name, Type, Value}: the Value;
 //   - ParameterValue (CloudFormation stack parameters);
-//   - SecretString, SecretBinary, Password, MasterUserPassword.
+//   - SecretString, SecretBinary, Password, MasterUserPassword;
+//   - PreSharedKey and CustomerGatewayConfiguration (EC2 Site-to-Site
+//     VPN tunnels' keys, and the configuration document that repeats them).
 //
 // Output without any of these keys is returned unchanged (same bytes).
 // A changed output is re-encoded with sorted keys.
@@ -114,7 +118,8 @@ func redactValue(v any) bool {
 				} else if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
-			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword":
+			case "parametervalue", "secretstring", "secretbinary", "password", "masteruserpassword",
+				"presharedkey", "customergatewayconfiguration":
 				if secretScalar(val) {
 					t[k], changed = Redacted, true
 				}
