@@ -144,6 +144,8 @@ type regionRes struct {
 	keys        []*kmsKey
 	dbs         []*database
 	dbSnapshots []*dbSnapshot
+	dbClusters  []*dbCluster
+	eventSubs   []*eventSub
 	functions   []*function
 	queues      []string
 	topics      []*topic
@@ -221,6 +223,10 @@ type database struct {
 	kmsKey    string
 	created   time.Time
 	tags      map[string]string
+	port      int32
+	vpcID     string
+	admin     string
+	cluster   string // the Aurora cluster the instance belongs to, if any
 }
 
 type dbSnapshot struct {

@@ -364,6 +364,9 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
+			if keptOutOfSynthetic[n] {
+				continue
+			}
 			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "net-") && !strings.HasPrefix(n, "compute-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}

@@ -15,7 +15,7 @@ const (
 	qStopped    = "The rule is NON_COMPLIANT if the state of an Amazon EC2 instance has been stopped for longer than the allowed number of days, or if the amount of time cannot be determined."
 	qParavirt   = "This rule is NON_COMPLIANT for an EC2 instance if 'virtualizationType' is set to 'paravirtual'."
 	qLTPublicIP = "The rule is NON_COMPLIANT if the default version of an EC2 Launch Template has at least 1 Network Interface with 'AssociatePublicIpAddress' set to 'true'."
-	qInVPC      = "Checks if your EC2 instances belong to a virtual private cloud (VPC)."
+	qEC2InVPC      = "Checks if your EC2 instances belong to a virtual private cloud (VPC)."
 	qVolInUse   = "The rule is NON_COMPLIANT if an EBS volume is not attached to any EC2 instance or is attached to a terminated EC2 instance."
 	qVolInUseOK = "The rule is COMPLIANT if an EBS volume is attached to running or stopped EC2 instances."
 	qASGELB     = "Checks if your Amazon EC2 Auto Scaling groups that are associated with an Elastic Load Balancer use Elastic Load Balancing health checks."
@@ -142,11 +142,11 @@ func init() {
 			Mutate: func(f *fx) { ltDefault(f).LaunchTemplateData.NetworkInterfaces = nil }, Resource: "launch-template/lt-0001", Want: findings.Passed},
 
 		// EC2.29
-		docCase{Rule: "ec2.instance-in-vpc", Source: vpcDoc, Quote: qInVPC, Name: "instance without a VPC",
+		docCase{Rule: "ec2.instance-in-vpc", Source: vpcDoc, Quote: qEC2InVPC, Name: "instance without a VPC",
 			Mutate: func(f *fx) { inst1(f).VpcId = nil }, Resource: "instance/i-0001", Want: findings.Failed},
-		docCase{Rule: "ec2.instance-in-vpc", Source: vpcDoc, Quote: qInVPC, Name: "instance in a VPC",
+		docCase{Rule: "ec2.instance-in-vpc", Source: vpcDoc, Quote: qEC2InVPC, Name: "instance in a VPC",
 			Resource: "instance/i-0001", Want: findings.Passed},
-		docCase{Rule: "ec2.instance-in-vpc", Source: vpcDoc, Quote: qInVPC, Name: "terminated instance is not judged",
+		docCase{Rule: "ec2.instance-in-vpc", Source: vpcDoc, Quote: qEC2InVPC, Name: "terminated instance is not judged",
 			Mutate: func(f *fx) {
 				i := inst1(f)
 				i.VpcId = nil

@@ -26,7 +26,9 @@ var knownOutsidePacks = map[string]bool{"IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED": 
 	// and sqs-queue-no-public-access.html give these identifiers.
 	"SNS_TOPIC_NO_PUBLIC_ACCESS": true, "SQS_QUEUE_NO_PUBLIC_ACCESS": true,
 	// autoscaling-launch-template.html and ec2-paravirtual-instance-check.html.
-	"AUTOSCALING_LAUNCH_TEMPLATE": true, "EC2_PARAVIRTUAL_INSTANCE_CHECK": true}
+	"AUTOSCALING_LAUNCH_TEMPLATE": true, "EC2_PARAVIRTUAL_INSTANCE_CHECK": true,
+	// docs.aws.amazon.com/config/latest/developerguide/aurora-mysql-backtracking-enabled.html
+	"AURORA_MYSQL_BACKTRACKING_ENABLED": true}
 
 // TestMappingsAgainstPublicData checks every mapping against the public
 // mappings: Config rule identifiers exist, Security Hub controls map to

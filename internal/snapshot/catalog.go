@@ -140,8 +140,10 @@ var Catalog = []Service{
 		{Name: "GetKeyPolicy", PerResource: "key id", Input: "PolicyName=default"},
 		{Name: "GetKeyRotationStatus", PerResource: "key id (customer-managed keys only)"},
 	}},
-	{Name: "rds", Doc: "RDS: instances and manual snapshots' public restore attribute.", Operations: []Operation{
+	{Name: "rds", Doc: "RDS: instances, DB clusters (Aurora, Multi-AZ, Neptune, DocumentDB), event notification subscriptions and manual snapshots' public restore attribute.", Operations: []Operation{
 		{Name: "DescribeDBInstances"},
+		{Name: "DescribeDBClusters"},
+		{Name: "DescribeEventSubscriptions"},
 		{Name: "DescribeDBSnapshots", Input: "SnapshotType=manual"},
 		{Name: "DescribeDBSnapshotAttributes", PerResource: "DB snapshot identifier"},
 	}},
