@@ -86,6 +86,10 @@ var services = []*serviceDef{
 	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "autoscaling", SigningName: "autoscaling", Protocol: Query, XMLNS: "http://autoscaling.amazonaws.com/doc/2011-01-01/", Throttle: "Throttling", NotFound: "ValidationError"},
+	{Name: "cloudfront", SigningName: "cloudfront", Protocol: RESTXML, Global: true, Throttle: "Throttling", NotFound: "NoSuchDistribution"},
+	{Name: "wafv2", SigningName: "wafv2", Protocol: AWSJSON11, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
+	{Name: "waf", SigningName: "waf", Protocol: AWSJSON11, Global: true, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
+	{Name: "wafregional", SigningName: "waf-regional", Protocol: AWSJSON11, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
 }
 
 var (
@@ -120,6 +124,18 @@ func snapshotServiceName(svc, op string) string {
 		return "elb"
 	}
 	return svc
+}
+
+// scopedServiceName is snapshotServiceName for a request: AWS WAF's
+// CLOUDFRONT scope (a Scope parameter, or a web ACL ARN in the global
+// namespace) answers from the global wafv2cloudfront file.
+func scopedServiceName(req *Request) string {
+	file := snapshotServiceName(req.Service, req.Operation)
+	if file == "wafv2" && (req.Param("Scope") == "CLOUDFRONT" || strings.Contains(req.Param("ARN"), ":global/") ||
+		strings.Contains(req.Param("ResourceArn"), ":global/")) {
+		return "wafv2cloudfront"
+	}
+	return file
 }
 
 // lookupService finds the service of a request from its SigV4 scope,

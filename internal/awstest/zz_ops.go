@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -35,6 +36,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/waf"
+	"github.com/aws/aws-sdk-go-v2/service/wafregional"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // generatedOps lists every operation the server knows, with the
@@ -56,6 +60,8 @@ var generatedOps = []opSpec{
 	{Pkg: "cloudformation", Op: "DescribeStackSetOperation", Legacy: false, New: func() any { return new(cloudformation.DescribeStackSetOperationOutput) }},
 	{Pkg: "cloudformation", Op: "ListStackInstances", Legacy: false, New: func() any { return new(cloudformation.ListStackInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "cloudformation", Op: "UpdateStackSet", Legacy: false, New: func() any { return new(cloudformation.UpdateStackSetOutput) }},
+	{Pkg: "cloudfront", Op: "GetDistributionConfig", Legacy: true, New: func() any { return new(cloudfront.GetDistributionConfigOutput) }, Method: "GET", URI: "/2020-05-31/distribution/{Id}/config"},
+	{Pkg: "cloudfront", Op: "ListDistributions", Legacy: true, New: func() any { return new(cloudfront.ListDistributionsOutput) }, InToken: "Marker", OutToken: "DistributionList", Limit: "MaxItems", Trunc: "", Method: "GET", URI: "/2020-05-31/distribution", Query: [][2]string{{"Marker", "Marker"}, {"MaxItems", "MaxItems"}}},
 	{Pkg: "cloudtrail", Op: "CreateTrail", Legacy: true, New: func() any { return new(cloudtrail.CreateTrailOutput) }},
 	{Pkg: "cloudtrail", Op: "DescribeTrails", Legacy: true, New: func() any { return new(cloudtrail.DescribeTrailsOutput) }},
 	{Pkg: "cloudtrail", Op: "GetEventSelectors", Legacy: true, New: func() any { return new(cloudtrail.GetEventSelectorsOutput) }},
@@ -387,4 +393,20 @@ var generatedOps = []opSpec{
 	{Pkg: "sts", Op: "AssumeRole", Legacy: false, New: func() any { return new(sts.AssumeRoleOutput) }},
 	{Pkg: "sts", Op: "AssumeRoot", Legacy: false, New: func() any { return new(sts.AssumeRootOutput) }},
 	{Pkg: "sts", Op: "GetCallerIdentity", Legacy: false, New: func() any { return new(sts.GetCallerIdentityOutput) }},
+	{Pkg: "waf", Op: "GetLoggingConfiguration", Legacy: true, New: func() any { return new(waf.GetLoggingConfigurationOutput) }},
+	{Pkg: "waf", Op: "GetRule", Legacy: true, New: func() any { return new(waf.GetRuleOutput) }},
+	{Pkg: "waf", Op: "GetWebACL", Legacy: true, New: func() any { return new(waf.GetWebACLOutput) }},
+	{Pkg: "waf", Op: "ListActivatedRulesInRuleGroup", Legacy: true, New: func() any { return new(waf.ListActivatedRulesInRuleGroupOutput) }},
+	{Pkg: "waf", Op: "ListRuleGroups", Legacy: true, New: func() any { return new(waf.ListRuleGroupsOutput) }},
+	{Pkg: "waf", Op: "ListRules", Legacy: true, New: func() any { return new(waf.ListRulesOutput) }},
+	{Pkg: "waf", Op: "ListWebACLs", Legacy: true, New: func() any { return new(waf.ListWebACLsOutput) }},
+	{Pkg: "wafregional", Op: "GetRule", Legacy: true, New: func() any { return new(wafregional.GetRuleOutput) }},
+	{Pkg: "wafregional", Op: "GetWebACL", Legacy: true, New: func() any { return new(wafregional.GetWebACLOutput) }},
+	{Pkg: "wafregional", Op: "ListActivatedRulesInRuleGroup", Legacy: true, New: func() any { return new(wafregional.ListActivatedRulesInRuleGroupOutput) }},
+	{Pkg: "wafregional", Op: "ListRuleGroups", Legacy: true, New: func() any { return new(wafregional.ListRuleGroupsOutput) }},
+	{Pkg: "wafregional", Op: "ListRules", Legacy: true, New: func() any { return new(wafregional.ListRulesOutput) }},
+	{Pkg: "wafregional", Op: "ListWebACLs", Legacy: true, New: func() any { return new(wafregional.ListWebACLsOutput) }},
+	{Pkg: "wafv2", Op: "GetLoggingConfiguration", Legacy: true, New: func() any { return new(wafv2.GetLoggingConfigurationOutput) }},
+	{Pkg: "wafv2", Op: "GetWebACL", Legacy: true, New: func() any { return new(wafv2.GetWebACLOutput) }},
+	{Pkg: "wafv2", Op: "ListWebACLs", Legacy: true, New: func() any { return new(wafv2.ListWebACLsOutput) }},
 }

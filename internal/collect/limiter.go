@@ -54,6 +54,10 @@ var DefaultRates = map[string]Rate{
 	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
 	"autoscaling":            {10, 20},
+	"cloudfront":             {5, 10},
+	"wafv2":                  {5, 10},
+	"waf":                    {5, 10},
+	"wafregional":            {5, 10},
 }
 
 var defaultRate = Rate{10, 20}

@@ -68,6 +68,7 @@ type acct struct {
 	regional     map[string]*regionRes
 	extraTrail   *extraTrail
 	suspended    bool
+	edge         *edgeRes // CloudFront and AWS WAF (render_edge.go)
 }
 
 type user struct {

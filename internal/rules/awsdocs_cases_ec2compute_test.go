@@ -15,7 +15,7 @@ const (
 	qStopped    = "The rule is NON_COMPLIANT if the state of an Amazon EC2 instance has been stopped for longer than the allowed number of days, or if the amount of time cannot be determined."
 	qParavirt   = "This rule is NON_COMPLIANT for an EC2 instance if 'virtualizationType' is set to 'paravirtual'."
 	qLTPublicIP = "The rule is NON_COMPLIANT if the default version of an EC2 Launch Template has at least 1 Network Interface with 'AssociatePublicIpAddress' set to 'true'."
-	qEC2InVPC      = "Checks if your EC2 instances belong to a virtual private cloud (VPC)."
+	qEC2InVPC   = "Checks if your EC2 instances belong to a virtual private cloud (VPC)."
 	qVolInUse   = "The rule is NON_COMPLIANT if an EBS volume is not attached to any EC2 instance or is attached to a terminated EC2 instance."
 	qVolInUseOK = "The rule is COMPLIANT if an EBS volume is attached to running or stopped EC2 instances."
 	qASGELB     = "Checks if your Amazon EC2 Auto Scaling groups that are associated with an Elastic Load Balancer use Elastic Load Balancing health checks."

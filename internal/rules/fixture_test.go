@@ -294,6 +294,7 @@ func (f *fx) baselineGlobal(a string) {
 		BlockPublicAcls: awsv2.Bool(true), IgnorePublicAcls: awsv2.Bool(true), BlockPublicPolicy: awsv2.Bool(true), RestrictPublicBuckets: awsv2.Bool(true)}})
 	f.set(a, "global", "s3", "ListBuckets", &s3.ListBucketsOutput{})
 	f.addBucket(a, "data-"+a)
+	f.edgeGlobal(a)
 }
 
 func tlsPolicy(bucket string) string {
@@ -428,6 +429,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 	f.elbBaseline(a, r)
 	f.ec2computeBaseline(a, r)
+	f.edgeRegion(a, r)
 	f.rdsBaseline(a, r)
 	f.ec2netBaseline(a, r)
 }

@@ -210,6 +210,37 @@ var Catalog = []Service{
 		{Name: "DescribeAutoScalingGroups"},
 		{Name: "DescribeLaunchConfigurations"},
 	}},
+	{Name: "cloudfront", Global: true, Doc: "CloudFront: distributions and their configuration (origins and origin groups, cache behaviors' viewer protocol, default root object, standard logging, web ACL, viewer certificate); read in us-east-1, where the CloudFront API is served.", Operations: []Operation{
+		{Name: "ListDistributions", Input: "all pages merged into DistributionList.Items"},
+		{Name: "GetDistributionConfig", PerResource: "distribution id", Benign: []string{"NoSuchDistribution"}},
+	}},
+	{Name: "wafv2", Doc: "AWS WAF (v2): the region's web ACLs of scope REGIONAL, their rules and logging configuration.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "Scope=REGIONAL; all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Input: "Name, Scope, Id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "wafv2cloudfront", Global: true, Doc: "AWS WAF (v2): the account's web ACLs of scope CLOUDFRONT (read in us-east-1), their rules and logging configuration.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "Scope=CLOUDFRONT, in us-east-1; all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Input: "Name, Scope, Id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "waf", Global: true, Doc: "AWS WAF Classic (global, for CloudFront): web ACLs with their logging configuration, rules and their conditions, rule groups and their rules.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "all pages merged"},
+		{Name: "ListRules", Input: "all pages merged"},
+		{Name: "ListRuleGroups", Input: "all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL id", Input: "ResourceArn=the web ACL's ARN", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetRule", PerResource: "rule id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "ListActivatedRulesInRuleGroup", PerResource: "rule group id", Input: "all pages merged", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "wafregional", Doc: "AWS WAF Classic Regional: the region's web ACLs, rules and their conditions, rule groups and their rules.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "all pages merged"},
+		{Name: "ListRules", Input: "all pages merged"},
+		{Name: "ListRuleGroups", Input: "all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetRule", PerResource: "rule id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "ListActivatedRulesInRuleGroup", PerResource: "rule group id", Input: "all pages merged", Benign: []string{"WAFNonexistentItemException"}},
+	}},
 }
 
 // LookupService returns the catalog entry for a service name.

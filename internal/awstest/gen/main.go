@@ -34,6 +34,7 @@ var sdkPackage = map[string]string{
 	"servicecatalog": "servicecatalog",
 	"elbv2":          "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
 	"autoscaling": "autoscaling",
+	"cloudfront":  "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "wafregional",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
