@@ -16,14 +16,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/dax"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
@@ -58,20 +62,24 @@ var sdkClients = map[string]func(aws.Config) any{
 	"kms": func(c aws.Config) any { return kms.NewFromConfig(c) }, "rds": func(c aws.Config) any { return rds.NewFromConfig(c) },
 	"lambda": func(c aws.Config) any { return lambda.NewFromConfig(c) }, "sqs": func(c aws.Config) any { return sqs.NewFromConfig(c) },
 	"sns": func(c aws.Config) any { return sns.NewFromConfig(c) }, "secretsmanager": func(c aws.Config) any { return secretsmanager.NewFromConfig(c) },
-	"ssoadmin":        func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
-	"identitystore":   func(c aws.Config) any { return identitystore.NewFromConfig(c) },
-	"ecr":             func(c aws.Config) any { return ecr.NewFromConfig(c) },
-	"elbv2":           func(c aws.Config) any { return elbv2.NewFromConfig(c) },
-	"acm":             func(c aws.Config) any { return acm.NewFromConfig(c) },
-	"elb":             func(c aws.Config) any { return elb.NewFromConfig(c) },
-	"logs":            func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
-	"cloudwatch":      func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
-	"cloudfront":      func(c aws.Config) any { return cloudfront.NewFromConfig(c) },
-	"wafv2":           func(c aws.Config) any { return wafv2.NewFromConfig(c) },
-	"wafv2cloudfront": func(c aws.Config) any { return wafv2.NewFromConfig(c) },
-	"waf":             func(c aws.Config) any { return waf.NewFromConfig(c) },
-	"wafregional":     func(c aws.Config) any { return wafregional.NewFromConfig(c) },
-	"autoscaling":     func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
+	"ssoadmin":               func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
+	"identitystore":          func(c aws.Config) any { return identitystore.NewFromConfig(c) },
+	"ecr":                    func(c aws.Config) any { return ecr.NewFromConfig(c) },
+	"elbv2":                  func(c aws.Config) any { return elbv2.NewFromConfig(c) },
+	"acm":                    func(c aws.Config) any { return acm.NewFromConfig(c) },
+	"elb":                    func(c aws.Config) any { return elb.NewFromConfig(c) },
+	"logs":                   func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
+	"cloudwatch":             func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"dynamodb":               func(c aws.Config) any { return dynamodb.NewFromConfig(c) },
+	"applicationautoscaling": func(c aws.Config) any { return applicationautoscaling.NewFromConfig(c) },
+	"dax":                    func(c aws.Config) any { return dax.NewFromConfig(c) },
+	"elasticache":            func(c aws.Config) any { return elasticache.NewFromConfig(c) },
+	"cloudfront":             func(c aws.Config) any { return cloudfront.NewFromConfig(c) },
+	"wafv2":                  func(c aws.Config) any { return wafv2.NewFromConfig(c) },
+	"wafv2cloudfront":        func(c aws.Config) any { return wafv2.NewFromConfig(c) },
+	"waf":                    func(c aws.Config) any { return waf.NewFromConfig(c) },
+	"wafregional":            func(c aws.Config) any { return wafregional.NewFromConfig(c) },
+	"autoscaling":            func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -111,6 +119,10 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"RepositoryName": key}
 	case "ec2.DescribeSnapshotAttribute":
 		return map[string]string{"SnapshotId": key, "Attribute": "createVolumePermission"}
+	case "dynamodb.DescribeTable", "dynamodb.DescribeContinuousBackups":
+		return map[string]string{"TableName": key}
+	case "applicationautoscaling.DescribeScalableTargets":
+		return map[string]string{"ServiceNamespace": "dynamodb"}
 	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
 		return map[string]string{"LoadBalancerArn": key}
 	case "elb.DescribeLoadBalancerAttributes":

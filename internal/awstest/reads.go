@@ -286,6 +286,8 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("RepositoryName"), account
 	case "ec2.DescribeSnapshotAttribute":
 		return p("SnapshotId"), account
+	case "dynamodb.DescribeTable", "dynamodb.DescribeContinuousBackups":
+		return p("TableName"), account
 	case "s3accesspoints.GetAccessPoint", "s3accesspoints.GetAccessPointPolicy", "s3accesspoints.GetAccessPointPolicyStatus",
 		"s3control.GetMultiRegionAccessPointPolicy":
 		return p("Name"), account

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
@@ -13,9 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/dax"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
@@ -51,6 +54,7 @@ var generatedOps = []opSpec{
 	{Pkg: "account", Op: "PutAlternateContact", Legacy: true, New: func() any { return new(account.PutAlternateContactOutput) }, Method: "POST", URI: "/putAlternateContact"},
 	{Pkg: "acm", Op: "DescribeCertificate", Legacy: false, New: func() any { return new(acm.DescribeCertificateOutput) }},
 	{Pkg: "acm", Op: "ListCertificates", Legacy: false, New: func() any { return new(acm.ListCertificatesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "applicationautoscaling", Op: "DescribeScalableTargets", Legacy: false, New: func() any { return new(applicationautoscaling.DescribeScalableTargetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "autoscaling", Op: "DescribeAutoScalingGroups", Legacy: false, New: func() any { return new(autoscaling.DescribeAutoScalingGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "autoscaling", Op: "DescribeLaunchConfigurations", Legacy: false, New: func() any { return new(autoscaling.DescribeLaunchConfigurationsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "cloudformation", Op: "CreateStackInstances", Legacy: false, New: func() any { return new(cloudformation.CreateStackInstancesOutput) }},
@@ -81,10 +85,13 @@ var generatedOps = []opSpec{
 	{Pkg: "configservice", Op: "PutConfigurationAggregator", Legacy: false, New: func() any { return new(configservice.PutConfigurationAggregatorOutput) }},
 	{Pkg: "configservice", Op: "StartConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StartConfigurationRecorderOutput) }},
 	{Pkg: "configservice", Op: "StopConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StopConfigurationRecorderOutput) }},
+	{Pkg: "dax", Op: "DescribeClusters", Legacy: true, New: func() any { return new(dax.DescribeClustersOutput) }},
 	{Pkg: "dynamodb", Op: "CreateTable", Legacy: false, New: func() any { return new(dynamodb.CreateTableOutput) }},
 	{Pkg: "dynamodb", Op: "DeleteItem", Legacy: false, New: func() any { return new(dynamodb.DeleteItemOutput) }},
+	{Pkg: "dynamodb", Op: "DescribeContinuousBackups", Legacy: false, New: func() any { return new(dynamodb.DescribeContinuousBackupsOutput) }},
 	{Pkg: "dynamodb", Op: "DescribeTable", Legacy: false, New: func() any { return new(dynamodb.DescribeTableOutput) }},
 	{Pkg: "dynamodb", Op: "GetItem", Legacy: false, New: func() any { return new(dynamodb.GetItemOutput) }},
+	{Pkg: "dynamodb", Op: "ListTables", Legacy: false, New: func() any { return new(dynamodb.ListTablesOutput) }, InToken: "ExclusiveStartTableName", OutToken: "LastEvaluatedTableName", Limit: "Limit", Trunc: ""},
 	{Pkg: "dynamodb", Op: "PutItem", Legacy: false, New: func() any { return new(dynamodb.PutItemOutput) }},
 	{Pkg: "dynamodb", Op: "Query", Legacy: false, New: func() any { return new(dynamodb.QueryOutput) }, InToken: "ExclusiveStartKey", OutToken: "LastEvaluatedKey", Limit: "Limit", Trunc: ""},
 	{Pkg: "dynamodb", Op: "UpdateItem", Legacy: false, New: func() any { return new(dynamodb.UpdateItemOutput) }},
@@ -145,6 +152,9 @@ var generatedOps = []opSpec{
 	{Pkg: "ecr", Op: "GetLifecyclePolicy", Legacy: false, New: func() any { return new(ecr.GetLifecyclePolicyOutput) }},
 	{Pkg: "ecr", Op: "GetRegistryScanningConfiguration", Legacy: false, New: func() any { return new(ecr.GetRegistryScanningConfigurationOutput) }},
 	{Pkg: "ecr", Op: "GetRepositoryPolicy", Legacy: false, New: func() any { return new(ecr.GetRepositoryPolicyOutput) }},
+	{Pkg: "elasticache", Op: "DescribeCacheClusters", Legacy: false, New: func() any { return new(elasticache.DescribeCacheClustersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "elasticache", Op: "DescribeCacheSubnetGroups", Legacy: false, New: func() any { return new(elasticache.DescribeCacheSubnetGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "elasticache", Op: "DescribeReplicationGroups", Legacy: false, New: func() any { return new(elasticache.DescribeReplicationGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancerAttributes", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancerAttributesOutput) }},
 	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancers", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
 	{Pkg: "elasticloadbalancingv2", Op: "DescribeListeners", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeListenersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},

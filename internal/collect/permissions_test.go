@@ -17,7 +17,8 @@ var iamPrefix = map[string]string{
 	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso", "identitystore": "identitystore",
 	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm",
 	"autoscaling": "autoscaling",
-	"cloudfront":  "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "waf-regional",
+	"dynamodb":    "dynamodb", "applicationautoscaling": "application-autoscaling", "dax": "dax", "elasticache": "elasticache",
+	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "waf-regional",
 }
 
 // iamAction names the IAM actions whose names differ from the API

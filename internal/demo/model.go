@@ -157,6 +157,7 @@ type regionRes struct {
 	lbs         []*loadBalancer
 	clbs        []*classicLB
 	certs       []*certificate
+	stores      dataStores // DynamoDB, DAX, ElastiCache (render_datastores.go)
 	guardDuty   bool
 	securityHub bool
 	config      bool

@@ -210,6 +210,22 @@ var Catalog = []Service{
 		{Name: "DescribeAutoScalingGroups"},
 		{Name: "DescribeLaunchConfigurations"},
 	}},
+	{Name: "dynamodb", Doc: "DynamoDB: tables (billing mode, global secondary indexes, encryption) and their continuous backups (point-in-time recovery); never items.", Operations: []Operation{
+		{Name: "ListTables"},
+		{Name: "DescribeTable", PerResource: "table name", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "DescribeContinuousBackups", PerResource: "table name", Benign: []string{"TableNotFoundException"}},
+	}},
+	{Name: "applicationautoscaling", Doc: "Application Auto Scaling: the scalable targets of the DynamoDB namespace (which tables and global secondary indexes scale their read and write capacity).", Operations: []Operation{
+		{Name: "DescribeScalableTargets", Input: "ServiceNamespace=dynamodb"},
+	}},
+	{Name: "dax", Doc: "DynamoDB Accelerator: clusters (encryption at rest, endpoint encryption, subnet group).", Operations: []Operation{
+		{Name: "DescribeClusters"},
+	}},
+	{Name: "elasticache", Doc: "ElastiCache: cache clusters (engine and version, automatic backups, minor version upgrades, subnet group), replication groups (automatic failover, encryption at rest and in transit, AUTH) and cache subnet groups; never AUTH tokens.", Operations: []Operation{
+		{Name: "DescribeCacheClusters"},
+		{Name: "DescribeReplicationGroups"},
+		{Name: "DescribeCacheSubnetGroups"},
+	}},
 	{Name: "cloudfront", Global: true, Doc: "CloudFront: distributions and their configuration (origins and origin groups, cache behaviors' viewer protocol, default root object, standard logging, web ACL, viewer certificate); read in us-east-1, where the CloudFront API is served.", Operations: []Operation{
 		{Name: "ListDistributions", Input: "all pages merged into DistributionList.Items"},
 		{Name: "GetDistributionConfig", PerResource: "distribution id", Benign: []string{"NoSuchDistribution"}},

@@ -33,8 +33,9 @@ var sdkPackage = map[string]string{
 	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 	"servicecatalog": "servicecatalog",
 	"elbv2":          "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
-	"autoscaling": "autoscaling",
-	"cloudfront":  "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "wafregional",
+	"autoscaling":            "autoscaling",
+	"applicationautoscaling": "applicationautoscaling", "dax": "dax", "elasticache": "elasticache",
+	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "wafregional",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
