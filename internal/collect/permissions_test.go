@@ -17,6 +17,7 @@ var iamPrefix = map[string]string{
 	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso", "identitystore": "identitystore",
 	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm",
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling", "dax": "dax", "elasticache": "elasticache",
+	"kinesis": "kinesis", "emr": "elasticmapreduce", "sagemaker": "sagemaker", "elasticbeanstalk": "elasticbeanstalk",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "waf-regional",
 }
 

@@ -158,6 +158,7 @@ type regionRes struct {
 	clbs        []*classicLB
 	certs       []*certificate
 	stores      dataStores // DynamoDB, DAX, ElastiCache (render_datastores.go)
+	analytics   analytics  // Kinesis, EMR, SageMaker, Elastic Beanstalk (render_analytics.go)
 	guardDuty   bool
 	securityHub bool
 	config      bool

@@ -56,6 +56,7 @@ func renderAccount(w *world, a *acct) ([]*snapshot.ServiceFile, error) {
 			renderSNS(w, a, rr), renderSecrets(w, a, rr), renderECR(w, a, rr), renderS3AccessPoints(w, a, rr), renderELBv2(w, a, rr), renderClassicELB(w, a, rr), renderACM(w, a, rr), renderLogs(w, a, rr), renderCloudWatch(w, a, rr), renderSSO(w, a, rr), renderIdentityStore(w, a, rr),
 			renderWAFv2(w, a, rr), renderWAFRegional(w, a, rr))
 		files = append(files, renderDatastores(w, a, rr)...)
+		files = append(files, renderAnalytics(w, a, rr)...)
 	}
 	out := make([]*snapshot.ServiceFile, 0, len(files))
 	for _, f := range files {

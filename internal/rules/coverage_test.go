@@ -29,6 +29,7 @@ var controlServices = map[string][]string{
 	"S3": {"s3", "s3control"}, "SecretsManager": {"secretsmanager"}, "SecurityHub": {"securityhub"},
 	"SNS": {"sns"}, "SQS": {"sqs"}, "ECR": {"ecr"}, "ELB": {"elbv2", "elb"}, "ACM": {"acm"}, "CloudWatch": {"logs", "cloudwatch"},
 	"DynamoDB": {"dynamodb", "applicationautoscaling", "dax"}, "ElastiCache": {"elasticache"},
+	"Kinesis": {"kinesis"}, "EMR": {"emr"}, "SageMaker": {"sagemaker"}, "ElasticBeanstalk": {"elasticbeanstalk"},
 	"CloudFront": {"cloudfront"},
 	// A full control id overrides its prefix: WAF.1–8 are AWS WAF Classic
 	// (global or Regional), WAF.10 and later AWS WAF (v2).

@@ -30,6 +30,7 @@ var redactTriggers = [][]byte{
 	[]byte(`"masteruserpassword"`),
 	[]byte(`"presharedkey"`),                 // EC2 DescribeVpnConnections: a tunnel's IKE pre-shared key
 	[]byte(`"customergatewayconfiguration"`), // EC2 DescribeVpnConnections: the XML holding the keys
+	[]byte(`"optionsettings"`),               // Elastic Beanstalk configuration: [{Namespace, OptionName, Value}]
 }
 
 // RedactJSON replaces the secret-like values in one stored output and
@@ -112,6 +113,8 @@ func redactValue(v any) bool {
 				changed = redactEnvironment(val) || changed
 			case "environmentvariables":
 				changed = redactNameValues(val) || changed
+			case "optionsettings":
+				changed = redactOptionSettings(val) || changed
 			case "userdata":
 				if m, ok := val.(map[string]any); ok {
 					changed = redactKey(m, "value") || changed

@@ -34,6 +34,7 @@ var sdkPackage = map[string]string{
 	"servicecatalog": "servicecatalog",
 	"elbv2":          "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
 	"applicationautoscaling": "applicationautoscaling", "dax": "dax", "elasticache": "elasticache",
+	"kinesis": "kinesis", "emr": "emr", "sagemaker": "sagemaker", "elasticbeanstalk": "elasticbeanstalk",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "wafregional",
 }
 
