@@ -293,6 +293,12 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("LoadBalancerName"), account
 	case "acm.DescribeCertificate":
 		return p("CertificateArn"), account
+	case "networkfirewall.DescribeFirewall", "networkfirewall.DescribeLoggingConfiguration":
+		return p("FirewallArn"), account
+	case "networkfirewall.DescribeFirewallPolicy":
+		return p("FirewallPolicyArn"), account
+	case "networkfirewall.DescribeRuleGroup":
+		return p("RuleGroupArn"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

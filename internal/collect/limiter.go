@@ -53,6 +53,7 @@ var DefaultRates = map[string]Rate{
 	"acm":                    {10, 20},
 	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
+	"networkfirewall":        {5, 10},
 }
 
 var defaultRate = Rate{10, 20}

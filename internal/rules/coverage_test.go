@@ -27,6 +27,7 @@ var controlServices = map[string][]string{
 	"GuardDuty": {"guardduty"}, "IAM": {"iam"}, "KMS": {"kms"}, "Lambda": {"lambda"}, "RDS": {"rds"},
 	"S3": {"s3", "s3control"}, "SecretsManager": {"secretsmanager"}, "SecurityHub": {"securityhub"},
 	"SNS": {"sns"}, "SQS": {"sqs"}, "ECR": {"ecr"}, "ELB": {"elbv2", "elb"}, "ACM": {"acm"}, "CloudWatch": {"logs", "cloudwatch"},
+	"NetworkFirewall": {"networkfirewall"},
 }
 
 // coverageIndex maps each framework id a built-in rule declares to the

@@ -428,6 +428,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 	f.elbBaseline(a, r)
 	f.ec2netBaseline(a, r)
+	f.networkFirewallBaseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.

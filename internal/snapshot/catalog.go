@@ -198,6 +198,15 @@ var Catalog = []Service{
 		{Name: "ListGroups", PerResource: "identity store id"},
 		{Name: "ListGroupMemberships", PerResource: "identity store id + \"|\" + group id"},
 	}},
+	{Name: "networkfirewall", Doc: "AWS Network Firewall: firewalls (subnets, protection settings) and their logging configuration, firewall policies (default actions, rule group references) and the account's stateless rule groups.", Operations: []Operation{
+		{Name: "ListFirewalls"},
+		{Name: "DescribeFirewall", PerResource: "firewall ARN", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "DescribeLoggingConfiguration", PerResource: "firewall ARN", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "ListFirewallPolicies"},
+		{Name: "DescribeFirewallPolicy", PerResource: "firewall policy ARN", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "ListRuleGroups", Input: "Type=STATELESS"},
+		{Name: "DescribeRuleGroup", PerResource: "rule group ARN", Input: "Type=STATELESS", Benign: []string{"ResourceNotFoundException"}},
+	}},
 }
 
 // LookupService returns the catalog entry for a service name.
