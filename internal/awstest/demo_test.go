@@ -16,12 +16,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/dax"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
@@ -38,6 +43,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+	"github.com/aws/aws-sdk-go-v2/service/waf"
+	"github.com/aws/aws-sdk-go-v2/service/wafregional"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 
 	"github.com/orgrail/orgrail/internal/demo"
 	"github.com/orgrail/orgrail/internal/snapshot"
@@ -54,14 +62,23 @@ var sdkClients = map[string]func(aws.Config) any{
 	"kms": func(c aws.Config) any { return kms.NewFromConfig(c) }, "rds": func(c aws.Config) any { return rds.NewFromConfig(c) },
 	"lambda": func(c aws.Config) any { return lambda.NewFromConfig(c) }, "sqs": func(c aws.Config) any { return sqs.NewFromConfig(c) },
 	"sns": func(c aws.Config) any { return sns.NewFromConfig(c) }, "secretsmanager": func(c aws.Config) any { return secretsmanager.NewFromConfig(c) },
-	"ssoadmin":      func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
-	"identitystore": func(c aws.Config) any { return identitystore.NewFromConfig(c) },
-	"ecr":           func(c aws.Config) any { return ecr.NewFromConfig(c) },
-	"elbv2":         func(c aws.Config) any { return elbv2.NewFromConfig(c) },
-	"acm":           func(c aws.Config) any { return acm.NewFromConfig(c) },
-	"elb":           func(c aws.Config) any { return elb.NewFromConfig(c) },
-	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
-	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"ssoadmin":               func(c aws.Config) any { return ssoadmin.NewFromConfig(c) },
+	"identitystore":          func(c aws.Config) any { return identitystore.NewFromConfig(c) },
+	"ecr":                    func(c aws.Config) any { return ecr.NewFromConfig(c) },
+	"elbv2":                  func(c aws.Config) any { return elbv2.NewFromConfig(c) },
+	"acm":                    func(c aws.Config) any { return acm.NewFromConfig(c) },
+	"elb":                    func(c aws.Config) any { return elb.NewFromConfig(c) },
+	"logs":                   func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
+	"cloudwatch":             func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
+	"dynamodb":               func(c aws.Config) any { return dynamodb.NewFromConfig(c) },
+	"applicationautoscaling": func(c aws.Config) any { return applicationautoscaling.NewFromConfig(c) },
+	"dax":                    func(c aws.Config) any { return dax.NewFromConfig(c) },
+	"elasticache":            func(c aws.Config) any { return elasticache.NewFromConfig(c) },
+	"cloudfront":             func(c aws.Config) any { return cloudfront.NewFromConfig(c) },
+	"wafv2":                  func(c aws.Config) any { return wafv2.NewFromConfig(c) },
+	"wafv2cloudfront":        func(c aws.Config) any { return wafv2.NewFromConfig(c) },
+	"waf":                    func(c aws.Config) any { return waf.NewFromConfig(c) },
+	"wafregional":            func(c aws.Config) any { return wafregional.NewFromConfig(c) },
 
 	"networkfirewall": func(c aws.Config) any { return networkfirewall.NewFromConfig(c) },
 }
@@ -101,6 +118,10 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"SecretId": key}
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return map[string]string{"RepositoryName": key}
+	case "dynamodb.DescribeTable", "dynamodb.DescribeContinuousBackups":
+		return map[string]string{"TableName": key}
+	case "applicationautoscaling.DescribeScalableTargets":
+		return map[string]string{"ServiceNamespace": "dynamodb"}
 	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
 		return map[string]string{"LoadBalancerArn": key}
 	case "elb.DescribeLoadBalancerAttributes":
@@ -113,6 +134,26 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"RuleGroupArn": key, "Type": "STATELESS"}
 	case "acm.DescribeCertificate":
 		return map[string]string{"CertificateArn": key}
+	case "cloudfront.GetDistributionConfig":
+		return map[string]string{"Id": key}
+	case "wafv2.ListWebACLs":
+		return map[string]string{"Scope": "REGIONAL"}
+	case "wafv2cloudfront.ListWebACLs":
+		return map[string]string{"Scope": "CLOUDFRONT"}
+	case "wafv2.GetWebACL":
+		return map[string]string{"Id": key, "Name": "x", "Scope": "REGIONAL"}
+	case "wafv2cloudfront.GetWebACL":
+		return map[string]string{"Id": key, "Name": "x", "Scope": "CLOUDFRONT"}
+	case "wafv2.GetLoggingConfiguration", "wafv2cloudfront.GetLoggingConfiguration":
+		return map[string]string{"ResourceArn": key}
+	case "waf.GetWebACL", "wafregional.GetWebACL":
+		return map[string]string{"WebACLId": key}
+	case "waf.GetLoggingConfiguration":
+		return map[string]string{"ResourceArn": "arn:aws:waf::" + account + ":webacl/" + key}
+	case "waf.GetRule", "wafregional.GetRule":
+		return map[string]string{"RuleId": key}
+	case "waf.ListActivatedRulesInRuleGroup", "wafregional.ListActivatedRulesInRuleGroup":
+		return map[string]string{"RuleGroupId": key}
 	case "ssoadmin.ListPermissionSets":
 		return map[string]string{"InstanceArn": key}
 	case "identitystore.ListUsers", "identitystore.ListGroups":
@@ -320,6 +361,8 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 		svc = "elasticloadbalancingv2"
 	} else if file == "elb" {
 		svc = "elasticloadbalancing"
+	} else if file == "wafv2cloudfront" {
+		svc = "wafv2"
 	}
 	n := 0
 	var fails []string

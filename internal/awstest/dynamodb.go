@@ -43,7 +43,7 @@ func (s *Server) ServeDynamoDB() *ddbService {
 	return extension(s, "dynamodb", func() *ddbService { return &ddbService{tables: map[string]*ddbTable{}} },
 		func(d *ddbService) {
 			for op, h := range map[string]HandlerFunc{
-				"CreateTable": d.createTable(s), "DescribeTable": d.describeTable, "GetItem": d.getItem, "PutItem": d.putItem,
+				"CreateTable": d.createTable(s), "DescribeTable": d.describeTable(s), "GetItem": d.getItem, "PutItem": d.putItem,
 				"UpdateItem": d.updateItem, "DeleteItem": d.deleteItem, "Query": d.query,
 			} {
 				s.Register("dynamodb", op, h)
@@ -102,14 +102,22 @@ func (t *ddbTable) describe() *ddbtypes.TableDescription {
 	}
 }
 
-func (d *ddbService) describeTable(_ context.Context, req *Request) (any, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	t, err := d.table(req)
-	if err != nil {
-		return nil, err
+// describeTable answers from the in-memory tables first; a table only
+// the snapshot holds (an audited account's table) is answered from the
+// snapshot, so the stateful DynamoDB and the snapshot reads coexist.
+func (d *ddbService) describeTable(s *Server) HandlerFunc {
+	return func(ctx context.Context, req *Request) (any, error) {
+		d.mu.Lock()
+		t, err := d.table(req)
+		d.mu.Unlock()
+		if err != nil {
+			if out, serr := s.snapshotRead(ctx, req); serr == nil {
+				return out, nil
+			}
+			return nil, err
+		}
+		return &dynamodb.DescribeTableOutput{Table: t.describe()}, nil
 	}
-	return &dynamodb.DescribeTableOutput{Table: t.describe()}, nil
 }
 
 // table finds the request's table; d.mu must be held.

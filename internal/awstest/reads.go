@@ -125,7 +125,7 @@ func (s *Server) servesFromSnapshot(service, op string) bool {
 // snapshotRead answers a catalog operation from the snapshot (and the
 // write overlay), in the caller's account and the request's region.
 func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
-	file := snapshotServiceName(req.Service, req.Operation)
+	file := scopedServiceName(req)
 	cat, op, _ := catalogOp(file, req.Operation)
 	region := req.Region
 	if cat.Global {
@@ -284,6 +284,8 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("SecretId"), account
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return p("RepositoryName"), account
+	case "dynamodb.DescribeTable", "dynamodb.DescribeContinuousBackups":
+		return p("TableName"), account
 	case "s3accesspoints.GetAccessPoint", "s3accesspoints.GetAccessPointPolicy", "s3accesspoints.GetAccessPointPolicyStatus",
 		"s3control.GetMultiRegionAccessPointPolicy":
 		return p("Name"), account
@@ -293,6 +295,21 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("LoadBalancerName"), account
 	case "acm.DescribeCertificate":
 		return p("CertificateArn"), account
+	case "cloudfront.GetDistributionConfig":
+		return p("Id"), account
+	case "wafv2.GetWebACL", "wafv2cloudfront.GetWebACL":
+		return p("Id"), account
+	case "wafv2.GetLoggingConfiguration", "wafv2cloudfront.GetLoggingConfiguration":
+		return p("ResourceArn"), account
+	case "waf.GetWebACL", "wafregional.GetWebACL":
+		return p("WebACLId"), account
+	case "waf.GetLoggingConfiguration":
+		arn := p("ResourceArn")
+		return arn[strings.LastIndex(arn, "/")+1:], account
+	case "waf.GetRule", "wafregional.GetRule":
+		return p("RuleId"), account
+	case "waf.ListActivatedRulesInRuleGroup", "wafregional.ListActivatedRulesInRuleGroup":
+		return p("RuleGroupId"), account
 	case "networkfirewall.DescribeFirewall", "networkfirewall.DescribeLoggingConfiguration":
 		return p("FirewallArn"), account
 	case "networkfirewall.DescribeFirewallPolicy":

@@ -85,6 +85,13 @@ var services = []*serviceDef{
 	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "applicationautoscaling", SigningName: "application-autoscaling", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ObjectNotFoundException"},
+	{Name: "dax", SigningName: "dax", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ClusterNotFoundFault"},
+	{Name: "elasticache", SigningName: "elasticache", Protocol: Query, XMLNS: "http://elasticache.amazonaws.com/doc/2015-02-02/", Throttle: "Throttling", NotFound: "CacheClusterNotFound"},
+	{Name: "cloudfront", SigningName: "cloudfront", Protocol: RESTXML, Global: true, Throttle: "Throttling", NotFound: "NoSuchDistribution"},
+	{Name: "wafv2", SigningName: "wafv2", Protocol: AWSJSON11, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
+	{Name: "waf", SigningName: "waf", Protocol: AWSJSON11, Global: true, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
+	{Name: "wafregional", SigningName: "waf-regional", Protocol: AWSJSON11, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
 	{Name: "networkfirewall", SigningName: "network-firewall", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 }
 
@@ -120,6 +127,18 @@ func snapshotServiceName(svc, op string) string {
 		return "elb"
 	}
 	return svc
+}
+
+// scopedServiceName is snapshotServiceName for a request: AWS WAF's
+// CLOUDFRONT scope (a Scope parameter, or a web ACL ARN in the global
+// namespace) answers from the global wafv2cloudfront file.
+func scopedServiceName(req *Request) string {
+	file := snapshotServiceName(req.Service, req.Operation)
+	if file == "wafv2" && (req.Param("Scope") == "CLOUDFRONT" || strings.Contains(req.Param("ARN"), ":global/") ||
+		strings.Contains(req.Param("ResourceArn"), ":global/")) {
+		return "wafv2cloudfront"
+	}
+	return file
 }
 
 // lookupService finds the service of a request from its SigV4 scope,

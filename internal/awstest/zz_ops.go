@@ -6,14 +6,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/dax"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
@@ -35,6 +39,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/waf"
+	"github.com/aws/aws-sdk-go-v2/service/wafregional"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // generatedOps lists every operation the server knows, with the
@@ -47,6 +54,7 @@ var generatedOps = []opSpec{
 	{Pkg: "account", Op: "PutAlternateContact", Legacy: true, New: func() any { return new(account.PutAlternateContactOutput) }, Method: "POST", URI: "/putAlternateContact"},
 	{Pkg: "acm", Op: "DescribeCertificate", Legacy: false, New: func() any { return new(acm.DescribeCertificateOutput) }},
 	{Pkg: "acm", Op: "ListCertificates", Legacy: false, New: func() any { return new(acm.ListCertificatesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxItems", Trunc: ""},
+	{Pkg: "applicationautoscaling", Op: "DescribeScalableTargets", Legacy: false, New: func() any { return new(applicationautoscaling.DescribeScalableTargetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "cloudformation", Op: "CreateStackInstances", Legacy: false, New: func() any { return new(cloudformation.CreateStackInstancesOutput) }},
 	{Pkg: "cloudformation", Op: "CreateStackSet", Legacy: false, New: func() any { return new(cloudformation.CreateStackSetOutput) }},
 	{Pkg: "cloudformation", Op: "DescribeStackInstance", Legacy: false, New: func() any { return new(cloudformation.DescribeStackInstanceOutput) }},
@@ -54,6 +62,8 @@ var generatedOps = []opSpec{
 	{Pkg: "cloudformation", Op: "DescribeStackSetOperation", Legacy: false, New: func() any { return new(cloudformation.DescribeStackSetOperationOutput) }},
 	{Pkg: "cloudformation", Op: "ListStackInstances", Legacy: false, New: func() any { return new(cloudformation.ListStackInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "cloudformation", Op: "UpdateStackSet", Legacy: false, New: func() any { return new(cloudformation.UpdateStackSetOutput) }},
+	{Pkg: "cloudfront", Op: "GetDistributionConfig", Legacy: true, New: func() any { return new(cloudfront.GetDistributionConfigOutput) }, Method: "GET", URI: "/2020-05-31/distribution/{Id}/config"},
+	{Pkg: "cloudfront", Op: "ListDistributions", Legacy: true, New: func() any { return new(cloudfront.ListDistributionsOutput) }, InToken: "Marker", OutToken: "DistributionList", Limit: "MaxItems", Trunc: "", Method: "GET", URI: "/2020-05-31/distribution", Query: [][2]string{{"Marker", "Marker"}, {"MaxItems", "MaxItems"}}},
 	{Pkg: "cloudtrail", Op: "CreateTrail", Legacy: true, New: func() any { return new(cloudtrail.CreateTrailOutput) }},
 	{Pkg: "cloudtrail", Op: "DescribeTrails", Legacy: true, New: func() any { return new(cloudtrail.DescribeTrailsOutput) }},
 	{Pkg: "cloudtrail", Op: "GetEventSelectors", Legacy: true, New: func() any { return new(cloudtrail.GetEventSelectorsOutput) }},
@@ -73,10 +83,13 @@ var generatedOps = []opSpec{
 	{Pkg: "configservice", Op: "PutConfigurationAggregator", Legacy: false, New: func() any { return new(configservice.PutConfigurationAggregatorOutput) }},
 	{Pkg: "configservice", Op: "StartConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StartConfigurationRecorderOutput) }},
 	{Pkg: "configservice", Op: "StopConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StopConfigurationRecorderOutput) }},
+	{Pkg: "dax", Op: "DescribeClusters", Legacy: true, New: func() any { return new(dax.DescribeClustersOutput) }},
 	{Pkg: "dynamodb", Op: "CreateTable", Legacy: false, New: func() any { return new(dynamodb.CreateTableOutput) }},
 	{Pkg: "dynamodb", Op: "DeleteItem", Legacy: false, New: func() any { return new(dynamodb.DeleteItemOutput) }},
+	{Pkg: "dynamodb", Op: "DescribeContinuousBackups", Legacy: false, New: func() any { return new(dynamodb.DescribeContinuousBackupsOutput) }},
 	{Pkg: "dynamodb", Op: "DescribeTable", Legacy: false, New: func() any { return new(dynamodb.DescribeTableOutput) }},
 	{Pkg: "dynamodb", Op: "GetItem", Legacy: false, New: func() any { return new(dynamodb.GetItemOutput) }},
+	{Pkg: "dynamodb", Op: "ListTables", Legacy: false, New: func() any { return new(dynamodb.ListTablesOutput) }, InToken: "ExclusiveStartTableName", OutToken: "LastEvaluatedTableName", Limit: "Limit", Trunc: ""},
 	{Pkg: "dynamodb", Op: "PutItem", Legacy: false, New: func() any { return new(dynamodb.PutItemOutput) }},
 	{Pkg: "dynamodb", Op: "Query", Legacy: false, New: func() any { return new(dynamodb.QueryOutput) }, InToken: "ExclusiveStartKey", OutToken: "LastEvaluatedKey", Limit: "Limit", Trunc: ""},
 	{Pkg: "dynamodb", Op: "UpdateItem", Legacy: false, New: func() any { return new(dynamodb.UpdateItemOutput) }},
@@ -133,6 +146,9 @@ var generatedOps = []opSpec{
 	{Pkg: "ecr", Op: "GetLifecyclePolicy", Legacy: false, New: func() any { return new(ecr.GetLifecyclePolicyOutput) }},
 	{Pkg: "ecr", Op: "GetRegistryScanningConfiguration", Legacy: false, New: func() any { return new(ecr.GetRegistryScanningConfigurationOutput) }},
 	{Pkg: "ecr", Op: "GetRepositoryPolicy", Legacy: false, New: func() any { return new(ecr.GetRepositoryPolicyOutput) }},
+	{Pkg: "elasticache", Op: "DescribeCacheClusters", Legacy: false, New: func() any { return new(elasticache.DescribeCacheClustersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "elasticache", Op: "DescribeCacheSubnetGroups", Legacy: false, New: func() any { return new(elasticache.DescribeCacheSubnetGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "elasticache", Op: "DescribeReplicationGroups", Legacy: false, New: func() any { return new(elasticache.DescribeReplicationGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancerAttributes", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancerAttributesOutput) }},
 	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancers", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
 	{Pkg: "elasticloadbalancingv2", Op: "DescribeListeners", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeListenersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
@@ -257,9 +273,11 @@ var generatedOps = []opSpec{
 	{Pkg: "organizations", Op: "UntagResource", Legacy: false, New: func() any { return new(organizations.UntagResourceOutput) }},
 	{Pkg: "organizations", Op: "UpdateOrganizationalUnit", Legacy: false, New: func() any { return new(organizations.UpdateOrganizationalUnitOutput) }},
 	{Pkg: "organizations", Op: "UpdatePolicy", Legacy: false, New: func() any { return new(organizations.UpdatePolicyOutput) }},
+	{Pkg: "rds", Op: "DescribeDBClusters", Legacy: false, New: func() any { return new(rds.DescribeDBClustersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "rds", Op: "DescribeDBInstances", Legacy: false, New: func() any { return new(rds.DescribeDBInstancesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "rds", Op: "DescribeDBSnapshotAttributes", Legacy: false, New: func() any { return new(rds.DescribeDBSnapshotAttributesOutput) }},
 	{Pkg: "rds", Op: "DescribeDBSnapshots", Legacy: false, New: func() any { return new(rds.DescribeDBSnapshotsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "rds", Op: "DescribeEventSubscriptions", Legacy: false, New: func() any { return new(rds.DescribeEventSubscriptionsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "s3", Op: "DeleteBucketEncryption", Legacy: true, New: func() any { return new(s3.DeleteBucketEncryptionOutput) }, Method: "DELETE", URI: "/?encryption", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "DeleteBucketPolicy", Legacy: true, New: func() any { return new(s3.DeleteBucketPolicyOutput) }, Method: "DELETE", URI: "/?policy", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
 	{Pkg: "s3", Op: "DeletePublicAccessBlock", Legacy: true, New: func() any { return new(s3.DeletePublicAccessBlockOutput) }, Method: "DELETE", URI: "/?publicAccessBlock", Headers: [][2]string{{"X-Amz-Expected-Bucket-Owner", "ExpectedBucketOwner"}}},
@@ -386,4 +404,20 @@ var generatedOps = []opSpec{
 	{Pkg: "sts", Op: "AssumeRole", Legacy: false, New: func() any { return new(sts.AssumeRoleOutput) }},
 	{Pkg: "sts", Op: "AssumeRoot", Legacy: false, New: func() any { return new(sts.AssumeRootOutput) }},
 	{Pkg: "sts", Op: "GetCallerIdentity", Legacy: false, New: func() any { return new(sts.GetCallerIdentityOutput) }},
+	{Pkg: "waf", Op: "GetLoggingConfiguration", Legacy: true, New: func() any { return new(waf.GetLoggingConfigurationOutput) }},
+	{Pkg: "waf", Op: "GetRule", Legacy: true, New: func() any { return new(waf.GetRuleOutput) }},
+	{Pkg: "waf", Op: "GetWebACL", Legacy: true, New: func() any { return new(waf.GetWebACLOutput) }},
+	{Pkg: "waf", Op: "ListActivatedRulesInRuleGroup", Legacy: true, New: func() any { return new(waf.ListActivatedRulesInRuleGroupOutput) }},
+	{Pkg: "waf", Op: "ListRuleGroups", Legacy: true, New: func() any { return new(waf.ListRuleGroupsOutput) }},
+	{Pkg: "waf", Op: "ListRules", Legacy: true, New: func() any { return new(waf.ListRulesOutput) }},
+	{Pkg: "waf", Op: "ListWebACLs", Legacy: true, New: func() any { return new(waf.ListWebACLsOutput) }},
+	{Pkg: "wafregional", Op: "GetRule", Legacy: true, New: func() any { return new(wafregional.GetRuleOutput) }},
+	{Pkg: "wafregional", Op: "GetWebACL", Legacy: true, New: func() any { return new(wafregional.GetWebACLOutput) }},
+	{Pkg: "wafregional", Op: "ListActivatedRulesInRuleGroup", Legacy: true, New: func() any { return new(wafregional.ListActivatedRulesInRuleGroupOutput) }},
+	{Pkg: "wafregional", Op: "ListRuleGroups", Legacy: true, New: func() any { return new(wafregional.ListRuleGroupsOutput) }},
+	{Pkg: "wafregional", Op: "ListRules", Legacy: true, New: func() any { return new(wafregional.ListRulesOutput) }},
+	{Pkg: "wafregional", Op: "ListWebACLs", Legacy: true, New: func() any { return new(wafregional.ListWebACLsOutput) }},
+	{Pkg: "wafv2", Op: "GetLoggingConfiguration", Legacy: true, New: func() any { return new(wafv2.GetLoggingConfigurationOutput) }},
+	{Pkg: "wafv2", Op: "GetWebACL", Legacy: true, New: func() any { return new(wafv2.GetWebACLOutput) }},
+	{Pkg: "wafv2", Op: "ListWebACLs", Legacy: true, New: func() any { return new(wafv2.ListWebACLsOutput) }},
 }

@@ -53,6 +53,14 @@ var DefaultRates = map[string]Rate{
 	"acm":                    {10, 20},
 	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
+	"dynamodb":               {20, 40},
+	"applicationautoscaling": {5, 10},
+	"dax":                    {5, 10},
+	"elasticache":            {10, 20},
+	"cloudfront":             {5, 10},
+	"wafv2":                  {5, 10},
+	"waf":                    {5, 10},
+	"wafregional":            {5, 10},
 	"networkfirewall":        {5, 10},
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -24,6 +25,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/waf"
+	"github.com/aws/aws-sdk-go-v2/service/wafregional"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // TestRateKeysAreServiceIDs: every per-service rate is keyed the way the
@@ -35,7 +39,7 @@ func TestRateKeysAreServiceIDs(t *testing.T) {
 		cloudwatchlogs.ServiceID, configservice.ServiceID, ec2.ServiceID, ecr.ServiceID, elasticloadbalancing.ServiceID,
 		elasticloadbalancingv2.ServiceID, guardduty.ServiceID, iam.ServiceID, kms.ServiceID, lambda.ServiceID, rds.ServiceID,
 		s3.ServiceID, secretsmanager.ServiceID, securityhub.ServiceID, sns.ServiceID, sqs.ServiceID,
-		networkfirewall.ServiceID} {
+		cloudfront.ServiceID, waf.ServiceID, wafregional.ServiceID, wafv2.ServiceID, networkfirewall.ServiceID} {
 		if _, ok := DefaultRates[serviceKey(id)]; !ok {
 			t.Errorf("no rate for %q (key %q): it would get the default rate", id, serviceKey(id))
 		}

@@ -16,6 +16,8 @@ var iamPrefix = map[string]string{
 	"accessanalyzer": "access-analyzer", "kms": "kms", "rds": "rds", "lambda": "lambda", "sqs": "sqs",
 	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso", "identitystore": "identitystore",
 	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm",
+	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling", "dax": "dax", "elasticache": "elasticache",
+	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "waf-regional",
 	"networkfirewall": "network-firewall",
 }
 

@@ -70,6 +70,14 @@ func collectRDS(j *job) {
 		p := rds.NewDescribeDBInstancesPaginator(c, &rds.DescribeDBInstancesInput{})
 		return allPages(ctx, &rds.DescribeDBInstancesOutput{}, p.HasMorePages, p.NextPage)
 	})
+	once(j, "DescribeDBClusters", func(ctx context.Context) (*rds.DescribeDBClustersOutput, error) {
+		p := rds.NewDescribeDBClustersPaginator(c, &rds.DescribeDBClustersInput{})
+		return allPages(ctx, &rds.DescribeDBClustersOutput{}, p.HasMorePages, p.NextPage)
+	})
+	once(j, "DescribeEventSubscriptions", func(ctx context.Context) (*rds.DescribeEventSubscriptionsOutput, error) {
+		p := rds.NewDescribeEventSubscriptionsPaginator(c, &rds.DescribeEventSubscriptionsInput{})
+		return allPages(ctx, &rds.DescribeEventSubscriptionsOutput{}, p.HasMorePages, p.NextPage)
+	})
 	snaps := once(j, "DescribeDBSnapshots", func(ctx context.Context) (*rds.DescribeDBSnapshotsOutput, error) {
 		p := rds.NewDescribeDBSnapshotsPaginator(c, &rds.DescribeDBSnapshotsInput{SnapshotType: aws.String("manual")})
 		return allPages(ctx, &rds.DescribeDBSnapshotsOutput{}, p.HasMorePages, p.NextPage)

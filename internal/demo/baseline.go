@@ -181,13 +181,14 @@ func baselineWorkload(w *world, a *acct, home string, created time.Time) {
 	app := &secGroup{id: ec2ID(a.rng, "sg"), name: a.system + "-app", vpcID: v.id, egress: true, tags: w.tags(a, a.system+"-app"),
 		ingress: []sgRule{{proto: "tcp", from: 443, to: 443, cidr: v.cidr, desc: "HTTPS from inside the VPC"}}}
 	db := &secGroup{id: ec2ID(a.rng, "sg"), name: a.system + "-db", vpcID: v.id, egress: true, tags: w.tags(a, a.system+"-db"),
-		ingress: []sgRule{{proto: "tcp", from: 5432, to: 5432, sgRef: app.id, desc: "PostgreSQL from the app tier"}}}
+		ingress: []sgRule{{proto: "tcp", from: dbPort, to: dbPort, sgRef: app.id, desc: "PostgreSQL from the app tier"}}}
 	rr.sgs = append(rr.sgs, app, db)
 	inst := w.addInstance(a, home, a.system+"-app", created)
 	inst.sgID = app.id
 	key := w.addKey(a, home, a.Name+"-data", created)
 	rr.dbs = append(rr.dbs, &database{id: a.Name + "-db", encrypted: true, engine: "postgres", kmsKey: key.id,
-		created: created, tags: w.tags(a, a.Name+"-db")})
+		created: created, tags: w.tags(a, a.Name+"-db"), port: dbPort, vpcID: v.id, admin: "kumo_admin"})
+	rr.eventSubs = append(rr.eventSubs, baselineEventSubs(a)...)
 	rr.functions = append(rr.functions, &function{name: a.Name + "-worker", role: w.roleARN(a, a.system+"-app")})
 	rr.logGroups = append(rr.logGroups, &logGroup{name: "/aws/lambda/" + a.Name + "-worker", retention: 400, created: created})
 	rr.queues = append(rr.queues, a.Name+"-events")
@@ -195,6 +196,8 @@ func baselineWorkload(w *world, a *acct, home string, created time.Time) {
 	rr.secrets = append(rr.secrets, &secret{name: a.Name + "/db-credentials", rotation: true, created: created, kmsKey: key.id})
 	rr.repos = append(rr.repos, &repository{name: a.system + "/" + a.Name + "-app", scanOnPush: true, lifecycle: true, created: created})
 	baselineWeb(w, a, home, created)
+	baselineDatastores(w, a, home, created)
+	baselineEdge(w, a, home, created)
 }
 
 func (w *world) tags(a *acct, name string) map[string]string {

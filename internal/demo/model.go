@@ -68,6 +68,7 @@ type acct struct {
 	regional     map[string]*regionRes
 	extraTrail   *extraTrail
 	suspended    bool
+	edge         *edgeRes // CloudFront and AWS WAF (render_edge.go)
 }
 
 type user struct {
@@ -144,6 +145,8 @@ type regionRes struct {
 	keys        []*kmsKey
 	dbs         []*database
 	dbSnapshots []*dbSnapshot
+	dbClusters  []*dbCluster
+	eventSubs   []*eventSub
 	functions   []*function
 	queues      []string
 	topics      []*topic
@@ -154,6 +157,7 @@ type regionRes struct {
 	lbs         []*loadBalancer
 	clbs        []*classicLB
 	certs       []*certificate
+	stores      dataStores // DynamoDB, DAX, ElastiCache (render_datastores.go)
 	guardDuty   bool
 	securityHub bool
 	config      bool
@@ -220,6 +224,10 @@ type database struct {
 	kmsKey    string
 	created   time.Time
 	tags      map[string]string
+	port      int32
+	vpcID     string
+	admin     string
+	cluster   string // the Aurora cluster the instance belongs to, if any
 }
 
 type dbSnapshot struct {

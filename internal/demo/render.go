@@ -47,13 +47,15 @@ func (f *file) res(op, key string, out any) {
 func renderAccount(w *world, a *acct) ([]*snapshot.ServiceFile, error) {
 	var files []*file
 	files = append(files, renderIAM(w, a), renderAccountContacts(w, a), renderRegions(w, a),
-		renderS3(w, a), renderS3Control(w, a))
+		renderS3(w, a), renderS3Control(w, a), renderCloudFront(w, a), renderWAFv2CloudFront(w, a), renderWAFClassic(w, a))
 	for _, r := range w.regions {
 		rr := w.region(a, r)
 		files = append(files, renderEC2(w, a, rr), renderCloudTrail(w, a, rr), renderConfig(w, a, rr),
 			renderGuardDuty(w, a, rr), renderSecurityHub(w, a, rr), renderAccessAnalyzer(w, a, rr),
 			renderKMS(w, a, rr), renderRDS(w, a, rr), renderLambda(w, a, rr), renderSQS(w, a, rr),
-			renderSNS(w, a, rr), renderSecrets(w, a, rr), renderECR(w, a, rr), renderS3AccessPoints(w, a, rr), renderELBv2(w, a, rr), renderClassicELB(w, a, rr), renderACM(w, a, rr), renderLogs(w, a, rr), renderCloudWatch(w, a, rr), renderSSO(w, a, rr), renderIdentityStore(w, a, rr))
+			renderSNS(w, a, rr), renderSecrets(w, a, rr), renderECR(w, a, rr), renderS3AccessPoints(w, a, rr), renderELBv2(w, a, rr), renderClassicELB(w, a, rr), renderACM(w, a, rr), renderLogs(w, a, rr), renderCloudWatch(w, a, rr), renderSSO(w, a, rr), renderIdentityStore(w, a, rr),
+			renderWAFv2(w, a, rr), renderWAFRegional(w, a, rr))
+		files = append(files, renderDatastores(w, a, rr)...)
 		files = append(files, renderNetworkFirewall(w, a, rr)) // render_networkfirewall.go
 	}
 	out := make([]*snapshot.ServiceFile, 0, len(files))

@@ -73,22 +73,30 @@ func renderRDS(w *world, a *acct, rr *regionRes) *file {
 	}
 	for _, d := range rr.dbs {
 		inst := rdstypes.DBInstance{DBInstanceIdentifier: aws.String(d.id), DBInstanceArn: aws.String(dbARN(a, rr.region, d.id)),
-			DBInstanceClass: aws.String("db.t4g.medium"), Engine: aws.String(d.engine), EngineVersion: aws.String("16.4"),
+			DBInstanceClass: aws.String("db.t4g.medium"), Engine: aws.String(d.engine), EngineVersion: aws.String(engineVersion(d.engine)),
 			DBInstanceStatus: aws.String("available"), PubliclyAccessible: aws.Bool(d.public), StorageEncrypted: aws.Bool(d.encrypted),
 			MultiAZ: aws.Bool(true), BackupRetentionPeriod: aws.Int32(7), DeletionProtection: aws.Bool(true),
 			AutoMinorVersionUpgrade: aws.Bool(true), IAMDatabaseAuthenticationEnabled: aws.Bool(true), CopyTagsToSnapshot: aws.Bool(true),
 			EnabledCloudwatchLogsExports: []string{"postgresql", "upgrade"}, MonitoringInterval: aws.Int32(60),
-			MasterUsername: aws.String("kumo_admin"), AllocatedStorage: aws.Int32(100), StorageType: aws.String("gp3"),
+			MasterUsername: aws.String(d.admin), AllocatedStorage: aws.Int32(100), StorageType: aws.String("gp3"),
 			InstanceCreateTime: ptime(d.created), AvailabilityZone: aws.String(rr.region + "a"),
-			Endpoint:          &rdstypes.Endpoint{Address: aws.String(fmt.Sprintf("%s.c9kumo0demo.%s.rds.amazonaws.com", d.id, rr.region)), Port: aws.Int32(5432)},
+			Endpoint: &rdstypes.Endpoint{Address: aws.String(fmt.Sprintf("%s.c9kumo0demo.%s.rds.amazonaws.com", d.id, rr.region)), Port: aws.Int32(d.port)},
+			DBSubnetGroup: &rdstypes.DBSubnetGroup{DBSubnetGroupName: aws.String(a.system + "-db"), VpcId: aws.String(d.vpcID),
+				SubnetGroupStatus: aws.String("Complete"), DBSubnetGroupDescription: aws.String("database subnets")},
 			VpcSecurityGroups: []rdstypes.VpcSecurityGroupMembership{{VpcSecurityGroupId: aws.String(dbSG), Status: aws.String("active")}},
 			TagList:           rdsTags(d.tags), DbiResourceId: aws.String("db-" + randString(newRand(uint64(a.index), 7), upperAlnum, 26))}
 		if d.encrypted {
 			inst.KmsKeyId = aws.String(keyARN(a, rr.region, d.kmsKey))
 		}
+		if d.cluster != "" {
+			// Aurora members: the cluster holds logs, tags, deletion protection.
+			inst.DBClusterIdentifier, inst.EnabledCloudwatchLogsExports = aws.String(d.cluster), nil
+			inst.MultiAZ, inst.DeletionProtection, inst.CopyTagsToSnapshot = aws.Bool(false), aws.Bool(false), aws.Bool(false)
+		}
 		dbs = append(dbs, inst)
 	}
 	f.put("DescribeDBInstances", rds.DescribeDBInstancesOutput{DBInstances: dbs})
+	renderRDSClusters(f, a, rr)
 	snaps := []rdstypes.DBSnapshot{}
 	for _, s := range rr.dbSnapshots {
 		snaps = append(snaps, rdstypes.DBSnapshot{DBSnapshotIdentifier: aws.String(s.id), DBInstanceIdentifier: aws.String(s.db),

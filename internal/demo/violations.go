@@ -345,6 +345,11 @@ var kumoPlants = []struct{ account, plant string }{
 	{"payments-staging", "elb-classic-single-zone-balancing"},
 	{"kumo-management", "cis-no-organizations-alarm"},
 	{"orders-prod", "logs-short-retention"},
+	{"loyalty-prod", "edge-cf-http-no-root"},
+	{"payments-prod", "edge-waf-no-logging"},
+	{"orders-prod", "edge-waf-empty-cloudfront-acl"},
+	{"shared-services", "edge-waf-classic-empty-acl"},
+	{"loyalty-staging", "edge-waf-regional-rule-no-condition"},
 	{"loyalty-dev", "bucket-no-mfa-delete"},
 	{"sandbox-ben", "no-support-role"},
 	{"orders-staging", "sns-no-delivery-logging"},
@@ -364,7 +369,10 @@ func plantViolations(w *world) {
 	} else {
 		names := make([]string, 0, len(plants))
 		for n := range plants {
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "net-") { // kept out so synthetic organizations stay as they were
+			if keptOutOfSynthetic[n] {
+				continue
+			}
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !strings.HasPrefix(n, "net-") && !strings.HasPrefix(n, "edge-") && !strings.HasPrefix(n, "data-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

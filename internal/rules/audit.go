@@ -88,6 +88,7 @@ type run struct {
 	regions   map[string][]string
 	ouPath    map[string]string
 	bad       *badFiles
+	edge      edgeFacts // the organization's bucket names (rules_cloudfront.go)
 }
 
 // view returns a view on one account's data that reports unreadable

@@ -21,12 +21,20 @@ const (
 )
 
 // controlServices maps the service prefix of Security Hub control ids
-// to the snapshot services whose data a rule of that service reads.
+// (or a full control id, which wins over its prefix) to the snapshot
+// services whose data a rule of that service reads.
 var controlServices = map[string][]string{
 	"Account": {"account"}, "CloudTrail": {"cloudtrail"}, "Config": {"config"}, "EC2": {"ec2"},
 	"GuardDuty": {"guardduty"}, "IAM": {"iam"}, "KMS": {"kms"}, "Lambda": {"lambda"}, "RDS": {"rds"},
 	"S3": {"s3", "s3control"}, "SecretsManager": {"secretsmanager"}, "SecurityHub": {"securityhub"},
 	"SNS": {"sns"}, "SQS": {"sqs"}, "ECR": {"ecr"}, "ELB": {"elbv2", "elb"}, "ACM": {"acm"}, "CloudWatch": {"logs", "cloudwatch"},
+	"DynamoDB": {"dynamodb", "applicationautoscaling", "dax"}, "ElastiCache": {"elasticache"},
+	"CloudFront": {"cloudfront"},
+	// A full control id overrides its prefix: WAF.1–8 are AWS WAF Classic
+	// (global or Regional), WAF.10 and later AWS WAF (v2).
+	"WAF.1": {"waf"}, "WAF.6": {"waf"}, "WAF.7": {"waf"}, "WAF.8": {"waf"},
+	"WAF.2": {"wafregional"}, "WAF.3": {"wafregional"}, "WAF.4": {"wafregional"},
+	"WAF":             {"wafv2", "wafv2cloudfront"},
 	"NetworkFirewall": {"networkfirewall"},
 }
 
@@ -92,7 +100,10 @@ func renderCoverage(t *testing.T) string {
 	for _, f := range sh {
 		id, title := f[0], f[1]
 		prefix, _, _ := strings.Cut(id, ".")
-		svcs := controlServices[prefix]
+		svcs, ok := controlServices[id]
+		if !ok {
+			svcs = controlServices[prefix]
+		}
 		isCollected := collected(svcs)
 		if isCollected {
 			applicable++

@@ -294,6 +294,7 @@ func (f *fx) baselineGlobal(a string) {
 		BlockPublicAcls: awsv2.Bool(true), IgnorePublicAcls: awsv2.Bool(true), BlockPublicPolicy: awsv2.Bool(true), RestrictPublicBuckets: awsv2.Bool(true)}})
 	f.set(a, "global", "s3", "ListBuckets", &s3.ListBucketsOutput{})
 	f.addBucket(a, "data-"+a)
+	f.edgeGlobal(a)
 }
 
 func tlsPolicy(bucket string) string {
@@ -427,6 +428,9 @@ func (f *fx) baselineRegion(a, r string) {
 		LifecyclePolicyText: awsv2.String(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`)})
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 	f.elbBaseline(a, r)
+	f.datastoreBaseline(a, r)
+	f.edgeRegion(a, r)
+	f.rdsBaseline(a, r)
 	f.ec2netBaseline(a, r)
 	f.networkFirewallBaseline(a, r)
 }

@@ -24,7 +24,9 @@ var knownOutsidePacks = map[string]bool{"IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED": 
 	"EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS": true,
 	// docs.aws.amazon.com/config/latest/developerguide/sns-topic-no-public-access.html
 	// and sqs-queue-no-public-access.html give these identifiers.
-	"SNS_TOPIC_NO_PUBLIC_ACCESS": true, "SQS_QUEUE_NO_PUBLIC_ACCESS": true}
+	"SNS_TOPIC_NO_PUBLIC_ACCESS": true, "SQS_QUEUE_NO_PUBLIC_ACCESS": true,
+	// docs.aws.amazon.com/config/latest/developerguide/aurora-mysql-backtracking-enabled.html
+	"AURORA_MYSQL_BACKTRACKING_ENABLED": true}
 
 // TestMappingsAgainstPublicData checks every mapping against the public
 // mappings: Config rule identifiers exist, Security Hub controls map to

@@ -134,8 +134,10 @@ var Catalog = []Service{
 		{Name: "GetKeyPolicy", PerResource: "key id", Input: "PolicyName=default"},
 		{Name: "GetKeyRotationStatus", PerResource: "key id (customer-managed keys only)"},
 	}},
-	{Name: "rds", Doc: "RDS: instances and manual snapshots' public restore attribute.", Operations: []Operation{
+	{Name: "rds", Doc: "RDS: instances, DB clusters (Aurora, Multi-AZ, Neptune, DocumentDB), event notification subscriptions and manual snapshots' public restore attribute.", Operations: []Operation{
 		{Name: "DescribeDBInstances"},
+		{Name: "DescribeDBClusters"},
+		{Name: "DescribeEventSubscriptions"},
 		{Name: "DescribeDBSnapshots", Input: "SnapshotType=manual"},
 		{Name: "DescribeDBSnapshotAttributes", PerResource: "DB snapshot identifier"},
 	}},
@@ -197,6 +199,53 @@ var Catalog = []Service{
 		{Name: "ListUsers", PerResource: "identity store id"},
 		{Name: "ListGroups", PerResource: "identity store id"},
 		{Name: "ListGroupMemberships", PerResource: "identity store id + \"|\" + group id"},
+	}},
+	{Name: "dynamodb", Doc: "DynamoDB: tables (billing mode, global secondary indexes, encryption) and their continuous backups (point-in-time recovery); never items.", Operations: []Operation{
+		{Name: "ListTables"},
+		{Name: "DescribeTable", PerResource: "table name", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "DescribeContinuousBackups", PerResource: "table name", Benign: []string{"TableNotFoundException"}},
+	}},
+	{Name: "applicationautoscaling", Doc: "Application Auto Scaling: the scalable targets of the DynamoDB namespace (which tables and global secondary indexes scale their read and write capacity).", Operations: []Operation{
+		{Name: "DescribeScalableTargets", Input: "ServiceNamespace=dynamodb"},
+	}},
+	{Name: "dax", Doc: "DynamoDB Accelerator: clusters (encryption at rest, endpoint encryption, subnet group).", Operations: []Operation{
+		{Name: "DescribeClusters"},
+	}},
+	{Name: "elasticache", Doc: "ElastiCache: cache clusters (engine and version, automatic backups, minor version upgrades, subnet group), replication groups (automatic failover, encryption at rest and in transit, AUTH) and cache subnet groups; never AUTH tokens.", Operations: []Operation{
+		{Name: "DescribeCacheClusters"},
+		{Name: "DescribeReplicationGroups"},
+		{Name: "DescribeCacheSubnetGroups"},
+	}},
+	{Name: "cloudfront", Global: true, Doc: "CloudFront: distributions and their configuration (origins and origin groups, cache behaviors' viewer protocol, default root object, standard logging, web ACL, viewer certificate); read in us-east-1, where the CloudFront API is served.", Operations: []Operation{
+		{Name: "ListDistributions", Input: "all pages merged into DistributionList.Items"},
+		{Name: "GetDistributionConfig", PerResource: "distribution id", Benign: []string{"NoSuchDistribution"}},
+	}},
+	{Name: "wafv2", Doc: "AWS WAF (v2): the region's web ACLs of scope REGIONAL, their rules and logging configuration.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "Scope=REGIONAL; all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Input: "Name, Scope, Id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "wafv2cloudfront", Global: true, Doc: "AWS WAF (v2): the account's web ACLs of scope CLOUDFRONT (read in us-east-1), their rules and logging configuration.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "Scope=CLOUDFRONT, in us-east-1; all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Input: "Name, Scope, Id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL ARN", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "waf", Global: true, Doc: "AWS WAF Classic (global, for CloudFront): web ACLs with their logging configuration, rules and their conditions, rule groups and their rules.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "all pages merged"},
+		{Name: "ListRules", Input: "all pages merged"},
+		{Name: "ListRuleGroups", Input: "all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetLoggingConfiguration", PerResource: "web ACL id", Input: "ResourceArn=the web ACL's ARN", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetRule", PerResource: "rule id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "ListActivatedRulesInRuleGroup", PerResource: "rule group id", Input: "all pages merged", Benign: []string{"WAFNonexistentItemException"}},
+	}},
+	{Name: "wafregional", Doc: "AWS WAF Classic Regional: the region's web ACLs, rules and their conditions, rule groups and their rules.", Operations: []Operation{
+		{Name: "ListWebACLs", Input: "all pages merged"},
+		{Name: "ListRules", Input: "all pages merged"},
+		{Name: "ListRuleGroups", Input: "all pages merged"},
+		{Name: "GetWebACL", PerResource: "web ACL id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "GetRule", PerResource: "rule id", Benign: []string{"WAFNonexistentItemException"}},
+		{Name: "ListActivatedRulesInRuleGroup", PerResource: "rule group id", Input: "all pages merged", Benign: []string{"WAFNonexistentItemException"}},
 	}},
 	{Name: "networkfirewall", Doc: "AWS Network Firewall: firewalls (subnets, protection settings) and their logging configuration, firewall policies (default actions, rule group references) and the account's stateless rule groups.", Operations: []Operation{
 		{Name: "ListFirewalls"},

@@ -33,6 +33,8 @@ var sdkPackage = map[string]string{
 	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 	"servicecatalog": "servicecatalog",
 	"elbv2":          "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
+	"applicationautoscaling": "applicationautoscaling", "dax": "dax", "elasticache": "elasticache",
+	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "wafregional",
 	"networkfirewall": "networkfirewall",
 }
 
