@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	dms "github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
@@ -58,6 +59,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"ecr":           func(c aws.Config) any { return ecr.NewFromConfig(c) },
 	"elbv2":         func(c aws.Config) any { return elbv2.NewFromConfig(c) },
 	"acm":           func(c aws.Config) any { return acm.NewFromConfig(c) },
+	"dms":           func(c aws.Config) any { return dms.NewFromConfig(c) },
 	"elb":           func(c aws.Config) any { return elb.NewFromConfig(c) },
 	"logs":          func(c aws.Config) any { return cloudwatchlogs.NewFromConfig(c) },
 	"cloudwatch":    func(c aws.Config) any { return cloudwatch.NewFromConfig(c) },
@@ -311,6 +313,8 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 		svc = "elasticloadbalancingv2"
 	} else if file == "elb" {
 		svc = "elasticloadbalancing"
+	} else if file == "dms" {
+		svc = "databasemigrationservice"
 	}
 	n := 0
 	var fails []string

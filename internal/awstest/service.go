@@ -84,6 +84,7 @@ var services = []*serviceDef{
 	{Name: "cloudformation", SigningName: "cloudformation", Protocol: Query, XMLNS: "http://cloudformation.amazonaws.com/doc/2010-05-15/", Throttle: "Throttling", NotFound: "StackSetNotFoundException"},
 	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "databasemigrationservice", SigningName: "dms", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundFault"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 }
 
@@ -117,6 +118,8 @@ func snapshotServiceName(svc, op string) string {
 		return "elbv2"
 	case svc == "elasticloadbalancing":
 		return "elb"
+	case svc == "databasemigrationservice":
+		return "dms"
 	}
 	return svc
 }

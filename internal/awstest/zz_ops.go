@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -72,6 +73,7 @@ var generatedOps = []opSpec{
 	{Pkg: "configservice", Op: "PutConfigurationAggregator", Legacy: false, New: func() any { return new(configservice.PutConfigurationAggregatorOutput) }},
 	{Pkg: "configservice", Op: "StartConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StartConfigurationRecorderOutput) }},
 	{Pkg: "configservice", Op: "StopConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StopConfigurationRecorderOutput) }},
+	{Pkg: "databasemigrationservice", Op: "DescribeReplicationInstances", Legacy: false, New: func() any { return new(databasemigrationservice.DescribeReplicationInstancesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "dynamodb", Op: "CreateTable", Legacy: false, New: func() any { return new(dynamodb.CreateTableOutput) }},
 	{Pkg: "dynamodb", Op: "DeleteItem", Legacy: false, New: func() any { return new(dynamodb.DeleteItemOutput) }},
 	{Pkg: "dynamodb", Op: "DescribeTable", Legacy: false, New: func() any { return new(dynamodb.DescribeTableOutput) }},

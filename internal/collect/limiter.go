@@ -53,6 +53,9 @@ var DefaultRates = map[string]Rate{
 	"acm":                    {10, 20},
 	"cloudwatchlogs":         {5, 10},
 	"cloudwatch":             {9, 18},
+	// AWS DMS: no documented per-operation quota for Describe calls; the
+	// default pace.
+	"databasemigrationservice": {10, 20},
 }
 
 var defaultRate = Rate{10, 20}

@@ -200,6 +200,9 @@ var Catalog = []Service{
 		{Name: "ListGroups", PerResource: "identity store id"},
 		{Name: "ListGroupMemberships", PerResource: "identity store id + \"|\" + group id"},
 	}},
+	{Name: "dms", Doc: "AWS Database Migration Service: replication instances (public accessibility, network placement).", Operations: []Operation{
+		{Name: "DescribeReplicationInstances"},
+	}},
 }
 
 // LookupService returns the catalog entry for a service name.

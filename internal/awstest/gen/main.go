@@ -33,6 +33,7 @@ var sdkPackage = map[string]string{
 	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 	"servicecatalog": "servicecatalog",
 	"elbv2":          "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
+	"dms": "databasemigrationservice",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
