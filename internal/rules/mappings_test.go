@@ -29,7 +29,10 @@ var knownOutsidePacks = map[string]bool{"IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED": 
 	// docs.aws.amazon.com/config/latest/developerguide/aurora-mysql-backtracking-enabled.html
 	"AURORA_MYSQL_BACKTRACKING_ENABLED": true,
 	// docs.aws.amazon.com/config/latest/developerguide/api-gwv2-authorization-type-configured.html
-	"API_GWV2_AUTHORIZATION_TYPE_CONFIGURED": true}
+	"API_GWV2_AUTHORIZATION_TYPE_CONFIGURED": true,
+	// docs.aws.amazon.com/config/latest/developerguide/cloudfront-s3-origin-non-existent-bucket.html
+	// (Security Hub CloudFront.12 names this rule)
+	"CLOUDFRONT_S3_ORIGIN_NON_EXISTENT_BUCKET": true}
 
 // TestMappingsAgainstPublicData checks every mapping against the public
 // mappings: Config rule identifiers exist, Security Hub controls map to
