@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	dms "github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
 	"github.com/aws/aws-sdk-go-v2/service/dax"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -90,6 +91,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"elasticache":            func(c aws.Config) any { return elasticache.NewFromConfig(c) },
 	"ssm":                    func(c aws.Config) any { return ssm.NewFromConfig(c) },
 	"cloudformation":         func(c aws.Config) any { return cloudformation.NewFromConfig(c) },
+	"dms":                    func(c aws.Config) any { return dms.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -378,6 +380,8 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 		svc = "elasticloadbalancing"
 	} else if file == "wafv2cloudfront" {
 		svc = "wafv2"
+	} else if file == "dms" {
+		svc = "databasemigrationservice"
 	}
 	n := 0
 	var fails []string

@@ -85,6 +85,7 @@ var services = []*serviceDef{
 	{Name: "inspector2", SigningName: "inspector2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "servicecatalog", SigningName: "servicecatalog", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "ssm", SigningName: "ssm", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "InvalidDocument"},
+	{Name: "databasemigrationservice", SigningName: "dms", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundFault"},
 	{Name: "macie2", SigningName: "macie2", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 	{Name: "redshift", SigningName: "redshift", Protocol: Query, XMLNS: "http://redshift.amazonaws.com/doc/2012-12-01/", Throttle: "Throttling", NotFound: "ClusterNotFound"},
 	{Name: "opensearch", SigningName: "es", Protocol: RESTJSON, Throttle: "LimitExceededException", NotFound: "ResourceNotFoundException"},
@@ -129,6 +130,8 @@ func snapshotServiceName(svc, op string) string {
 		return "elbv2"
 	case svc == "elasticloadbalancing":
 		return "elb"
+	case svc == "databasemigrationservice":
+		return "dms"
 	}
 	return svc
 }

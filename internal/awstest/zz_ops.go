@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
 	"github.com/aws/aws-sdk-go-v2/service/dax"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -93,6 +94,7 @@ var generatedOps = []opSpec{
 	{Pkg: "configservice", Op: "PutConfigurationAggregator", Legacy: false, New: func() any { return new(configservice.PutConfigurationAggregatorOutput) }},
 	{Pkg: "configservice", Op: "StartConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StartConfigurationRecorderOutput) }},
 	{Pkg: "configservice", Op: "StopConfigurationRecorder", Legacy: false, New: func() any { return new(configservice.StopConfigurationRecorderOutput) }},
+	{Pkg: "databasemigrationservice", Op: "DescribeReplicationInstances", Legacy: false, New: func() any { return new(databasemigrationservice.DescribeReplicationInstancesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "dax", Op: "DescribeClusters", Legacy: true, New: func() any { return new(dax.DescribeClustersOutput) }},
 	{Pkg: "dynamodb", Op: "CreateTable", Legacy: false, New: func() any { return new(dynamodb.CreateTableOutput) }},
 	{Pkg: "dynamodb", Op: "DeleteItem", Legacy: false, New: func() any { return new(dynamodb.DeleteItemOutput) }},

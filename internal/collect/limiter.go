@@ -67,6 +67,9 @@ var DefaultRates = map[string]Rate{
 	"wafv2":                  {5, 10},
 	"waf":                    {5, 10},
 	"wafregional":            {5, 10},
+	// AWS DMS: no documented per-operation quota for Describe calls; the
+	// default pace.
+	"databasemigrationservice": {10, 20},
 }
 
 var defaultRate = Rate{10, 20}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	dms "github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
@@ -40,7 +41,7 @@ import (
 func TestRateKeysAreServiceIDs(t *testing.T) {
 	for _, id := range []string{accessanalyzer.ServiceID, acm.ServiceID, cloudtrail.ServiceID, cloudwatch.ServiceID,
 		cloudwatchlogs.ServiceID, configservice.ServiceID, ec2.ServiceID, ecr.ServiceID, elasticloadbalancing.ServiceID,
-		elasticloadbalancingv2.ServiceID, guardduty.ServiceID, iam.ServiceID, kms.ServiceID, lambda.ServiceID, rds.ServiceID,
+		elasticloadbalancingv2.ServiceID, dms.ServiceID, guardduty.ServiceID, iam.ServiceID, kms.ServiceID, lambda.ServiceID, rds.ServiceID,
 		s3.ServiceID, secretsmanager.ServiceID, securityhub.ServiceID, sns.ServiceID, sqs.ServiceID,
 		redshift.ServiceID, opensearch.ServiceID, apigateway.ServiceID, apigatewayv2.ServiceID,
 		cloudfront.ServiceID, waf.ServiceID, wafregional.ServiceID, wafv2.ServiceID} {

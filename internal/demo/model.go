@@ -159,6 +159,7 @@ type regionRes struct {
 	dbSnapshots []*dbSnapshot
 	dbClusters  []*dbCluster
 	eventSubs   []*eventSub
+	dmsRepl     []*replicationInstance
 	functions   []*function
 	queues      []string
 	topics      []*topic

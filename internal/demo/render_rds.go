@@ -2,9 +2,12 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	dms "github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
+	dmstypes "github.com/aws/aws-sdk-go-v2/service/databasemigrationservice/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 )
@@ -140,3 +143,45 @@ func init() {
 // keptOutOfSynthetic names plants synthetic organizations do not draw,
 // so that they stay as they were.
 var keptOutOfSynthetic = map[string]bool{}
+
+// replicationInstance is an AWS DMS replication instance.
+type replicationInstance struct {
+	id      string
+	public  bool
+	vpcID   string
+	created time.Time
+}
+
+func renderDMS(w *world, a *acct, rr *regionRes) *file {
+	f := newFile(a, rr.region, "dms")
+	list := []dmstypes.ReplicationInstance{}
+	for _, r := range rr.dmsRepl {
+		ri := dmstypes.ReplicationInstance{ReplicationInstanceIdentifier: aws.String(r.id),
+			ReplicationInstanceArn:   aws.String(fmt.Sprintf("arn:aws:dms:%s:%s:rep:%s", rr.region, a.Id, strings.ToUpper(r.id))),
+			ReplicationInstanceClass: aws.String("dms.t3.medium"), ReplicationInstanceStatus: aws.String("available"),
+			EngineVersion: aws.String("3.5.3"), AllocatedStorage: 50, AvailabilityZone: aws.String(rr.region + "a"),
+			InstanceCreateTime: ptime(r.created), PubliclyAccessible: r.public, AutoMinorVersionUpgrade: true, MultiAZ: false,
+			ReplicationSubnetGroup: &dmstypes.ReplicationSubnetGroup{ReplicationSubnetGroupIdentifier: aws.String(a.system + "-dms"),
+				VpcId: aws.String(r.vpcID), SubnetGroupStatus: aws.String("Complete")},
+			ReplicationInstancePrivateIpAddresses: []string{"10.0.12.34"}, ReplicationInstancePublicIpAddresses: []string{}}
+		if r.public {
+			ri.ReplicationInstancePublicIpAddresses = []string{"203.0.113.45"}
+		}
+		list = append(list, ri)
+	}
+	f.put("DescribeReplicationInstances", dms.DescribeReplicationInstancesOutput{ReplicationInstances: list})
+	return f
+}
+
+func init() {
+	plants["dms-public"] = plant{workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		rr := w.region(a, home)
+		r := &replicationInstance{id: a.Name + "-migration", public: true, vpcID: rr.dbs[0].vpcID, created: End.AddDate(0, 0, -20)}
+		rr.dmsRepl = append(rr.dmsRepl, r)
+		arn := fmt.Sprintf("arn:aws:dms:%s:%s:rep:%s", home, a.Id, strings.ToUpper(r.id))
+		return v(a, home, arn, "DMS_REPLICATION_NOT_PUBLIC")
+	}}
+	keptOutOfSynthetic["dms-public"] = true
+	kumoPlants = append(kumoPlants, struct{ account, plant string }{"orders-staging", "dms-public"})
+}

@@ -2,6 +2,8 @@ package rules
 
 import (
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
+	dms "github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
+	dmstypes "github.com/aws/aws-sdk-go-v2/service/databasemigrationservice/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 )
@@ -39,6 +41,7 @@ func (f *fx) rdsBaseline(a, r string) {
 		sub("parameter-groups", "db-parameter-group", "configuration change"),
 		sub("security-groups", "db-security-group", "configuration change", "failure"),
 	}})
+	f.dmsBaseline(a, r)
 }
 
 // aurora1 is the clean fixture's Aurora cluster in acctW's home region.
@@ -67,4 +70,16 @@ func dropEventSub(f *fx, source string) {
 		}
 	}
 	out.EventSubscriptionsList = keep
+}
+
+// dmsBaseline gives the region a private DMS replication instance.
+func (f *fx) dmsBaseline(a, r string) {
+	f.set(a, r, "dms", "DescribeReplicationInstances", &dms.DescribeReplicationInstancesOutput{ReplicationInstances: []dmstypes.ReplicationInstance{{
+		ReplicationInstanceIdentifier: awsv2.String("migrate1"), ReplicationInstanceArn: awsv2.String("arn:aws:dms:" + r + ":" + a + ":rep:MIGRATE1"),
+		ReplicationInstanceClass: awsv2.String("dms.t3.medium"), ReplicationInstanceStatus: awsv2.String("available"), PubliclyAccessible: false}}})
+}
+
+// migrate1 is the clean fixture's replication instance in acctW's home region.
+func migrate1(f *fx) *dmstypes.ReplicationInstance {
+	return &op[dms.DescribeReplicationInstancesOutput](f, acctW, region1, "dms", "DescribeReplicationInstances").ReplicationInstances[0]
 }

@@ -278,6 +278,9 @@ var Catalog = []Service{
 	{Name: "cloudformation", Doc: "CloudFormation: stacks (status, notification ARNs, tags; not their templates or parameter values).", Operations: []Operation{
 		{Name: "DescribeStacks"},
 	}},
+	{Name: "dms", Doc: "AWS Database Migration Service: replication instances (public accessibility, network placement).", Operations: []Operation{
+		{Name: "DescribeReplicationInstances"},
+	}},
 }
 
 // LookupService returns the catalog entry for a service name.
