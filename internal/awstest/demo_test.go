@@ -38,6 +38,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
@@ -92,6 +93,8 @@ var sdkClients = map[string]func(aws.Config) any{
 	"ssm":                    func(c aws.Config) any { return ssm.NewFromConfig(c) },
 	"cloudformation":         func(c aws.Config) any { return cloudformation.NewFromConfig(c) },
 	"dms":                    func(c aws.Config) any { return dms.NewFromConfig(c) },
+
+	"networkfirewall": func(c aws.Config) any { return networkfirewall.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -137,6 +140,12 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"LoadBalancerArn": key}
 	case "elb.DescribeLoadBalancerAttributes":
 		return map[string]string{"LoadBalancerName": key}
+	case "networkfirewall.DescribeFirewall", "networkfirewall.DescribeLoggingConfiguration":
+		return map[string]string{"FirewallArn": key}
+	case "networkfirewall.DescribeFirewallPolicy":
+		return map[string]string{"FirewallPolicyArn": key}
+	case "networkfirewall.DescribeRuleGroup":
+		return map[string]string{"RuleGroupArn": key, "Type": "STATELESS"}
 	case "acm.DescribeCertificate":
 		return map[string]string{"CertificateArn": key}
 	case "redshift.DescribeClusterParameters":

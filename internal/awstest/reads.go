@@ -323,6 +323,12 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("RuleGroupId"), account
 	case "ssm.DescribeDocumentPermission":
 		return p("Name"), account
+	case "networkfirewall.DescribeFirewall", "networkfirewall.DescribeLoggingConfiguration":
+		return p("FirewallArn"), account
+	case "networkfirewall.DescribeFirewallPolicy":
+		return p("FirewallPolicyArn"), account
+	case "networkfirewall.DescribeRuleGroup":
+		return p("RuleGroupArn"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

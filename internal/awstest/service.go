@@ -98,6 +98,7 @@ var services = []*serviceDef{
 	{Name: "wafv2", SigningName: "wafv2", Protocol: AWSJSON11, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
 	{Name: "waf", SigningName: "waf", Protocol: AWSJSON11, Global: true, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
 	{Name: "wafregional", SigningName: "waf-regional", Protocol: AWSJSON11, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
+	{Name: "networkfirewall", SigningName: "network-firewall", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 }
 
 var (

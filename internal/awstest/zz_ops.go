@@ -30,6 +30,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -241,6 +242,13 @@ var generatedOps = []opSpec{
 	{Pkg: "macie2", Op: "EnableOrganizationAdminAccount", Legacy: true, New: func() any { return new(macie2.EnableOrganizationAdminAccountOutput) }, Method: "POST", URI: "/admin"},
 	{Pkg: "macie2", Op: "ListOrganizationAdminAccounts", Legacy: true, New: func() any { return new(macie2.ListOrganizationAdminAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/admin", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
 	{Pkg: "macie2", Op: "UpdateOrganizationConfiguration", Legacy: true, New: func() any { return new(macie2.UpdateOrganizationConfigurationOutput) }, Method: "PATCH", URI: "/admin/configuration"},
+	{Pkg: "networkfirewall", Op: "DescribeFirewall", Legacy: true, New: func() any { return new(networkfirewall.DescribeFirewallOutput) }},
+	{Pkg: "networkfirewall", Op: "DescribeFirewallPolicy", Legacy: true, New: func() any { return new(networkfirewall.DescribeFirewallPolicyOutput) }},
+	{Pkg: "networkfirewall", Op: "DescribeLoggingConfiguration", Legacy: true, New: func() any { return new(networkfirewall.DescribeLoggingConfigurationOutput) }},
+	{Pkg: "networkfirewall", Op: "DescribeRuleGroup", Legacy: true, New: func() any { return new(networkfirewall.DescribeRuleGroupOutput) }},
+	{Pkg: "networkfirewall", Op: "ListFirewallPolicies", Legacy: true, New: func() any { return new(networkfirewall.ListFirewallPoliciesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "networkfirewall", Op: "ListFirewalls", Legacy: true, New: func() any { return new(networkfirewall.ListFirewallsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "networkfirewall", Op: "ListRuleGroups", Legacy: true, New: func() any { return new(networkfirewall.ListRuleGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "opensearch", Op: "DescribeDomains", Legacy: true, New: func() any { return new(opensearch.DescribeDomainsOutput) }, Method: "POST", URI: "/2021-01-01/opensearch/domain-info"},
 	{Pkg: "opensearch", Op: "ListDomainNames", Legacy: true, New: func() any { return new(opensearch.ListDomainNamesOutput) }, Method: "GET", URI: "/2021-01-01/domain", Query: [][2]string{{"engineType", "EngineType"}}},
 	{Pkg: "organizations", Op: "AttachPolicy", Legacy: false, New: func() any { return new(organizations.AttachPolicyOutput) }},

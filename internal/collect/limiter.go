@@ -70,6 +70,7 @@ var DefaultRates = map[string]Rate{
 	// AWS DMS: no documented per-operation quota for Describe calls; the
 	// default pace.
 	"databasemigrationservice": {10, 20},
+	"networkfirewall":          {5, 10},
 }
 
 var defaultRate = Rate{10, 20}

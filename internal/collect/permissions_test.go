@@ -20,6 +20,7 @@ var iamPrefix = map[string]string{
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling", "dax": "dax", "elasticache": "elasticache",
 	"ssm": "ssm", "cloudformation": "cloudformation",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "waf-regional",
+	"networkfirewall": "network-firewall",
 }
 
 // iamAction names the IAM actions whose names differ from the API

@@ -22,6 +22,8 @@ type netRes struct {
 	spareVPC      string // its VPC
 	autoAccept    bool   // the transit gateway accepts shared attachments automatically
 	vpnDown       bool   // one tunnel of the VPN connection is DOWN
+	// firewallNoLogging leaves the Network Firewall without logging.
+	firewallNoLogging bool
 }
 
 func (rr *regionRes) netState() *netRes {

@@ -42,6 +42,10 @@ var netPlants = map[string]plant{
 		w.region(a, w.home).netState().vpnDown = true
 		return v(a, w.home, fmt.Sprintf("arn:aws:ec2:%s:%s:vpn-connection/%s", w.home, a.Id, vpnConnectionID(w)), "VPC_VPN_2_TUNNELS_UP")
 	}},
+	"net-firewall-no-logging": {fn: func(w *world, a *acct) []violation {
+		w.region(a, w.home).netState().firewallNoLogging = true
+		return v(a, w.home, firewallARN(a, w.home), "NETFW_LOGGING_ENABLED")
+	}},
 }
 
 func init() {
@@ -55,5 +59,6 @@ func init() {
 		{"payments-staging", "net-nacl-unused"},
 		{"network", "net-tgw-auto-accept"},
 		{"network", "net-vpn-tunnel-down"},
+		{"network", "net-firewall-no-logging"},
 	}...)
 }

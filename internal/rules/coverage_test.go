@@ -36,7 +36,8 @@ var controlServices = map[string][]string{
 	// (global or Regional), WAF.10 and later AWS WAF (v2).
 	"WAF.1": {"waf"}, "WAF.6": {"waf"}, "WAF.7": {"waf"}, "WAF.8": {"waf"},
 	"WAF.2": {"wafregional"}, "WAF.3": {"wafregional"}, "WAF.4": {"wafregional"},
-	"WAF": {"wafv2", "wafv2cloudfront"},
+	"WAF":             {"wafv2", "wafv2cloudfront"},
+	"NetworkFirewall": {"networkfirewall"},
 }
 
 // coverageIndex maps each framework id a built-in rule declares to the

@@ -433,6 +433,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.edgeRegion(a, r)
 	f.rdsBaseline(a, r)
 	f.ec2netBaseline(a, r)
+	f.networkFirewallBaseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.

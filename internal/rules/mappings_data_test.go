@@ -130,7 +130,8 @@ func TestNISTCSFMappingsAreCSF2Categories(t *testing.T) {
 // newer than the list (IAM.27, IAM.28, SecurityHub.1, ACM.2) are named in
 // newerControls.
 func TestSecurityHubMappingsAgreeWithAWS(t *testing.T) {
-	newerControls := map[string]bool{"IAM.27": true, "IAM.28": true, "SecurityHub.1": true, "ACM.2": true, "IAM.26": true}
+	newerControls := map[string]bool{"IAM.27": true, "IAM.28": true, "SecurityHub.1": true, "ACM.2": true, "IAM.26": true,
+		"NetworkFirewall.2": true}
 	sh := map[string]string{}
 	for _, f := range readFacts(t, "securityhub-config-rules.txt", "|") {
 		sh[f[0]] = f[2]

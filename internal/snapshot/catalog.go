@@ -281,6 +281,15 @@ var Catalog = []Service{
 	{Name: "dms", Doc: "AWS Database Migration Service: replication instances (public accessibility, network placement).", Operations: []Operation{
 		{Name: "DescribeReplicationInstances"},
 	}},
+	{Name: "networkfirewall", Doc: "AWS Network Firewall: firewalls (subnets, protection settings) and their logging configuration, firewall policies (default actions, rule group references) and the account's stateless rule groups.", Operations: []Operation{
+		{Name: "ListFirewalls"},
+		{Name: "DescribeFirewall", PerResource: "firewall ARN", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "DescribeLoggingConfiguration", PerResource: "firewall ARN", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "ListFirewallPolicies"},
+		{Name: "DescribeFirewallPolicy", PerResource: "firewall policy ARN", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "ListRuleGroups", Input: "Type=STATELESS"},
+		{Name: "DescribeRuleGroup", PerResource: "rule group ARN", Input: "Type=STATELESS", Benign: []string{"ResourceNotFoundException"}},
+	}},
 }
 
 // LookupService returns the catalog entry for a service name.
