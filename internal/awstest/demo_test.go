@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -95,6 +96,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"dms":                    func(c aws.Config) any { return dms.NewFromConfig(c) },
 
 	"networkfirewall": func(c aws.Config) any { return networkfirewall.NewFromConfig(c) },
+	"autoscaling":     func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
 }
 
 // resourceInput sets the input members that name a per-resource key.
@@ -132,6 +134,8 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"SecretId": key}
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return map[string]string{"RepositoryName": key}
+	case "ec2.DescribeSnapshotAttribute":
+		return map[string]string{"SnapshotId": key, "Attribute": "createVolumePermission"}
 	case "dynamodb.DescribeTable", "dynamodb.DescribeContinuousBackups":
 		return map[string]string{"TableName": key}
 	case "applicationautoscaling.DescribeScalableTargets":

@@ -287,6 +287,8 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("SecretId"), account
 	case "ecr.GetRepositoryPolicy", "ecr.GetLifecyclePolicy":
 		return p("RepositoryName"), account
+	case "ec2.DescribeSnapshotAttribute":
+		return p("SnapshotId"), account
 	case "dynamodb.DescribeTable", "dynamodb.DescribeContinuousBackups":
 		return p("TableName"), account
 	case "s3accesspoints.GetAccessPoint", "s3accesspoints.GetAccessPointPolicy", "s3accesspoints.GetAccessPointPolicyStatus",

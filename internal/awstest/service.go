@@ -91,6 +91,7 @@ var services = []*serviceDef{
 	{Name: "opensearch", SigningName: "es", Protocol: RESTJSON, Throttle: "LimitExceededException", NotFound: "ResourceNotFoundException"},
 	{Name: "apigateway", SigningName: "apigateway", Protocol: RESTJSON, Throttle: "TooManyRequestsException", NotFound: "NotFoundException"},
 	{Name: "apigatewayv2", SigningName: "apigateway", Protocol: RESTJSON, Throttle: "TooManyRequestsException", NotFound: "NotFoundException"},
+	{Name: "autoscaling", SigningName: "autoscaling", Protocol: Query, XMLNS: "http://autoscaling.amazonaws.com/doc/2011-01-01/", Throttle: "Throttling", NotFound: "ValidationError"},
 	{Name: "applicationautoscaling", SigningName: "application-autoscaling", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ObjectNotFoundException"},
 	{Name: "dax", SigningName: "dax", Protocol: AWSJSON11, Throttle: "ThrottlingException", NotFound: "ClusterNotFoundFault"},
 	{Name: "elasticache", SigningName: "elasticache", Protocol: Query, XMLNS: "http://elasticache.amazonaws.com/doc/2015-02-02/", Throttle: "Throttling", NotFound: "CacheClusterNotFound"},

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -66,6 +67,8 @@ var generatedOps = []opSpec{
 	{Pkg: "apigatewayv2", Op: "GetRoutes", Legacy: true, New: func() any { return new(apigatewayv2.GetRoutesOutput) }, Method: "GET", URI: "/v2/apis/{ApiId}/routes", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
 	{Pkg: "apigatewayv2", Op: "GetStages", Legacy: true, New: func() any { return new(apigatewayv2.GetStagesOutput) }, Method: "GET", URI: "/v2/apis/{ApiId}/stages", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}},
 	{Pkg: "applicationautoscaling", Op: "DescribeScalableTargets", Legacy: false, New: func() any { return new(applicationautoscaling.DescribeScalableTargetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "autoscaling", Op: "DescribeAutoScalingGroups", Legacy: false, New: func() any { return new(autoscaling.DescribeAutoScalingGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "autoscaling", Op: "DescribeLaunchConfigurations", Legacy: false, New: func() any { return new(autoscaling.DescribeLaunchConfigurationsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "cloudformation", Op: "CreateStackInstances", Legacy: false, New: func() any { return new(cloudformation.CreateStackInstancesOutput) }},
 	{Pkg: "cloudformation", Op: "CreateStackSet", Legacy: false, New: func() any { return new(cloudformation.CreateStackSetOutput) }},
 	{Pkg: "cloudformation", Op: "DescribeStackInstance", Legacy: false, New: func() any { return new(cloudformation.DescribeStackInstanceOutput) }},
@@ -128,6 +131,8 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "DescribeInternetGateways", Legacy: true, New: func() any { return new(ec2.DescribeInternetGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeIpamPools", Legacy: true, New: func() any { return new(ec2.DescribeIpamPoolsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeIpams", Legacy: true, New: func() any { return new(ec2.DescribeIpamsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeLaunchTemplateVersions", Legacy: true, New: func() any { return new(ec2.DescribeLaunchTemplateVersionsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeLaunchTemplates", Legacy: true, New: func() any { return new(ec2.DescribeLaunchTemplatesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNatGateways", Legacy: true, New: func() any { return new(ec2.DescribeNatGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNetworkAcls", Legacy: true, New: func() any { return new(ec2.DescribeNetworkAclsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeNetworkInterfaces", Legacy: true, New: func() any { return new(ec2.DescribeNetworkInterfacesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
@@ -135,6 +140,8 @@ var generatedOps = []opSpec{
 	{Pkg: "ec2", Op: "DescribeRouteTables", Legacy: true, New: func() any { return new(ec2.DescribeRouteTablesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroupRules", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSecurityGroups", Legacy: true, New: func() any { return new(ec2.DescribeSecurityGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ec2", Op: "DescribeSnapshotAttribute", Legacy: true, New: func() any { return new(ec2.DescribeSnapshotAttributeOutput) }},
+	{Pkg: "ec2", Op: "DescribeSnapshots", Legacy: true, New: func() any { return new(ec2.DescribeSnapshotsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeSubnets", Legacy: true, New: func() any { return new(ec2.DescribeSubnetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeTransitGatewayAttachments", Legacy: true, New: func() any { return new(ec2.DescribeTransitGatewayAttachmentsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "ec2", Op: "DescribeTransitGateways", Legacy: true, New: func() any { return new(ec2.DescribeTransitGatewaysOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},

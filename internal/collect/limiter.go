@@ -57,6 +57,7 @@ var DefaultRates = map[string]Rate{
 	"opensearch":             {5, 10},
 	"apigateway":             {5, 10},
 	"apigatewayv2":           {5, 10},
+	"autoscaling":            {10, 20},
 	"dynamodb":               {20, 40},
 	"applicationautoscaling": {5, 10},
 	"dax":                    {5, 10},

@@ -15,7 +15,7 @@ var iamPrefix = map[string]string{
 	"cloudtrail": "cloudtrail", "config": "config", "guardduty": "guardduty", "securityhub": "securityhub",
 	"accessanalyzer": "access-analyzer", "kms": "kms", "rds": "rds", "lambda": "lambda", "sqs": "sqs",
 	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso", "identitystore": "identitystore",
-	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm", "dms": "dms",
+	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm", "dms": "dms", "autoscaling": "autoscaling",
 	"redshift": "redshift", "opensearch": "es", "apigateway": "apigateway", "apigatewayv2": "apigateway",
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling", "dax": "dax", "elasticache": "elasticache",
 	"ssm": "ssm", "cloudformation": "cloudformation",

@@ -8,6 +8,10 @@ import (
 
 func init() { collectors["ec2"] = collectEC2 }
 
+// ec2Extra are further EC2 reads, each in its own services_ec2*.go
+// file, made after the ones below in the same job (the same ec2 file).
+var ec2Extra []func(*job, *ec2.Client)
+
 func collectEC2(j *job) {
 	c := ec2.NewFromConfig(j.cfg)
 	once(j, "DescribeSecurityGroups", func(ctx context.Context) (*ec2.DescribeSecurityGroupsOutput, error) {
@@ -59,5 +63,8 @@ func collectEC2(j *job) {
 	once(j, "GetImageBlockPublicAccessState", func(ctx context.Context) (*ec2.GetImageBlockPublicAccessStateOutput, error) {
 		return c.GetImageBlockPublicAccessState(ctx, &ec2.GetImageBlockPublicAccessStateInput{})
 	})
+	for _, fn := range ec2Extra {
+		fn(j, c)
+	}
 	collectEC2Net(j, c) // services_ec2net.go
 }

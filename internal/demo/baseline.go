@@ -205,6 +205,7 @@ func baselineWorkload(w *world, a *acct, home string, created time.Time) {
 	baselineWeb(w, a, home, created)
 	baselineAnalytics(w, a, home, created)
 	baselineAPIs(w, a, home, created)
+	baselineCompute(w, a, home, created)
 	baselineDatastores(w, a, home, created)
 	baselineEdge(w, a, home, created)
 }

@@ -176,6 +176,7 @@ type regionRes struct {
 	securityHub bool
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
+	compute     computeRes
 	// net holds the VPC networking plants (render_ec2net.go).
 	net     *netRes
 	stacks  []*stack

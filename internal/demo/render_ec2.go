@@ -67,6 +67,7 @@ func renderEC2(w *world, a *acct, rr *regionRes) *file {
 		State: ec2types.SnapshotBlockPublicAccessStateBlockAllSharing, ManagedBy: ec2types.ManagedByDeclarativePolicy})
 	f.put("GetImageBlockPublicAccessState", ec2.GetImageBlockPublicAccessStateOutput{
 		ImageBlockPublicAccessState: aws.String("block-new-sharing"), ManagedBy: ec2types.ManagedByDeclarativePolicy})
+	renderEC2Compute(a, rr, f)
 	renderEC2Net(w, a, rr, f) // render_ec2net.go
 	return f
 }

@@ -470,7 +470,7 @@ func plantViolations(w *world) {
 			if keptOutOfSynthetic[n] {
 				continue
 			}
-			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !laterPlants[n] && !strings.HasPrefix(n, "net-") && !strings.HasPrefix(n, "edge-") && !strings.HasPrefix(n, "data-") && !strings.HasPrefix(n, "redshift-") && !strings.HasPrefix(n, "opensearch-") && !strings.HasPrefix(n, "apigw-") { // kept out so synthetic organizations stay as they were
+			if n != "legacy-trail" && n != "unencrypted-volume" && !strings.HasPrefix(n, "ecr-") && !strings.HasPrefix(n, "cis-") && !strings.HasPrefix(n, "logs-") && !strings.HasPrefix(n, "elb-") && !strings.HasPrefix(n, "acm-") && !laterPlants[n] && !strings.HasPrefix(n, "net-") && !strings.HasPrefix(n, "edge-") && !strings.HasPrefix(n, "data-") && !strings.HasPrefix(n, "redshift-") && !strings.HasPrefix(n, "opensearch-") && !strings.HasPrefix(n, "apigw-") && !strings.HasPrefix(n, "compute-") { // kept out so synthetic organizations stay as they were
 				names = append(names, n)
 			}
 		}

@@ -429,6 +429,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.setResErr(a, r, "ecr", "GetRepositoryPolicy", "app", "RepositoryPolicyNotFoundException")
 	f.elbBaseline(a, r)
 	f.analyticsBaseline(a, r)
+	f.ec2computeBaseline(a, r)
 	f.datastoreBaseline(a, r)
 	f.edgeRegion(a, r)
 	f.rdsBaseline(a, r)

@@ -26,6 +26,8 @@ var knownOutsidePacks = map[string]bool{"IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED": 
 	// docs.aws.amazon.com/config/latest/developerguide/sns-topic-no-public-access.html
 	// and sqs-queue-no-public-access.html give these identifiers.
 	"SNS_TOPIC_NO_PUBLIC_ACCESS": true, "SQS_QUEUE_NO_PUBLIC_ACCESS": true,
+	// autoscaling-launch-template.html and ec2-paravirtual-instance-check.html.
+	"AUTOSCALING_LAUNCH_TEMPLATE": true, "EC2_PARAVIRTUAL_INSTANCE_CHECK": true,
 	// docs.aws.amazon.com/config/latest/developerguide/aurora-mysql-backtracking-enabled.html
 	"AURORA_MYSQL_BACKTRACKING_ENABLED": true,
 	// docs.aws.amazon.com/config/latest/developerguide/api-gwv2-authorization-type-configured.html

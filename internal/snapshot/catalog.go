@@ -96,6 +96,12 @@ var Catalog = []Service{
 		{Name: "DescribeVolumes"},
 		{Name: "GetSnapshotBlockPublicAccessState"},
 		{Name: "GetImageBlockPublicAccessState"},
+		// Compute (services_ec2compute.go): own EBS snapshots and their
+		// createVolumePermission, launch templates' default versions.
+		{Name: "DescribeSnapshots", Input: "OwnerIds=self"},
+		{Name: "DescribeSnapshotAttribute", PerResource: "snapshot id", Input: "Attribute=createVolumePermission", Benign: []string{"InvalidSnapshot.NotFound"}},
+		{Name: "DescribeLaunchTemplates"},
+		{Name: "DescribeLaunchTemplateVersions", Input: "Versions=$Default (the default version of every launch template)"},
 		// VPC networking (collect/services_ec2net.go).
 		{Name: "DescribeSubnets"},
 		{Name: "DescribeRouteTables"},
@@ -203,6 +209,10 @@ var Catalog = []Service{
 		{Name: "ListUsers", PerResource: "identity store id"},
 		{Name: "ListGroups", PerResource: "identity store id"},
 		{Name: "ListGroupMemberships", PerResource: "identity store id + \"|\" + group id"},
+	}},
+	{Name: "autoscaling", Doc: "EC2 Auto Scaling: groups (zones, load balancers and health checks, launch template or configuration, instance types) and launch configurations (metadata options, public IP; user data redacted).", Operations: []Operation{
+		{Name: "DescribeAutoScalingGroups"},
+		{Name: "DescribeLaunchConfigurations"},
 	}},
 	{Name: "dynamodb", Doc: "DynamoDB: tables (billing mode, global secondary indexes, encryption) and their continuous backups (point-in-time recovery); never items.", Operations: []Operation{
 		{Name: "ListTables"},
