@@ -32,11 +32,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
+	"github.com/aws/aws-sdk-go-v2/service/elasticbeanstalk"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/emr"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
@@ -45,6 +48,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -94,6 +98,10 @@ var sdkClients = map[string]func(aws.Config) any{
 	"ssm":                    func(c aws.Config) any { return ssm.NewFromConfig(c) },
 	"cloudformation":         func(c aws.Config) any { return cloudformation.NewFromConfig(c) },
 	"dms":                    func(c aws.Config) any { return dms.NewFromConfig(c) },
+	"kinesis":                func(c aws.Config) any { return kinesis.NewFromConfig(c) },
+	"emr":                    func(c aws.Config) any { return emr.NewFromConfig(c) },
+	"sagemaker":              func(c aws.Config) any { return sagemaker.NewFromConfig(c) },
+	"elasticbeanstalk":       func(c aws.Config) any { return elasticbeanstalk.NewFromConfig(c) },
 
 	"networkfirewall": func(c aws.Config) any { return networkfirewall.NewFromConfig(c) },
 	"autoscaling":     func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
@@ -140,6 +148,15 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"TableName": key}
 	case "applicationautoscaling.DescribeScalableTargets":
 		return map[string]string{"ServiceNamespace": "dynamodb"}
+	case "kinesis.DescribeStreamSummary":
+		return map[string]string{"StreamName": key}
+	case "emr.DescribeCluster", "emr.ListInstances":
+		return map[string]string{"ClusterId": key}
+	case "sagemaker.DescribeNotebookInstance":
+		return map[string]string{"NotebookInstanceName": key}
+	case "elasticbeanstalk.DescribeConfigurationSettings":
+		app, env, _ := strings.Cut(key, "|")
+		return map[string]string{"ApplicationName": app, "EnvironmentName": env}
 	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
 		return map[string]string{"LoadBalancerArn": key}
 	case "elb.DescribeLoadBalancerAttributes":

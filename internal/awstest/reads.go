@@ -291,6 +291,14 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("SnapshotId"), account
 	case "dynamodb.DescribeTable", "dynamodb.DescribeContinuousBackups":
 		return p("TableName"), account
+	case "kinesis.DescribeStreamSummary":
+		return p("StreamName"), account
+	case "emr.DescribeCluster", "emr.ListInstances":
+		return p("ClusterId"), account
+	case "sagemaker.DescribeNotebookInstance":
+		return p("NotebookInstanceName"), account
+	case "elasticbeanstalk.DescribeConfigurationSettings":
+		return p("ApplicationName") + "|" + p("EnvironmentName"), account
 	case "s3accesspoints.GetAccessPoint", "s3accesspoints.GetAccessPointPolicy", "s3accesspoints.GetAccessPointPolicyStatus",
 		"s3control.GetMultiRegionAccessPointPolicy":
 		return p("Name"), account

@@ -22,12 +22,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
+	"github.com/aws/aws-sdk-go-v2/service/elasticbeanstalk"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/emr"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/inspector2"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
@@ -38,6 +41,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/servicecatalog"
@@ -169,11 +173,17 @@ var generatedOps = []opSpec{
 	{Pkg: "elasticache", Op: "DescribeCacheClusters", Legacy: false, New: func() any { return new(elasticache.DescribeCacheClustersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "elasticache", Op: "DescribeCacheSubnetGroups", Legacy: false, New: func() any { return new(elasticache.DescribeCacheSubnetGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "elasticache", Op: "DescribeReplicationGroups", Legacy: false, New: func() any { return new(elasticache.DescribeReplicationGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "elasticbeanstalk", Op: "DescribeConfigurationSettings", Legacy: true, New: func() any { return new(elasticbeanstalk.DescribeConfigurationSettingsOutput) }},
+	{Pkg: "elasticbeanstalk", Op: "DescribeEnvironments", Legacy: true, New: func() any { return new(elasticbeanstalk.DescribeEnvironmentsOutput) }},
 	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancerAttributes", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancerAttributesOutput) }},
 	{Pkg: "elasticloadbalancing", Op: "DescribeLoadBalancers", Legacy: false, New: func() any { return new(elasticloadbalancing.DescribeLoadBalancersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
 	{Pkg: "elasticloadbalancingv2", Op: "DescribeListeners", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeListenersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
 	{Pkg: "elasticloadbalancingv2", Op: "DescribeLoadBalancerAttributes", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeLoadBalancerAttributesOutput) }},
 	{Pkg: "elasticloadbalancingv2", Op: "DescribeLoadBalancers", Legacy: false, New: func() any { return new(elasticloadbalancingv2.DescribeLoadBalancersOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "", Trunc: ""},
+	{Pkg: "emr", Op: "DescribeCluster", Legacy: false, New: func() any { return new(emr.DescribeClusterOutput) }},
+	{Pkg: "emr", Op: "GetBlockPublicAccessConfiguration", Legacy: false, New: func() any { return new(emr.GetBlockPublicAccessConfigurationOutput) }},
+	{Pkg: "emr", Op: "ListClusters", Legacy: false, New: func() any { return new(emr.ListClustersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "", Trunc: ""},
+	{Pkg: "emr", Op: "ListInstances", Legacy: false, New: func() any { return new(emr.ListInstancesOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "", Trunc: ""},
 	{Pkg: "guardduty", Op: "AcceptAdministratorInvitation", Legacy: false, New: func() any { return new(guardduty.AcceptAdministratorInvitationOutput) }, Method: "POST", URI: "/detector/{DetectorId}/administrator"},
 	{Pkg: "guardduty", Op: "CreateDetector", Legacy: false, New: func() any { return new(guardduty.CreateDetectorOutput) }, Method: "POST", URI: "/detector"},
 	{Pkg: "guardduty", Op: "CreateMembers", Legacy: false, New: func() any { return new(guardduty.CreateMembersOutput) }, Method: "POST", URI: "/detector/{DetectorId}/member"},
@@ -238,6 +248,8 @@ var generatedOps = []opSpec{
 	{Pkg: "inspector2", Op: "EnableDelegatedAdminAccount", Legacy: true, New: func() any { return new(inspector2.EnableDelegatedAdminAccountOutput) }, Method: "POST", URI: "/delegatedadminaccounts/enable"},
 	{Pkg: "inspector2", Op: "ListDelegatedAdminAccounts", Legacy: true, New: func() any { return new(inspector2.ListDelegatedAdminAccountsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "POST", URI: "/delegatedadminaccounts/list"},
 	{Pkg: "inspector2", Op: "UpdateOrganizationConfiguration", Legacy: true, New: func() any { return new(inspector2.UpdateOrganizationConfigurationOutput) }, Method: "POST", URI: "/organizationconfiguration/update"},
+	{Pkg: "kinesis", Op: "DescribeStreamSummary", Legacy: false, New: func() any { return new(kinesis.DescribeStreamSummaryOutput) }},
+	{Pkg: "kinesis", Op: "ListStreams", Legacy: false, New: func() any { return new(kinesis.ListStreamsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "Limit", Trunc: ""},
 	{Pkg: "kms", Op: "DescribeKey", Legacy: false, New: func() any { return new(kms.DescribeKeyOutput) }},
 	{Pkg: "kms", Op: "GetKeyPolicy", Legacy: false, New: func() any { return new(kms.GetKeyPolicyOutput) }},
 	{Pkg: "kms", Op: "GetKeyRotationStatus", Legacy: false, New: func() any { return new(kms.GetKeyRotationStatusOutput) }},
@@ -337,6 +349,8 @@ var generatedOps = []opSpec{
 	{Pkg: "s3control", Op: "ListAccessPoints", Legacy: true, New: func() any { return new(s3control.ListAccessPointsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: "", Method: "GET", URI: "/v20180820/accesspoint", Query: [][2]string{{"bucket", "Bucket"}, {"dataSourceId", "DataSourceId"}, {"dataSourceType", "DataSourceType"}, {"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}, Headers: [][2]string{{"X-Amz-Account-Id", "AccountId"}}},
 	{Pkg: "s3control", Op: "ListMultiRegionAccessPoints", Legacy: true, New: func() any { return new(s3control.ListMultiRegionAccessPointsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: "", Method: "GET", URI: "/v20180820/mrap/instances", Query: [][2]string{{"maxResults", "MaxResults"}, {"nextToken", "NextToken"}}, Headers: [][2]string{{"X-Amz-Account-Id", "AccountId"}}},
 	{Pkg: "s3control", Op: "PutPublicAccessBlock", Legacy: true, New: func() any { return new(s3control.PutPublicAccessBlockOutput) }, Method: "PUT", URI: "/v20180820/configuration/publicAccessBlock", Headers: [][2]string{{"X-Amz-Account-Id", "AccountId"}}},
+	{Pkg: "sagemaker", Op: "DescribeNotebookInstance", Legacy: false, New: func() any { return new(sagemaker.DescribeNotebookInstanceOutput) }},
+	{Pkg: "sagemaker", Op: "ListNotebookInstances", Legacy: false, New: func() any { return new(sagemaker.ListNotebookInstancesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "secretsmanager", Op: "GetResourcePolicy", Legacy: false, New: func() any { return new(secretsmanager.GetResourcePolicyOutput) }},
 	{Pkg: "secretsmanager", Op: "ListSecrets", Legacy: false, New: func() any { return new(secretsmanager.ListSecretsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "securityhub", Op: "AcceptAdministratorInvitation", Legacy: true, New: func() any { return new(securityhub.AcceptAdministratorInvitationOutput) }, Method: "POST", URI: "/administrator"},

@@ -19,6 +19,7 @@ var iamPrefix = map[string]string{
 	"redshift": "redshift", "opensearch": "es", "apigateway": "apigateway", "apigatewayv2": "apigateway",
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling", "dax": "dax", "elasticache": "elasticache",
 	"ssm": "ssm", "cloudformation": "cloudformation",
+	"kinesis": "kinesis", "emr": "elasticmapreduce", "sagemaker": "sagemaker", "elasticbeanstalk": "elasticbeanstalk",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "waf-regional",
 	"networkfirewall": "network-firewall",
 }

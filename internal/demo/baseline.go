@@ -204,6 +204,7 @@ func baselineWorkload(w *world, a *acct, home string, created time.Time) {
 	rr.repos = append(rr.repos, &repository{name: a.system + "/" + a.Name + "-app", scanOnPush: true, lifecycle: true, created: created})
 	baselineWeb(w, a, home, created)
 	baselineAnalytics(w, a, home, created)
+	baselineBigData(w, a, home, created)
 	baselineAPIs(w, a, home, created)
 	baselineCompute(w, a, home, created)
 	baselineDatastores(w, a, home, created)

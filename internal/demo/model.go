@@ -172,6 +172,7 @@ type regionRes struct {
 	certs       []*certificate
 	an          analyticsRes
 	stores      dataStores // DynamoDB, DAX, ElastiCache (render_datastores.go)
+	bigdata     bigData    // Kinesis, EMR, SageMaker, Elastic Beanstalk (render_bigdata.go)
 	guardDuty   bool
 	securityHub bool
 	config      bool

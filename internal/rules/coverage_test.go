@@ -32,6 +32,7 @@ var controlServices = map[string][]string{
 	"Redshift": {"redshift"}, "ES": {"opensearch"}, "Opensearch": {"opensearch"}, "APIGateway": {"apigateway", "apigatewayv2"},
 	"DynamoDB": {"dynamodb", "applicationautoscaling", "dax"}, "ElastiCache": {"elasticache"},
 	"SSM": {"ssm"}, "CloudFormation": {"cloudformation"},
+	"Kinesis": {"kinesis"}, "EMR": {"emr"}, "SageMaker": {"sagemaker"}, "ElasticBeanstalk": {"elasticbeanstalk"},
 	"CloudFront": {"cloudfront"},
 	// A full control id overrides its prefix: WAF.1–8 are AWS WAF Classic
 	// (global or Regional), WAF.10 and later AWS WAF (v2).

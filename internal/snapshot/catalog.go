@@ -230,6 +230,24 @@ var Catalog = []Service{
 		{Name: "DescribeReplicationGroups"},
 		{Name: "DescribeCacheSubnetGroups"},
 	}},
+	{Name: "kinesis", Doc: "Kinesis Data Streams: streams and their summaries (encryption, retention); never records.", Operations: []Operation{
+		{Name: "ListStreams"},
+		{Name: "DescribeStreamSummary", PerResource: "stream name", Benign: []string{"ResourceNotFoundException"}},
+	}},
+	{Name: "emr", Doc: "Amazon EMR: active clusters, their descriptions and primary (master) nodes' addresses, and the region's block public access configuration.", Operations: []Operation{
+		{Name: "GetBlockPublicAccessConfiguration"},
+		{Name: "ListClusters", Input: "ClusterStates=STARTING,BOOTSTRAPPING,RUNNING,WAITING"},
+		{Name: "DescribeCluster", PerResource: "cluster id", Benign: []string{"InvalidRequestException"}},
+		{Name: "ListInstances", PerResource: "cluster id", Input: "InstanceGroupTypes=MASTER (InstanceFleetType=MASTER for instance fleets)", Benign: []string{"InvalidRequestException"}},
+	}},
+	{Name: "sagemaker", Doc: "SageMaker: notebook instances and their descriptions (direct internet access, subnet, root access); never notebooks' contents.", Operations: []Operation{
+		{Name: "ListNotebookInstances"},
+		{Name: "DescribeNotebookInstance", PerResource: "notebook instance name", Benign: []string{"ValidationException"}},
+	}},
+	{Name: "elasticbeanstalk", Doc: "Elastic Beanstalk: environments and their configuration settings (health reporting, managed platform updates); environment properties and other secret-like option values are redacted.", Operations: []Operation{
+		{Name: "DescribeEnvironments", Input: "IncludeDeleted=false"},
+		{Name: "DescribeConfigurationSettings", PerResource: "application name + \"|\" + environment name", Benign: []string{"InvalidParameterValue"}},
+	}},
 	{Name: "cloudfront", Global: true, Doc: "CloudFront: distributions and their configuration (origins and origin groups, cache behaviors' viewer protocol, default root object, standard logging, web ACL, viewer certificate); read in us-east-1, where the CloudFront API is served.", Operations: []Operation{
 		{Name: "ListDistributions", Input: "all pages merged into DistributionList.Items"},
 		{Name: "GetDistributionConfig", PerResource: "distribution id", Benign: []string{"NoSuchDistribution"}},

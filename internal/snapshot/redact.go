@@ -33,6 +33,7 @@ var redactTriggers = [][]byte{
 	[]byte(`"stagevariables"`),               // API Gateway v2 stage variables
 	[]byte(`"presharedkey"`),                 // EC2 DescribeVpnConnections: a tunnel's IKE pre-shared key
 	[]byte(`"customergatewayconfiguration"`), // EC2 DescribeVpnConnections: the XML holding the keys
+	[]byte(`"optionsettings"`),               // Elastic Beanstalk configuration: [{Namespace, OptionName, Value}]
 }
 
 // publicParameters are database parameter names whose values are
@@ -125,6 +126,8 @@ func redactValue(v any) bool {
 				changed = redactEnvironment(val) || changed
 			case "environmentvariables":
 				changed = redactNameValues(val) || changed
+			case "optionsettings":
+				changed = redactOptionSettings(val) || changed
 			case "userdata":
 				if m, ok := val.(map[string]any); ok {
 					changed = redactKey(m, "value") || changed

@@ -37,6 +37,7 @@ var sdkPackage = map[string]string{
 	"dms":         "databasemigrationservice",
 	"redshift":    "redshift", "opensearch": "opensearch", "apigateway": "apigateway", "apigatewayv2": "apigatewayv2",
 	"applicationautoscaling": "applicationautoscaling", "dax": "dax", "elasticache": "elasticache",
+	"kinesis": "kinesis", "emr": "emr", "sagemaker": "sagemaker", "elasticbeanstalk": "elasticbeanstalk",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "wafregional",
 	"networkfirewall": "networkfirewall",
 }
