@@ -25,12 +25,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	dms "github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
 	"github.com/aws/aws-sdk-go-v2/service/dax"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticbeanstalk"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
@@ -102,6 +106,10 @@ var sdkClients = map[string]func(aws.Config) any{
 	"emr":                    func(c aws.Config) any { return emr.NewFromConfig(c) },
 	"sagemaker":              func(c aws.Config) any { return sagemaker.NewFromConfig(c) },
 	"elasticbeanstalk":       func(c aws.Config) any { return elasticbeanstalk.NewFromConfig(c) },
+	"ecs":                    func(c aws.Config) any { return ecs.NewFromConfig(c) },
+	"efs":                    func(c aws.Config) any { return efs.NewFromConfig(c) },
+	"eks":                    func(c aws.Config) any { return eks.NewFromConfig(c) },
+	"codebuild":              func(c aws.Config) any { return codebuild.NewFromConfig(c) },
 
 	"networkfirewall": func(c aws.Config) any { return networkfirewall.NewFromConfig(c) },
 	"autoscaling":     func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
@@ -177,6 +185,14 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"RestApiId": key}
 	case "apigatewayv2.GetStages", "apigatewayv2.GetRoutes":
 		return map[string]string{"ApiId": key}
+	case "ecs.ListServices", "ecs.DescribeServices":
+		return map[string]string{"Cluster": key}
+	case "ecs.DescribeTaskDefinition":
+		return map[string]string{"TaskDefinition": key}
+	case "efs.DescribeMountTargets", "efs.DescribeBackupPolicy":
+		return map[string]string{"FileSystemId": key}
+	case "eks.DescribeCluster":
+		return map[string]string{"Name": key}
 	case "cloudfront.GetDistributionConfig":
 		return map[string]string{"Id": key}
 	case "wafv2.ListWebACLs":
@@ -257,7 +273,7 @@ func callAll(ctx context.Context, client any, sp *opSpec, fields map[string]stri
 			case f.Kind() == reflect.String:
 				f.SetString(v)
 			case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
-				f.Set(reflect.ValueOf(strings.Split(v, ",")))
+				f.Set(reflect.ValueOf(strings.Split(v, "\n")))
 			}
 		}
 		if token != "" {
@@ -417,7 +433,7 @@ func roundTripFile(ctx context.Context, t *testing.T, srv *Server, snap *snapsho
 	var fails []string
 	check := func(op, key string, raw json.RawMessage) {
 		sp := srv.spec(svc, op)
-		in := resourceInput(file, op, key, acct)
+		in := withBatchInput(resourceInput(file, op, key, acct), file, op, raw)
 		if file == "opensearch" && op == "DescribeDomains" {
 			in = map[string]string{"DomainNames": storedDomainNames(raw)}
 		}
@@ -461,5 +477,5 @@ func storedDomainNames(raw json.RawMessage) string {
 	for _, d := range out.DomainStatusList {
 		names = append(names, d.DomainName)
 	}
-	return strings.Join(names, ",")
+	return strings.Join(names, "\n")
 }

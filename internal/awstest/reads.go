@@ -173,6 +173,9 @@ func (s *Server) snapshotRead(_ context.Context, req *Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if out, err = filterBatchRead(req, out); err != nil {
+		return nil, err
+	}
 	if req.Protocol == EC2Query && strings.HasPrefix(req.Operation, "Describe") {
 		if out, err = filterEC2(req, out); err != nil {
 			return nil, err
@@ -316,6 +319,14 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("RestApiId"), account
 	case "apigatewayv2.GetStages", "apigatewayv2.GetRoutes":
 		return p("ApiId"), account
+	case "ecs.ListServices", "ecs.DescribeServices":
+		return s.ecsClusterARN(account, region, p("Cluster")), account
+	case "ecs.DescribeTaskDefinition":
+		return s.ecsTaskDefinitionARN(account, region, p("TaskDefinition")), account
+	case "efs.DescribeMountTargets", "efs.DescribeBackupPolicy":
+		return p("FileSystemId"), account
+	case "eks.DescribeCluster":
+		return p("Name"), account
 	case "cloudfront.GetDistributionConfig":
 		return p("Id"), account
 	case "wafv2.GetWebACL", "wafv2cloudfront.GetWebACL":

@@ -15,12 +15,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/databasemigrationservice"
 	"github.com/aws/aws-sdk-go-v2/service/dax"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticbeanstalk"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
@@ -94,6 +98,8 @@ var generatedOps = []opSpec{
 	{Pkg: "cloudwatch", Op: "DescribeAlarms", Legacy: true, New: func() any { return new(cloudwatch.DescribeAlarmsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "cloudwatchlogs", Op: "DescribeLogGroups", Legacy: false, New: func() any { return new(cloudwatchlogs.DescribeLogGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "Limit", Trunc: ""},
 	{Pkg: "cloudwatchlogs", Op: "DescribeMetricFilters", Legacy: false, New: func() any { return new(cloudwatchlogs.DescribeMetricFiltersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "Limit", Trunc: ""},
+	{Pkg: "codebuild", Op: "BatchGetProjects", Legacy: true, New: func() any { return new(codebuild.BatchGetProjectsOutput) }},
+	{Pkg: "codebuild", Op: "ListProjects", Legacy: true, New: func() any { return new(codebuild.ListProjectsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigRules", Legacy: false, New: func() any { return new(configservice.DescribeConfigRulesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigurationAggregators", Legacy: false, New: func() any { return new(configservice.DescribeConfigurationAggregatorsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "", Trunc: ""},
 	{Pkg: "configservice", Op: "DescribeConfigurationRecorderStatus", Legacy: false, New: func() any { return new(configservice.DescribeConfigurationRecorderStatusOutput) }},
@@ -170,6 +176,18 @@ var generatedOps = []opSpec{
 	{Pkg: "ecr", Op: "GetLifecyclePolicy", Legacy: false, New: func() any { return new(ecr.GetLifecyclePolicyOutput) }},
 	{Pkg: "ecr", Op: "GetRegistryScanningConfiguration", Legacy: false, New: func() any { return new(ecr.GetRegistryScanningConfigurationOutput) }},
 	{Pkg: "ecr", Op: "GetRepositoryPolicy", Legacy: false, New: func() any { return new(ecr.GetRepositoryPolicyOutput) }},
+	{Pkg: "ecs", Op: "DescribeClusters", Legacy: false, New: func() any { return new(ecs.DescribeClustersOutput) }},
+	{Pkg: "ecs", Op: "DescribeServices", Legacy: false, New: func() any { return new(ecs.DescribeServicesOutput) }},
+	{Pkg: "ecs", Op: "DescribeTaskDefinition", Legacy: false, New: func() any { return new(ecs.DescribeTaskDefinitionOutput) }},
+	{Pkg: "ecs", Op: "ListClusters", Legacy: false, New: func() any { return new(ecs.ListClustersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ecs", Op: "ListServices", Legacy: false, New: func() any { return new(ecs.ListServicesOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "ecs", Op: "ListTaskDefinitions", Legacy: false, New: func() any { return new(ecs.ListTaskDefinitionsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
+	{Pkg: "efs", Op: "DescribeAccessPoints", Legacy: true, New: func() any { return new(efs.DescribeAccessPointsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/2015-02-01/access-points", Query: [][2]string{{"AccessPointId", "AccessPointId"}, {"FileSystemId", "FileSystemId"}, {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}}},
+	{Pkg: "efs", Op: "DescribeBackupPolicy", Legacy: true, New: func() any { return new(efs.DescribeBackupPolicyOutput) }, Method: "GET", URI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy"},
+	{Pkg: "efs", Op: "DescribeFileSystems", Legacy: true, New: func() any { return new(efs.DescribeFileSystemsOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "MaxItems", Trunc: "", Method: "GET", URI: "/2015-02-01/file-systems", Query: [][2]string{{"CreationToken", "CreationToken"}, {"FileSystemId", "FileSystemId"}, {"Marker", "Marker"}, {"MaxItems", "MaxItems"}}},
+	{Pkg: "efs", Op: "DescribeMountTargets", Legacy: true, New: func() any { return new(efs.DescribeMountTargetsOutput) }, InToken: "Marker", OutToken: "NextMarker", Limit: "MaxItems", Trunc: "", Method: "GET", URI: "/2015-02-01/mount-targets", Query: [][2]string{{"AccessPointId", "AccessPointId"}, {"FileSystemId", "FileSystemId"}, {"Marker", "Marker"}, {"MaxItems", "MaxItems"}, {"MountTargetId", "MountTargetId"}}},
+	{Pkg: "eks", Op: "DescribeCluster", Legacy: false, New: func() any { return new(eks.DescribeClusterOutput) }, Method: "GET", URI: "/clusters/{name}"},
+	{Pkg: "eks", Op: "ListClusters", Legacy: false, New: func() any { return new(eks.ListClustersOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/clusters", Query: [][2]string{{"maxResults", "maxResults"}, {"nextToken", "nextToken"}, {"include", "include"}}},
 	{Pkg: "elasticache", Op: "DescribeCacheClusters", Legacy: false, New: func() any { return new(elasticache.DescribeCacheClustersOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "elasticache", Op: "DescribeCacheSubnetGroups", Legacy: false, New: func() any { return new(elasticache.DescribeCacheSubnetGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "elasticache", Op: "DescribeReplicationGroups", Legacy: false, New: func() any { return new(elasticache.DescribeReplicationGroupsOutput) }, InToken: "Marker", OutToken: "Marker", Limit: "MaxRecords", Trunc: ""},

@@ -16,6 +16,7 @@ var iamPrefix = map[string]string{
 	"accessanalyzer": "access-analyzer", "kms": "kms", "rds": "rds", "lambda": "lambda", "sqs": "sqs",
 	"sns": "sns", "secretsmanager": "secretsmanager", "ssoadmin": "sso", "identitystore": "identitystore",
 	"ecr": "ecr", "logs": "logs", "cloudwatch": "cloudwatch", "s3accesspoints": "s3", "elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing", "acm": "acm", "dms": "dms", "autoscaling": "autoscaling",
+	"ecs": "ecs", "efs": "elasticfilesystem", "eks": "eks", "codebuild": "codebuild",
 	"redshift": "redshift", "opensearch": "es", "apigateway": "apigateway", "apigatewayv2": "apigateway",
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling", "dax": "dax", "elasticache": "elasticache",
 	"ssm": "ssm", "cloudformation": "cloudformation",

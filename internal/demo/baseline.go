@@ -208,6 +208,7 @@ func baselineWorkload(w *world, a *acct, home string, created time.Time) {
 	baselineAPIs(w, a, home, created)
 	baselineCompute(w, a, home, created)
 	baselineDatastores(w, a, home, created)
+	baselineContainers(w, a, home, created)
 	baselineEdge(w, a, home, created)
 }
 

@@ -171,8 +171,9 @@ type regionRes struct {
 	clbs        []*classicLB
 	certs       []*certificate
 	an          analyticsRes
-	stores      dataStores // DynamoDB, DAX, ElastiCache (render_datastores.go)
-	bigdata     bigData    // Kinesis, EMR, SageMaker, Elastic Beanstalk (render_bigdata.go)
+	stores      dataStores   // DynamoDB, DAX, ElastiCache (render_datastores.go)
+	bigdata     bigData      // Kinesis, EMR, SageMaker, Elastic Beanstalk (render_bigdata.go)
+	ctr         containerRes // ECS, EFS, EKS, CodeBuild (render_containers.go)
 	guardDuty   bool
 	securityHub bool
 	config      bool

@@ -55,6 +55,7 @@ func renderAccount(w *world, a *acct) ([]*snapshot.ServiceFile, error) {
 			renderKMS(w, a, rr), renderRDS(w, a, rr), renderLambda(w, a, rr), renderSQS(w, a, rr),
 			renderSNS(w, a, rr), renderSecrets(w, a, rr), renderECR(w, a, rr), renderS3AccessPoints(w, a, rr), renderELBv2(w, a, rr), renderClassicELB(w, a, rr), renderACM(w, a, rr), renderDMS(w, a, rr), renderLogs(w, a, rr), renderCloudWatch(w, a, rr), renderSSO(w, a, rr), renderIdentityStore(w, a, rr),
 			renderAutoScaling(a, rr), renderWAFv2(w, a, rr), renderWAFRegional(w, a, rr),
+			renderECS(w, a, rr), renderEFS(w, a, rr), renderEKS(w, a, rr), renderCodeBuild(w, a, rr),
 			renderSSM(w, a, rr), renderCloudFormation(w, a, rr))
 		files = append(files, renderRedshift(w, a, rr), renderOpenSearch(w, a, rr), renderAPIGateway(w, a, rr), renderAPIGatewayV2(w, a, rr))
 		files = append(files, renderDatastores(w, a, rr)...)

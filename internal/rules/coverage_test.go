@@ -29,6 +29,7 @@ var controlServices = map[string][]string{
 	"S3": {"s3", "s3control"}, "SecretsManager": {"secretsmanager"}, "SecurityHub": {"securityhub"},
 	"SNS": {"sns"}, "SQS": {"sqs"}, "ECR": {"ecr"}, "ELB": {"elbv2", "elb"}, "ACM": {"acm"}, "CloudWatch": {"logs", "cloudwatch"}, "DMS": {"dms"},
 	"AutoScaling": {"autoscaling"}, "Autoscaling": {"autoscaling"},
+	"ECS": {"ecs"}, "EFS": {"efs"}, "EKS": {"eks"}, "CodeBuild": {"codebuild"},
 	"Redshift": {"redshift"}, "ES": {"opensearch"}, "Opensearch": {"opensearch"}, "APIGateway": {"apigateway", "apigatewayv2"},
 	"DynamoDB": {"dynamodb", "applicationautoscaling", "dax"}, "ElastiCache": {"elasticache"},
 	"SSM": {"ssm"}, "CloudFormation": {"cloudformation"},

@@ -432,6 +432,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.ec2computeBaseline(a, r)
 	f.datastoreBaseline(a, r)
 	f.bigdataBaseline(a, r)
+	f.containersBaseline(a, r)
 	f.edgeRegion(a, r)
 	f.rdsBaseline(a, r)
 	f.ec2netBaseline(a, r)

@@ -248,6 +248,28 @@ var Catalog = []Service{
 		{Name: "DescribeEnvironments", Input: "IncludeDeleted=false"},
 		{Name: "DescribeConfigurationSettings", PerResource: "application name + \"|\" + environment name", Benign: []string{"InvalidParameterValue"}},
 	}},
+	{Name: "ecs", Doc: "Amazon ECS: clusters (settings such as Container Insights), each cluster's services (launch type, platform version, public IP assignment) and the latest ACTIVE revision of every task definition family (network and PID modes, container definitions). Container environment variable values are redacted; their names are kept.", Operations: []Operation{
+		{Name: "ListClusters"},
+		{Name: "DescribeClusters", Input: "Clusters = every listed cluster, 100 per call; Include=SETTINGS,CONFIGURATIONS; batches merged; not called without clusters"},
+		{Name: "ListServices", PerResource: "cluster ARN", Benign: []string{"ClusterNotFoundException"}},
+		{Name: "DescribeServices", PerResource: "cluster ARN", Input: "Services = the cluster's listed services, 10 per call; batches merged; not called for a cluster without services", Benign: []string{"ClusterNotFoundException"}},
+		{Name: "ListTaskDefinitions", Input: "Status=ACTIVE"},
+		{Name: "DescribeTaskDefinition", PerResource: "task definition ARN (the highest ACTIVE revision of each family)"},
+	}},
+	{Name: "efs", Doc: "Amazon EFS: file systems (encryption, KMS key), access points (root directory, POSIX user), and each file system's mount targets and automatic backup policy. No file data.", Operations: []Operation{
+		{Name: "DescribeFileSystems"},
+		{Name: "DescribeAccessPoints"},
+		{Name: "DescribeMountTargets", PerResource: "file system id", Benign: []string{"FileSystemNotFound"}},
+		{Name: "DescribeBackupPolicy", PerResource: "file system id", Benign: []string{"PolicyNotFound", "FileSystemNotFound"}},
+	}},
+	{Name: "eks", Doc: "Amazon EKS: clusters and their configuration (Kubernetes version, support type, endpoint access, control plane logging, secrets encryption).", Operations: []Operation{
+		{Name: "ListClusters"},
+		{Name: "DescribeCluster", PerResource: "cluster name", Benign: []string{"ResourceNotFoundException"}},
+	}},
+	{Name: "codebuild", Doc: "AWS CodeBuild: build projects (source location and authentication, environment, logs configuration). Environment variable values are redacted (names and types kept), and so are credentials embedded in a source URL.", Operations: []Operation{
+		{Name: "ListProjects"},
+		{Name: "BatchGetProjects", Input: "Names = every listed project, 100 per call; batches merged; not called without projects"},
+	}},
 	{Name: "cloudfront", Global: true, Doc: "CloudFront: distributions and their configuration (origins and origin groups, cache behaviors' viewer protocol, default root object, standard logging, web ACL, viewer certificate); read in us-east-1, where the CloudFront API is served.", Operations: []Operation{
 		{Name: "ListDistributions", Input: "all pages merged into DistributionList.Items"},
 		{Name: "GetDistributionConfig", PerResource: "distribution id", Benign: []string{"NoSuchDistribution"}},

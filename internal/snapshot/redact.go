@@ -31,6 +31,8 @@ var redactTriggers = [][]byte{
 	[]byte(`"masteruserpassword"`),
 	[]byte(`"variables"`),                    // API Gateway REST stage variables
 	[]byte(`"stagevariables"`),               // API Gateway v2 stage variables
+	[]byte(`"location"`),                     // CodeBuild source URLs (user information is a credential)
+	[]byte(`"sourcelocation"`),               // CodeBuild builds
 	[]byte(`"presharedkey"`),                 // EC2 DescribeVpnConnections: a tunnel's IKE pre-shared key
 	[]byte(`"customergatewayconfiguration"`), // EC2 DescribeVpnConnections: the XML holding the keys
 	[]byte(`"optionsettings"`),               // Elastic Beanstalk configuration: [{Namespace, OptionName, Value}]
@@ -57,6 +59,9 @@ var publicParameters = map[string]bool{"require_ssl": true, "use_fips_ssl": true
 //   - Variables / StageVariables (API Gateway stages) as a map: every
 //     value;
 //   - SecretString, SecretBinary, Password, MasterUserPassword;
+//   - Location / SourceLocation holding a URL with user information
+//     (CodeBuild sources, https://user:token@host/...): the user
+//     information becomes the marker, the rest of the URL is kept;
 //   - PreSharedKey and CustomerGatewayConfiguration (EC2 Site-to-Site
 //     VPN tunnels' keys, and the configuration document that repeats them).
 //
@@ -142,6 +147,12 @@ func redactValue(v any) bool {
 						}
 					}
 				}
+			case "location", "sourcelocation":
+				if u, ok := val.(string); ok {
+					if r, did := redactURLUserinfo(u); did {
+						t[k], changed = r, true
+					}
+				}
 			case "parametervalue", "outputvalue", "secretstring", "secretbinary", "password", "masteruserpassword",
 				"presharedkey", "customergatewayconfiguration":
 				if strings.EqualFold(k, "parametervalue") && isPublicParameter(t) {
@@ -159,6 +170,26 @@ func redactValue(v any) bool {
 		}
 	}
 	return changed
+}
+
+// redactURLUserinfo replaces the user information of a URL
+// (scheme://user:password@host/...) with the marker. Anything that is
+// not such a URL, or already redacted, is left as it is.
+func redactURLUserinfo(s string) (string, bool) {
+	i := strings.Index(s, "://")
+	if i <= 0 {
+		return s, false
+	}
+	rest := s[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndexByte(rest[:end], '@')
+	if at < 0 || rest[:at] == Redacted {
+		return s, false
+	}
+	return s[:i+3] + Redacted + rest[at:], true
 }
 
 // redactEnvironment handles Lambda's {Variables: {...}} and the

@@ -33,6 +33,7 @@ var sdkPackage = map[string]string{
 	"cloudformation": "cloudformation", "inspector2": "inspector2", "macie2": "macie2",
 	"servicecatalog": "servicecatalog", "ssm": "ssm",
 	"elbv2": "elasticloadbalancingv2", "elb": "elasticloadbalancing", "acm": "acm",
+	"ecs": "ecs", "efs": "efs", "eks": "eks", "codebuild": "codebuild",
 	"autoscaling": "autoscaling",
 	"dms":         "databasemigrationservice",
 	"redshift":    "redshift", "opensearch": "opensearch", "apigateway": "apigateway", "apigatewayv2": "apigatewayv2",
