@@ -62,6 +62,9 @@ func indexCoverage() *coverageIndex {
 		add(ix.securityHub, r.Mappings.SecurityHub, r.ID)
 		add(ix.cis, r.Mappings.CIS, r.ID)
 		add(ix.configRule, r.Mappings.ConfigRule, r.ID)
+		for _, c := range r.AlsoConfigRules {
+			add(ix.configRule, c, r.ID)
+		}
 	}
 	return ix
 }
