@@ -134,12 +134,21 @@ func (r *Report) asff(f *Finding) ASFFFinding {
 		Resources: []ASFFResource{{
 			Type: asffResourceType(f.ResourceType), Id: f.ResourceArn, Partition: part, Region: region,
 		}},
-		Compliance:  ASFFCompliance{Status: asffCompliance(f.Status), SecurityControlId: f.Mappings.SecurityHub, RelatedRequirements: requirements(f.Mappings)},
+		Compliance:  ASFFCompliance{Status: asffCompliance(f.Status), RelatedRequirements: requirements(f.Mappings)},
 		Workflow:    ASFFWorkflow{Status: asffWorkflow(f.Status)},
 		RecordState: asffRecordState(f.Status),
 		ProductFields: map[string]string{
 			"orgrail/RuleId": f.RuleID, "orgrail/OU": f.OU, "orgrail/Status": string(f.Status),
 		},
+	}
+	// SecurityControlId holds one control: a rule that judges what two
+	// controls judge (ES.1 and Opensearch.1) gives the first there and
+	// all of them in ProductFields.
+	if ids := ControlIDs(f.Mappings.SecurityHub); len(ids) > 0 {
+		a.Compliance.SecurityControlId = ids[0]
+		if len(ids) > 1 {
+			a.ProductFields["orgrail/SecurityControlIds"] = strings.Join(ids, ",")
+		}
 	}
 	if info.Remediation != "" {
 		a.Remediation = &ASFFRemediation{Recommendation: ASFFRecommendation{Text: truncate(info.Remediation, 512)}}

@@ -203,9 +203,7 @@ func tags(m Mappings) []string {
 	if m.CIS != "" {
 		t = append(t, "CIS-"+m.CIS)
 	}
-	if m.SecurityHub != "" {
-		t = append(t, m.SecurityHub)
-	}
+	t = append(t, ControlIDs(m.SecurityHub)...)
 	if m.NistCsf != "" {
 		t = append(t, "NIST-CSF-"+m.NistCsf)
 	}

@@ -36,6 +36,19 @@ func FrameworkTitle(name string) string {
 	return name
 }
 
+// ControlIDs splits a mapping value into its control ids: a rule that
+// judges what two controls judge (ES.1 and Opensearch.1, say) names both,
+// comma-separated.
+func ControlIDs(s string) []string {
+	var ids []string
+	for _, id := range strings.Split(s, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // Control returns the control id of mappings m in framework name, or ""
 // when the rule is not part of it. For NIST CSF the id is the category.
 func (m Mappings) Control(name string) string {
@@ -115,10 +128,12 @@ func Summarize(fs []Finding) *Summary {
 				fw[name] = map[string]*Counts{}
 				fwTotal[name] = &Counts{}
 			}
-			if fw[name][c] == nil {
-				fw[name][c] = &Counts{}
+			for _, id := range ControlIDs(c) {
+				if fw[name][id] == nil {
+					fw[name][id] = &Counts{}
+				}
+				fw[name][id].Add(f)
 			}
-			fw[name][c].Add(f)
 			fwTotal[name].Add(f)
 		}
 		ou := f.OU
