@@ -11,7 +11,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/orgrail ./cmd/orgrail
 
 test:
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 40m ./...
 
 # race runs the race detector over the packages that share state
 # between goroutines (store, notify, collect, trail, authz), with -short:
