@@ -3,12 +3,16 @@ package collect
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	cfgtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
+	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	rstypes "github.com/aws/aws-sdk-go-v2/service/redshift/types"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 )
 
@@ -58,6 +62,26 @@ var listKinds = []listKind{
 		func() any { return &iamtypes.GroupDetail{} }, func(v any) string { return aws.ToString(v.(*iamtypes.GroupDetail).GroupId) }},
 	{"AWS::IAM::Policy", "iam", "GetAccountAuthorizationDetails", "Policies", true,
 		func() any { return &iamtypes.ManagedPolicyDetail{} }, func(v any) string { return aws.ToString(v.(*iamtypes.ManagedPolicyDetail).PolicyId) }},
+	// Types whose Config schema (awslabs/aws-config-resource-schema) is
+	// the API's shape; configschema_test.go checks the members rules read.
+	{"AWS::EC2::Volume", "ec2", "DescribeVolumes", "Volumes", false,
+		func() any { return &ec2types.Volume{} }, func(v any) string { return aws.ToString(v.(*ec2types.Volume).VolumeId) }},
+	{"AWS::EC2::Subnet", "ec2", "DescribeSubnets", "Subnets", false,
+		func() any { return &ec2types.Subnet{} }, func(v any) string { return aws.ToString(v.(*ec2types.Subnet).SubnetId) }},
+	{"AWS::EC2::RouteTable", "ec2", "DescribeRouteTables", "RouteTables", false,
+		func() any { return &ec2types.RouteTable{} }, func(v any) string { return aws.ToString(v.(*ec2types.RouteTable).RouteTableId) }},
+	{"AWS::RDS::DBCluster", "rds", "DescribeDBClusters", "DBClusters", false,
+		func() any { return &rdstypes.DBCluster{} }, func(v any) string { return aws.ToString(v.(*rdstypes.DBCluster).DBClusterIdentifier) }},
+	{"AWS::ElasticLoadBalancingV2::LoadBalancer", "elbv2", "DescribeLoadBalancers", "LoadBalancers", false,
+		func() any { return &elbv2types.LoadBalancer{} }, func(v any) string { return aws.ToString(v.(*elbv2types.LoadBalancer).LoadBalancerArn) }},
+	{"AWS::ElasticLoadBalancing::LoadBalancer", "elb", "DescribeLoadBalancers", "LoadBalancerDescriptions", false,
+		func() any { return &elbtypes.LoadBalancerDescription{} }, func(v any) string { return aws.ToString(v.(*elbtypes.LoadBalancerDescription).LoadBalancerName) }},
+	{"AWS::AutoScaling::AutoScalingGroup", "autoscaling", "DescribeAutoScalingGroups", "AutoScalingGroups", false,
+		func() any { return &astypes.AutoScalingGroup{} }, func(v any) string { return aws.ToString(v.(*astypes.AutoScalingGroup).AutoScalingGroupName) }},
+	{"AWS::AutoScaling::LaunchConfiguration", "autoscaling", "DescribeLaunchConfigurations", "LaunchConfigurations", false,
+		func() any { return &astypes.LaunchConfiguration{} }, func(v any) string { return aws.ToString(v.(*astypes.LaunchConfiguration).LaunchConfigurationName) }},
+	{"AWS::Redshift::Cluster", "redshift", "DescribeClusters", "Clusters", false,
+		func() any { return &rstypes.Cluster{} }, func(v any) string { return aws.ToString(v.(*rstypes.Cluster).ClusterIdentifier) }},
 }
 
 // configUnavailable names what AWS Config files cannot give; the
