@@ -308,3 +308,16 @@ func renameKeys(m map[string]any, ren map[string]string, key func(string) string
 func toCFNValue(v reflect.Value) any {
 	return toConfigValueKeys(v, func(s string) string { return s })
 }
+
+// configSpecialOps are the operations the one-by-one conversions of
+// configspecial.go and this file fill (the list kinds and listSuppls
+// name theirs).
+var configSpecialOps = []string{
+	"s3 ListBuckets", "s3 GetBucketLocation", "s3control GetPublicAccessBlock",
+	"kms ListKeys", "kms DescribeKey", "ec2 DescribeInstances",
+	"sqs ListQueues", "sqs GetQueueAttributes", "sns ListTopics", "sns GetTopicAttributes",
+	"guardduty ListDetectors", "guardduty GetDetector",
+	"dynamodb ListTables", "dynamodb DescribeTable", "dynamodb DescribeContinuousBackups",
+	"acm ListCertificates", "acm DescribeCertificate",
+	"opensearch ListDomainNames", "opensearch DescribeDomains",
+}
