@@ -96,7 +96,7 @@ func newTypesFixture(t *testing.T) *snapshot.Snapshot {
 		TableArn: aws.String("arn:table/orders"), CreationDateTime: &at, BillingModeSummary: &ddbtypes.BillingModeSummary{BillingMode: ddbtypes.BillingModePayPerRequest},
 		SSEDescription: &ddbtypes.SSEDescription{Status: ddbtypes.SSEStatusEnabled, SSEType: ddbtypes.SSETypeKms}}}))
 	must(dd.SetResource("DescribeContinuousBackups", "orders", &dynamodb.DescribeContinuousBackupsOutput{ContinuousBackupsDescription: &ddbtypes.ContinuousBackupsDescription{
-		ContinuousBackupsStatus: ddbtypes.ContinuousBackupsStatusEnabled,
+		ContinuousBackupsStatus:        ddbtypes.ContinuousBackupsStatusEnabled,
 		PointInTimeRecoveryDescription: &ddbtypes.PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: ddbtypes.PointInTimeRecoveryStatusEnabled}}}))
 	must(w.WriteService(dd))
 	ac := snapshot.NewServiceFile(acct, r, "acm")
@@ -108,7 +108,7 @@ func newTypesFixture(t *testing.T) *snapshot.Snapshot {
 	os := snapshot.NewServiceFile(acct, r, "opensearch")
 	es := ostypes.DomainStatus{DomainName: aws.String("logs"), DomainId: aws.String(acct + "/logs"), ARN: aws.String("arn:es/logs"),
 		EngineVersion: aws.String("Elasticsearch_7.10"), ClusterConfig: &ostypes.ClusterConfig{InstanceCount: aws.Int32(1)},
-		VPCOptions: &ostypes.VPCDerivedInfo{VPCId: aws.String("vpc-1"), SubnetIds: []string{"subnet-1"}},
+		VPCOptions:           &ostypes.VPCDerivedInfo{VPCId: aws.String("vpc-1"), SubnetIds: []string{"subnet-1"}},
 		LogPublishingOptions: map[string]ostypes.LogPublishingOption{"AUDIT_LOGS": {Enabled: aws.Bool(true), CloudWatchLogsLogGroupArn: aws.String("arn:lg")}}}
 	osd := ostypes.DomainStatus{DomainName: aws.String("search"), DomainId: aws.String(acct + "/search"), ARN: aws.String("arn:es/search"),
 		EngineVersion: aws.String("OpenSearch_2.11"), Endpoint: aws.String("search.es"),
