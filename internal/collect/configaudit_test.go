@@ -35,6 +35,14 @@ func configItemsNewTypes(expires time.Time) []map[string]any {
 			"createTime": "2026-01-02T03:04:05.000Z", "attachments": []any{map[string]any{"instanceId": "i-1", "state": "attached"}}}, nil),
 		item("AWS::EC2::Subnet", "subnet-1", map[string]any{"subnetId": "subnet-1", "vpcId": "vpc-1", "mapPublicIpOnLaunch": true,
 			"state": map[string]any{"value": "available"}, "subnetArn": arn("ec2", "subnet/subnet-1")}, nil),
+		item("AWS::EC2::EIP", "eipalloc-1", map[string]any{"allocationId": "eipalloc-1", "publicIp": "198.51.100.7", "domain": "vpc"}, nil),
+		item("AWS::EC2::VPNConnection", "vpn-1", map[string]any{"vpnConnectionId": "vpn-1", "type": "ipsec.1", "state": map[string]any{"value": "available"},
+			"customerGatewayConfiguration": "<vpn_connection><pre_shared_key>s3cr3t-psk</pre_shared_key></vpn_connection>",
+			"vgwTelemetry": []any{map[string]any{"outsideIpAddress": "203.0.113.1", "status": "UP"}, map[string]any{"outsideIpAddress": "203.0.113.2", "status": "DOWN"}}}, nil),
+		item("AWS::CloudWatch::Alarm", "cpu-high", map[string]any{"alarmName": "cpu-high", "alarmArn": arn("cloudwatch", "alarm:cpu-high"),
+			"actionsEnabled": false, "alarmActions": []any{arn("sns", "ops")}, "okactions": []any{}, "metricName": "CPUUtilization",
+			"namespace": "AWS/EC2", "threshold": 80.0, "comparisonOperator": "GreaterThanThreshold", "evaluationPeriods": 1, "period": 300,
+			"dimensions": []any{map[string]any{"name": "InstanceId", "value": "i-1"}}}, nil),
 		item("AWS::EC2::RouteTable", "rtb-1", map[string]any{"routeTableId": "rtb-1", "vpcId": "vpc-1", "ownerId": acct,
 			"routes":       []any{map[string]any{"destinationCidrBlock": "0.0.0.0/0", "gatewayId": "igw-1", "state": "active"}},
 			"associations": []any{map[string]any{"subnetId": "subnet-1", "main": false}}}, nil),
@@ -128,6 +136,15 @@ func TestConfigSnapshotsAuditNewTypes(t *testing.T) {
 	if s := string(asf.Operations["DescribeLaunchConfigurations"]); strings.Contains(s, "cGFzc3dvcmQ9aHVudGVyMg") || !strings.Contains(s, "redacted by orgrail") {
 		t.Errorf("user data not redacted: %s", s)
 	}
+	// So is a VPN connection's configuration document, which holds the
+	// tunnels' pre-shared keys.
+	ef, err := snap.Service(acct, "us-east-1", "ec2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(ef.Operations["DescribeVpnConnections"]); strings.Contains(s, "s3cr3t-psk") {
+		t.Errorf("VPN pre-shared key stored: %s", s)
+	}
 	out, err := rules.Audit(snap, rules.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +167,9 @@ func TestConfigSnapshotsAuditNewTypes(t *testing.T) {
 	}{
 		{"ec2.volumes-encrypted", "vol-1", findings.Failed},
 		{"ec2.subnet-no-auto-public-ip", "subnet-1", findings.Failed},
+		{"ec2.eip-attached", "eipalloc-1", findings.Failed},
+		{"ec2.vpn-tunnels-up", "vpn-1", findings.Failed},
+		{"cloudwatch.alarm-actions-enabled", "cpu-high", findings.Failed},
 		{"ec2.no-unrestricted-route-to-igw", "rtb-1", findings.Failed},
 		{"rds.cluster-deletion-protection", "aurora-1", findings.Failed},
 		{"rds.cluster-iam-authentication", "aurora-1", findings.Failed},

@@ -5,6 +5,7 @@ import (
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	cfgtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
@@ -82,6 +83,19 @@ var listKinds = []listKind{
 		func() any { return &astypes.LaunchConfiguration{} }, func(v any) string { return aws.ToString(v.(*astypes.LaunchConfiguration).LaunchConfigurationName) }},
 	{"AWS::Redshift::Cluster", "redshift", "DescribeClusters", "Clusters", false,
 		func() any { return &rstypes.Cluster{} }, func(v any) string { return aws.ToString(v.(*rstypes.Cluster).ClusterIdentifier) }},
+	{"AWS::EC2::EIP", "ec2", "DescribeAddresses", "Addresses", false,
+		func() any { return &ec2types.Address{} }, func(v any) string {
+			a := v.(*ec2types.Address)
+			return aws.ToString(a.AllocationId) + aws.ToString(a.PublicIp)
+		}},
+	{"AWS::EC2::NetworkInterface", "ec2", "DescribeNetworkInterfaces", "NetworkInterfaces", false,
+		func() any { return &ec2types.NetworkInterface{} }, func(v any) string { return aws.ToString(v.(*ec2types.NetworkInterface).NetworkInterfaceId) }},
+	{"AWS::EC2::VPNConnection", "ec2", "DescribeVpnConnections", "VpnConnections", false,
+		func() any { return &ec2types.VpnConnection{} }, func(v any) string { return aws.ToString(v.(*ec2types.VpnConnection).VpnConnectionId) }},
+	{"AWS::RDS::EventSubscription", "rds", "DescribeEventSubscriptions", "EventSubscriptionsList", false,
+		func() any { return &rdstypes.EventSubscription{} }, func(v any) string { return aws.ToString(v.(*rdstypes.EventSubscription).CustSubscriptionId) }},
+	{"AWS::CloudWatch::Alarm", "cloudwatch", "DescribeAlarms", "MetricAlarms", false,
+		func() any { return &cwtypes.MetricAlarm{} }, func(v any) string { return aws.ToString(v.(*cwtypes.MetricAlarm).AlarmName) }},
 }
 
 // configUnavailable names what AWS Config files cannot give; the
@@ -108,14 +122,13 @@ var configUnavailable = []string{
 	"ec2 DescribeLaunchTemplateVersions (AWS::EC2::LaunchTemplate is recorded in CloudFormation's shape; not converted)",
 	"ec2 DescribeTransitGateways (AWS::EC2::TransitGateway is recorded in CloudFormation's shape; not converted)",
 	"ec2 DescribeTransitGatewayAttachments (AWS::EC2::TransitGatewayAttachment is recorded in CloudFormation's shape; not converted)",
-	"ec2 DescribeVpcPeeringConnections (not converted yet)", "ec2 DescribeNetworkInterfaces (not converted yet)",
-	"ec2 DescribeAddresses (not converted yet)", "ec2 DescribeVpnConnections (not converted yet)",
+	"ec2 DescribeVpcPeeringConnections (Config records a peering's status as a string where the API has an object; not converted)",
 	"cloudtrail GetTrailStatus", "cloudtrail GetEventSelectors",
 	"config DescribeConfigurationRecorderStatus", "config DescribeDeliveryChannels", "config DescribeConfigRules",
 	"config DescribeConfigurationAggregators",
 	"guardduty GetAdministratorAccount", "guardduty ListOrganizationAdminAccounts",
 	"securityhub (all)", "kms GetKeyPolicy", "kms GetKeyRotationStatus", "kms ListAliases",
-	"rds DescribeDBSnapshotAttributes", "rds DescribeEventSubscriptions (not converted yet)",
+	"rds DescribeDBSnapshotAttributes",
 	"elbv2 DescribeLoadBalancerAttributes (not recorded by Config)", "elbv2 DescribeListeners (AWS::ElasticLoadBalancingV2::Listener is recorded in CloudFormation's shape; not converted)",
 	"elb DescribeLoadBalancerAttributes (not recorded by Config)",
 	"redshift DescribeClusterParameters (parameter values are not recorded by Config)",
@@ -125,7 +138,7 @@ var configUnavailable = []string{
 	"sagemaker (all) (recorded in CloudFormation's shape; not converted)", "ecs (all) (recorded in CloudFormation's shape; not converted)",
 	"efs (all) (recorded in CloudFormation's shape; not converted)", "eks (all) (recorded in CloudFormation's shape; not converted)",
 	"dms (all) (recorded in CloudFormation's shape; not converted)", "ssm (all) (recorded in CloudFormation's shape or as inventory; not converted)",
-	"cloudwatch (all) (not converted yet)", "codebuild (all) (not converted yet)", "cloudfront (all) (not converted yet)",
+	"codebuild (all) (not converted yet)", "cloudfront (all) (not converted yet)",
 	"apigateway (all) (not converted yet)", "apigatewayv2 (all) (not converted yet)", "elasticbeanstalk (all) (not converted yet)",
 	"networkfirewall (all) (not converted yet)", "cloudformation (all) (not converted yet)",
 	"wafv2 (all) (not converted yet)", "wafv2cloudfront (all) (not converted yet)", "waf (all) (not converted yet)", "wafregional (all) (not converted yet)",

@@ -79,7 +79,8 @@ var schemaTypes = map[string]struct {
 // schemaListKinds are the list kinds checked against the schema.
 var schemaListKinds = []string{"AWS::EC2::Volume", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::RDS::DBCluster",
 	"AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer",
-	"AWS::AutoScaling::AutoScalingGroup", "AWS::AutoScaling::LaunchConfiguration", "AWS::Redshift::Cluster"}
+	"AWS::AutoScaling::AutoScalingGroup", "AWS::AutoScaling::LaunchConfiguration", "AWS::Redshift::Cluster",
+	"AWS::EC2::EIP", "AWS::EC2::NetworkInterface", "AWS::EC2::VPNConnection", "AWS::RDS::EventSubscription", "AWS::CloudWatch::Alarm"}
 
 func init() {
 	for _, k := range listKinds {

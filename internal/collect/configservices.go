@@ -71,7 +71,7 @@ var configOpGaps = map[string][]string{
 	"elb":         {"DescribeLoadBalancerAttributes"},
 	"redshift":    {"DescribeClusterParameters"},
 	"ec2":         {"DescribeSecurityGroupRules", "GetEbsEncryptionByDefault", "GetSnapshotBlockPublicAccessState", "GetImageBlockPublicAccessState"},
-	"rds":         {"DescribeDBSnapshotAttributes", "DescribeEventSubscriptions"},
+	"rds":         {"DescribeDBSnapshotAttributes"},
 	"opensearch":  {},
 	"dynamodb":    {},
 	"acm":         {},
