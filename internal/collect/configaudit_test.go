@@ -38,7 +38,7 @@ func configItemsNewTypes(expires time.Time) []map[string]any {
 		item("AWS::EC2::EIP", "eipalloc-1", map[string]any{"allocationId": "eipalloc-1", "publicIp": "198.51.100.7", "domain": "vpc"}, nil),
 		item("AWS::EC2::VPNConnection", "vpn-1", map[string]any{"vpnConnectionId": "vpn-1", "type": "ipsec.1", "state": map[string]any{"value": "available"},
 			"customerGatewayConfiguration": "<vpn_connection><pre_shared_key>s3cr3t-psk</pre_shared_key></vpn_connection>",
-			"vgwTelemetry": []any{map[string]any{"outsideIpAddress": "203.0.113.1", "status": "UP"}, map[string]any{"outsideIpAddress": "203.0.113.2", "status": "DOWN"}}}, nil),
+			"vgwTelemetry":                 []any{map[string]any{"outsideIpAddress": "203.0.113.1", "status": "UP"}, map[string]any{"outsideIpAddress": "203.0.113.2", "status": "DOWN"}}}, nil),
 		item("AWS::CloudWatch::Alarm", "cpu-high", map[string]any{"alarmName": "cpu-high", "alarmArn": arn("cloudwatch", "alarm:cpu-high"),
 			"actionsEnabled": false, "alarmActions": []any{arn("sns", "ops")}, "okactions": []any{}, "metricName": "CPUUtilization",
 			"namespace": "AWS/EC2", "threshold": 80.0, "comparisonOperator": "GreaterThanThreshold", "evaluationPeriods": 1, "period": 300,

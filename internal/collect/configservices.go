@@ -67,15 +67,11 @@ var configRenames = map[string]map[string]string{
 // not record; a snapshot built from Config files marks them as gaps in
 // the service's file, so rules needing them report them as not collected.
 var configOpGaps = map[string][]string{
-	"elbv2":       {"DescribeLoadBalancerAttributes", "DescribeListeners"},
-	"elb":         {"DescribeLoadBalancerAttributes"},
-	"redshift":    {"DescribeClusterParameters"},
-	"ec2":         {"DescribeSecurityGroupRules", "GetEbsEncryptionByDefault", "GetSnapshotBlockPublicAccessState", "GetImageBlockPublicAccessState"},
-	"rds":         {"DescribeDBSnapshotAttributes"},
-	"opensearch":  {},
-	"dynamodb":    {},
-	"acm":         {},
-	"autoscaling": {},
+	"elbv2":    {"DescribeLoadBalancerAttributes", "DescribeListeners"},
+	"elb":      {"DescribeLoadBalancerAttributes"},
+	"redshift": {"DescribeClusterParameters"},
+	"ec2":      {"DescribeSecurityGroupRules", "GetEbsEncryptionByDefault", "GetSnapshotBlockPublicAccessState", "GetImageBlockPublicAccessState"},
+	"rds":      {"DescribeDBSnapshotAttributes"},
 }
 
 // decodeRenamed decodes a configuration into out after renaming the
