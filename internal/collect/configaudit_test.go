@@ -43,6 +43,18 @@ func configItemsNewTypes(expires time.Time) []map[string]any {
 			"actionsEnabled": false, "alarmActions": []any{arn("sns", "ops")}, "okactions": []any{}, "metricName": "CPUUtilization",
 			"namespace": "AWS/EC2", "threshold": 80.0, "comparisonOperator": "GreaterThanThreshold", "evaluationPeriods": 1, "period": 300,
 			"dimensions": []any{map[string]any{"name": "InstanceId", "value": "i-1"}}}, nil),
+		item("AWS::NetworkFirewall::Firewall", arn("network-firewall", "firewall/fw-1"), map[string]any{"firewall": map[string]any{
+			"firewallArn": arn("network-firewall", "firewall/fw-1"), "firewallName": "fw-1", "vpcId": "vpc-1",
+			"firewallPolicyArn": arn("network-firewall", "firewall-policy/pol-1"), "subnetMappings": []any{map[string]any{"subnetId": "subnet-1"}}}}, nil),
+		item("AWS::NetworkFirewall::FirewallPolicy", arn("network-firewall", "firewall-policy/pol-1"), map[string]any{
+			"firewallPolicyResponse": map[string]any{"firewallPolicyArn": arn("network-firewall", "firewall-policy/pol-1"), "firewallPolicyName": "pol-1"},
+			"firewallPolicy":         map[string]any{"statelessDefaultActions": []any{"aws:pass"}, "statelessFragmentDefaultActions": []any{"aws:drop"}}}, nil),
+		item("AWS::NetworkFirewall::RuleGroup", arn("network-firewall", "stateless-rulegroup/empty"), map[string]any{
+			"ruleGroupResponse": map[string]any{"ruleGroupArn": arn("network-firewall", "stateless-rulegroup/empty"), "ruleGroupName": "empty", "type": "STATELESS", "capacity": 10},
+			"ruleGroup":         map[string]any{"rulesSource": map[string]any{"statelessRulesAndCustomActions": map[string]any{"statelessRules": []any{}}}}}, nil),
+		item("AWS::NetworkFirewall::RuleGroup", arn("network-firewall", "stateful-rulegroup/sf"), map[string]any{
+			"ruleGroupResponse": map[string]any{"ruleGroupArn": arn("network-firewall", "stateful-rulegroup/sf"), "ruleGroupName": "sf", "type": "STATEFUL"},
+			"ruleGroup":         map[string]any{"rulesSource": map[string]any{"rulesString": "pass tcp any any -> any any (sid:1;)"}}}, nil),
 		item("AWS::EC2::RouteTable", "rtb-1", map[string]any{"routeTableId": "rtb-1", "vpcId": "vpc-1", "ownerId": acct,
 			"routes":       []any{map[string]any{"destinationCidrBlock": "0.0.0.0/0", "gatewayId": "igw-1", "state": "active"}},
 			"associations": []any{map[string]any{"subnetId": "subnet-1", "main": false}}}, nil),
@@ -170,6 +182,10 @@ func TestConfigSnapshotsAuditNewTypes(t *testing.T) {
 		{"ec2.eip-attached", "eipalloc-1", findings.Failed},
 		{"ec2.vpn-tunnels-up", "vpn-1", findings.Failed},
 		{"cloudwatch.alarm-actions-enabled", "cpu-high", findings.Failed},
+		{"networkfirewall.policy-default-action-full-packets", "pol-1", findings.Failed},
+		{"networkfirewall.policy-default-action-fragments", "pol-1", findings.Passed},
+		{"networkfirewall.policy-rule-group-associated", "pol-1", findings.Failed},
+		{"networkfirewall.stateless-rule-group-not-empty", "stateless-rulegroup/empty", findings.Failed},
 		{"ec2.no-unrestricted-route-to-igw", "rtb-1", findings.Failed},
 		{"rds.cluster-deletion-protection", "aurora-1", findings.Failed},
 		{"rds.cluster-iam-authentication", "aurora-1", findings.Failed},
@@ -210,7 +226,12 @@ func TestConfigSnapshotsAuditNewTypes(t *testing.T) {
 		}
 	}
 	// A read Config does not record is not judged: the finding says why.
-	for _, r := range []string{"elb.deletion-protection", "elb.clb-connection-draining", "redshift.require-ssl"} {
+	for _, f := range out.Report.Findings {
+		if strings.Contains(f.ResourceArn, "stateful-rulegroup") {
+			t.Errorf("a stateful rule group is read as stateless: %s %s", f.RuleID, f.Message)
+		}
+	}
+	for _, r := range []string{"elb.deletion-protection", "elb.clb-connection-draining", "redshift.require-ssl", "networkfirewall.logging-enabled"} {
 		said := false
 		for _, f := range out.Report.Findings {
 			said = said || f.RuleID == r && strings.Contains(f.Message, "not recorded in AWS Config files")

@@ -24,6 +24,10 @@ func TestConfigUnavailableComplete(t *testing.T) {
 			}
 		}
 	}
+	for _, k := range describedKinds {
+		filled[k.Service+" "+k.ListOp] = true
+		filled[k.Service+" "+k.Op] = true
+	}
 	for _, s := range s3Suppl {
 		filled["s3 "+s.Op] = true
 	}
@@ -34,6 +38,13 @@ func TestConfigUnavailableComplete(t *testing.T) {
 			}
 		}
 		return false
+	}
+	for svc, ops := range configOpGaps {
+		for _, op := range ops {
+			if !listed(svc, op) {
+				t.Errorf("%s %s is marked as a gap but not in configUnavailable", svc, op)
+			}
+		}
 	}
 	for _, svc := range snapshot.Catalog {
 		for _, op := range svc.Operations {

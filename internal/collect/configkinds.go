@@ -141,7 +141,7 @@ var configUnavailable = []string{
 	"codebuild (all) (Config's project differs from the API's: vpcConfig.subnets are objects; not converted)",
 	"cloudfront (all) (not converted yet)",
 	"apigateway (all) (not converted yet)", "apigatewayv2 (all) (not converted yet)", "elasticbeanstalk (all) (not converted yet)",
-	"networkfirewall (all) (not converted yet)", "cloudformation (all) (not converted yet)",
+	"networkfirewall DescribeLoggingConfiguration (not recorded by Config)", "cloudformation (all) (not converted yet)",
 	"wafv2 (all) (not converted yet)", "wafv2cloudfront (all) (not converted yet)", "waf (all) (not converted yet)", "wafregional (all) (not converted yet)",
 	"identitystore (all)", "ssoadmin (all)",
 	"organization structure (org.json lists the accounts found, without OUs or policies, unless --org-from is given)",

@@ -67,11 +67,12 @@ var configRenames = map[string]map[string]string{
 // not record; a snapshot built from Config files marks them as gaps in
 // the service's file, so rules needing them report them as not collected.
 var configOpGaps = map[string][]string{
-	"elbv2":    {"DescribeLoadBalancerAttributes", "DescribeListeners"},
-	"elb":      {"DescribeLoadBalancerAttributes"},
-	"redshift": {"DescribeClusterParameters"},
-	"ec2":      {"DescribeSecurityGroupRules", "GetEbsEncryptionByDefault", "GetSnapshotBlockPublicAccessState", "GetImageBlockPublicAccessState"},
-	"rds":      {"DescribeDBSnapshotAttributes"},
+	"elbv2":           {"DescribeLoadBalancerAttributes", "DescribeListeners"},
+	"elb":             {"DescribeLoadBalancerAttributes"},
+	"redshift":        {"DescribeClusterParameters"},
+	"ec2":             {"DescribeSecurityGroupRules", "GetEbsEncryptionByDefault", "GetSnapshotBlockPublicAccessState", "GetImageBlockPublicAccessState"},
+	"rds":             {"DescribeDBSnapshotAttributes"},
+	"networkfirewall": {"DescribeLoggingConfiguration"},
 }
 
 // decodeRenamed decodes a configuration into out after renaming the

@@ -155,6 +155,9 @@ func writeSpecial(s *snapshot.Snapshot, account, region string, emit func(Config
 	if err := writeNewKinds(s, account, region, emit); err != nil {
 		return err
 	}
+	if err := writeDescribed(s, account, region, emit); err != nil {
+		return err
+	}
 	return writeMessaging(s, account, region, emit)
 }
 
@@ -350,6 +353,9 @@ func (b *builder) addItem(ci *ConfigurationItem) error {
 
 func (b *builder) addSpecial(ci *ConfigurationItem) error {
 	if ok, err := b.addNewKind(ci); ok {
+		return err
+	}
+	if ok, err := b.addDescribed(ci); ok {
 		return err
 	}
 	acct, region := ci.AWSAccountID, ci.AWSRegion
