@@ -16,6 +16,8 @@ import (
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -24,6 +26,8 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
+	nfwtypes "github.com/aws/aws-sdk-go-v2/service/networkfirewall/types"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	ostypes "github.com/aws/aws-sdk-go-v2/service/opensearch/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -62,8 +66,31 @@ func newTypesFixture(t *testing.T) *snapshot.Snapshot {
 		MapPublicIpOnLaunch: aws.Bool(true), State: ec2types.SubnetStateAvailable}}}))
 	must(e.Set("DescribeRouteTables", &ec2.DescribeRouteTablesOutput{RouteTables: []ec2types.RouteTable{{RouteTableId: aws.String("rtb-1"),
 		Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String("igw-1")}}}}}))
+	must(e.Set("DescribeAddresses", &ec2.DescribeAddressesOutput{Addresses: []ec2types.Address{{AllocationId: aws.String("eipalloc-1"), PublicIp: aws.String("198.51.100.7"), Domain: ec2types.DomainTypeVpc}}}))
+	must(e.Set("DescribeNetworkInterfaces", &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: []ec2types.NetworkInterface{{NetworkInterfaceId: aws.String("eni-1"),
+		Groups: []ec2types.GroupIdentifier{{GroupId: aws.String("sg-1")}}, Attachment: &ec2types.NetworkInterfaceAttachment{InstanceId: aws.String("i-1"), DeviceIndex: aws.Int32(0)}}}}))
+	must(e.Set("DescribeVpnConnections", &ec2.DescribeVpnConnectionsOutput{VpnConnections: []ec2types.VpnConnection{{VpnConnectionId: aws.String("vpn-1"), State: ec2types.VpnStateAvailable,
+		VgwTelemetry: []ec2types.VgwTelemetry{{OutsideIpAddress: aws.String("203.0.113.1"), Status: ec2types.TelemetryStatusUp, LastStatusChange: &at}}}}}))
 	must(w.WriteService(e))
+	cw := snapshot.NewServiceFile(acct, r, "cloudwatch")
+	must(cw.Set("DescribeAlarms", &cloudwatch.DescribeAlarmsOutput{MetricAlarms: []cwtypes.MetricAlarm{{AlarmName: aws.String("cpu-high"), ActionsEnabled: aws.Bool(true),
+		AlarmActions: []string{"arn:sns"}, OKActions: []string{"arn:sns"}, Threshold: aws.Float64(80.5), Dimensions: []cwtypes.Dimension{{Name: aws.String("InstanceId"), Value: aws.String("i-1")}}}}}))
+	must(w.WriteService(cw))
+	nf := snapshot.NewServiceFile(acct, r, "networkfirewall")
+	must(nf.Set("ListFirewalls", &networkfirewall.ListFirewallsOutput{Firewalls: []nfwtypes.FirewallMetadata{{FirewallArn: aws.String("arn:fw"), FirewallName: aws.String("fw")}}}))
+	must(nf.SetResource("DescribeFirewall", "arn:fw", &networkfirewall.DescribeFirewallOutput{Firewall: &nfwtypes.Firewall{FirewallArn: aws.String("arn:fw"), FirewallName: aws.String("fw"),
+		FirewallPolicyArn: aws.String("arn:pol"), VpcId: aws.String("vpc-1"), SubnetMappings: []nfwtypes.SubnetMapping{{SubnetId: aws.String("subnet-1")}}}}))
+	must(nf.Set("ListFirewallPolicies", &networkfirewall.ListFirewallPoliciesOutput{FirewallPolicies: []nfwtypes.FirewallPolicyMetadata{{Arn: aws.String("arn:pol"), Name: aws.String("pol")}}}))
+	must(nf.SetResource("DescribeFirewallPolicy", "arn:pol", &networkfirewall.DescribeFirewallPolicyOutput{
+		FirewallPolicyResponse: &nfwtypes.FirewallPolicyResponse{FirewallPolicyArn: aws.String("arn:pol"), FirewallPolicyName: aws.String("pol"), FirewallPolicyId: aws.String("p1")},
+		FirewallPolicy:         &nfwtypes.FirewallPolicy{StatelessDefaultActions: []string{"aws:forward_to_sfe"}, StatelessFragmentDefaultActions: []string{"aws:drop"}}}))
+	must(nf.Set("ListRuleGroups", &networkfirewall.ListRuleGroupsOutput{RuleGroups: []nfwtypes.RuleGroupMetadata{{Arn: aws.String("arn:rg"), Name: aws.String("rg")}}}))
+	must(nf.SetResource("DescribeRuleGroup", "arn:rg", &networkfirewall.DescribeRuleGroupOutput{
+		RuleGroupResponse: &nfwtypes.RuleGroupResponse{RuleGroupArn: aws.String("arn:rg"), RuleGroupName: aws.String("rg"), RuleGroupId: aws.String("g1"), Type: nfwtypes.RuleGroupTypeStateless}}))
+	must(w.WriteService(nf))
 	rf := snapshot.NewServiceFile(acct, r, "rds")
+	must(rf.Set("DescribeEventSubscriptions", &rds.DescribeEventSubscriptionsOutput{EventSubscriptionsList: []rdstypes.EventSubscription{{CustSubscriptionId: aws.String("sub-1"),
+		Enabled: aws.Bool(true), SourceType: aws.String("db-cluster"), EventCategoriesList: []string{"failure"}, SnsTopicArn: aws.String("arn:sns")}}}))
 	must(rf.Set("DescribeDBClusters", &rds.DescribeDBClustersOutput{DBClusters: []rdstypes.DBCluster{{DBClusterIdentifier: aws.String("aurora-1"),
 		Engine: aws.String("aurora-mysql"), DeletionProtection: aws.Bool(false), IAMDatabaseAuthenticationEnabled: aws.Bool(true), ClusterCreateTime: &at}}}))
 	must(w.WriteService(rf))
@@ -192,6 +219,17 @@ func TestConfigSnapshotsRoundTripNewTypes(t *testing.T) {
 			t.Errorf("%s %s %s differs:\n want %s\n got  %s", service, op, key, ja, jb)
 		}
 	}
+	same("ec2", "DescribeAddresses", "", func() any { return &ec2.DescribeAddressesOutput{} })
+	same("ec2", "DescribeNetworkInterfaces", "", func() any { return &ec2.DescribeNetworkInterfacesOutput{} })
+	same("ec2", "DescribeVpnConnections", "", func() any { return &ec2.DescribeVpnConnectionsOutput{} })
+	same("rds", "DescribeEventSubscriptions", "", func() any { return &rds.DescribeEventSubscriptionsOutput{} })
+	same("cloudwatch", "DescribeAlarms", "", func() any { return &cloudwatch.DescribeAlarmsOutput{} })
+	same("networkfirewall", "ListFirewalls", "", func() any { return &networkfirewall.ListFirewallsOutput{} })
+	same("networkfirewall", "DescribeFirewall", "arn:fw", func() any { return &networkfirewall.DescribeFirewallOutput{} })
+	same("networkfirewall", "ListFirewallPolicies", "", func() any { return &networkfirewall.ListFirewallPoliciesOutput{} })
+	same("networkfirewall", "DescribeFirewallPolicy", "arn:pol", func() any { return &networkfirewall.DescribeFirewallPolicyOutput{} })
+	same("networkfirewall", "ListRuleGroups", "", func() any { return &networkfirewall.ListRuleGroupsOutput{} })
+	same("networkfirewall", "DescribeRuleGroup", "arn:rg", func() any { return &networkfirewall.DescribeRuleGroupOutput{} })
 	same("ec2", "DescribeVolumes", "", func() any { return &ec2.DescribeVolumesOutput{} })
 	same("ec2", "DescribeSubnets", "", func() any { return &ec2.DescribeSubnetsOutput{} })
 	same("ec2", "DescribeRouteTables", "", func() any { return &ec2.DescribeRouteTablesOutput{} })
