@@ -41,7 +41,7 @@ var listSuppls = []listSuppl{
 	{"AWS::Lambda::Function", "Policy", "GetPolicy", func() any { return &lambda.GetPolicyOutput{} }},
 	{"AWS::SecretsManager::Secret", "ResourcePolicy", "GetResourcePolicy", func() any { return &secretsmanager.GetResourcePolicyOutput{} }},
 	{"AWS::Redshift::Cluster", "LoggingStatus", "DescribeLoggingStatus", func() any { return &redshift.DescribeLoggingStatusOutput{} }},
-	{rtTable, "ContinuousBackupsDescription", "DescribeContinuousBackups", nil}, // see addTable
+	{rtTable, "ContinuousBackupsDescription", "DescribeContinuousBackups", nil}, // converted in addNewKind (keyed by table name)
 }
 
 // configRenames maps the top-level members of a configuration whose
