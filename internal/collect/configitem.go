@@ -1,7 +1,9 @@
 package collect
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"time"
@@ -46,7 +48,10 @@ func configJSON(v any) (json.RawMessage, error) {
 	return json.Marshal(toConfigValue(reflect.ValueOf(v)))
 }
 
-func toConfigValue(v reflect.Value) any {
+func toConfigValue(v reflect.Value) any { return toConfigValueKeys(v, lowerFirst) }
+
+// toConfigValueKeys renders v with struct member names passed through key.
+func toConfigValueKeys(v reflect.Value, key func(string) string) any {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
 			return nil
@@ -68,7 +73,7 @@ func toConfigValue(v reflect.Value) any {
 			if (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.IsNil() {
 				continue
 			}
-			out[lowerFirst(f.Name)] = toConfigValue(fv)
+			out[key(f.Name)] = toConfigValueKeys(fv, key)
 		}
 		return out
 	case reflect.Slice:
@@ -77,13 +82,13 @@ func toConfigValue(v reflect.Value) any {
 		}
 		out := make([]any, v.Len())
 		for i := range out {
-			out[i] = toConfigValue(v.Index(i))
+			out[i] = toConfigValueKeys(v.Index(i), key)
 		}
 		return out
 	case reflect.Map:
 		out := map[string]any{}
 		for _, k := range v.MapKeys() {
-			out[k.String()] = toConfigValue(v.MapIndex(k))
+			out[k.String()] = toConfigValueKeys(v.MapIndex(k), key)
 		}
 		return out
 	default:
@@ -99,11 +104,61 @@ func lowerFirst(s string) string {
 }
 
 // fromConfig decodes a Config configuration into an SDK value.
+//
+// The Config resource schema names some string members with a ".value"
+// suffix (configuration.state.value for a subnet's state,
+// configuration.securityGroups.value for a list of ids). When a
+// configuration does not decode because such a member arrives as an
+// object {"value": "…"}, it is decoded again with each of those objects
+// replaced by its string.
 func fromConfig(raw json.RawMessage, out any) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	return json.Unmarshal(raw, out)
+	err := json.Unmarshal(raw, out)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return err
+	}
+	fixed, merr := json.Marshal(unwrapValues(v))
+	if merr != nil {
+		return err
+	}
+	rv := reflect.ValueOf(out).Elem()
+	rv.Set(reflect.Zero(rv.Type()))
+	if json.Unmarshal(fixed, out) != nil {
+		return err
+	}
+	return nil
+}
+
+// unwrapValues replaces every object whose only member is a string
+// "value" by that string.
+func unwrapValues(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) == 1 {
+			for k, x := range t {
+				if s, ok := x.(string); ok && strings.EqualFold(k, "value") {
+					return s
+				}
+			}
+		}
+		for k, x := range t {
+			t[k] = unwrapValues(x)
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = unwrapValues(x)
+		}
+	}
+	return v
 }
 
 // suppl returns a supplementary configuration by name, ignoring case.

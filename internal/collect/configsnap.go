@@ -105,6 +105,7 @@ func (b *builder) commit(opts ConfigOptions, gaps []snapshot.Gap) (*Result, erro
 				return nil, err
 			}
 		}
+		markConfigGaps(f)
 		if err := w.WriteService(f); err != nil {
 			return nil, err
 		}
@@ -485,16 +486,7 @@ func writeListKinds(s *snapshot.Snapshot, account, scope string, emit func(Confi
 			if k.Global {
 				ci.AWSRegion = "global"
 			}
-			if k.ResourceType == "AWS::Lambda::Function" {
-				if p, ok := f.PerResource["GetPolicy"][ci.ResourceID]; ok {
-					ci.SupplementaryConfiguration = map[string]json.RawMessage{"Policy": p}
-				}
-			}
-			if k.ResourceType == "AWS::SecretsManager::Secret" {
-				if p, ok := f.PerResource["GetResourcePolicy"][ci.ResourceID]; ok {
-					ci.SupplementaryConfiguration = map[string]json.RawMessage{"ResourcePolicy": p}
-				}
-			}
+			writeListSuppl(f, &ci)
 			if err := emit(ci, item); err != nil {
 				return err
 			}

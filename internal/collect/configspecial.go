@@ -12,12 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -152,6 +150,12 @@ func writeSpecial(s *snapshot.Snapshot, account, region string, emit func(Config
 		return err
 	}
 	if err := writeInstances(s, account, region, emit); err != nil {
+		return err
+	}
+	if err := writeNewKinds(s, account, region, emit); err != nil {
+		return err
+	}
+	if err := writeDescribed(s, account, region, emit); err != nil {
 		return err
 	}
 	return writeMessaging(s, account, region, emit)
@@ -341,28 +345,19 @@ func (b *builder) addItem(ci *ConfigurationItem) error {
 			r = snapshot.Global
 		}
 		b.append(acct, r, k.Service, k.Op, k.List, item)
-		if k.ResourceType == "AWS::Lambda::Function" {
-			if raw := ci.suppl("Policy"); raw != nil {
-				var p lambda.GetPolicyOutput
-				if err := json.Unmarshal(raw, &p); err == nil {
-					b.file(acct, r, "lambda").SetResource("GetPolicy", ci.ResourceID, &p)
-				}
-			}
-		}
-		if k.ResourceType == "AWS::SecretsManager::Secret" {
-			if raw := ci.suppl("ResourcePolicy"); raw != nil {
-				var p secretsmanager.GetResourcePolicyOutput
-				if err := json.Unmarshal(raw, &p); err == nil {
-					b.file(acct, r, "secretsmanager").SetResource("GetResourcePolicy", ci.ResourceID, &p)
-				}
-			}
-		}
+		b.addListSuppl(ci, k, r, k.ID(item))
 		return nil
 	}
 	return b.addSpecial(ci)
 }
 
 func (b *builder) addSpecial(ci *ConfigurationItem) error {
+	if ok, err := b.addNewKind(ci); ok {
+		return err
+	}
+	if ok, err := b.addDescribed(ci); ok {
+		return err
+	}
 	acct, region := ci.AWSAccountID, ci.AWSRegion
 	switch ci.ResourceType {
 	case rtAccountPA:
