@@ -114,6 +114,11 @@ func init() {
 				c := webCert(f)
 				c.Type, c.KeyAlgorithm = acmtypes.CertificateTypeImported, acmtypes.KeyAlgorithmRsa1024
 			}, Resource: "certificate/", Want: findings.Failed},
+		docCase{Rule: "acm.rsa-key-length", Source: cfgDoc("acm-certificate-rsa-check"), Quote: qACMRSA, Name: "an imported RSA 1024 certificate, algorithm spelled RSA-1024",
+			Mutate: func(f *fx) {
+				c := webCert(f)
+				c.Type, c.KeyAlgorithm = acmtypes.CertificateTypeImported, acmtypes.KeyAlgorithm("RSA-1024")
+			}, Resource: "certificate/", Want: findings.Failed},
 		docCase{Rule: "acm.rsa-key-length", Source: cfgDoc("acm-certificate-rsa-check"),
 			Quote: "Checks if RSA certificates managed by AWS Certificate Manager (ACM) have a key length of at least '2048' bits.", Name: "an ECDSA certificate is not RSA",
 			Mutate: func(f *fx) { webCert(f).KeyAlgorithm = acmtypes.KeyAlgorithmEcPrime256v1 }, Resource: "certificate/", Want: findings.NotApplicable},

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
@@ -287,7 +288,9 @@ func checkACMExpiry(c *Ctx) error {
 func checkACMRSA(c *Ctx) error {
 	return eachCertificate(c, func(arn string, d *acmtypes.CertificateDetail) {
 		name := aws(d.DomainName)
-		switch d.KeyAlgorithm {
+		// The SDK's enum spells RSA_2048; DescribeCertificate answers are
+		// also seen with a hyphen (RSA-2048): both mean the same key.
+		switch acmtypes.KeyAlgorithm(strings.ReplaceAll(string(d.KeyAlgorithm), "-", "_")) {
 		case acmtypes.KeyAlgorithmRsa1024:
 			c.Fail(arn, "certificate %s has a %s key", name, d.KeyAlgorithm)
 		case acmtypes.KeyAlgorithmRsa2048, acmtypes.KeyAlgorithmRsa3072, acmtypes.KeyAlgorithmRsa4096:
