@@ -1,0 +1,28 @@
+package rules
+
+import "testing"
+
+func TestBackupGlob(t *testing.T) {
+	for _, c := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*", "arn:aws:ec2:us-east-1:111122223333:volume/vol-1", true},
+		{"arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:us-east-1:111122223333:volume/vol-1", true},
+		{"arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:us-east-1:111122223333:instance/i-1", false},
+		{"arn:aws:ec2:*", "arn:aws:ec2:us-east-1:111122223333:volume/vol-1", true},
+		{"arn:aws:rds:*:*:db:db1", "arn:aws:rds:eu-west-1:111122223333:db:db1", true},
+		{"arn:aws:rds:*:*:db:db1", "arn:aws:rds:eu-west-1:111122223333:db:db10", false},
+		{"prod*", "production", true},
+		{"*rod*", "production", true},
+		{"prod*", "preprod", false},
+		{"a*b*b", "ab", false},
+		{"a*b*b", "abb", true},
+		{"vol-?", "vol-1", false}, // ? is no wildcard in AWS Backup
+		{"exact", "exact", true},
+	} {
+		if got := backupGlob(c.pattern, c.s); got != c.want {
+			t.Errorf("backupGlob(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
+		}
+	}
+}
