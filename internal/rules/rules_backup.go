@@ -136,7 +136,7 @@ func judgeBackupCoverage(c *Ctx, kind string, targets []backupTarget) error {
 		case len(by) > 0:
 			c.Pass(t.arn, "%s %s is assigned to backup plan %s", kind, t.name, strings.Join(by, ", "))
 		case len(problems) > 0:
-			c.Err(t.arn, fmt.Errorf("%s %s is in no readable backup plan and %w", kind, t.name, problems[0]))
+			c.Err(t.arn, fmt.Errorf("%s %s is in no backup plan that could be read, and %w", kind, t.name, problems[0]))
 		case len(needTags) > 0:
 			c.Fail(t.arn, "%s %s is not assigned by ARN to a backup plan with rules; %s select by tags, which orgrail does not collect for this resource type",
 				kind, t.name, strings.Join(needTags, ", "))

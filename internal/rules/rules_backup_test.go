@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/orgrail/orgrail/internal/findings"
+)
 
 func TestBackupGlob(t *testing.T) {
 	for _, c := range []struct {
@@ -24,5 +28,17 @@ func TestBackupGlob(t *testing.T) {
 		if got := backupGlob(c.pattern, c.s); got != c.want {
 			t.Errorf("backupGlob(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
 		}
+	}
+}
+
+// TestBackupUnreadableSelectionIsError: a volume no readable selection
+// assigns is an ERROR, not a FAILED, when a selection of a plan with
+// rules is missing from the snapshot.
+func TestBackupUnreadableSelectionIsError(t *testing.T) {
+	f := newFx()
+	delete(f.file(acctW, region1, "backup").res["GetBackupSelection"], bkPlanID+"|"+bkSelID)
+	res := auditFx(t, f)
+	if got := outcome(res.Report.Findings, "ec2.volume-backup-plan-coverage", acctW, "volume/vol-0001"); got != findings.Error {
+		t.Fatalf("volume with an unreadable selection: %s, want ERROR", got)
 	}
 }
