@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -112,6 +113,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"codebuild":              func(c aws.Config) any { return codebuild.NewFromConfig(c) },
 
 	"networkfirewall": func(c aws.Config) any { return networkfirewall.NewFromConfig(c) },
+	"backup":          func(c aws.Config) any { return backup.NewFromConfig(c) },
 	"autoscaling":     func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
 }
 
@@ -175,6 +177,11 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"FirewallPolicyArn": key}
 	case "networkfirewall.DescribeRuleGroup":
 		return map[string]string{"RuleGroupArn": key, "Type": "STATELESS"}
+	case "backup.GetBackupPlan", "backup.ListBackupSelections":
+		return map[string]string{"BackupPlanId": key}
+	case "backup.GetBackupSelection":
+		plan, sel, _ := strings.Cut(key, "|")
+		return map[string]string{"BackupPlanId": plan, "SelectionId": sel}
 	case "acm.DescribeCertificate":
 		return map[string]string{"CertificateArn": key}
 	case "redshift.DescribeClusterParameters":

@@ -350,6 +350,10 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("FirewallPolicyArn"), account
 	case "networkfirewall.DescribeRuleGroup":
 		return p("RuleGroupArn"), account
+	case "backup.GetBackupPlan", "backup.ListBackupSelections":
+		return p("BackupPlanId"), account
+	case "backup.GetBackupSelection":
+		return p("BackupPlanId") + "|" + p("SelectionId"), account
 	case "ssoadmin.ListPermissionSets":
 		return p("InstanceArn"), account
 	case "ssoadmin.ListAccountAssignments":

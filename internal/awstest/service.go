@@ -108,6 +108,7 @@ var services = []*serviceDef{
 	{Name: "waf", SigningName: "waf", Protocol: AWSJSON11, Global: true, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
 	{Name: "wafregional", SigningName: "waf-regional", Protocol: AWSJSON11, Throttle: "WAFLimitsExceededException", NotFound: "WAFNonexistentItemException"},
 	{Name: "networkfirewall", SigningName: "network-firewall", Protocol: AWSJSON10, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
+	{Name: "backup", SigningName: "backup", Protocol: RESTJSON, Throttle: "ThrottlingException", NotFound: "ResourceNotFoundException"},
 }
 
 var (

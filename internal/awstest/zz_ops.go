@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -77,6 +78,10 @@ var generatedOps = []opSpec{
 	{Pkg: "applicationautoscaling", Op: "DescribeScalableTargets", Legacy: false, New: func() any { return new(applicationautoscaling.DescribeScalableTargetsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: ""},
 	{Pkg: "autoscaling", Op: "DescribeAutoScalingGroups", Legacy: false, New: func() any { return new(autoscaling.DescribeAutoScalingGroupsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
 	{Pkg: "autoscaling", Op: "DescribeLaunchConfigurations", Legacy: false, New: func() any { return new(autoscaling.DescribeLaunchConfigurationsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxRecords", Trunc: ""},
+	{Pkg: "backup", Op: "GetBackupPlan", Legacy: false, New: func() any { return new(backup.GetBackupPlanOutput) }, Method: "GET", URI: "/backup/plans/{BackupPlanId}"},
+	{Pkg: "backup", Op: "GetBackupSelection", Legacy: false, New: func() any { return new(backup.GetBackupSelectionOutput) }, Method: "GET", URI: "/backup/plans/{BackupPlanId}/selections/{SelectionId}"},
+	{Pkg: "backup", Op: "ListBackupPlans", Legacy: false, New: func() any { return new(backup.ListBackupPlansOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/backup/plans"},
+	{Pkg: "backup", Op: "ListBackupSelections", Legacy: false, New: func() any { return new(backup.ListBackupSelectionsOutput) }, InToken: "NextToken", OutToken: "NextToken", Limit: "MaxResults", Trunc: "", Method: "GET", URI: "/backup/plans/{BackupPlanId}/selections"},
 	{Pkg: "cloudformation", Op: "CreateStackInstances", Legacy: false, New: func() any { return new(cloudformation.CreateStackInstancesOutput) }},
 	{Pkg: "cloudformation", Op: "CreateStackSet", Legacy: false, New: func() any { return new(cloudformation.CreateStackSetOutput) }},
 	{Pkg: "cloudformation", Op: "DescribeStackInstance", Legacy: false, New: func() any { return new(cloudformation.DescribeStackInstanceOutput) }},

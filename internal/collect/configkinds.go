@@ -144,5 +144,6 @@ var configUnavailable = []string{
 	"networkfirewall DescribeLoggingConfiguration (not recorded by Config)", "cloudformation (all) (not converted yet)",
 	"wafv2 (all) (not converted yet)", "wafv2cloudfront (all) (not converted yet)", "waf (all) (not converted yet)", "wafregional (all) (not converted yet)",
 	"identitystore (all)", "ssoadmin (all)",
+	"backup (all) (not converted yet)",
 	"organization structure (org.json lists the accounts found, without OUs or policies, unless --org-from is given)",
 }

@@ -76,6 +76,9 @@ var DefaultRates = map[string]Rate{
 	"wafv2":                  {5, 10},
 	"waf":                    {5, 10},
 	"wafregional":            {5, 10},
+	// AWS Backup: no documented quota for the plan and selection reads;
+	// a gentle pace, as for the other control-plane reads.
+	"backup": {5, 10},
 	// AWS DMS: no documented per-operation quota for Describe calls; the
 	// default pace.
 	"databasemigrationservice": {10, 20},

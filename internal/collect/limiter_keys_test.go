@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -45,7 +46,8 @@ func TestRateKeysAreServiceIDs(t *testing.T) {
 		elasticloadbalancingv2.ServiceID, dms.ServiceID, guardduty.ServiceID, iam.ServiceID, kms.ServiceID, lambda.ServiceID, rds.ServiceID,
 		s3.ServiceID, secretsmanager.ServiceID, securityhub.ServiceID, sns.ServiceID, sqs.ServiceID,
 		redshift.ServiceID, opensearch.ServiceID, apigateway.ServiceID, apigatewayv2.ServiceID,
-		cloudfront.ServiceID, waf.ServiceID, wafregional.ServiceID, wafv2.ServiceID, networkfirewall.ServiceID} {
+		cloudfront.ServiceID, waf.ServiceID, wafregional.ServiceID, wafv2.ServiceID, networkfirewall.ServiceID,
+		backup.ServiceID} {
 		if _, ok := DefaultRates[serviceKey(id)]; !ok {
 			t.Errorf("no rate for %q (key %q): it would get the default rate", id, serviceKey(id))
 		}

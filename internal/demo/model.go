@@ -174,6 +174,7 @@ type regionRes struct {
 	stores      dataStores   // DynamoDB, DAX, ElastiCache (render_datastores.go)
 	bigdata     bigData      // Kinesis, EMR, SageMaker, Elastic Beanstalk (render_bigdata.go)
 	ctr         containerRes // ECS, EFS, EKS, CodeBuild (render_containers.go)
+	backup      backupRes    // AWS Backup resource-assignment plant (render_backup.go)
 	guardDuty   bool
 	securityHub bool
 	config      bool

@@ -340,6 +340,12 @@ var Catalog = []Service{
 		{Name: "ListRuleGroups", Input: "Type=STATELESS"},
 		{Name: "DescribeRuleGroup", PerResource: "rule group ARN", Input: "Type=STATELESS", Benign: []string{"ResourceNotFoundException"}},
 	}},
+	{Name: "backup", Doc: "AWS Backup: the region's backup plans (including plans an organization's backup policy created in the account), their rules, and each plan's resource assignments (resource ARNs, exclusions, tag conditions); no recovery points.", Operations: []Operation{
+		{Name: "ListBackupPlans", Input: "all pages merged"},
+		{Name: "GetBackupPlan", PerResource: "backup plan id", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "ListBackupSelections", PerResource: "backup plan id", Input: "all pages merged", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "GetBackupSelection", PerResource: "backup plan id + \"|\" + selection id", Benign: []string{"ResourceNotFoundException"}},
+	}},
 }
 
 // LookupService returns the catalog entry for a service name.

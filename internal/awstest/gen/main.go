@@ -40,7 +40,7 @@ var sdkPackage = map[string]string{
 	"applicationautoscaling": "applicationautoscaling", "dax": "dax", "elasticache": "elasticache",
 	"kinesis": "kinesis", "emr": "emr", "sagemaker": "sagemaker", "elasticbeanstalk": "elasticbeanstalk",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "wafregional",
-	"networkfirewall": "networkfirewall",
+	"networkfirewall": "networkfirewall", "backup": "backup",
 }
 
 // extraOps are operations served beyond the snapshot catalog: STS,
