@@ -46,6 +46,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -112,6 +113,7 @@ var sdkClients = map[string]func(aws.Config) any{
 	"codebuild":              func(c aws.Config) any { return codebuild.NewFromConfig(c) },
 
 	"networkfirewall": func(c aws.Config) any { return networkfirewall.NewFromConfig(c) },
+	"macie2":          func(c aws.Config) any { return macie2.NewFromConfig(c) },
 	"autoscaling":     func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
 }
 

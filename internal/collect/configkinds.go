@@ -66,7 +66,7 @@ var configUnavailable = []string{
 	"iam GetAccountSummary", "iam GetAccountPasswordPolicy", "iam GetCredentialReport",
 	"iam ListVirtualMFADevices", "iam ListMFADevices", "iam ListAccessKeys", "iam GetAccessKeyLastUsed",
 	"iam ListSAMLProviders", "iam ListOpenIDConnectProviders",
-	"account GetAlternateContact", "ec2regions DescribeRegions",
+	"account GetAlternateContact", "account GetContactInformation", "ec2regions DescribeRegions", "macie2 GetMacieSession",
 	"ec2 DescribeSecurityGroupRules", "ec2 GetEbsEncryptionByDefault", "ec2 DescribeInstances (reservation grouping)",
 	"ec2 GetSnapshotBlockPublicAccessState", "ec2 GetImageBlockPublicAccessState",
 	"cloudtrail GetTrailStatus", "cloudtrail GetEventSelectors",
