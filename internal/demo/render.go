@@ -60,6 +60,7 @@ func renderAccount(w *world, a *acct) ([]*snapshot.ServiceFile, error) {
 		files = append(files, renderRedshift(w, a, rr), renderOpenSearch(w, a, rr), renderAPIGateway(w, a, rr), renderAPIGatewayV2(w, a, rr))
 		files = append(files, renderDatastores(w, a, rr)...)
 		files = append(files, renderNetworkFirewall(w, a, rr)) // render_networkfirewall.go
+		files = append(files, renderMacie(a, rr))              // render_security.go
 		files = append(files, renderBigData(w, a, rr)...)
 	}
 	out := make([]*snapshot.ServiceFile, 0, len(files))

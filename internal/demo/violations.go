@@ -272,6 +272,15 @@ var plants = map[string]plant{
 		a.noSecContact = true
 		return v(a, globalRegion, a.Arn, "SECURITY_ACCOUNT_INFORMATION_PROVIDED")
 	}},
+	"contact-incomplete": {fn: func(w *world, a *acct) []violation {
+		a.noContactPhone = true
+		return v(a, globalRegion, a.Arn, "account.contact-information-complete")
+	}},
+	"macie-off": {fn: func(w *world, a *acct) []violation {
+		r := w.homeRegion(a)
+		w.region(a, r).macieOff = true
+		return v(a, r, a.Arn, "macie.enabled")
+	}},
 	"lambda-public": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		f := &function{name: a.Name + "-webhook", public: true, role: w.roleARN(a, a.system+"-app")}
@@ -372,6 +381,8 @@ var plants = map[string]plant{
 // kumoPlants is where the embedded organization breaks its baseline.
 var kumoPlants = []struct{ account, plant string }{
 	{"sandbox-ben", "root-no-mfa"},
+	{"sandbox-ayaka", "contact-incomplete"},
+	{"loyalty-dev", "macie-off"},
 	{"sandbox-ayaka", "root-access-key"},
 	{"orders-dev", "console-user-no-mfa"},
 	{"payments-staging", "old-access-key"},

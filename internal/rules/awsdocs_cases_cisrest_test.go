@@ -1,6 +1,9 @@
 package rules
 
 import (
+	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	m2types "github.com/aws/aws-sdk-go-v2/service/macie2/types"
 
@@ -48,6 +51,44 @@ func init() {
 		docCase{Rule: "account.contact-information-complete", Source: contactAPIDoc, Quote: qContactReq, Name: "no company name or website (optional)",
 			Mutate: func(f *fx) { contactInfo(f).CompanyName, contactInfo(f).WebsiteUrl = nil, nil }, Want: findings.Passed},
 		docCase{Rule: "account.contact-information-complete", Source: contactDoc, Quote: qContact, Name: "no primary contact recorded",
-			Mutate: func(f *fx) { f.setErr(acctW, "global", "account", "GetContactInformation", "ResourceNotFoundException") }, Want: findings.Failed},
+			Mutate: func(f *fx) {
+				f.setErr(acctW, "global", "account", "GetContactInformation", "ResourceNotFoundException")
+			}, Want: findings.Failed},
+	)
+}
+
+// CIS 1.21 (manual in the benchmark) accepts "that no non-service IAM
+// users, and non-root accounts, are present outside the account providing
+// centralized IAM user management", its audit asking to "Confirm that no
+// IAM users representing individuals are present". A console password
+// is what the credential report shows of a user who is a person.
+const (
+	iamUsersDoc = "https://docs.aws.amazon.com/IAM/latest/UserGuide/gs-identities-iam-users.html"
+	qIAMUsers   = "Instead of relying on IAM users, we recommend using more robust solutions like IAM Identity Center with AWS Organizations, or federated identities from external providers."
+	qIAMUsesFor = "As a result, we recommend that you only use IAM users for use cases not supported by federated users."
+)
+
+func noIdentityCenter(f *fx) {
+	ff := f.file(acctM, region1, "ssoadmin")
+	ff.ops["ListInstances"] = map[string]any{"Instances": []any{}}
+	ff.res = map[string]map[string]any{}
+}
+
+func init() {
+	rule := "iam.users-managed-centrally"
+	failCases[rule] = func(f *fx) {} // the clean fixture's alice is a console user (identityCenterConflicts)
+	addDocCases(
+		docCase{Rule: rule, Source: iamUsersDoc, Quote: qIAMUsers, Name: "Identity Center in use, alice signs in with a password",
+			Resource: "user/alice", Want: findings.Failed},
+		docCase{Rule: rule, Source: iamUsersDoc, Quote: qIAMUsesFor, Name: "Identity Center in use, only a service user holding a key",
+			Mutate: func(f *fx) { setUsers(f, userRow(acctW, "deploy", false, false, 10, 1)) }, Want: findings.Passed},
+		docCase{Rule: rule, Source: iamUsersDoc, Quote: qIAMUsers, Name: "no Identity Center, a SAML provider in the account, a console user",
+			Mutate: func(f *fx) {
+				noIdentityCenter(f)
+				op[iam.ListSAMLProvidersOutput](f, acctW, "global", "iam", "ListSAMLProviders").SAMLProviderList = []iamtypes.SAMLProviderListEntry{{
+					Arn: awsv2.String("arn:aws:iam::" + acctW + ":saml-provider/corp-idp")}}
+			}, Resource: "user/alice", Want: findings.Failed},
+		docCase{Rule: rule, Source: iamUsersDoc, Quote: qIAMUsers, Name: "no Identity Center and no SAML provider: the central account is unknown",
+			Mutate: noIdentityCenter, Want: findings.NotApplicable},
 	)
 }
