@@ -2,6 +2,7 @@ package awstest
 
 import (
 	"context"
+	"errors"
 	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,6 +23,7 @@ func (s *Server) registerContacts() {
 		}
 		return s.snapshotRead(ctx, req)
 	}))
+	s.Register("macie2", "GetMacieSession", HandlerFunc(s.getMacieSession))
 	s.Register("account", "PutAlternateContact", HandlerFunc(s.putAlternateContact))
 	s.Register("account", "DeleteAlternateContact", HandlerFunc(s.deleteAlternateContact))
 }
@@ -97,4 +99,16 @@ func checkContact(name, title, email, phone string) *APIError {
 		return bad("PhoneNumber", "must be at most 25 characters of digits, spaces, +, -, ( and )")
 	}
 	return nil
+}
+
+// getMacieSession answers from the snapshot; where the snapshot records
+// Macie as off it answers as AWS does, AccessDeniedException with the
+// message "Macie is not enabled." (which the collector keys on).
+func (s *Server) getMacieSession(ctx context.Context, req *Request) (any, error) {
+	out, err := s.snapshotRead(ctx, req)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Code == "AccessDeniedException" {
+		return nil, Errorf("AccessDeniedException", "Macie is not enabled.")
+	}
+	return out, err
 }

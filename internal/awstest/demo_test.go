@@ -47,6 +47,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -114,6 +115,7 @@ var sdkClients = map[string]func(aws.Config) any{
 
 	"networkfirewall": func(c aws.Config) any { return networkfirewall.NewFromConfig(c) },
 	"backup":          func(c aws.Config) any { return backup.NewFromConfig(c) },
+	"macie2":          func(c aws.Config) any { return macie2.NewFromConfig(c) },
 	"autoscaling":     func(c aws.Config) any { return autoscaling.NewFromConfig(c) },
 }
 

@@ -109,7 +109,7 @@ var configUnavailable = []string{
 	"iam ListSAMLProviders", "iam ListOpenIDConnectProviders",
 	"iam ListServerCertificates (AWS::IAM::ServerCertificate is recorded in CloudFormation's shape; not converted)",
 	"iam GetPolicy (AWS managed policies are not recorded)", "iam GetPolicyVersion (AWS managed policies are not recorded)",
-	"account GetAlternateContact", "ec2regions DescribeRegions",
+	"account GetAlternateContact", "account GetContactInformation", "ec2regions DescribeRegions", "macie2 GetMacieSession",
 	"s3 GetBucketLifecycleConfiguration (Config's BucketLifecycleConfiguration supplement has its own shape; not converted)",
 	"s3 GetBucketReplication (Config's BucketReplicationConfiguration supplement has its own shape; not converted)",
 	"s3 GetBucketNotificationConfiguration (Config's BucketNotificationConfiguration supplement has its own shape; not converted)",

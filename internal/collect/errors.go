@@ -18,6 +18,23 @@ func errorCode(err error) string {
 	return ""
 }
 
+// benignOnlyWith narrows a benign code of service/operation to the
+// errors whose message contains a text: Macie answers GetMacieSession
+// with AccessDeniedException "Macie is not enabled." where it is off,
+// and with the same code when the role lacks the permission.
+var benignOnlyWith = map[string]string{"macie2/GetMacieSession/AccessDeniedException": "Macie is not enabled"}
+
+// benignMessage reports whether err's message qualifies a benign code
+// of service/op (always, unless benignOnlyWith names a text).
+func benignMessage(service, op, code string, err error) bool {
+	want, ok := benignOnlyWith[service+"/"+op+"/"+code]
+	if !ok {
+		return true
+	}
+	var ae smithy.APIError
+	return errors.As(err, &ae) && strings.Contains(ae.ErrorMessage(), want)
+}
+
 // isBenign reports whether code is one of op's informative errors.
 func isBenign(code string, benign []string) bool {
 	for _, b := range benign {

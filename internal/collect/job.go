@@ -60,7 +60,7 @@ func (j *job) call(op, key string, fn func(context.Context) error) bool {
 		}
 	}
 	code := errorCode(err)
-	if isBenign(code, j.benign(op)) {
+	if isBenign(code, j.benign(op)) && benignMessage(j.svc.Name, op, code, err) {
 		j.mu.Lock()
 		if key == "" {
 			j.file.SetError(op, code)

@@ -83,6 +83,7 @@ var DefaultRates = map[string]Rate{
 	// default pace.
 	"databasemigrationservice": {10, 20},
 	"networkfirewall":          {5, 10},
+	"macie2":                   {10, 20},
 }
 
 var defaultRate = Rate{10, 20}

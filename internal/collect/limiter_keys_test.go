@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/networkfirewall"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -47,7 +48,7 @@ func TestRateKeysAreServiceIDs(t *testing.T) {
 		s3.ServiceID, secretsmanager.ServiceID, securityhub.ServiceID, sns.ServiceID, sqs.ServiceID,
 		redshift.ServiceID, opensearch.ServiceID, apigateway.ServiceID, apigatewayv2.ServiceID,
 		cloudfront.ServiceID, waf.ServiceID, wafregional.ServiceID, wafv2.ServiceID, networkfirewall.ServiceID,
-		backup.ServiceID} {
+		backup.ServiceID, macie2.ServiceID} {
 		if _, ok := DefaultRates[serviceKey(id)]; !ok {
 			t.Errorf("no rate for %q (key %q): it would get the default rate", id, serviceKey(id))
 		}

@@ -22,7 +22,7 @@ var iamPrefix = map[string]string{
 	"ssm": "ssm", "cloudformation": "cloudformation",
 	"kinesis": "kinesis", "emr": "elasticmapreduce", "sagemaker": "sagemaker", "elasticbeanstalk": "elasticbeanstalk",
 	"cloudfront": "cloudfront", "wafv2": "wafv2", "wafv2cloudfront": "wafv2", "waf": "waf", "wafregional": "waf-regional",
-	"networkfirewall": "network-firewall", "backup": "backup",
+	"networkfirewall": "network-firewall", "backup": "backup", "macie2": "macie2",
 }
 
 // iamAction names the IAM actions whose names differ from the API

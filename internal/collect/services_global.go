@@ -153,6 +153,9 @@ func collectAccount(j *job) {
 			return c.GetAlternateContact(ctx, &account.GetAlternateContactInput{AlternateContactType: t})
 		})
 	}
+	once(j, "GetContactInformation", func(ctx context.Context) (*account.GetContactInformationOutput, error) {
+		return c.GetContactInformation(ctx, &account.GetContactInformationInput{})
+	})
 }
 
 func collectS3(j *job) {

@@ -95,9 +95,8 @@ func baselineIAM(w *world, a *acct) {
 	}
 	switch a.kind {
 	case kindManagement:
-		a.groups = append(a.groups, &group{name: "BreakGlass", attached: []string{awsPolicyPrefix + "AdministratorAccess"}})
-		a.users = append(a.users, &user{name: "breakglass-admin", created: created, console: true, mfa: true,
-			pwdLastUsed: End.AddDate(0, 0, -41), groups: []string{"BreakGlass"}})
+		// The break-glass IAM user is a plant (breakglass-console-user):
+		// with Identity Center in use, CIS 1.21 reports it.
 	case kindShared:
 		a.groups = append(a.groups, &group{name: "ci", attached: []string{w.policyARN(a, "ci-artifacts-write")}})
 		a.policies = append(a.policies, &custPolicy{name: "ci-artifacts-write", doc: policyDoc(

@@ -59,16 +59,19 @@ type acct struct {
 	rootKey      bool
 	strongPwd    bool
 	noSecContact bool
-	noAccountPAB bool
-	users        []*user
-	groups       []*group
-	roles        []*role
-	policies     []*custPolicy
-	buckets      []*bucket
-	regional     map[string]*regionRes
-	extraTrail   *extraTrail
-	suspended    bool
-	edge         *edgeRes // CloudFront and AWS WAF (render_edge.go)
+	// noContactPhone leaves the primary contact without a phone number
+	// (CIS 1.1).
+	noContactPhone bool
+	noAccountPAB   bool
+	users          []*user
+	groups         []*group
+	roles          []*role
+	policies       []*custPolicy
+	buckets        []*bucket
+	regional       map[string]*regionRes
+	extraTrail     *extraTrail
+	suspended      bool
+	edge           *edgeRes // CloudFront and AWS WAF (render_edge.go)
 	// serverCerts are SSL/TLS certificates uploaded to IAM.
 	serverCerts []*serverCert
 }
@@ -177,6 +180,7 @@ type regionRes struct {
 	backup      backupRes    // AWS Backup resource-assignment plant (render_backup.go)
 	guardDuty   bool
 	securityHub bool
+	macieOff    bool // Macie was never enabled in the region (CIS 2.1.3)
 	config      bool
 	analyzer    bool // organization analyzer (Audit only)
 	compute     computeRes

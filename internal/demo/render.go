@@ -61,6 +61,7 @@ func renderAccount(w *world, a *acct) ([]*snapshot.ServiceFile, error) {
 		files = append(files, renderDatastores(w, a, rr)...)
 		files = append(files, renderNetworkFirewall(w, a, rr)) // render_networkfirewall.go
 		files = append(files, renderBackup(w, a, rr))          // render_backup.go
+		files = append(files, renderMacie(a, rr))              // render_security.go
 		files = append(files, renderBigData(w, a, rr)...)
 	}
 	out := make([]*snapshot.ServiceFile, 0, len(files))

@@ -24,6 +24,16 @@ type netRes struct {
 	vpnDown       bool   // one tunnel of the VPN connection is DOWN
 	// firewallNoLogging leaves the Network Firewall without logging.
 	firewallNoLogging bool
+	// peerTable is a subnet route table that sends 10.0.0.0/8, wider
+	// than the whole peer VPC, over the peering connection peerID to a
+	// VPC of the network account (CIS 5.5).
+	peerTable, peerID string
+}
+
+// peerVPC is the network account's VPC that a planted peering connection
+// reaches, and its CIDR block.
+func (w *world) peerVPC() (id, cidr string) {
+	return netID("vpc", w.orgID+"/shared-services"), "10.254.0.0/16"
 }
 
 func (rr *regionRes) netState() *netRes {
@@ -168,6 +178,28 @@ func renderEC2Net(w *world, a *acct, rr *regionRes, f *file) {
 			Status: ec2types.NetworkInterfaceStatusInUse, Description: aws.String(desc), RequesterManaged: aws.Bool(true), RequesterId: aws.String(requester),
 			Groups: []ec2types.GroupIdentifier{{GroupId: aws.String(g.id), GroupName: aws.String(g.name)}}, TagSet: []ec2types.Tag{}})
 	}
+	peerings := []ec2types.VpcPeeringConnection{}
+	if n.peerTable != "" {
+		v := rr.vpcs[0]
+		peerVPC, peerCIDR := w.peerVPC()
+		tables = append(tables, ec2types.RouteTable{RouteTableId: aws.String(n.peerTable), VpcId: aws.String(v.id), OwnerId: aws.String(a.Id),
+			Associations: []ec2types.RouteTableAssociation{{Main: aws.Bool(false), SubnetId: aws.String(v.subnets[0]),
+				RouteTableId: aws.String(n.peerTable), RouteTableAssociationId: aws.String(ec2ID(r, "rtbassoc")),
+				AssociationState: &ec2types.RouteTableAssociationState{State: ec2types.RouteTableAssociationStateCodeAssociated}}},
+			Routes: []ec2types.Route{{DestinationCidrBlock: aws.String(v.cidr), GatewayId: aws.String("local"), Origin: ec2types.RouteOriginCreateRouteTable, State: ec2types.RouteStateActive},
+				{DestinationCidrBlock: aws.String("0.0.0.0/0"), TransitGatewayId: aws.String(tgw), Origin: ec2types.RouteOriginCreateRoute, State: ec2types.RouteStateActive},
+				{DestinationCidrBlock: aws.String("10.0.0.0/8"), VpcPeeringConnectionId: aws.String(n.peerID), Origin: ec2types.RouteOriginCreateRoute, State: ec2types.RouteStateActive}},
+			PropagatingVgws: []ec2types.PropagatingVgw{}, Tags: ec2Tags(map[string]string{"Name": a.Name + "-shared-services"})})
+		net := w.networkAccount()
+		peerings = append(peerings, ec2types.VpcPeeringConnection{VpcPeeringConnectionId: aws.String(n.peerID),
+			Status: &ec2types.VpcPeeringConnectionStateReason{Code: ec2types.VpcPeeringConnectionStateReasonCodeActive, Message: aws.String("Active")},
+			RequesterVpcInfo: &ec2types.VpcPeeringConnectionVpcInfo{VpcId: aws.String(v.id), OwnerId: aws.String(a.Id), Region: aws.String(rr.region),
+				CidrBlock: aws.String(v.cidr), CidrBlockSet: []ec2types.CidrBlock{{CidrBlock: aws.String(v.cidr)}}},
+			AccepterVpcInfo: &ec2types.VpcPeeringConnectionVpcInfo{VpcId: aws.String(peerVPC), OwnerId: aws.String(net.Id), Region: aws.String(rr.region),
+				CidrBlock: aws.String(peerCIDR), CidrBlockSet: []ec2types.CidrBlock{{CidrBlock: aws.String(peerCIDR)}}},
+			Tags: ec2Tags(map[string]string{"Name": a.Name + "-to-shared-services"})})
+	}
+	f.put("DescribeVpcPeeringConnections", ec2.DescribeVpcPeeringConnectionsOutput{VpcPeeringConnections: peerings})
 	f.put("DescribeSubnets", ec2.DescribeSubnetsOutput{Subnets: subnets})
 	f.put("DescribeRouteTables", ec2.DescribeRouteTablesOutput{RouteTables: tables})
 	f.put("DescribeNetworkInterfaces", ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: enis})

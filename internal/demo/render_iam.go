@@ -247,6 +247,13 @@ func renderAccountContacts(w *world, a *acct) *file {
 			AlternateContactType: accttypes.AlternateContactType(c.typ), Name: aws.String(c.name), Title: aws.String(c.title),
 			EmailAddress: aws.String(c.email), PhoneNumber: aws.String("+81-3-5555-0100")}})
 	}
+	ci := &accttypes.ContactInformation{FullName: aws.String("Kumo Foods Cloud Platform"), CompanyName: aws.String("Kumo Foods K.K."),
+		AddressLine1: aws.String("2-1-1 Nihonbashi"), City: aws.String("Chuo-ku"), StateOrRegion: aws.String("Tokyo"),
+		PostalCode: aws.String("103-0027"), CountryCode: aws.String("JP"), PhoneNumber: aws.String("+81355550100")}
+	if a.noContactPhone {
+		ci.PhoneNumber = nil
+	}
+	f.put("GetContactInformation", account.GetContactInformationOutput{ContactInformation: ci})
 	return f
 }
 

@@ -2,6 +2,8 @@ package demo
 
 import (
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
+	m2types "github.com/aws/aws-sdk-go-v2/service/macie2/types"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -183,5 +185,21 @@ func renderAccessAnalyzer(w *world, a *acct, rr *regionRes) *file {
 			CreatedAt: ptime(a.JoinedTimestamp.Add(31 * time.Hour)), Tags: map[string]string{}})
 	}
 	f.put("ListAnalyzers", accessanalyzer.ListAnalyzersOutput{Analyzers: list})
+	return f
+}
+
+// renderMacie writes the account's Macie session in the region: enabled
+// everywhere, except where a plant leaves Macie off (AWS then answers
+// AccessDeniedException "Macie is not enabled.").
+func renderMacie(a *acct, rr *regionRes) *file {
+	f := newFile(a, rr.region, "macie2")
+	if rr.macieOff {
+		f.SetError("GetMacieSession", "AccessDeniedException")
+		return f
+	}
+	f.put("GetMacieSession", macie2.GetMacieSessionOutput{Status: m2types.MacieStatusEnabled,
+		FindingPublishingFrequency: m2types.FindingPublishingFrequencyFifteenMinutes,
+		ServiceRole:                aws.String("arn:aws:iam::" + a.Id + ":role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie"),
+		CreatedAt:                  ptime(a.JoinedTimestamp.Add(32 * time.Hour)), UpdatedAt: ptime(a.JoinedTimestamp.Add(32 * time.Hour))})
 	return f
 }

@@ -48,7 +48,7 @@ var plants = map[string]plant{
 		u := &user{name: "tanaka.dev", created: End.AddDate(0, -5, 0), console: true, pwdLastUsed: End.AddDate(0, 0, -2),
 			groups: []string{"developers"}}
 		a.users = append(a.users, u)
-		return v(a, globalRegion, userARN(a, u.name), "IAM_USER_MFA_ENABLED", "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS")
+		return v(a, globalRegion, userARN(a, u.name), "IAM_USER_MFA_ENABLED", "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS", "iam.users-managed-centrally")
 	}},
 	"old-access-key": {fn: func(w *world, a *acct) []violation {
 		ensureGroup(a, "ci", awsPolicyPrefix+"AWSCodeArtifactReadOnlyAccess")
@@ -63,7 +63,7 @@ var plants = map[string]plant{
 		u := &user{name: "contractor-kim", created: End.AddDate(-1, 0, 0), console: true, mfa: true,
 			pwdLastUsed: End.AddDate(0, 0, -187), groups: []string{"contractors"}}
 		a.users = append(a.users, u)
-		return v(a, globalRegion, userARN(a, u.name), "IAM_USER_UNUSED_CREDENTIALS_CHECK")
+		return v(a, globalRegion, userARN(a, u.name), "IAM_USER_UNUSED_CREDENTIALS_CHECK", "iam.users-managed-centrally")
 	}},
 	"weak-password-policy": {fn: func(w *world, a *acct) []violation {
 		a.strongPwd = false
@@ -272,6 +272,22 @@ var plants = map[string]plant{
 		a.noSecContact = true
 		return v(a, globalRegion, a.Arn, "SECURITY_ACCOUNT_INFORMATION_PROVIDED")
 	}},
+	"breakglass-console-user": {fn: func(w *world, a *acct) []violation {
+		a.groups = append(a.groups, &group{name: "BreakGlass", attached: []string{awsPolicyPrefix + "AdministratorAccess"}})
+		u := &user{name: "breakglass-admin", created: a.JoinedTimestamp.Add(2 * time.Hour), console: true, mfa: true,
+			pwdLastUsed: End.AddDate(0, 0, -41), groups: []string{"BreakGlass"}}
+		a.users = append(a.users, u)
+		return v(a, globalRegion, userARN(a, u.name), "iam.users-managed-centrally")
+	}},
+	"contact-incomplete": {fn: func(w *world, a *acct) []violation {
+		a.noContactPhone = true
+		return v(a, globalRegion, a.Arn, "account.contact-information-complete")
+	}},
+	"macie-off": {fn: func(w *world, a *acct) []violation {
+		r := w.homeRegion(a)
+		w.region(a, r).macieOff = true
+		return v(a, r, a.Arn, "macie.enabled")
+	}},
 	"lambda-public": {workload: true, fn: func(w *world, a *acct) []violation {
 		home := w.homeRegion(a)
 		f := &function{name: a.Name + "-webhook", public: true, role: w.roleARN(a, a.system+"-app")}
@@ -372,6 +388,9 @@ var plants = map[string]plant{
 // kumoPlants is where the embedded organization breaks its baseline.
 var kumoPlants = []struct{ account, plant string }{
 	{"sandbox-ben", "root-no-mfa"},
+	{"sandbox-ayaka", "contact-incomplete"},
+	{"kumo-management", "breakglass-console-user"},
+	{"loyalty-dev", "macie-off"},
 	{"sandbox-ayaka", "root-access-key"},
 	{"orders-dev", "console-user-no-mfa"},
 	{"payments-staging", "old-access-key"},

@@ -4,7 +4,7 @@ import "fmt"
 
 // The VPC networking plants (rules ec2.subnet-no-auto-public-ip,
 // ec2.eip-attached, ec2.no-unrestricted-route-to-igw, ec2.nacl-in-use,
-// ec2.tgw-no-auto-accept, ec2.vpn-tunnels-up). Their names start with
+// ec2.tgw-no-auto-accept, ec2.vpn-tunnels-up, ec2.peering-routes-least-access). Their names start with
 // "net-", which keeps them out of synthetic organizations.
 var netPlants = map[string]plant{
 	"net-subnet-public-ip": {workload: true, fn: func(w *world, a *acct) []violation {
@@ -42,6 +42,12 @@ var netPlants = map[string]plant{
 		w.region(a, w.home).netState().vpnDown = true
 		return v(a, w.home, fmt.Sprintf("arn:aws:ec2:%s:%s:vpn-connection/%s", w.home, a.Id, vpnConnectionID(w)), "VPC_VPN_2_TUNNELS_UP")
 	}},
+	"net-peering-wide-route": {workload: true, fn: func(w *world, a *acct) []violation {
+		home := w.homeRegion(a)
+		n := w.region(a, home).netState()
+		n.peerTable, n.peerID = ec2ID(a.rng, "rtb"), ec2ID(a.rng, "pcx")
+		return v(a, home, fmt.Sprintf("arn:aws:ec2:%s:%s:route-table/%s", home, a.Id, n.peerTable), "ec2.peering-routes-least-access")
+	}},
 	"net-firewall-no-logging": {fn: func(w *world, a *acct) []violation {
 		w.region(a, w.home).netState().firewallNoLogging = true
 		return v(a, w.home, firewallARN(a, w.home), "NETFW_LOGGING_ENABLED")
@@ -60,5 +66,6 @@ func init() {
 		{"network", "net-tgw-auto-accept"},
 		{"network", "net-vpn-tunnel-down"},
 		{"network", "net-firewall-no-logging"},
+		{"orders-staging", "net-peering-wide-route"},
 	}...)
 }

@@ -12,7 +12,9 @@ import (
 // instance's network interface (security group sg-0app) holding an
 // Elastic IP, an interface endpoint for the EC2 API, a transit gateway
 // that does not accept shared attachments automatically and a VPN
-// connection with both tunnels UP.
+// connection with both tunnels UP. The route table also sends one peer
+// subnet (10.1.2.0/24) over the peering connection pcx-0001 to vpc-0peer
+// (10.1.0.0/16 and 10.2.0.0/16).
 func (f *fx) ec2netBaseline(a, r string) {
 	vpc, subnet, eni, tgw := "vpc-0001", "subnet-0001", "eni-0001", "tgw-0001"
 	f.set(a, r, "ec2", "DescribeSubnets", &ec2.DescribeSubnetsOutput{Subnets: []ec2types.Subnet{{SubnetId: awsv2.String(subnet), VpcId: awsv2.String(vpc),
@@ -25,7 +27,14 @@ func (f *fx) ec2netBaseline(a, r string) {
 		VpcId: awsv2.String(vpc), OwnerId: awsv2.String(a),
 		Associations: []ec2types.RouteTableAssociation{{Main: awsv2.Bool(true), RouteTableId: awsv2.String("rtb-0001")}},
 		Routes: []ec2types.Route{{DestinationCidrBlock: awsv2.String("10.0.0.0/16"), GatewayId: awsv2.String("local"), State: ec2types.RouteStateActive},
-			{DestinationCidrBlock: awsv2.String("0.0.0.0/0"), TransitGatewayId: awsv2.String(tgw), State: ec2types.RouteStateActive}}}}})
+			{DestinationCidrBlock: awsv2.String("0.0.0.0/0"), TransitGatewayId: awsv2.String(tgw), State: ec2types.RouteStateActive},
+			{DestinationCidrBlock: awsv2.String("10.1.2.0/24"), VpcPeeringConnectionId: awsv2.String("pcx-0001"), State: ec2types.RouteStateActive}}}}})
+	f.set(a, r, "ec2", "DescribeVpcPeeringConnections", &ec2.DescribeVpcPeeringConnectionsOutput{VpcPeeringConnections: []ec2types.VpcPeeringConnection{{
+		VpcPeeringConnectionId: awsv2.String("pcx-0001"), Status: &ec2types.VpcPeeringConnectionStateReason{Code: ec2types.VpcPeeringConnectionStateReasonCodeActive},
+		RequesterVpcInfo: &ec2types.VpcPeeringConnectionVpcInfo{VpcId: awsv2.String(vpc), OwnerId: awsv2.String(a), CidrBlock: awsv2.String("10.0.0.0/16"),
+			CidrBlockSet: []ec2types.CidrBlock{{CidrBlock: awsv2.String("10.0.0.0/16")}}},
+		AccepterVpcInfo: &ec2types.VpcPeeringConnectionVpcInfo{VpcId: awsv2.String("vpc-0peer"), OwnerId: awsv2.String(acctM), CidrBlock: awsv2.String("10.1.0.0/16"),
+			CidrBlockSet: []ec2types.CidrBlock{{CidrBlock: awsv2.String("10.1.0.0/16")}, {CidrBlock: awsv2.String("10.2.0.0/16")}}}}}})
 	f.set(a, r, "ec2", "DescribeNetworkInterfaces", &ec2.DescribeNetworkInterfacesOutput{NetworkInterfaces: []ec2types.NetworkInterface{{
 		NetworkInterfaceId: awsv2.String(eni), SubnetId: awsv2.String(subnet), VpcId: awsv2.String(vpc), OwnerId: awsv2.String(a),
 		Status: ec2types.NetworkInterfaceStatusInUse, InterfaceType: ec2types.NetworkInterfaceTypeInterface,

@@ -438,6 +438,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.ec2netBaseline(a, r)
 	f.networkFirewallBaseline(a, r)
 	f.backupBaseline(a, r)
+	f.cisrestBaseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/account"
 
@@ -18,6 +19,12 @@ func init() {
 			Remediation: "Set the SECURITY alternate contact (aws account put-alternate-contact), from the management account for every member.",
 			Mappings:    findings.Mappings{ConfigRule: "SECURITY_ACCOUNT_INFORMATION_PROVIDED", SecurityHub: "Account.1", CIS: "1.2", NistCsf: "GV.RR"},
 			check:       checkSecurityContact},
+		&Rule{ID: "account.contact-information-complete", Title: "The account's primary contact information is complete", Severity: severity.Low,
+			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"account"}, Reads: []string{"account:GetContactInformation"},
+			Rationale:   "AWS writes to and calls the primary contact about billing, abuse and account recovery; a contact with no name, address or phone number leaves a compromised or suspended account without a way back.",
+			Remediation: "Fill in the primary contact (full name, address, city, postal code, country, phone): aws account put-contact-information, from the management account with --account-id for members.",
+			Mappings:    findings.Mappings{CIS: "1.1", NistCsf: "GV.RR"},
+			check:       checkContactInformation},
 		&Rule{ID: "account.part-of-organization", Title: "The account belongs to the AWS Organization", Severity: severity.High,
 			Scope: ScopeAccount, ResourceType: typeAccount, Services: []string{"organizations"},
 			Rationale:   "Only accounts in the organization receive its SCPs, RCPs and centrally managed security services.",
@@ -47,6 +54,32 @@ func checkSecurityContact(c *Ctx) error {
 		email = aws(out.AlternateContact.EmailAddress)
 	}
 	c.Check(email != "", "", "security contact "+email, "security alternate contact has no e-mail address")
+	return nil
+}
+
+func checkContactInformation(c *Ctx) error {
+	out, err := get[account.GetContactInformationOutput](c.v, "global", "account", "GetContactInformation")
+	if code, ok := benign(err); ok && code == "ResourceNotFoundException" {
+		c.Fail("", "the account has no primary contact information")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ci := out.ContactInformation
+	if ci == nil {
+		c.Fail("", "the account has no primary contact information")
+		return nil
+	}
+	var missing []string
+	for _, f := range []struct{ name, v string }{{"full name", aws(ci.FullName)}, {"address", aws(ci.AddressLine1)}, {"city", aws(ci.City)},
+		{"postal code", aws(ci.PostalCode)}, {"country", aws(ci.CountryCode)}, {"phone number", aws(ci.PhoneNumber)}} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	c.Check(len(missing) == 0, "", "primary contact "+aws(ci.FullName)+" with address and phone number",
+		"the primary contact lacks "+strings.Join(missing, ", "))
 	return nil
 }
 

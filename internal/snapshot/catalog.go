@@ -49,8 +49,9 @@ var Catalog = []Service{
 		{Name: "GetPolicy", PerResource: "policy ARN (pseudo-account aws only)"},
 		{Name: "GetPolicyVersion", PerResource: "policy ARN, default version (pseudo-account aws only)"},
 	}},
-	{Name: "account", Global: true, Doc: "Account: alternate contacts and region opt-in status.", Operations: []Operation{
+	{Name: "account", Global: true, Doc: "Account: alternate contacts, the primary contact information and region opt-in status.", Operations: []Operation{
 		{Name: "GetAlternateContact", PerResource: "contact type: SECURITY, BILLING, OPERATIONS", Benign: []string{"ResourceNotFoundException"}},
+		{Name: "GetContactInformation", Input: "the account's own primary contact (no AccountId)", Benign: []string{"ResourceNotFoundException"}},
 	}},
 	{Name: "ec2regions", Global: true, Doc: "EC2 DescribeRegions with AllRegions=true: which regions the account has enabled (OptInStatus).", Operations: []Operation{
 		{Name: "DescribeRegions", Input: "AllRegions=true"},
@@ -345,6 +346,12 @@ var Catalog = []Service{
 		{Name: "GetBackupPlan", PerResource: "backup plan id", Benign: []string{"ResourceNotFoundException"}},
 		{Name: "ListBackupSelections", PerResource: "backup plan id", Input: "all pages merged", Benign: []string{"ResourceNotFoundException"}},
 		{Name: "GetBackupSelection", PerResource: "backup plan id + \"|\" + selection id", Benign: []string{"ResourceNotFoundException"}},
+	}},
+	{Name: "macie2", Doc: "Amazon Macie: the account's Macie session in the region (status, finding publishing frequency); never findings or sensitive data.", Operations: []Operation{
+		// Macie answers AccessDeniedException "Macie is not enabled." where
+		// it is off; the collector records that answer and nothing else
+		// under the code (a missing permission stays a gap).
+		{Name: "GetMacieSession", Input: "AccessDeniedException is benign only with the message \"Macie is not enabled\"", Benign: []string{"AccessDeniedException"}},
 	}},
 }
 
