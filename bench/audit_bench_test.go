@@ -3,6 +3,8 @@ package bench
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -80,6 +82,7 @@ func benchAudit(b *testing.B, rs []*rules.Rule) {
 			b.Fatal(err)
 		}
 		_ = findings.Summarize(res.Report.Findings)
+		writeHeapProfile(b)
 		b.ReportMetric(time.Since(t0).Seconds(), "wall-s")
 		b.ReportMetric(cpuSeconds()-cpu0, "cpu-s")
 		b.ReportMetric(float64(len(res.Rules)), "rules")
@@ -123,4 +126,22 @@ func BenchmarkReadSnapshotBaseline(b *testing.B) {
 		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
 	}
 	b.ReportMetric(float64(len(files)), "files")
+}
+
+// writeHeapProfile writes the live heap to ORGRAIL_BENCH_HEAPPROFILE,
+// when set, while the audit's result is still held.
+func writeHeapProfile(b *testing.B) {
+	path := os.Getenv("ORGRAIL_BENCH_HEAPPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }

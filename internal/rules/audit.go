@@ -89,6 +89,9 @@ type run struct {
 	ouPath    map[string]string
 	bad       *badFiles
 	edge      edgeFacts // the organization's bucket names (rules_cloudfront.go)
+	// alarmChains memoizes alarmChain (rules_cloudwatch.go) per log
+	// group and rule.
+	alarmChains sync.Map
 }
 
 // view returns a view on one account's data that reports unreadable
