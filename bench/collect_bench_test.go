@@ -32,9 +32,14 @@ func benchEnv(name string, def int) int {
 // throttling (EC2 20/s burst 100 per account and region, IAM 20/s burst
 // 40 per account, Security Hub GetEnabledStandards 3/s burst 6), over
 // every enabled region (17 in the generator). It reports, in the same
-// run, the wall time beside the latency floor — total calls × latency ÷
-// concurrency, what a collector that never waited on anything but AWS
-// would take — and calls per account-region, peak RSS and CPU seconds.
+// run, the wall time beside two floors and their maximum, the floor:
+// the latency floor — total calls × latency ÷ concurrency, what a
+// collector that never waited on anything but AWS would take — and the
+// rate-limit floor — the largest, over the collector's rate-limit
+// buckets (account, region, service), of (calls − burst) ÷ rate, with
+// the calls counted by the local AWS (ratefloor_test.go), so every
+// collected service counts — with a table of calls per service; and
+// calls per account-region, peak RSS and CPU seconds.
 //
 // Knobs (environment): ORGRAIL_BENCH_ACCOUNTS (default 20),
 // ORGRAIL_BENCH_LATENCY_MS (40), ORGRAIL_BENCH_CONCURRENCY (256).
