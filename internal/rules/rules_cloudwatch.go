@@ -316,7 +316,12 @@ func checkMetricAlarm(c *Ctx, s *metricAlarmSpec) error {
 func alarmChain(c *Ctx, lgArn string, s *metricAlarmSpec) (bool, string, error) {
 	e, _ := c.run.alarmChains.LoadOrStore(alarmChainKey{lgArn, s}, &alarmChainResult{})
 	r := e.(*alarmChainResult)
-	r.once.Do(func() { r.ok, r.msg, r.err = followAlarmChain(c, lgArn, s) })
+	r.once.Do(func() {
+		// Should the chain panic, the accounts after the first (whose
+		// panic becomes its ERROR) get an error too, not a FAILED.
+		r.err = fmt.Errorf("internal error following the alarm chain of %s", lgArn)
+		r.ok, r.msg, r.err = followAlarmChain(c, lgArn, s)
+	})
 	return r.ok, r.msg, r.err
 }
 
