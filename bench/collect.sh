@@ -2,8 +2,11 @@
 # collect.sh — BenchmarkCollect: orgrail collect against the local AWS
 # serving a generated organization, 40 ms per call, AWS-like per-account
 # throttling, every enabled region (17). Prints wall time beside the
-# latency floor (calls × latency ÷ concurrency), calls per account-region,
-# CPU and peak RSS, in the same run.
+# floor — the larger of the latency floor (calls × latency ÷ concurrency)
+# and the rate-limit floor (the slowest of the collector's per-account,
+# region and service buckets: (calls − burst) ÷ rate) — each ratio, the
+# calls per service, calls per account-region, CPU and peak RSS, in the
+# same run.
 #
 #   bench/collect.sh                 # 20 accounts, concurrency 256
 #   ACCOUNTS=1000 CONCURRENCY=128 ORGRAIL_BENCH_ORG_DIR=/tmp/benchorg bench/collect.sh

@@ -32,9 +32,14 @@ func benchEnv(name string, def int) int {
 // throttling (EC2 20/s burst 100 per account and region, IAM 20/s burst
 // 40 per account, Security Hub GetEnabledStandards 3/s burst 6), over
 // every enabled region (17 in the generator). It reports, in the same
-// run, the wall time beside the latency floor — total calls × latency ÷
-// concurrency, what a collector that never waited on anything but AWS
-// would take — and calls per account-region, peak RSS and CPU seconds.
+// run, the wall time beside two floors and their maximum, the floor:
+// the latency floor — total calls × latency ÷ concurrency, what a
+// collector that never waited on anything but AWS would take — and the
+// rate-limit floor — the largest, over the collector's rate-limit
+// buckets (account, region, service), of (calls − burst) ÷ rate, with
+// the calls counted by the local AWS (ratefloor_test.go), so every
+// collected service counts — with a table of calls per service; and
+// calls per account-region, peak RSS and CPU seconds.
 //
 // Knobs (environment): ORGRAIL_BENCH_ACCOUNTS (default 20),
 // ORGRAIL_BENCH_LATENCY_MS (40), ORGRAIL_BENCH_CONCURRENCY (256).
@@ -50,7 +55,10 @@ func BenchmarkCollect(b *testing.B) {
 	}
 	// The server's signature check is skipped: it is the local server's
 	// CPU, not the collector's, and this box has two cores for both.
-	srv, err := awstest.Start(ctx, awstest.Options{Snapshot: snap, SkipSignatureCheck: true, LogLimit: 1})
+	// Every call is counted by the collector's rate-limit bucket it went
+	// through, for the rate-limit floor.
+	calls := newBucketCalls()
+	srv, err := awstest.Start(ctx, awstest.Options{Snapshot: snap, SkipSignatureCheck: true, LogLimit: 1, Observe: calls.observe})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -67,6 +75,7 @@ func BenchmarkCollect(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		stopProfile := startProfile(b)
+		calls.reset()
 		cpu0 := cpuSeconds()
 		opts := collect.Options{Out: filepath.Join(b.TempDir(), "out"), Concurrency: conc}
 		if os.Getenv("ORGRAIL_BENCH_NO_RATES") != "" {
@@ -98,7 +107,13 @@ func BenchmarkCollect(b *testing.B) {
 		}
 		cpu := cpuSeconds() - cpu0
 		stopProfile()
-		floor := time.Duration(float64(res.Calls) * float64(latency) / float64(conc))
+		latFloor := time.Duration(float64(res.Calls) * float64(latency) / float64(conc))
+		rates := collect.DefaultRates
+		if opts.Rates != nil {
+			rates = opts.Rates
+		}
+		rf := calls.rateFloor(rates)
+		floor := max(latFloor, rf.floor)
 		acctRegions := 0
 		for _, c := range res.Manifest.Coverage {
 			acctRegions += len(c.Regions)
@@ -106,15 +121,20 @@ func BenchmarkCollect(b *testing.B) {
 		perAR := float64(res.Calls) / float64(max(acctRegions, 1))
 		b.ReportMetric(res.Elapsed.Seconds(), "wall-s")
 		b.ReportMetric(floor.Seconds(), "floor-s")
+		b.ReportMetric(rf.floor.Seconds(), "rate-floor-s")
+		b.ReportMetric(latFloor.Seconds(), "latency-floor-s")
 		b.ReportMetric(res.Elapsed.Seconds()/floor.Seconds(), "wall/floor")
+		b.ReportMetric(res.Elapsed.Seconds()/rf.floor.Seconds(), "wall/rate-floor")
 		b.ReportMetric(float64(res.Calls), "calls")
 		b.ReportMetric(float64(res.Throttles), "throttles")
 		b.ReportMetric(perAR, "calls/account-region")
 		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
 		b.ReportMetric(cpu, "cpu-s")
-		fmt.Fprintf(os.Stderr, "collect: %d accounts × %d regions (%d account-regions), concurrency %d, latency %s: wall %.1fs, floor %.1fs (%.2f×), %d calls (%.1f per account-region), %d throttled, CPU %.1fs (client and server), peak RSS %d MiB\n",
+		fmt.Fprintf(os.Stderr, "collect: %d accounts × %d regions (%d account-regions), concurrency %d, latency %s: wall %.1fs, floor %.1fs (%.2f×): rate-limit floor %.1fs (%.2f×; %s), latency floor %.1fs (%.2f×); %d calls (%.1f per account-region), %d throttled, CPU %.1fs (client and server), peak RSS %d MiB\n",
 			len(res.Manifest.Coverage), len(regions), acctRegions, conc, latency, res.Elapsed.Seconds(), floor.Seconds(),
-			res.Elapsed.Seconds()/floor.Seconds(), res.Calls, perAR, res.Throttles, cpu, peakRSS()>>20)
+			res.Elapsed.Seconds()/floor.Seconds(), rf.floor.Seconds(), res.Elapsed.Seconds()/rf.floor.Seconds(), rf.worst,
+			latFloor.Seconds(), res.Elapsed.Seconds()/latFloor.Seconds(), res.Calls, perAR, res.Throttles, cpu, peakRSS()>>20)
+		fmt.Fprint(os.Stderr, rf.services)
 	}
 }
 

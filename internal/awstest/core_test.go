@@ -3,6 +3,7 @@ package awstest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -180,5 +181,36 @@ func TestHandlerPanicIsInternalFailure(t *testing.T) {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InternalFailure" {
 		t.Fatalf("want InternalFailure, got %v", err)
+	}
+}
+
+// TestObserve: Options.Observe sees every logged call, with the account
+// that answered it, even when the log keeps only the last entry.
+func TestObserve(t *testing.T) {
+	ctx := context.Background()
+	var (
+		mu   sync.Mutex
+		seen []LogEntry
+	)
+	srv := startFixture(t, Options{LogLimit: 1, Observe: func(e LogEntry) {
+		mu.Lock()
+		seen = append(seen, e)
+		mu.Unlock()
+	}})
+	c := sts.NewFromConfig(srv.Config(ctx, srv.AdminCredentials()))
+	for range 3 {
+		if _, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 3 {
+		t.Fatalf("observed %d calls, want 3", len(seen))
+	}
+	for _, e := range seen {
+		if e.Service != "sts" || e.Operation != "GetCallerIdentity" || e.Account != mgmtAcct || e.Status != 200 {
+			t.Fatalf("observed %+v", e)
+		}
 	}
 }

@@ -40,6 +40,14 @@ func (l *requestLog) add(e LogEntry) {
 	l.mu.Unlock()
 }
 
+// record logs one call and hands it to Options.Observe.
+func (s *Server) record(e LogEntry) {
+	s.log.add(e)
+	if s.opts.Observe != nil {
+		s.opts.Observe(e)
+	}
+}
+
 // Log returns a copy of the request log, oldest first.
 func (s *Server) Log() []LogEntry {
 	s.log.mu.Lock()

@@ -59,6 +59,10 @@ type Options struct {
 	LogLimit int
 	// Logger receives one debug line per request; nil discards.
 	Logger *slog.Logger
+	// Observe, when set, receives every request's log entry as it is
+	// logged (from the serving goroutine; it must be safe for concurrent
+	// use). Benchmarks count calls with it without keeping the log.
+	Observe func(LogEntry)
 }
 
 // Server is a running local AWS.
@@ -319,7 +323,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out, apiErr := s.serve(r.Context(), w, req, svc, sc, signed, &entry)
 	if out == errHijacked {
 		entry.ErrorCode = "ConnectionReset"
-		s.log.add(entry)
+		s.record(entry)
 		return
 	}
 	entry.Duration = time.Since(start)
@@ -333,7 +337,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, req, svc, Errorf("InternalFailure", "%v", err))
 		}
 	}
-	s.log.add(entry)
+	s.record(entry)
 	if s.opts.Logger != nil {
 		s.opts.Logger.Debug("aws call", "service", svc.Name, "op", req.Operation, "account", entry.Account, "status", entry.Status, "error", entry.ErrorCode)
 	}

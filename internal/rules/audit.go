@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -89,6 +90,9 @@ type run struct {
 	ouPath    map[string]string
 	bad       *badFiles
 	edge      edgeFacts // the organization's bucket names (rules_cloudfront.go)
+	// alarmChains memoizes alarmChain (rules_cloudwatch.go) per log
+	// group and rule.
+	alarmChains sync.Map
 }
 
 // view returns a view on one account's data that reports unreadable
@@ -146,7 +150,7 @@ func Audit(snap *snapshot.Snapshot, opt Options) (*Result, error) {
 		}
 		accounts = append(accounts, a)
 	}
-	all = append(all, r.evalAccounts(accounts, selected, opt.Workers, opt.Progress)...)
+	all = r.evalAccounts(all, accounts, selected, opt.Workers, opt.Progress)
 	r.finish(all, selected)
 	now := opt.Now
 	if now.IsZero() {
@@ -195,7 +199,12 @@ func newRun(snap *snapshot.Snapshot, opt Options) *run {
 // evalAccounts runs account and region rules for every account, the
 // accounts spread over workers; each worker holds one account's data at
 // a time.
-func (r *run) evalAccounts(accounts []*org.Account, rs []*Rule, workers int, progress func(done, total int)) []findings.Finding {
+//
+// The findings are appended to out, grown once to the total: at 1,000
+// accounts they are 665,000 findings of 300 bytes, and growing the slice
+// by doubling, then copying it onto the organization rules' findings,
+// held three copies at once.
+func (r *run) evalAccounts(out []findings.Finding, accounts []*org.Account, rs []*Rule, workers int, progress func(done, total int)) []findings.Finding {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -220,9 +229,14 @@ func (r *run) evalAccounts(accounts []*org.Account, rs []*Rule, workers int, pro
 	}
 	close(next)
 	wg.Wait()
-	var out []findings.Finding
+	n := 0
 	for _, fs := range results {
+		n += len(fs)
+	}
+	out = slices.Grow(out, n)
+	for i, fs := range results {
 		out = append(out, fs...)
+		results[i] = nil // the account's own slice can go
 	}
 	return out
 }
