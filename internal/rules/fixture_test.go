@@ -437,6 +437,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.rdsBaseline(a, r)
 	f.ec2netBaseline(a, r)
 	f.networkFirewallBaseline(a, r)
+	f.issue19Baseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.
