@@ -171,7 +171,7 @@ func resourceInput(file, op, key, account string) map[string]string {
 		return map[string]string{"ApplicationName": app, "EnvironmentName": env}
 	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
 		return map[string]string{"LoadBalancerArn": key}
-	case "elb.DescribeLoadBalancerAttributes":
+	case "elb.DescribeLoadBalancerAttributes", "elb.DescribeLoadBalancerPolicies":
 		return map[string]string{"LoadBalancerName": key}
 	case "networkfirewall.DescribeFirewall", "networkfirewall.DescribeLoggingConfiguration":
 		return map[string]string{"FirewallArn": key}

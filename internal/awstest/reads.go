@@ -307,7 +307,7 @@ func (s *Server) resourceKey(req *Request, account, region, file string) (string
 		return p("Name"), account
 	case "elbv2.DescribeLoadBalancerAttributes", "elbv2.DescribeListeners":
 		return p("LoadBalancerArn"), account
-	case "elb.DescribeLoadBalancerAttributes":
+	case "elb.DescribeLoadBalancerAttributes", "elb.DescribeLoadBalancerPolicies":
 		return p("LoadBalancerName"), account
 	case "acm.DescribeCertificate":
 		return p("CertificateArn"), account

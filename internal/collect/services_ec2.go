@@ -49,7 +49,7 @@ func collectEC2(j *job) {
 	once(j, "GetEbsEncryptionByDefault", func(ctx context.Context) (*ec2.GetEbsEncryptionByDefaultOutput, error) {
 		return c.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
 	})
-	once(j, "DescribeInstances", func(ctx context.Context) (*ec2.DescribeInstancesOutput, error) {
+	instances := once(j, "DescribeInstances", func(ctx context.Context) (*ec2.DescribeInstancesOutput, error) {
 		p := ec2.NewDescribeInstancesPaginator(c, &ec2.DescribeInstancesInput{})
 		return allPages(ctx, &ec2.DescribeInstancesOutput{}, p.HasMorePages, p.NextPage)
 	})
@@ -66,5 +66,6 @@ func collectEC2(j *job) {
 	for _, fn := range ec2Extra {
 		fn(j, c)
 	}
-	collectEC2Net(j, c) // services_ec2net.go
+	collectEC2Net(j, c)                   // services_ec2net.go
+	collectInstanceTypes(j, c, instances) // services_ec2types.go
 }

@@ -18,8 +18,8 @@ func init() {
 	collectors["elb"] = collectClassicELB
 }
 
-// collectClassicELB reads the region's Classic Load Balancers and their
-// attributes.
+// collectClassicELB reads the region's Classic Load Balancers, their
+// attributes and their policies.
 func collectClassicELB(j *job) {
 	c := elb.NewFromConfig(j.cfg)
 	lbs := once(j, "DescribeLoadBalancers", func(ctx context.Context) (*elb.DescribeLoadBalancersOutput, error) {
@@ -32,6 +32,12 @@ func collectClassicELB(j *job) {
 	fanOut(j, lbs.LoadBalancerDescriptions, func(lb elbtypes.LoadBalancerDescription) {
 		each(j, "DescribeLoadBalancerAttributes", aws.ToString(lb.LoadBalancerName), func(ctx context.Context) (*elb.DescribeLoadBalancerAttributesOutput, error) {
 			return c.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerName: lb.LoadBalancerName})
+		})
+		// The load balancer's own policies: the listeners' PolicyNames
+		// point at them, and an SSL negotiation policy names the
+		// predefined security policy it copies (Reference-Security-Policy).
+		each(j, "DescribeLoadBalancerPolicies", aws.ToString(lb.LoadBalancerName), func(ctx context.Context) (*elb.DescribeLoadBalancerPoliciesOutput, error) {
+			return c.DescribeLoadBalancerPolicies(ctx, &elb.DescribeLoadBalancerPoliciesInput{LoadBalancerName: lb.LoadBalancerName})
 		})
 	})
 }

@@ -248,6 +248,9 @@ type instance struct {
 	launched    time.Time
 	tags        map[string]string
 	privateIP   string
+	// legacyType runs the instance on an m3.xlarge, which can be
+	// EBS-optimized, without EBS optimization.
+	legacyType bool
 }
 
 type kmsKey struct {
@@ -282,6 +285,8 @@ type function struct {
 	name   string
 	public bool
 	role   string
+	// singleAZ connects the function to its VPC's first subnet only.
+	singleAZ bool
 }
 
 type topic struct {

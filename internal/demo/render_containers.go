@@ -31,6 +31,8 @@ type eksCluster struct {
 	name    string
 	version string
 	created time.Time
+	// public leaves the Kubernetes API endpoint reachable from the internet.
+	public bool
 }
 
 // buildProject is a CodeBuild project building from GitHub.
@@ -244,7 +246,8 @@ func renderEKS(w *world, a *acct, rr *regionRes) *file {
 		f.res("DescribeCluster", c.name, eks.DescribeClusterOutput{Cluster: &ekstypes.Cluster{Name: aws.String(c.name),
 			Arn:     aws.String(fmt.Sprintf("arn:aws:eks:%s:%s:cluster/%s", rr.region, a.Id, c.name)),
 			Version: aws.String(c.version), Status: ekstypes.ClusterStatusActive, CreatedAt: ptime(c.created),
-			RoleArn: aws.String(w.roleARN(a, a.system+"-app")), PlatformVersion: aws.String("eks.20")}})
+			RoleArn: aws.String(w.roleARN(a, a.system+"-app")), PlatformVersion: aws.String("eks.20"),
+			ResourcesVpcConfig: eksVPCConfig(rr, c)}})
 	}
 	f.put("ListClusters", eks.ListClustersOutput{Clusters: names})
 	return f

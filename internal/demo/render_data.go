@@ -134,7 +134,11 @@ func renderLambda(w *world, a *acct, rr *regionRes) *file {
 			TracingConfig: &lambdatypes.TracingConfigResponse{Mode: lambdatypes.TracingModeActive}, Version: aws.String("$LATEST")}
 		for _, g := range rr.sgs {
 			if g.name == a.system+"-app" && len(rr.vpcs) > 0 {
-				cfg.VpcConfig = &lambdatypes.VpcConfigResponse{VpcId: aws.String(rr.vpcs[0].id), SubnetIds: rr.vpcs[0].subnets,
+				subnets := rr.vpcs[0].subnets
+				if fn.singleAZ {
+					subnets = subnets[:1]
+				}
+				cfg.VpcConfig = &lambdatypes.VpcConfigResponse{VpcId: aws.String(rr.vpcs[0].id), SubnetIds: subnets,
 					SecurityGroupIds: []string{g.id}}
 			}
 		}

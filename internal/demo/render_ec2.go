@@ -67,6 +67,7 @@ func renderEC2(w *world, a *acct, rr *regionRes) *file {
 		State: ec2types.SnapshotBlockPublicAccessStateBlockAllSharing, ManagedBy: ec2types.ManagedByDeclarativePolicy})
 	f.put("GetImageBlockPublicAccessState", ec2.GetImageBlockPublicAccessStateOutput{
 		ImageBlockPublicAccessState: aws.String("block-new-sharing"), ManagedBy: ec2types.ManagedByDeclarativePolicy})
+	f.put("DescribeInstanceTypes", ec2.DescribeInstanceTypesOutput{InstanceTypes: instanceTypes(w, a, rr)})
 	renderEC2Compute(a, rr, f)
 	renderEC2Net(w, a, rr, f) // render_ec2net.go
 	return f
@@ -163,15 +164,18 @@ func ec2Instance(a *acct, region string, in *instance, rr *regionRes) ec2types.I
 			sgName = g.name
 		}
 	}
-	typ := ec2types.InstanceTypeM7gLarge
+	typ, arch, ebsOpt := ec2types.InstanceTypeM7gLarge, ec2types.ArchitectureValuesArm64, true
 	if a.kind == kindSandbox || a.env == "dev" {
 		typ = ec2types.InstanceTypeT4gMedium
+	}
+	if in.legacyType {
+		typ, arch, ebsOpt = ec2types.InstanceTypeM3Xlarge, ec2types.ArchitectureValuesX8664, false
 	}
 	return ec2types.Instance{InstanceId: aws.String(in.id), ImageId: aws.String("ami-0" + in.id[3:19]), InstanceType: typ,
 		LaunchTime: ptime(in.launched), State: &ec2types.InstanceState{Code: aws.Int32(16), Name: ec2types.InstanceStateNameRunning},
 		PrivateIpAddress: aws.String(in.privateIP), PublicIpAddress: optString(in.publicIP), SubnetId: aws.String(in.subnet),
-		VpcId: aws.String(in.vpcID), Architecture: ec2types.ArchitectureValuesArm64, RootDeviceType: ec2types.DeviceTypeEbs,
-		RootDeviceName: aws.String("/dev/xvda"), EbsOptimized: aws.Bool(true), EnaSupport: aws.Bool(true),
+		VpcId: aws.String(in.vpcID), Architecture: arch, RootDeviceType: ec2types.DeviceTypeEbs,
+		RootDeviceName: aws.String("/dev/xvda"), EbsOptimized: aws.Bool(ebsOpt), EnaSupport: aws.Bool(true),
 		Placement:          &ec2types.Placement{AvailabilityZone: aws.String(region + "a"), Tenancy: ec2types.TenancyDefault},
 		IamInstanceProfile: &ec2types.IamInstanceProfile{Arn: aws.String(in.profile)},
 		SecurityGroups:     []ec2types.GroupIdentifier{{GroupId: aws.String(in.sgID), GroupName: aws.String(sgName)}},

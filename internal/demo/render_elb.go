@@ -29,6 +29,9 @@ type classicLB struct {
 	certARN   string
 	crossZone bool
 	created   time.Time
+	// tlsPolicy is the predefined security policy the HTTPS listener's
+	// SSL negotiation policy copies ("" = ELBSecurityPolicy-TLS-1-2-2017-01).
+	tlsPolicy string
 }
 
 // certificate is an ACM certificate.
@@ -122,7 +125,9 @@ func renderClassicELB(w *world, a *acct, rr *regionRes) *file {
 			AvailabilityZones: []string{rr.region + "a", rr.region + "c"}, Scheme: aws.String("internet-facing"), CreatedTime: ptime(lb.created),
 			ListenerDescriptions: []elbtypes.ListenerDescription{{Listener: &elbtypes.Listener{Protocol: aws.String("HTTPS"), LoadBalancerPort: 443,
 				InstanceProtocol: aws.String("HTTP"), InstancePort: aws.Int32(8080), SSLCertificateId: aws.String(lb.certARN)},
-				PolicyNames: []string{"ELBSecurityPolicy-TLS-1-2-2017-01"}}}})
+				PolicyNames: []string{clbPolicyName(lb)}}}})
+		f.res("DescribeLoadBalancerPolicies", lb.name, elb.DescribeLoadBalancerPoliciesOutput{PolicyDescriptions: []elbtypes.PolicyDescription{
+			clbSSLPolicy(lb)}})
 		f.res("DescribeLoadBalancerAttributes", lb.name, elb.DescribeLoadBalancerAttributesOutput{LoadBalancerAttributes: &elbtypes.LoadBalancerAttributes{
 			AccessLog:              &elbtypes.AccessLog{Enabled: true, S3BucketName: aws.String("kumo-elb-logs-" + a.Id + "-" + rr.region), S3BucketPrefix: aws.String(lb.name), EmitInterval: aws.Int32(60)},
 			ConnectionDraining:     &elbtypes.ConnectionDraining{Enabled: true, Timeout: aws.Int32(300)},

@@ -439,6 +439,7 @@ func (f *fx) baselineRegion(a, r string) {
 	f.networkFirewallBaseline(a, r)
 	f.backupBaseline(a, r)
 	f.cisrestBaseline(a, r)
+	f.issue19Baseline(a, r)
 }
 
 // orgTrailLogGroup is the organization trail's CloudWatch Logs log group.

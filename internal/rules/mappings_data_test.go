@@ -131,7 +131,10 @@ func TestNISTCSFMappingsAreCSF2Categories(t *testing.T) {
 // newerControls.
 func TestSecurityHubMappingsAgreeWithAWS(t *testing.T) {
 	newerControls := map[string]bool{"IAM.27": true, "IAM.28": true, "SecurityHub.1": true, "ACM.2": true, "IAM.26": true,
-		"NetworkFirewall.2": true}
+		"NetworkFirewall.2": true,
+		// docs.aws.amazon.com/securityhub/latest/userguide/eks-controls.html#eks-1
+		// (Config rule eks-endpoint-no-public-access)
+		"EKS.1": true}
 	sh := map[string]string{}
 	for _, f := range readFacts(t, "securityhub-config-rules.txt", "|") {
 		sh[f[0]] = f[2]

@@ -110,6 +110,9 @@ var Catalog = []Service{
 		{Name: "DescribeAddresses"},
 		{Name: "DescribeTransitGateways"},
 		{Name: "DescribeVpnConnections"},
+		// Instance type facts (collect/services_ec2types.go): whether each
+		// type the region's instances run can be EBS-optimized.
+		{Name: "DescribeInstanceTypes", Input: "InstanceTypes=the distinct types of the region's instances, 100 per call (no call, an empty answer, without instances)"},
 	}},
 	{Name: "cloudtrail", Doc: "CloudTrail: trails (shadow trails included), status and event selectors.", Operations: []Operation{
 		{Name: "DescribeTrails", Input: "includeShadowTrails=true"},
@@ -179,9 +182,10 @@ var Catalog = []Service{
 		{Name: "DescribeLoadBalancerAttributes", PerResource: "load balancer ARN", Benign: []string{"LoadBalancerNotFound"}},
 		{Name: "DescribeListeners", PerResource: "load balancer ARN", Benign: []string{"LoadBalancerNotFound"}},
 	}},
-	{Name: "elb", Doc: "Classic Load Balancers: listeners (protocols, certificates), zones and attributes (access logs, connection draining, cross-zone balancing, desync mitigation).", Operations: []Operation{
+	{Name: "elb", Doc: "Classic Load Balancers: listeners (protocols, certificates), zones, attributes (access logs, connection draining, cross-zone balancing, desync mitigation) and policies (the SSL negotiation policies of the listeners).", Operations: []Operation{
 		{Name: "DescribeLoadBalancers"},
 		{Name: "DescribeLoadBalancerAttributes", PerResource: "load balancer name", Benign: []string{"LoadBalancerNotFound"}},
+		{Name: "DescribeLoadBalancerPolicies", PerResource: "load balancer name", Benign: []string{"LoadBalancerNotFound"}},
 	}},
 	{Name: "acm", Doc: "AWS Certificate Manager: certificates of every key type and their details (expiry, renewal eligibility, key algorithm); never the certificate bodies or private keys.", Operations: []Operation{
 		{Name: "ListCertificates", Input: "Includes.KeyTypes = every key type (ACM lists only RSA_2048 certificates otherwise)"},
