@@ -6,7 +6,8 @@ import (
 )
 
 // withBatchInput adds, for the batch reads (ECS DescribeClusters and
-// DescribeServices, CodeBuild BatchGetProjects), the names the stored
+// DescribeServices, CodeBuild BatchGetProjects, OpenSearch
+// DescribeDomains), the names the stored
 // output describes, joined by newlines (callAll sets list members so),
 // as the collector asks for them.
 func withBatchInput(in map[string]string, file, op string, raw json.RawMessage) map[string]string {
@@ -18,6 +19,8 @@ func withBatchInput(in map[string]string, file, op string, raw json.RawMessage) 
 		field, list, member = "Services", "Services", "ServiceArn"
 	case "codebuild.BatchGetProjects":
 		field, list, member = "Names", "Projects", "Name"
+	case "opensearch.DescribeDomains":
+		field, list, member = "DomainNames", "DomainStatusList", "DomainName"
 	default:
 		return in
 	}
