@@ -3,6 +3,7 @@ package rules
 import (
 	"flag"
 	"fmt"
+	"github.com/orgrail/orgrail/internal/findings"
 	"os"
 	"path/filepath"
 	"sort"
@@ -52,10 +53,8 @@ type coverageIndex struct {
 func indexCoverage() *coverageIndex {
 	ix := &coverageIndex{securityHub: map[string][]string{}, cis: map[string][]string{}, configRule: map[string][]string{}}
 	add := func(m map[string][]string, ids, rule string) {
-		for _, id := range strings.Split(ids, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				m[strings.ToLower(id)] = append(m[strings.ToLower(id)], rule)
-			}
+		for _, id := range findings.ControlIDs(ids) {
+			m[strings.ToLower(id)] = append(m[strings.ToLower(id)], rule)
 		}
 	}
 	for _, r := range Builtin() {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bufio"
+	"github.com/orgrail/orgrail/internal/findings"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,7 +141,7 @@ func TestSecurityHubMappingsAgreeWithAWS(t *testing.T) {
 		sh[f[0]] = f[2]
 	}
 	for _, r := range Builtin() {
-		for _, c := range securityHubIDs(r.Mappings.SecurityHub) {
+		for _, c := range findings.ControlIDs(r.Mappings.SecurityHub) {
 			want, ok := sh[c]
 			if !ok {
 				if !newerControls[c] {
@@ -156,19 +157,6 @@ func TestSecurityHubMappingsAgreeWithAWS(t *testing.T) {
 			}
 		}
 	}
-}
-
-// securityHubIDs splits a rule's Security Hub mapping: a rule judging
-// resources two controls name (ES.n and Opensearch.n for the domains the
-// OpenSearch Service API describes) lists both, comma-separated.
-func securityHubIDs(s string) []string {
-	var out []string
-	for _, id := range strings.Split(s, ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // configRuleIn reports whether AWS's Config rule text want names the

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/orgrail/orgrail/internal/findings"
 	"github.com/orgrail/orgrail/internal/shareddata"
 	"os"
 	"path/filepath"
@@ -79,7 +80,7 @@ func TestMappingsAgainstPublicData(t *testing.T) {
 				t.Errorf("%s: Control Tower control %s without its Config rule in the Control Tower pack", r.ID, m.ControlTower)
 			}
 		}
-		for _, c := range securityHubIDs(m.SecurityHub) {
+		for _, c := range findings.ControlIDs(m.SecurityHub) {
 			if want, ok := shToConfig[c]; ok && m.ConfigRule != "" {
 				if !configRuleIn(want, r) && !strings.Contains(want, "None") && !strings.Contains(want, "?") && !strings.Contains(want, "Custom rule") {
 					t.Errorf("%s: Security Hub %s maps to %q, the rule says %s", r.ID, c, strings.TrimSpace(want), m.ConfigRule)
